@@ -1,0 +1,1 @@
+package io.rune.storage; public class Main { public static void main(String[] a){} }
