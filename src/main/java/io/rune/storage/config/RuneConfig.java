@@ -1,0 +1,59 @@
+package io.rune.storage.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole typed configuration of a Rune Storage server, after defaults, the runefile,
+ * environment variables and command-line flags have been layered (in that order).
+ */
+public record RuneConfig(
+    Path dataDir,
+    String listenHost,
+    int listenPort,
+    String node,
+    boolean devMode,
+    Store store,
+    Storage storage,
+    Watch watch) {
+
+  /** {@code [store]}: where PostgreSQL is and how the change log is kept. */
+  public record Store(
+      /** postgresql://user:pass@host:port/db; null means: start the embedded server. */
+      String url,
+      int poolSize,
+      /** How long change-log rows are kept before compaction. */
+      Duration changeLogRetention,
+      /** How often the compactor runs. */
+      Duration compactionInterval) {}
+
+  /** {@code [storage]}: the keys of STORAGE.md. */
+  public record Storage(
+      /** Name of the class seeded as default on first boot; "" means no default. */
+      String defaultStorageClass,
+      Path localVolumeRoot,
+      List<Path> hostPathAllowlist,
+      boolean allowCreateMissing,
+      boolean preserveOnDelete) {}
+
+  /** {@code [watch]}: the WebSocket watch stream. */
+  public record Watch(
+      /** Interval of BOOKMARK frames when nothing happens. */
+      Duration bookmarkInterval,
+      /** Frames queued for one watcher before it is closed as a SlowConsumer. */
+      int maxQueuedEvents) {}
+
+  /** Directory of the embedded PostgreSQL cluster. */
+  public Path embeddedPgDir() {
+    return dataDir.resolve("pg");
+  }
+
+  public Path adminTokenFile() {
+    return dataDir.resolve("admin.token");
+  }
+
+  public String listenAddress() {
+    return listenHost + ":" + listenPort;
+  }
+}
