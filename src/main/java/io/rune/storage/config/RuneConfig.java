@@ -53,7 +53,8 @@ public record RuneConfig(
     return dataDir.resolve("admin.token");
   }
 
+  /** HOST:PORT as written in the runefile; an IPv6 host gets its brackets back. */
   public String listenAddress() {
-    return listenHost + ":" + listenPort;
+    return (listenHost.contains(":") ? "[" + listenHost + "]" : listenHost) + ":" + listenPort;
   }
 }

@@ -1,0 +1,80 @@
+package io.rune.storage.api;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A refusal in the words of the API contract: HTTP status, code word, message and the
+ * field at fault. Every door (REST, event bus) renders it the same way.
+ */
+public class ApiException extends RuntimeException {
+  private final int status;
+  private final String code;
+  private final String field;
+
+  public ApiException(int status, String code, String message, String field) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public JsonObject body() {
+    JsonObject error = new JsonObject().put("code", code).put("message", getMessage());
+    if (field != null) {
+      error.put("field", field);
+    }
+    return new JsonObject().put("error", error);
+  }
+
+  public static ApiException malformed(String message, String field) {
+    return new ApiException(400, "MalformedBody", message, field);
+  }
+
+  public static ApiException unauthenticated(String message) {
+    return new ApiException(401, "Unauthenticated", message, null);
+  }
+
+  public static ApiException forbidden(String message) {
+    return new ApiException(403, "Forbidden", message, null);
+  }
+
+  public static ApiException notFound(String message) {
+    return new ApiException(404, "NotFound", message, null);
+  }
+
+  public static ApiException alreadyExists(String message) {
+    return new ApiException(409, "AlreadyExists", message, "name");
+  }
+
+  public static ApiException conflict(String message) {
+    return new ApiException(409, "Conflict", message, "resourceVersion");
+  }
+
+  public static ApiException invalidPhase(String message) {
+    return new ApiException(409, "InvalidPhase", message, null);
+  }
+
+  public static ApiException invalid(String field, String message) {
+    return new ApiException(422, "Invalid", message, field);
+  }
+
+  public static ApiException unprocessable(String code, String field, String message) {
+    return new ApiException(422, code, message, field);
+  }
+
+  public static ApiException storeUnavailable(String message) {
+    return new ApiException(503, "StoreUnavailable", message, null);
+  }
+}

@@ -1,0 +1,130 @@
+package io.rune.storage.config;
+
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The tables and keys a runefile may contain, and their TOML types. Anything else is an
+ * error rather than ignored: a misspelt key silently falling back to its default is how a
+ * server ends up with an allowlist nobody asked for.
+ */
+final class RunefileSchema {
+
+  enum Type {
+    STRING("a string"),
+    INTEGER("an integer"),
+    BOOLEAN("a boolean"),
+    STRING_ARRAY("an array of strings");
+
+    final String description;
+
+    Type(String description) {
+      this.description = description;
+    }
+
+    boolean accepts(Object value) {
+      return switch (this) {
+        case STRING -> value instanceof String;
+        case INTEGER -> value instanceof Integer || value instanceof Long || value instanceof BigInteger;
+        case BOOLEAN -> value instanceof Boolean;
+        case STRING_ARRAY -> value instanceof JsonArray array
+            && array.stream().allMatch(String.class::isInstance);
+      };
+    }
+  }
+
+  /** Table name to key name to type, in the order of the documentation. */
+  static final Map<String, Map<String, Type>> TABLES;
+
+  static {
+    Map<String, Map<String, Type>> tables = new LinkedHashMap<>();
+    table(tables, "server", "listen", Type.STRING, "dataDir", Type.STRING, "node", Type.STRING,
+        "devMode", Type.BOOLEAN);
+    table(tables, "store", "url", Type.STRING, "poolSize", Type.INTEGER, "changeLogRetention", Type.STRING,
+        "compactionInterval", Type.STRING);
+    table(tables, "storage", "defaultStorageClass", Type.STRING, "localVolumeRoot", Type.STRING,
+        "hostPathAllowlist", Type.STRING_ARRAY, "allowCreateMissing", Type.BOOLEAN,
+        "preserveOnDelete", Type.BOOLEAN);
+    table(tables, "watch", "bookmarkInterval", Type.STRING, "maxQueuedEvents", Type.INTEGER);
+    TABLES = Collections.unmodifiableMap(tables);
+  }
+
+  private RunefileSchema() {}
+
+  /**
+   * Checks the parsed runefile against the schema; stops at the first problem.
+   *
+   * @throws ConfigException naming the unknown table or key, or the key of the wrong type
+   */
+  static void check(JsonObject runefile) {
+    for (String name : runefile.fieldNames()) {
+      Map<String, Type> keys = TABLES.get(name);
+      Object value = runefile.getValue(name);
+      if (keys == null) {
+        throw new ConfigException(value instanceof JsonObject
+            ? "runefile: unknown table [" + name + "] (known tables: " + knownTables() + ")"
+            : "runefile: unknown key '" + name + "' (keys belong in one of the tables "
+                + knownTables() + ")");
+      }
+      if (!(value instanceof JsonObject table)) {
+        throw new ConfigException("runefile: '" + name + "' must be a table, got " + describe(value));
+      }
+      for (String key : table.fieldNames()) {
+        Type type = keys.get(key);
+        if (type == null) {
+          throw new ConfigException("runefile: unknown key '" + name + "." + key + "' (known keys in ["
+              + name + "]: " + String.join(", ", keys.keySet()) + ")");
+        }
+        Object keyValue = table.getValue(key);
+        if (!type.accepts(keyValue)) {
+          throw new ConfigException("runefile: '" + name + "." + key + "' must be " + type.description
+              + ", got " + describe(keyValue));
+        }
+      }
+    }
+  }
+
+  /**
+   * The TOML type and the value, e.g. {@code string "8"}; a password is masked in case a
+   * store URL landed in the wrong place.
+   */
+  static String describe(Object value) {
+    String type;
+    if (value instanceof String) {
+      type = "string";
+    } else if (value instanceof BigDecimal || value instanceof Double || value instanceof Float) {
+      type = "float";
+    } else if (value instanceof Number) {
+      type = "integer";
+    } else if (value instanceof Boolean) {
+      type = "boolean";
+    } else if (value instanceof JsonArray) {
+      type = "array";
+    } else if (value instanceof JsonObject) {
+      type = "table";
+    } else {
+      type = "value";
+    }
+    return PostgresUrl.mask(type + " " + Json.encode(value));
+  }
+
+  private static String knownTables() {
+    return TABLES.keySet().stream().map(t -> "[" + t + "]").collect(Collectors.joining(", "));
+  }
+
+  private static void table(
+      Map<String, Map<String, Type>> tables, String name, Object... keysAndTypes) {
+    Map<String, Type> keys = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndTypes.length; i += 2) {
+      keys.put((String) keysAndTypes[i], (Type) keysAndTypes[i + 1]);
+    }
+    tables.put(name, Collections.unmodifiableMap(keys));
+  }
+}

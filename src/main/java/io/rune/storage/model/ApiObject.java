@@ -1,0 +1,67 @@
+package io.rune.storage.model;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One stored resource: identity and version kept by the server, the user-written spec and
+ * the server-written status. Its JSON form is flat, as API.md shows it: metadata and spec
+ * fields side by side, status under "status".
+ */
+public record ApiObject(
+    Kind kind,
+    String namespace,
+    String name,
+    String uid,
+    long resourceVersion,
+    Map<String, String> labels,
+    JsonObject spec,
+    JsonObject status,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public ApiObject {
+    namespace = namespace == null ? "" : namespace;
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    spec = spec == null ? new JsonObject() : spec;
+    status = status == null ? new JsonObject() : status;
+  }
+
+  public ApiObject withSpec(JsonObject newSpec, Map<String, String> newLabels) {
+    return new ApiObject(kind, namespace, name, uid, resourceVersion, newLabels, newSpec, status,
+        createdAt, updatedAt);
+  }
+
+  public ApiObject withStatus(JsonObject newStatus) {
+    return new ApiObject(kind, namespace, name, uid, resourceVersion, labels, spec, newStatus,
+        createdAt, updatedAt);
+  }
+
+  public ApiObject stamped(long newVersion, Instant now) {
+    return new ApiObject(kind, namespace, name, uid, newVersion, labels, spec, status,
+        createdAt == null ? now : createdAt, now);
+  }
+
+  /** "namespace/name", or just the name for cluster-scoped kinds. */
+  public String key() {
+    return namespace.isEmpty() ? name : namespace + "/" + name;
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("name", name);
+    if (kind.namespaced()) {
+      json.put("namespace", namespace);
+    }
+    json.put("uid", uid)
+        .put("resourceVersion", Long.toString(resourceVersion))
+        .put("createdAt", createdAt == null ? null : createdAt.toString())
+        .put("updatedAt", updatedAt == null ? null : updatedAt.toString())
+        .put("labels", new JsonObject(new java.util.LinkedHashMap<String, Object>(labels)));
+    spec.forEach(e -> json.put(e.getKey(), e.getValue()));
+    if (kind != Kind.STORAGE_CLASS) {
+      json.put("status", status.copy());
+    }
+    return json;
+  }
+}

@@ -1,0 +1,312 @@
+package io.rune.storage.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A {@code ?labelSelector=} filter: comma-separated requirements, all of which must hold.
+ * Each requirement is {@code key=value} or {@code key==value} (equals), {@code key!=value}
+ * (not equals, also true when the key is absent, as in Kubernetes), {@code key} (exists) or
+ * {@code !key} (does not exist). Keys and values follow the label rules of
+ * {@link #checkLabels}. Set-based requirements ({@code in}, {@code notin}) are not supported.
+ */
+public final class LabelSelector {
+
+  /** How a requirement compares a label. */
+  public enum Operator {
+    EQUALS,
+    NOT_EQUALS,
+    EXISTS,
+    NOT_EXISTS
+  }
+
+  /**
+   * One requirement of a selector; {@code value} is null for {@link Operator#EXISTS} and
+   * {@link Operator#NOT_EXISTS} and non-null (possibly empty) otherwise.
+   */
+  public record Requirement(String key, Operator op, String value) {
+    public Requirement {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(op, "op");
+      boolean needsValue = op == Operator.EQUALS || op == Operator.NOT_EQUALS;
+      if (needsValue != (value != null)) {
+        throw new IllegalArgumentException(
+            op + (needsValue ? " needs a value" : " takes no value") + " (key " + key + ")");
+      }
+    }
+
+    /** Whether a set of labels satisfies this requirement. */
+    public boolean matches(Map<String, String> labels) {
+      return switch (op) {
+        case EQUALS -> value.equals(labels.get(key));
+        case NOT_EQUALS -> !value.equals(labels.get(key));
+        case EXISTS -> labels.containsKey(key);
+        case NOT_EXISTS -> !labels.containsKey(key);
+      };
+    }
+
+    /** The requirement in selector syntax, for example {@code tier!=db}. */
+    @Override
+    public String toString() {
+      return switch (op) {
+        case EQUALS -> key + "=" + value;
+        case NOT_EQUALS -> key + "!=" + value;
+        case EXISTS -> key;
+        case NOT_EXISTS -> "!" + key;
+      };
+    }
+  }
+
+  /** The longest label name (the part of a key after the prefix) and the longest value. */
+  public static final int MAX_NAME_LENGTH = 63;
+
+  /** The longest key prefix (a DNS subdomain). */
+  public static final int MAX_PREFIX_LENGTH = 253;
+
+  private static final String FIELD = "labelSelector";
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+  private static final Pattern SET_BASED = Pattern.compile("[^=!\\s]+\\s+(in|notin)(\\s.*)?");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  private static final String KEY_RULE =
+      "a label key is an optional DNS prefix and '/' (for example example.com/) followed by a"
+          + " name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a"
+          + " letter or digit";
+  private static final String VALUE_RULE =
+      "a label value is empty or at most 63 letters, digits, '-', '_' or '.', starting and"
+          + " ending with a letter or digit";
+  private static final String SYNTAX =
+      "use comma-separated requirements such as app=web, tier!=db, env or !legacy";
+
+  private static final LabelSelector EVERYTHING = new LabelSelector(List.of());
+
+  private final List<Requirement> requirements;
+
+  private LabelSelector(List<Requirement> requirements) {
+    this.requirements = List.copyOf(requirements);
+  }
+
+  /** The selector that matches every object. */
+  public static LabelSelector everything() {
+    return EVERYTHING;
+  }
+
+  /** A selector of the given requirements, all of which must hold. */
+  public static LabelSelector of(List<Requirement> requirements) {
+    return requirements.isEmpty() ? EVERYTHING : new LabelSelector(requirements);
+  }
+
+  /**
+   * Parses the text of a {@code ?labelSelector=} parameter; null or blank text matches
+   * everything. Spaces around keys, operators and values are ignored.
+   *
+   * @throws ValidationException with code {@code Invalid} and field {@code labelSelector},
+   *     when the text is not a valid selector
+   */
+  public static LabelSelector parse(String text) {
+    if (text == null || text.isBlank()) {
+      return EVERYTHING;
+    }
+    List<Requirement> parsed = new ArrayList<>();
+    String[] terms = text.split(",", -1);
+    for (int i = 0; i < terms.length; i++) {
+      parsed.add(parseRequirement(text, i + 1, terms[i].trim()));
+    }
+    return new LabelSelector(parsed);
+  }
+
+  private static Requirement parseRequirement(String text, int position, String term) {
+    if (term.isEmpty()) {
+      throw selectorError(text, "requirement " + position + " is empty; " + SYNTAX);
+    }
+    if (term.contains("(") || SET_BASED.matcher(term).matches()) {
+      throw selectorError(
+          text,
+          "set-based requirements such as \"key in (a,b)\" are not supported; " + SYNTAX);
+    }
+    if (term.startsWith("!") && !term.startsWith("!=")) {
+      String key = term.substring(1).trim();
+      checkSelectorKey(text, key);
+      return new Requirement(key, Operator.NOT_EXISTS, null);
+    }
+    int at = indexOfOperator(term);
+    if (at < 0) {
+      checkSelectorKey(text, term);
+      return new Requirement(term, Operator.EXISTS, null);
+    }
+    Operator op;
+    int valueStart;
+    if (term.charAt(at) == '!') {
+      if (at + 1 >= term.length() || term.charAt(at + 1) != '=') {
+        throw selectorError(
+            text, "\"" + term + "\" has a '!' that is not part of \"!=\" or a leading \"!key\"; "
+                + SYNTAX);
+      }
+      op = Operator.NOT_EQUALS;
+      valueStart = at + 2;
+    } else {
+      op = Operator.EQUALS;
+      valueStart = at + 1 < term.length() && term.charAt(at + 1) == '=' ? at + 2 : at + 1;
+    }
+    String key = term.substring(0, at).trim();
+    String value = term.substring(valueStart).trim();
+    if (key.isEmpty()) {
+      throw selectorError(text, "\"" + term + "\" has no key before the operator; " + SYNTAX);
+    }
+    checkSelectorKey(text, key);
+    String problem = valueProblem(value);
+    if (problem != null) {
+      throw selectorError(text, "the value of \"" + key + "\" " + problem);
+    }
+    return new Requirement(key, op, value);
+  }
+
+  private static int indexOfOperator(String term) {
+    for (int i = 0; i < term.length(); i++) {
+      char c = term.charAt(i);
+      if (c == '=' || c == '!') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static void checkSelectorKey(String text, String key) {
+    String problem = keyProblem(key);
+    if (problem != null) {
+      throw selectorError(text, "the key \"" + key + "\" " + problem);
+    }
+  }
+
+  private static ValidationException selectorError(String text, String what) {
+    return ValidationException.invalid(
+        FIELD, FIELD + " \"" + text + "\" is not a valid selector: " + what);
+  }
+
+  /**
+   * Checks the label keys and values of {@code field} (for example {@code labels}); a null
+   * map means no labels. The field path of an error names the key, as in
+   * {@code labels["bad key"]}.
+   *
+   * @throws ValidationException with code {@code Invalid}, when a key or value is not valid
+   */
+  public static void checkLabels(String field, Map<String, String> labels) {
+    if (labels == null) {
+      return;
+    }
+    for (Map.Entry<String, String> e : labels.entrySet()) {
+      String key = e.getKey();
+      String path = field + "[\"" + escape(key) + "\"]";
+      if (key == null) {
+        throw ValidationException.invalid(path, field + " has a null key: " + KEY_RULE);
+      }
+      String problem = keyProblem(key);
+      if (problem != null) {
+        throw ValidationException.invalid(path, path + ": the key \"" + key + "\" " + problem);
+      }
+      if (e.getValue() == null) {
+        throw ValidationException.invalid(
+            path, path + ": the value is missing; use \"\" for an empty value");
+      }
+      problem = valueProblem(e.getValue());
+      if (problem != null) {
+        throw ValidationException.invalid(
+            path, path + ": the value \"" + e.getValue() + "\" " + problem);
+      }
+    }
+  }
+
+  /** What is wrong with a label key, ending with the rule, or null when it is valid. */
+  private static String keyProblem(String key) {
+    if (key.isEmpty()) {
+      return "is empty; " + KEY_RULE;
+    }
+    String name = key;
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      name = key.substring(slash + 1);
+      if (prefix.isEmpty()) {
+        return "has an empty prefix before '/'; " + KEY_RULE;
+      }
+      if (prefix.length() > MAX_PREFIX_LENGTH) {
+        return "has a prefix longer than " + MAX_PREFIX_LENGTH + " characters; " + KEY_RULE;
+      }
+      if (!DNS_SUBDOMAIN.matcher(prefix).matches()) {
+        return "has a prefix \"" + prefix + "\" that is not a lowercase DNS subdomain; "
+            + KEY_RULE;
+      }
+    }
+    if (name.isEmpty()) {
+      return "has an empty name; " + KEY_RULE;
+    }
+    if (name.length() > MAX_NAME_LENGTH) {
+      return "has a name longer than " + MAX_NAME_LENGTH + " characters; " + KEY_RULE;
+    }
+    if (!NAME.matcher(name).matches()) {
+      return "is not valid; " + KEY_RULE;
+    }
+    return null;
+  }
+
+  /** What is wrong with a label value, ending with the rule, or null when it is valid. */
+  private static String valueProblem(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    if (value.length() > MAX_NAME_LENGTH) {
+      return "is longer than " + MAX_NAME_LENGTH + " characters; " + VALUE_RULE;
+    }
+    if (!NAME.matcher(value).matches()) {
+      return "is not valid; " + VALUE_RULE;
+    }
+    return null;
+  }
+
+  private static String escape(String key) {
+    return key == null ? "null" : key.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  /** The requirements, all of which must hold; empty for the selector of everything. */
+  public List<Requirement> requirements() {
+    return requirements;
+  }
+
+  /** Whether this selector matches every object. */
+  public boolean isEmpty() {
+    return requirements.isEmpty();
+  }
+
+  /** Whether an object with these labels (null meaning none) is selected. */
+  public boolean matches(Map<String, String> labels) {
+    Map<String, String> present = labels == null ? Map.of() : labels;
+    for (Requirement r : requirements) {
+      if (!r.matches(present)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LabelSelector other && requirements.equals(other.requirements);
+  }
+
+  @Override
+  public int hashCode() {
+    return requirements.hashCode();
+  }
+
+  /** The selector in the syntax {@link #parse} reads back, for example {@code app=web,!legacy}. */
+  @Override
+  public String toString() {
+    return requirements.stream().map(Requirement::toString).collect(Collectors.joining(","));
+  }
+}

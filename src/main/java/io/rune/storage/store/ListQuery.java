@@ -1,0 +1,12 @@
+package io.rune.storage.store;
+
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.LabelSelector;
+import java.util.Set;
+
+/**
+ * What to list. {@code namespaces} null means every namespace; an empty set means none
+ * (a token scoped to no namespace sees nothing).
+ */
+public record ListQuery(Kind kind, Set<String> namespaces, LabelSelector selector, int limit,
+    String continueToken) {}

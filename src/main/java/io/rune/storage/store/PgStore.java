@@ -1,0 +1,118 @@
+package io.rune.storage.store;
+
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** The Store on PostgreSQL through the non-blocking Vert.x client. */
+public final class PgStore implements Store {
+  /** The NOTIFY channel; the payload is the newest sequence number. */
+  public static final String CHANNEL = "rune_changes";
+
+  private static final String SELECT_ONE = "SELECT " + Rows.OBJECT_COLUMNS
+      + " FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3";
+  private static final String CHANGES_AFTER = "SELECT seq, type, kind, namespace, name, object"
+      + " FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2";
+  private static final String BOUNDS = "SELECT h.seq, c.compacted_through"
+      + " FROM change_head h, change_compaction c WHERE h.id = 1 AND c.id = 1";
+  private static final String COMPACT = """
+      WITH d AS (DELETE FROM change_log WHERE at < $1 RETURNING seq)
+      UPDATE change_compaction
+         SET compacted_through = GREATEST(compacted_through, (SELECT coalesce(max(seq), 0) FROM d))
+       WHERE id = 1
+      RETURNING (SELECT count(*) FROM d)""";
+
+  private final Pool pool;
+
+  public PgStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  @Override
+  public Future<ApiObject> get(Kind kind, String namespace, String name) {
+    return pool.preparedQuery(SELECT_ONE)
+        .execute(Tuple.of(kind.kindName(), namespace == null ? "" : namespace, name))
+        .map(rows -> rows.size() == 0 ? null : Rows.toObject(rows.iterator().next()))
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<Page> list(ListQuery query) {
+    ListSql sql = ListSql.build(query);
+    return pool.preparedQuery(sql.text()).execute(sql.params())
+        .map(rows -> {
+          List<ApiObject> items = new ArrayList<>();
+          long head = 0;
+          for (Row row : rows) {
+            head = row.getLong("head_seq");
+            if (row.getString("kind") != null) {
+              items.add(Rows.toObject(row));
+            }
+          }
+          String next = null;
+          if (items.size() > query.limit()) {
+            items = items.subList(0, query.limit());
+            ApiObject last = items.get(items.size() - 1);
+            next = ContinueToken.encode(last.namespace(), last.name());
+          }
+          return new Page(List.copyOf(items), next, head);
+        })
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public <T> Future<T> write(Function<StoreTx, Future<T>> work) {
+    return pool.withTransaction(conn -> conn.preparedQuery(PgStoreTx.LOCK_HEAD).execute()
+            .compose(rows -> {
+              PgStoreTx tx = new PgStoreTx(conn, rows.iterator().next().getLong(0));
+              return work.apply(tx).compose(result -> tx.finish().map(result));
+            }))
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<List<Change>> changesAfter(long afterSeq, int limit) {
+    return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(afterSeq, limit))
+        .map(rows -> {
+          List<Change> changes = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            changes.add(Rows.toChange(row));
+          }
+          return changes;
+        })
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<ChangeLogBounds> bounds() {
+    return pool.preparedQuery(BOUNDS).execute()
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new ChangeLogBounds(row.getLong(0), row.getLong(1));
+        })
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<Integer> compact(Instant before) {
+    return pool.preparedQuery(COMPACT).execute(Tuple.of(Rows.timestamp(before)))
+        .map(rows -> rows.iterator().next().getInteger(0))
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(StoreErrors::translate);
+  }
+}

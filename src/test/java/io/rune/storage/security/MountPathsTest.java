@@ -1,0 +1,117 @@
+package io.rune.storage.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.rune.storage.model.ValidationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MountPathsTest {
+
+  private static final String FIELD = "volumes[0].mountPath";
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "/, /",
+    "//, /",
+    "/etc/, /etc",
+    "/./etc, /etc",
+    "/foo/../etc, /etc",
+    "//proc/1, /proc/1",
+    "/a//b/./c/, /a/b/c",
+    "/.., /",
+    "/../../etc, /etc",
+    "/a/b/../../.., /",
+    "/var/lib/postgresql/data, /var/lib/postgresql/data",
+    "/a/..b/c, /a/..b/c",
+    "/a/.b, /a/.b",
+    "a/b/, a/b",
+    "./a, a",
+    "../a, ../a",
+    "a/../.., ..",
+    "., ."
+  })
+  void normalizes(String path, String normalized) {
+    assertThat(MountPaths.normalize(path)).isEqualTo(normalized);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/", "//", "/.", "/..", "/etc", "/etc/", "/./etc", "/foo/../etc", "//etc//",
+        "/var/run/docker.sock", "/var/run/../run/docker.sock", "/run/docker.sock",
+        "/run/./docker.sock/", "/proc", "/proc/", "//proc/1", "/proc/self/root", "/sys",
+        "/sys/fs/cgroup", "/x/../sys/kernel"
+      })
+  void blocks(String mountPath) {
+    ValidationException e =
+        catchThrowableOfType(
+            () -> MountPaths.checkMountPath(FIELD, mountPath), ValidationException.class);
+    assertThat(e).as("%s should be blocked", mountPath).isNotNull();
+    assertThat(e.code()).isEqualTo("MountPathBlocked");
+    assertThat(e.field()).isEqualTo(FIELD);
+    assertThat(e.getMessage())
+        .startsWith(FIELD + " \"" + mountPath + "\"")
+        .contains("is blocked")
+        .contains("such as /data");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/data", "/etc/app", "/etc/app/", "/procfs", "/proc-data", "/system", "/sysroot",
+        "/var/run", "/var/run/app.sock", "/run/docker.sock.d", "/var/lib/postgresql/data",
+        "/etc2", "/srv/etc", "/srv/proc", "/docker.sock"
+      })
+  void allows(String mountPath) {
+    MountPaths.checkMountPath(FIELD, mountPath);
+    assertThat(MountPaths.normalize(mountPath)).startsWith("/");
+  }
+
+  @Test
+  void showsTheNormalisedFormAndTheReason() {
+    ValidationException etc =
+        catchThrowableOfType(
+            () -> MountPaths.checkMountPath(FIELD, "/foo/../etc"), ValidationException.class);
+    assertThat(etc.getMessage())
+        .contains("\"/foo/../etc\" (/etc)")
+        .contains("system configuration")
+        .contains("/etc/myapp, is fine");
+
+    ValidationException proc =
+        catchThrowableOfType(
+            () -> MountPaths.checkMountPath(FIELD, "/proc/1"), ValidationException.class);
+    assertThat(proc.getMessage()).contains("/proc and everything under it");
+
+    ValidationException sock =
+        catchThrowableOfType(
+            () -> MountPaths.checkMountPath(FIELD, "/var/run/docker.sock"),
+            ValidationException.class);
+    assertThat(sock.getMessage()).contains("Docker daemon");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"data", "etc", "./etc", "../etc", "proc/1"})
+  void refusesRelativePathsAsInvalid(String mountPath) {
+    ValidationException e =
+        catchThrowableOfType(
+            () -> MountPaths.checkMountPath(FIELD, mountPath), ValidationException.class);
+    assertThat(e.code()).isEqualTo("Invalid");
+    assertThat(e.field()).isEqualTo(FIELD);
+    assertThat(e.getMessage()).contains("is relative").contains("absolute path");
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  void requiresAMountPath(String mountPath) {
+    ValidationException e =
+        catchThrowableOfType(
+            () -> MountPaths.checkMountPath(FIELD, mountPath), ValidationException.class);
+    assertThat(e.code()).isEqualTo("Invalid");
+    assertThat(e.getMessage()).startsWith(FIELD + " is required");
+  }
+}
