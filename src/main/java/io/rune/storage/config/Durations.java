@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as operators write them in the runefile: {@code "500ms"}, {@code "10s"}, {@code "7d"}. */
+/** Durations as operators write them in the runefile: {@code "500ms"}, {@code "7d"}. */
 public final class Durations {
 
   /** The accepted forms, for error messages. */
   public static final String FORMS =
-      "a whole number followed by ms, s, m, h or d, e.g. \"500ms\", \"10s\", \"5m\", \"24h\", \"7d\"";
+      "a whole number followed by ms, s, m, h or d, "
+          + "e.g. \"500ms\", \"10s\", \"5m\", \"24h\", \"7d\"";
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Map<String, ChronoUnit> UNITS = Map.of(

@@ -50,7 +50,8 @@ public final class RunefileLoader {
    * @param runefile the runefile as {@link TomlConfigProcessor} parses it; empty for none
    * @throws ConfigException naming the key, variable or flag that is wrong
    */
-  public static RuneConfig resolve(JsonObject runefile, ServerFlags flags, Map<String, String> env) {
+  public static RuneConfig resolve(
+      JsonObject runefile, ServerFlags flags, Map<String, String> env) {
     return resolve(runefile, flags, env, RunefileLoader::localHostName);
   }
 
@@ -72,8 +73,10 @@ public final class RunefileLoader {
     Store store = new Store(
         in.pick("store.url", "RUNE_STORE_URL").map(Setting::storeUrl).orElse(null),
         in.pick("store.poolSize").map(s -> s.integer(1, 256)).orElse(8),
-        in.pick("store.changeLogRetention").map(Setting::positiveDuration).orElse(Duration.ofHours(24)),
-        in.pick("store.compactionInterval").map(Setting::positiveDuration).orElse(Duration.ofMinutes(5)));
+        in.pick("store.changeLogRetention").map(Setting::positiveDuration)
+            .orElse(Duration.ofHours(24)),
+        in.pick("store.compactionInterval").map(Setting::positiveDuration)
+            .orElse(Duration.ofMinutes(5)));
     Storage storage = new Storage(
         in.pick("storage.defaultStorageClass", "RUNE_DEFAULT_STORAGE_CLASS")
             .map(Setting::storageClassName).orElse("local"),
@@ -86,9 +89,11 @@ public final class RunefileLoader {
         in.pick("storage.allowCreateMissing").map(Setting::bool).orElse(devMode),
         in.pick("storage.preserveOnDelete").map(Setting::bool).orElse(false));
     Watch watch = new Watch(
-        in.pick("watch.bookmarkInterval").map(Setting::positiveDuration).orElse(Duration.ofSeconds(10)),
+        in.pick("watch.bookmarkInterval").map(Setting::positiveDuration)
+            .orElse(Duration.ofSeconds(10)),
         in.pick("watch.maxQueuedEvents").map(s -> s.integer(1, 1_000_000)).orElse(1000));
-    return new RuneConfig(dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch);
+    return new RuneConfig(
+        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch);
   }
 
   private static Future<JsonObject> readRunefile(Vertx vertx, String configFile) {
@@ -100,7 +105,8 @@ public final class RunefileLoader {
       // Absolute, so that Vert.x never falls back to a classpath resource of the same name.
       path = Path.of(Setting.expandHome(configFile)).toAbsolutePath().normalize().toString();
     } catch (InvalidPathException e) {
-      return Future.failedFuture(new ConfigException("flag --config: invalid path \"" + configFile + "\""));
+      return Future.failedFuture(
+          new ConfigException("flag --config must be a file path, got \"" + configFile + "\""));
     }
     return vertx.fileSystem().exists(path).compose(exists -> {
       if (!exists) {
@@ -114,7 +120,8 @@ public final class RunefileLoader {
               .setConfig(new JsonObject().put("path", path))));
       return retriever.getConfig()
           .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
-              : new ConfigException("runefile " + path + " could not be read: " + e.getMessage(), e)))
+              : new ConfigException("runefile " + path + " could not be read: " + e.getMessage(),
+                  e)))
           .eventually(retriever::close);
     });
   }

@@ -32,7 +32,8 @@ final class RunefileSchema {
     boolean accepts(Object value) {
       return switch (this) {
         case STRING -> value instanceof String;
-        case INTEGER -> value instanceof Integer || value instanceof Long || value instanceof BigInteger;
+        case INTEGER ->
+            value instanceof Integer || value instanceof Long || value instanceof BigInteger;
         case BOOLEAN -> value instanceof Boolean;
         case STRING_ARRAY -> value instanceof JsonArray array
             && array.stream().allMatch(String.class::isInstance);
@@ -47,8 +48,8 @@ final class RunefileSchema {
     Map<String, Map<String, Type>> tables = new LinkedHashMap<>();
     table(tables, "server", "listen", Type.STRING, "dataDir", Type.STRING, "node", Type.STRING,
         "devMode", Type.BOOLEAN);
-    table(tables, "store", "url", Type.STRING, "poolSize", Type.INTEGER, "changeLogRetention", Type.STRING,
-        "compactionInterval", Type.STRING);
+    table(tables, "store", "url", Type.STRING, "poolSize", Type.INTEGER,
+        "changeLogRetention", Type.STRING, "compactionInterval", Type.STRING);
     table(tables, "storage", "defaultStorageClass", Type.STRING, "localVolumeRoot", Type.STRING,
         "hostPathAllowlist", Type.STRING_ARRAY, "allowCreateMissing", Type.BOOLEAN,
         "preserveOnDelete", Type.BOOLEAN);
@@ -74,18 +75,19 @@ final class RunefileSchema {
                 + knownTables() + ")");
       }
       if (!(value instanceof JsonObject table)) {
-        throw new ConfigException("runefile: '" + name + "' must be a table, got " + describe(value));
+        throw new ConfigException(
+            "runefile: '" + name + "' must be a table, got " + describe(value));
       }
       for (String key : table.fieldNames()) {
         Type type = keys.get(key);
         if (type == null) {
-          throw new ConfigException("runefile: unknown key '" + name + "." + key + "' (known keys in ["
-              + name + "]: " + String.join(", ", keys.keySet()) + ")");
+          throw new ConfigException("runefile: unknown key '" + name + "." + key
+              + "' (known keys in [" + name + "]: " + String.join(", ", keys.keySet()) + ")");
         }
         Object keyValue = table.getValue(key);
         if (!type.accepts(keyValue)) {
-          throw new ConfigException("runefile: '" + name + "." + key + "' must be " + type.description
-              + ", got " + describe(keyValue));
+          throw new ConfigException("runefile: '" + name + "." + key + "' must be "
+              + type.description + ", got " + describe(keyValue));
         }
       }
     }

@@ -65,12 +65,12 @@ public record ServerFlags(
         if (value == null) {
           // "--listen --dev-mode" is a forgotten value, not a listen address.
           if (i + 1 == args.length || args[i + 1].startsWith("--")) {
-            throw usageError("flag " + name + " needs a value: " + name + " " + VALUE_FLAGS.get(name));
+            throw usageError("flag " + name + " needs a value: " + synopsis(name));
           }
           value = args[++i];
         }
         if (value.isEmpty()) {
-          throw usageError("flag " + name + " needs a non-empty value: " + name + " " + VALUE_FLAGS.get(name));
+          throw usageError("flag " + name + " needs a non-empty value: " + synopsis(name));
         }
         values.put(name, value);
       } else if (arg.startsWith("-")) {
@@ -100,6 +100,10 @@ public record ServerFlags(
         Every flag also takes the --flag=value form. Flags win over environment variables
         (RUNE_*), which win over the runefile, which wins over the built-in defaults.
         """;
+  }
+
+  private static String synopsis(String flag) {
+    return flag + " " + VALUE_FLAGS.get(flag);
   }
 
   private static ConfigException usageError(String problem) {

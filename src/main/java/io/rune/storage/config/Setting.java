@@ -86,7 +86,8 @@ record Setting(Object value, String source) {
         ? array.stream().map(String.class::cast)
         : Arrays.stream(string().split("[,:]")).map(String::trim).filter(s -> !s.isEmpty());
     Set<Path> paths = new LinkedHashSet<>();
-    entries.forEach(p -> paths.add(absolutePath(p, "a list of absolute paths (\"~/\" may start them)")));
+    String expected = "a list of absolute paths (\"~/\" may start them)";
+    entries.forEach(p -> paths.add(absolutePath(p, expected)));
     return List.copyOf(paths);
   }
 

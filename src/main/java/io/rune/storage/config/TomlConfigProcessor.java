@@ -37,9 +37,10 @@ public class TomlConfigProcessor implements ConfigProcessor {
       return Future.succeededFuture(table == null ? new JsonObject() : new JsonObject(table));
     } catch (StreamReadException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      return Future.failedFuture(new ConfigException(
-          describe(configuration) + " is not valid TOML" + where + ": " + e.getOriginalMessage(), e));
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      return Future.failedFuture(new ConfigException(describe(configuration)
+          + " is not valid TOML" + where + ": " + e.getOriginalMessage(), e));
     } catch (IOException e) {
       return Future.failedFuture(new ConfigException(
           describe(configuration) + " could not be parsed as TOML: " + e.getMessage(), e));

@@ -67,7 +67,8 @@ public final class Quantity {
     }
     if (value.chars().anyMatch(Character::isWhitespace)) {
       throw ValidationException.invalid(
-          field, quoted + " contains spaces: write the number and suffix together (for example 10Gi)");
+          field,
+          quoted + " contains spaces: write the number and suffix together (for example 10Gi)");
     }
     if (value.startsWith("-")) {
       throw ValidationException.invalid(

@@ -105,8 +105,10 @@ public final class HostPathPolicy {
           quoted + " goes through a symbolic link whose target does not exist (" + e.link
               + "): use a path whose real location is a directory inside hostPathAllowlist");
     } catch (IOException e) {
-      throw refuse(field, quoted + " cannot be resolved (" + e.getMessage() + "): check that it exists and"
-          + " that the server may read its parent directories");
+      throw refuse(
+          field,
+          quoted + " cannot be resolved (" + e.getMessage() + "): check that it exists and"
+              + " that the server may read its parent directories");
     }
 
     List<Path> allowedRoots = withRealForms(allowlist);

@@ -20,8 +20,9 @@ public final class MountPaths {
   private static final Map<String, String> BLOCKED_EXACTLY =
       Map.of(
           "/", "it would replace the container's whole root file system",
-          "/etc", "it would replace the container's system configuration (a directory below it, such"
-              + " as /etc/myapp, is fine)",
+          "/etc",
+          "it would replace the container's system configuration (a directory below it, such as"
+              + " /etc/myapp, is fine)",
           "/var/run/docker.sock", "it would give the container control of the host's Docker daemon",
           "/run/docker.sock", "it would give the container control of the host's Docker daemon");
 

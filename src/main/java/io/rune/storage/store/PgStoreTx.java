@@ -114,6 +114,12 @@ final class PgStoreTx implements StoreTx {
     return conn.preparedQuery(DELETE).execute(params).map(last);
   }
 
+  @Override
+  public Future<Boolean> markOnce(String what) {
+    return conn.preparedQuery("INSERT INTO seeded (what) VALUES ($1) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(what)).map(rows -> rows.rowCount() == 1);
+  }
+
   /** Moves the head and notifies, if anything was written. */
   Future<Void> finish() {
     if (seq == startSeq) {

@@ -23,6 +23,12 @@ public interface StoreTx {
   /** Replaces spec, labels and status of an existing object; assigns the next version. */
   Future<ApiObject> update(ApiObject object);
 
+  /**
+   * Records that a one-time step (such as seeding the built-in classes) has happened;
+   * true only for the first caller ever, on any node.
+   */
+  Future<Boolean> markOnce(String what);
+
   /** Removes the object and logs the deletion. */
   Future<ApiObject> delete(ApiObject object);
 }

@@ -148,11 +148,13 @@ class LabelSelectorTest {
       })
   void rejectsBadSyntax(String text) {
     ValidationException e =
-        catchThrowableOfType(() -> LabelSelector.parse(text), ValidationException.class);
+        catchThrowableOfType(
+            ValidationException.class, () -> LabelSelector.parse(text));
     assertThat(e).as("parse(%s) should fail", text).isNotNull();
     assertThat(e.code()).isEqualTo("Invalid");
     assertThat(e.field()).isEqualTo("labelSelector");
-    assertThat(e.getMessage()).startsWith("labelSelector \"" + text + "\" is not a valid selector: ");
+    assertThat(e.getMessage())
+        .startsWith("labelSelector \"" + text + "\" is not a valid selector: ");
   }
 
   @Test
@@ -206,8 +208,8 @@ class LabelSelectorTest {
   void checkLabelsNamesTheBadKeyInTheFieldPath() {
     ValidationException e =
         catchThrowableOfType(
-            () -> LabelSelector.checkLabels("labels", Map.of("bad key", "x")),
-            ValidationException.class);
+            ValidationException.class,
+            () -> LabelSelector.checkLabels("labels", Map.of("bad key", "x")));
     assertThat(e.code()).isEqualTo("Invalid");
     assertThat(e.field()).isEqualTo("labels[\"bad key\"]");
     assertThat(e.getMessage())
@@ -219,15 +221,15 @@ class LabelSelectorTest {
   void checkLabelsRejectsBadValuesAndEscapesQuotesInThePath() {
     ValidationException bad =
         catchThrowableOfType(
-            () -> LabelSelector.checkLabels("metadata.labels", Map.of("app", "not ok")),
-            ValidationException.class);
+            ValidationException.class,
+            () -> LabelSelector.checkLabels("metadata.labels", Map.of("app", "not ok")));
     assertThat(bad.field()).isEqualTo("metadata.labels[\"app\"]");
     assertThat(bad.getMessage()).contains("the value \"not ok\" is not valid");
 
     ValidationException quoted =
         catchThrowableOfType(
-            () -> LabelSelector.checkLabels("labels", Map.of("a\"b", "x")),
-            ValidationException.class);
+            ValidationException.class,
+            () -> LabelSelector.checkLabels("labels", Map.of("a\"b", "x")));
     assertThat(quoted.field()).isEqualTo("labels[\"a\\\"b\"]");
   }
 

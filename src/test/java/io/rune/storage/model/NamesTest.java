@@ -30,7 +30,8 @@ class NamesTest {
   void rejectsNonLabels(String name) {
     assertThat(Names.isValid(name)).isFalse();
     ValidationException e =
-        catchThrowableOfType(() -> Names.checkName("namespace", name), ValidationException.class);
+        catchThrowableOfType(
+            ValidationException.class, () -> Names.checkName("namespace", name));
     assertThat(e.code()).isEqualTo("Invalid");
     assertThat(e.field()).isEqualTo("namespace");
     assertThat(e.getMessage())

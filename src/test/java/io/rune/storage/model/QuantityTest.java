@@ -146,14 +146,16 @@ class QuantityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Gi", ".5Gi", "1.", "1..5Gi", "+1Gi", "1,5Gi", "0x10", "ten", "1Gi2", "1/2"})
+  @ValueSource(
+      strings = {"Gi", ".5Gi", "1.", "1..5Gi", "+1Gi", "1,5Gi", "0x10", "ten", "1Gi2", "1/2"})
   void rejectsWhatIsNotANumber(String text) {
     assertThat(rejected(text).getMessage()).contains("\"" + text + "\"");
   }
 
   private static ValidationException rejected(String text) {
     ValidationException e =
-        catchThrowableOfType(() -> Quantity.parseBytes("size", text), ValidationException.class);
+        catchThrowableOfType(
+            ValidationException.class, () -> Quantity.parseBytes("size", text));
     assertThat(e).as("parseBytes(%s) should fail", text).isNotNull();
     assertThat(e.code()).isEqualTo("Invalid");
     assertThat(e.field()).isEqualTo("size");

@@ -42,7 +42,8 @@ class HostPathPolicyTest {
 
   private static ValidationException refused(HostPathPolicy policy, String hostPath) {
     ValidationException e =
-        catchThrowableOfType(() -> policy.check(FIELD, hostPath), ValidationException.class);
+        catchThrowableOfType(
+            ValidationException.class, () -> policy.check(FIELD, hostPath));
     assertThat(e).as("%s should be refused", hostPath).isNotNull();
     assertThat(e.code()).isEqualTo("HostPathNotAllowed");
     assertThat(e.field()).isEqualTo(FIELD);
@@ -57,7 +58,10 @@ class HostPathPolicyTest {
 
   @Test
   void allowsTheAllowlistEntryItself() {
-    assertThat(allowingOnlyAllowed().check(FIELD, allowed + "/")).isEqualTo(allowed);
+    HostPathPolicy policy = policy(List.of(allowed), List.of(outside));
+    assertThat(policy.check(FIELD, allowed + "/")).isEqualTo(allowed);
+    // With the volume root inside it, the entry itself contains a forbidden root.
+    refused(allowingOnlyAllowed(), allowed.toString());
   }
 
   @Test
@@ -193,8 +197,9 @@ class HostPathPolicyTest {
 
   @Test
   void requiresAPath() {
-    assertThat(refused(allowingOnlyAllowed(), null).getMessage()).startsWith("hostPath is required");
-    assertThat(refused(allowingOnlyAllowed(), "").getMessage()).startsWith("hostPath is required");
+    HostPathPolicy policy = allowingOnlyAllowed();
+    assertThat(refused(policy, null).getMessage()).startsWith("hostPath is required");
+    assertThat(refused(policy, "").getMessage()).startsWith("hostPath is required");
   }
 
   @Test

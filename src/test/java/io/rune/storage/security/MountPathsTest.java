@@ -50,7 +50,7 @@ class MountPathsTest {
   void blocks(String mountPath) {
     ValidationException e =
         catchThrowableOfType(
-            () -> MountPaths.checkMountPath(FIELD, mountPath), ValidationException.class);
+            ValidationException.class, () -> MountPaths.checkMountPath(FIELD, mountPath));
     assertThat(e).as("%s should be blocked", mountPath).isNotNull();
     assertThat(e.code()).isEqualTo("MountPathBlocked");
     assertThat(e.field()).isEqualTo(FIELD);
@@ -76,7 +76,7 @@ class MountPathsTest {
   void showsTheNormalisedFormAndTheReason() {
     ValidationException etc =
         catchThrowableOfType(
-            () -> MountPaths.checkMountPath(FIELD, "/foo/../etc"), ValidationException.class);
+            ValidationException.class, () -> MountPaths.checkMountPath(FIELD, "/foo/../etc"));
     assertThat(etc.getMessage())
         .contains("\"/foo/../etc\" (/etc)")
         .contains("system configuration")
@@ -84,13 +84,13 @@ class MountPathsTest {
 
     ValidationException proc =
         catchThrowableOfType(
-            () -> MountPaths.checkMountPath(FIELD, "/proc/1"), ValidationException.class);
+            ValidationException.class, () -> MountPaths.checkMountPath(FIELD, "/proc/1"));
     assertThat(proc.getMessage()).contains("/proc and everything under it");
 
     ValidationException sock =
         catchThrowableOfType(
-            () -> MountPaths.checkMountPath(FIELD, "/var/run/docker.sock"),
-            ValidationException.class);
+            ValidationException.class,
+            () -> MountPaths.checkMountPath(FIELD, "/var/run/docker.sock"));
     assertThat(sock.getMessage()).contains("Docker daemon");
   }
 
@@ -99,7 +99,7 @@ class MountPathsTest {
   void refusesRelativePathsAsInvalid(String mountPath) {
     ValidationException e =
         catchThrowableOfType(
-            () -> MountPaths.checkMountPath(FIELD, mountPath), ValidationException.class);
+            ValidationException.class, () -> MountPaths.checkMountPath(FIELD, mountPath));
     assertThat(e.code()).isEqualTo("Invalid");
     assertThat(e.field()).isEqualTo(FIELD);
     assertThat(e.getMessage()).contains("is relative").contains("absolute path");
@@ -110,7 +110,7 @@ class MountPathsTest {
   void requiresAMountPath(String mountPath) {
     ValidationException e =
         catchThrowableOfType(
-            () -> MountPaths.checkMountPath(FIELD, mountPath), ValidationException.class);
+            ValidationException.class, () -> MountPaths.checkMountPath(FIELD, mountPath));
     assertThat(e.code()).isEqualTo("Invalid");
     assertThat(e.getMessage()).startsWith(FIELD + " is required");
   }

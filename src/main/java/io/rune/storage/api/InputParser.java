@@ -1,0 +1,119 @@
+package io.rune.storage.api;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.rune.storage.model.JsonMapper;
+import io.rune.storage.model.LabelSelector;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Splits a client's JSON object into metadata and spec and converts the spec strictly:
+ * an unknown field or a wrong type is a 400 naming the field, never silently dropped.
+ * Server-written fields (uid, timestamps, status) are accepted and ignored, so that an
+ * object read with GET can be edited and sent back with PUT.
+ */
+public final class InputParser {
+  private static final Set<String> METADATA = Set.of("name", "namespace", "labels", "resourceVersion");
+  private static final Set<String> SERVER_WRITTEN = Set.of("uid", "createdAt", "updatedAt", "status");
+
+  private InputParser() {}
+
+  public static <S> ResourceInput<S> parse(JsonObject body, Class<S> specType) {
+    if (body == null) {
+      throw ApiException.malformed("the body must be a JSON or YAML object", null);
+    }
+    JsonObject spec = new JsonObject();
+    for (Map.Entry<String, Object> e : body) {
+      if (!METADATA.contains(e.getKey()) && !SERVER_WRITTEN.contains(e.getKey())) {
+        spec.put(e.getKey(), e.getValue());
+      }
+    }
+    return new ResourceInput<>(
+        text(body, "name"),
+        text(body, "namespace"),
+        labels(body),
+        resourceVersion(body),
+        convert(spec, specType));
+  }
+
+  /** A stored spec as its record (stored specs were validated on the way in). */
+  public static <S> S read(JsonObject stored, Class<S> specType) {
+    return convert(stored, specType);
+  }
+
+  /** The spec record back as JSON without null fields, as it is stored. */
+  public static JsonObject toJson(Object spec) {
+    return new JsonObject(JsonMapper.STRICT.convertValue(spec, Map.class));
+  }
+
+  private static <S> S convert(JsonObject spec, Class<S> specType) {
+    try {
+      return JsonMapper.STRICT.readValue(spec.encode(), specType);
+    } catch (JsonMappingException e) {
+      throw fromJackson(e);
+    } catch (java.io.IOException e) {
+      throw ApiException.malformed("the body could not be read: " + e.getMessage(), null);
+    }
+  }
+
+  private static ApiException fromJackson(JsonMappingException e) {
+    String path = e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return ApiException.malformed("unknown field '" + path + "'; known fields here: "
+          + unknown.getKnownPropertyIds(), path);
+    }
+    return ApiException.malformed("field '" + path + "' has the wrong type: "
+        + e.getOriginalMessage().replaceAll("\\(class [^)]*\\)", "").split("\n")[0], path);
+  }
+
+  private static String text(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw ApiException.malformed("field '" + field + "' must be a string", field);
+  }
+
+  private static Map<String, String> labels(JsonObject body) {
+    Object value = body.getValue("labels");
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw ApiException.malformed("field 'labels' must be an object of string values", "labels");
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : json) {
+      if (!(e.getValue() instanceof String) && !(e.getValue() instanceof Number)) {
+        throw ApiException.malformed("label '" + e.getKey() + "' must be a string",
+            "labels." + e.getKey());
+      }
+      labels.put(e.getKey(), String.valueOf(e.getValue()));
+    }
+    try {
+      LabelSelector.checkLabels("labels", labels);
+    } catch (io.rune.storage.model.ValidationException v) {
+      throw new ApiException(422, v.code(), v.getMessage(), v.field());
+    }
+    return labels;
+  }
+
+  private static Long resourceVersion(JsonObject body) {
+    Object value = body.getValue("resourceVersion");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return value instanceof Number n ? n.longValue() : Long.parseLong((String) value);
+    } catch (RuntimeException e) {
+      throw ApiException.malformed(
+          "field 'resourceVersion' must be the resourceVersion string the server returned", "resourceVersion");
+    }
+  }
+}

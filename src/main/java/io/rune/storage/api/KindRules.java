@@ -1,0 +1,32 @@
+package io.rune.storage.api;
+
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.store.StoreTx;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The admission rules of one kind: what makes a write valid, what defaults it gets, and
+ * what it may not change later. Checks that need no database run first, outside the
+ * write transaction; the rest run inside it, where every read is current.
+ */
+interface KindRules<S> {
+
+  Kind kind();
+
+  Class<S> specType();
+
+  /** Checks of the input alone (may do blocking file-system checks on a worker). */
+  Future<S> precheck(Principal principal, ResourceInput<S> input);
+
+  /** Validates against other objects and returns the spec to store, defaults filled in. */
+  Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, S spec);
+
+  /** As {@link #admitCreate}, for replacing {@code current}'s spec. */
+  Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, S spec);
+
+  Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current);
+
+  JsonObject initialStatus();
+}

@@ -1,0 +1,269 @@
+package io.rune.storage.api;
+
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.LabelSelector;
+import io.rune.storage.model.Names;
+import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.ListQuery;
+import io.rune.storage.store.Page;
+import io.rune.storage.store.Store;
+import io.rune.storage.store.StoreTx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The resource operations of API.md, independent of the door they arrive through: REST
+ * and the event bus both call these, so they share every rule and every error.
+ */
+public final class Resources {
+  public static final int DEFAULT_LIMIT = 500;
+  public static final int MAX_LIMIT = 1000;
+
+  private final Store store;
+  private final Map<Kind, KindRules<?>> rules = new EnumMap<>(Kind.class);
+
+  public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths) {
+    this.store = store;
+    rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
+    rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths));
+    rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Future<ApiObject> get(Principal principal, Kind kind, String namespace, String name) {
+    return attempt(() -> {
+      principal.checkRead(kind, namespace);
+      return store.get(kind, scope(kind, namespace), name).map(found -> {
+        if (found == null) {
+          throw notFound(kind, namespace, name);
+        }
+        return found;
+      });
+    });
+  }
+
+  /** Lists one namespace, or (namespace null) every namespace the principal may see. */
+  public Future<Page> list(Principal principal, Kind kind, String namespace, String selector,
+      Integer limit, String continueToken) {
+    return attempt(() -> {
+      if (namespace != null) {
+        principal.checkRead(kind, namespace);
+      }
+      int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+      if (pageSize < 1 || pageSize > MAX_LIMIT) {
+        throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
+      }
+      LabelSelector labels = Validation.check(() -> LabelSelector.parse(selector));
+      var namespaces = !kind.namespaced() ? null
+          : namespace != null ? java.util.Set.of(namespace) : principal.visibleNamespaces();
+      return store.list(new ListQuery(kind, namespaces, labels, pageSize, continueToken));
+    });
+  }
+
+  public Future<ApiObject> create(Principal principal, Kind kind, String namespace, JsonObject body) {
+    return attempt(() -> {
+      KindRules<?> kindRules = rules.get(kind);
+      return createWith(kindRules, principal, namespace, body);
+    });
+  }
+
+  private <S> Future<ApiObject> createWith(KindRules<S> kindRules, Principal principal, String namespace,
+      JsonObject body) {
+    ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
+    Kind kind = kindRules.kind();
+    String ns = namespaceOf(kind, namespace, input);
+    checkName(input.name());
+    principal.checkWrite(kind, ns);
+    return kindRules.precheck(principal, input)
+        .compose(spec -> store.write(tx -> insert(tx, kindRules, principal, ns, input, spec)));
+  }
+
+  private <S> Future<ApiObject> insert(StoreTx tx, KindRules<S> kindRules, Principal principal, String ns,
+      ResourceInput<S> input, S spec) {
+    Kind kind = kindRules.kind();
+    return tx.get(kind, ns, input.name()).compose(existing -> {
+      if (existing != null) {
+        throw ApiException.alreadyExists(kind.kindName() + " " + existing.key()
+            + " already exists; choose another name, or change it with PUT");
+      }
+      return kindRules.admitCreate(tx, principal, ns, spec).compose(specJson -> tx.insert(new ApiObject(
+          kind, ns, input.name(), null, 0, input.labels(), specJson, kindRules.initialStatus(), null, null)));
+    });
+  }
+
+  /** PUT: replaces the user-written fields; the body must carry the version it read. */
+  public Future<ApiObject> replace(Principal principal, Kind kind, String namespace, String name, JsonObject body) {
+    return attempt(() -> replaceWith(rules.get(kind), principal, namespace, name, body, true));
+  }
+
+  private <S> Future<ApiObject> replaceWith(KindRules<S> kindRules, Principal principal, String namespace,
+      String name, JsonObject body, boolean requireVersion) {
+    ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
+    Kind kind = kindRules.kind();
+    String ns = namespaceOf(kind, namespace, input);
+    if (input.name() != null && !input.name().equals(name)) {
+      throw ApiException.invalid("name", "the name in the body ('" + input.name()
+          + "') differs from the name in the path ('" + name + "'); names cannot change");
+    }
+    if (requireVersion && input.resourceVersion() == null) {
+      throw ApiException.invalid("resourceVersion", "PUT must carry the resourceVersion it read"
+          + " (GET the object, change it, send it back)");
+    }
+    principal.checkWrite(kind, ns);
+    return kindRules.precheck(principal, input).compose(spec -> store.write(tx ->
+        tx.get(kind, ns, name).compose(current -> {
+          if (current == null) {
+            throw notFound(kind, ns, name);
+          }
+          if (input.resourceVersion() != null && input.resourceVersion() != current.resourceVersion()) {
+            throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since"
+                + " resourceVersion " + input.resourceVersion() + " (it is now " + current.resourceVersion()
+                + "); GET it again and reapply your change");
+          }
+          return update(tx, kindRules, principal, current, input, spec);
+        })));
+  }
+
+  private <S> Future<ApiObject> update(StoreTx tx, KindRules<S> kindRules, Principal principal, ApiObject current,
+      ResourceInput<S> input, S spec) {
+    return kindRules.admitUpdate(tx, principal, current, spec).compose(specJson -> {
+      if (specJson.equals(current.spec()) && input.labels().equals(current.labels())) {
+        return Future.succeededFuture(current);
+      }
+      return tx.update(current.withSpec(specJson, input.labels()));
+    });
+  }
+
+  public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name) {
+    return attempt(() -> {
+      principal.checkWrite(kind, namespace);
+      String ns = scope(kind, namespace);
+      return store.write(tx -> tx.get(kind, ns, name).compose(current -> {
+        if (current == null) {
+          throw notFound(kind, ns, name);
+        }
+        return rules.get(kind).admitDelete(tx, principal, current).compose(v -> tx.delete(current));
+      }));
+    });
+  }
+
+  /** Makes a class the default, demoting the previous one in the same transaction. */
+  public Future<ApiObject> setDefault(Principal principal, String className) {
+    return attempt(() -> {
+      principal.checkAdmin("making a StorageClass the default");
+      return store.write(tx -> tx.get(Kind.STORAGE_CLASS, "", className).compose(current -> {
+        if (current == null) {
+          throw notFound(Kind.STORAGE_CLASS, "", className);
+        }
+        if (current.spec().getBoolean("default", false)) {
+          return Future.succeededFuture(current);
+        }
+        JsonObject promoted = current.spec().copy().put("default", true);
+        return tx.defaultStorageClass()
+            .compose(previous -> previous == null ? Future.succeededFuture()
+                : tx.update(previous.withSpec(previous.spec().copy().put("default", false), previous.labels())))
+            .compose(v -> tx.update(current.withSpec(promoted, current.labels())));
+      }));
+    });
+  }
+
+  /** Failed or Stalled → Pending with attempts reset, so provisioning starts afresh. */
+  public Future<ApiObject> retryProvision(Principal principal, String namespace, String name) {
+    return attempt(() -> {
+      principal.checkWrite(Kind.VOLUME, namespace);
+      return store.write(tx -> tx.get(Kind.VOLUME, namespace, name).compose(current -> {
+        if (current == null) {
+          throw notFound(Kind.VOLUME, namespace, name);
+        }
+        String phase = current.status().getString("phase");
+        if (!"Failed".equals(phase) && !"Stalled".equals(phase)) {
+          throw ApiException.invalidPhase("volume " + current.key() + " is " + phase
+              + "; only a Failed or Stalled volume can be retried");
+        }
+        JsonObject status = current.status().copy()
+            .put("phase", "Pending").put("attempts", 0).put("reason", "RetryRequested")
+            .put("message", "provisioning retry requested").put("lastTransitionAt", Instant.now().toString());
+        status.remove("nextAttemptAt");
+        return tx.update(current.withStatus(status));
+      }));
+    });
+  }
+
+  /**
+   * Create-or-update for /apply, inside the caller's transaction. Returns the stored
+   * object and whether it was created, updated or left unchanged.
+   */
+  Future<ApplyOutcome> applyOne(StoreTx tx, Principal principal, Kind kind, JsonObject body) {
+    return attempt(() -> applyWith(tx, rules.get(kind), principal, body));
+  }
+
+  private <S> Future<ApplyOutcome> applyWith(StoreTx tx, KindRules<S> kindRules, Principal principal,
+      JsonObject body) {
+    ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
+    Kind kind = kindRules.kind();
+    String ns = namespaceOf(kind, null, input);
+    checkName(input.name());
+    principal.checkWrite(kind, ns);
+    return kindRules.precheck(principal, input).compose(spec -> tx.get(kind, ns, input.name()).compose(current -> {
+      if (current == null) {
+        return insert(tx, kindRules, principal, ns, input, spec).map(o -> new ApplyOutcome("created", o));
+      }
+      if (input.resourceVersion() != null && input.resourceVersion() != current.resourceVersion()) {
+        throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since resourceVersion "
+            + input.resourceVersion());
+      }
+      return update(tx, kindRules, principal, current, input, spec).map(o ->
+          new ApplyOutcome(o.resourceVersion() == current.resourceVersion() ? "unchanged" : "updated", o));
+    }));
+  }
+
+  record ApplyOutcome(String action, ApiObject object) {}
+
+  private static String namespaceOf(Kind kind, String pathNamespace, ResourceInput<?> input) {
+    if (!kind.namespaced()) {
+      if (input.namespace() != null) {
+        throw ApiException.invalid("namespace", kind.kindName() + " is cluster-wide and has no namespace");
+      }
+      return "";
+    }
+    if (pathNamespace != null && input.namespace() != null && !pathNamespace.equals(input.namespace())) {
+      throw ApiException.invalid("namespace", "the namespace in the body ('" + input.namespace()
+          + "') differs from the one in the path ('" + pathNamespace + "')");
+    }
+    String ns = Objects.requireNonNullElse(pathNamespace, input.namespace() == null ? "default" : input.namespace());
+    Validation.check(() -> Names.checkName("namespace", ns));
+    return ns;
+  }
+
+  private static void checkName(String name) {
+    Validation.check(() -> Names.checkName("name", name));
+  }
+
+  private static String scope(Kind kind, String namespace) {
+    return kind.namespaced() ? namespace : "";
+  }
+
+  static ApiException notFound(Kind kind, String namespace, String name) {
+    String where = kind.namespaced() ? " in namespace '" + namespace + "'" : "";
+    return ApiException.notFound(kind.kindName() + " '" + name + "' does not exist" + where);
+  }
+
+  /** Turns a synchronous throw in the preparation of a future into a failed future. */
+  static <T> Future<T> attempt(java.util.function.Supplier<Future<T>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.rune.storage.api;
+
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.Names;
+import io.rune.storage.model.SnapshotSpec;
+import io.rune.storage.store.StoreTx;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+
+/** Admission of Snapshots: an existing source volume whose driver can snapshot. */
+final class SnapshotRules implements KindRules<SnapshotSpec> {
+  private final DriverCatalog drivers;
+
+  SnapshotRules(DriverCatalog drivers) {
+    this.drivers = drivers;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.SNAPSHOT;
+  }
+
+  @Override
+  public Class<SnapshotSpec> specType() {
+    return SnapshotSpec.class;
+  }
+
+  @Override
+  public Future<SnapshotSpec> precheck(Principal principal, ResourceInput<SnapshotSpec> input) {
+    SnapshotSpec.Source source = input.spec().source();
+    if (source == null || source.volume() == null) {
+      throw ApiException.invalid("source.volume", "source.volume names the volume to snapshot");
+    }
+    Validation.check(() -> Names.checkName("source.volume", source.volume()));
+    if (source.namespace() != null) {
+      Validation.check(() -> Names.checkName("source.namespace", source.namespace()));
+    }
+    return Future.succeededFuture(input.spec());
+  }
+
+  @Override
+  public Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, SnapshotSpec spec) {
+    String sourceNamespace = spec.source().namespace() != null ? spec.source().namespace() : namespace;
+    principal.checkRead(Kind.VOLUME, sourceNamespace);
+    return tx.get(Kind.VOLUME, sourceNamespace, spec.source().volume()).compose(volume -> {
+      if (volume == null) {
+        throw ApiException.invalid("source.volume", "volume '" + spec.source().volume()
+            + "' does not exist in namespace '" + sourceNamespace + "'");
+      }
+      String className = volume.spec().getString("storageClassName");
+      return tx.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
+        String driver = storageClass == null ? null : storageClass.spec().getString("driver");
+        boolean canSnapshot = driver != null
+            && drivers.capabilities(driver).map(c -> c.snapshots()).orElse(false);
+        if (!canSnapshot) {
+          throw ApiException.unprocessable("SnapshotsUnsupported", "source.volume", "volume "
+              + volume.key() + " uses class " + className
+              + (driver == null ? ", which no longer exists" : " (driver '" + driver + "'), which cannot snapshot"));
+        }
+        return InputParser.toJson(new SnapshotSpec(new SnapshotSpec.Source(spec.source().volume(), sourceNamespace)));
+      });
+    });
+  }
+
+  @Override
+  public Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, SnapshotSpec spec) {
+    JsonObject was = current.spec().getJsonObject("source");
+    String namespace = spec.source().namespace() != null ? spec.source().namespace() : current.namespace();
+    if (!Objects.equals(was.getString("volume"), spec.source().volume())
+        || !Objects.equals(was.getString("namespace"), namespace)) {
+      throw ApiException.invalid("source", "a snapshot's source cannot change; create a new snapshot");
+    }
+    return Future.succeededFuture(current.spec());
+  }
+
+  @Override
+  public Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public JsonObject initialStatus() {
+    return new JsonObject().put("phase", "Pending");
+  }
+}

@@ -1,0 +1,29 @@
+package io.rune.storage.api;
+
+import io.rune.storage.model.ValidationException;
+import java.util.function.Supplier;
+
+/** Runs model validation and reports its failures in the API's words (422). */
+final class Validation {
+  private Validation() {}
+
+  static <T> T check(Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (ValidationException e) {
+      throw toApi(e);
+    }
+  }
+
+  static void check(Runnable check) {
+    try {
+      check.run();
+    } catch (ValidationException e) {
+      throw toApi(e);
+    }
+  }
+
+  static ApiException toApi(ValidationException e) {
+    return new ApiException(422, e.code(), e.getMessage(), e.field());
+  }
+}

@@ -1,0 +1,230 @@
+package io.rune.storage.api;
+
+import io.rune.storage.driver.DriverCapabilities;
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.model.AccessMode;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.LabelSelector;
+import io.rune.storage.model.Names;
+import io.rune.storage.model.Quantity;
+import io.rune.storage.model.ReclaimPolicy;
+import io.rune.storage.model.StorageClassSpec;
+import io.rune.storage.model.Topology;
+import io.rune.storage.model.VolumeSpec;
+import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.StoreTx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Admission of Volumes: a size that makes sense, a class that exists, and nothing the
+ * class's driver cannot do (access mode, deletion, snapshots, host paths, topology).
+ */
+final class VolumeRules implements KindRules<VolumeSpec> {
+  private final Vertx vertx;
+  private final DriverCatalog drivers;
+  private final HostPathPolicy hostPaths;
+
+  VolumeRules(Vertx vertx, DriverCatalog drivers, HostPathPolicy hostPaths) {
+    this.vertx = vertx;
+    this.drivers = drivers;
+    this.hostPaths = hostPaths;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.VOLUME;
+  }
+
+  @Override
+  public Class<VolumeSpec> specType() {
+    return VolumeSpec.class;
+  }
+
+  @Override
+  public Future<VolumeSpec> precheck(Principal principal, ResourceInput<VolumeSpec> input) {
+    VolumeSpec spec = input.spec();
+    if (spec.size() == null) {
+      throw ApiException.invalid("size", "size is required, e.g. 10Gi");
+    }
+    Validation.check(() -> Quantity.parseBytes("size", spec.size()));
+    if (spec.storageClassName() != null) {
+      Validation.check(() -> Names.checkName("storageClassName", spec.storageClassName()));
+    }
+    if (spec.accessMode() != null && AccessMode.parse(spec.accessMode()).isEmpty()) {
+      throw ApiException.invalid("accessMode",
+          "accessMode must be ReadWriteOnce, ReadOnlyMany or ReadWriteMany, not '" + spec.accessMode() + "'");
+    }
+    if (spec.reclaimPolicy() != null && ReclaimPolicy.parse(spec.reclaimPolicy()).isEmpty()) {
+      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not '"
+          + spec.reclaimPolicy() + "'");
+    }
+    if (spec.topology() != null) {
+      Validation.check(() -> LabelSelector.checkLabels("topology", spec.topology()));
+    }
+    if (spec.source() != null) {
+      checkSource(principal, input.namespace(), spec.source());
+    }
+    if (spec.hostPath() == null) {
+      return Future.succeededFuture(spec);
+    }
+    // Resolving symlinks touches the file system: never on the event loop.
+    return vertx.executeBlocking(() -> Validation.check(() -> hostPaths.check("hostPath", spec.hostPath())), false)
+        .map(resolved -> spec);
+  }
+
+  private static void checkSource(Principal principal, String namespace, VolumeSpec.Source source) {
+    if (source.snapshot() == null) {
+      throw ApiException.invalid("source.snapshot", "source.snapshot names the snapshot to restore from");
+    }
+    Validation.check(() -> Names.checkName("source.snapshot", source.snapshot()));
+    if (source.namespace() != null) {
+      Validation.check(() -> Names.checkName("source.namespace", source.namespace()));
+    }
+    principal.checkRead(Kind.SNAPSHOT, source.namespace() != null ? source.namespace() : namespace);
+  }
+
+  @Override
+  public Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, VolumeSpec spec) {
+    Future<ApiObject> storageClass = spec.storageClassName() != null
+        ? tx.get(Kind.STORAGE_CLASS, "", spec.storageClassName())
+        : tx.defaultStorageClass().map(found -> {
+          if (found == null) {
+            throw ApiException.invalid("storageClassName", "there is no default StorageClass: name one in"
+                + " storageClassName, or ask an admin to set a default");
+          }
+          return found;
+        });
+    return storageClass.compose(found -> {
+      if (found == null) {
+        throw ApiException.invalid("storageClassName", "StorageClass '" + spec.storageClassName()
+            + "' does not exist; list them with GET /api/v1/storageclasses");
+      }
+      VolumeSpec admitted = admit(found, spec);
+      return checkRestoreSource(tx, namespace, admitted, capabilities(found))
+          .map(v -> InputParser.toJson(admitted));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, VolumeSpec spec) {
+    VolumeSpec was = InputParser.read(current.spec(), VolumeSpec.class);
+    immutable("storageClassName", was.storageClassName(), spec.storageClassName());
+    immutable("accessMode", was.accessMode(), spec.accessMode());
+    immutable("hostPath", was.hostPath(), spec.hostPath());
+    if (!Objects.equals(was.source(), spec.source())) {
+      throw ApiException.invalid("source", "source cannot change after creation");
+    }
+    return tx.get(Kind.STORAGE_CLASS, "", was.storageClassName()).compose(found -> {
+      if (found == null) {
+        throw ApiException.invalid("storageClassName", "StorageClass '" + was.storageClassName()
+            + "' no longer exists; this volume cannot be changed until it does");
+      }
+      DriverCapabilities caps = capabilities(found);
+      long before = Quantity.parseBytes("size", was.size());
+      long after = Quantity.parseBytes("size", spec.size());
+      if (after < before) {
+        throw ApiException.invalid("size", "size cannot shrink (it is " + was.size() + ")");
+      }
+      if (after > before && !caps.expand()) {
+        throw ApiException.invalid("size", "driver '" + found.spec().getString("driver")
+            + "' cannot expand volumes; size must stay " + was.size());
+      }
+      VolumeSpec merged = new VolumeSpec(was.storageClassName(), spec.size(), was.accessMode(),
+          spec.reclaimPolicy(), spec.parameters(), was.hostPath(), spec.createIfMissing(),
+          spec.topology(), was.source());
+      return Future.succeededFuture(InputParser.toJson(admit(found, merged)));
+    });
+  }
+
+  @Override
+  public Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current) {
+    if ("Bound".equals(current.status().getString("phase"))) {
+      throw new ApiException(409, "VolumeInUse", "volume " + current.key() + " is bound to "
+          + current.status().getString("boundClaim") + "; detach it first", null);
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public JsonObject initialStatus() {
+    return new JsonObject().put("phase", "Pending").put("attempts", 0)
+        .put("lastTransitionAt", Instant.now().toString());
+  }
+
+  /** Checks the spec against its class's driver and fills the defaults. */
+  private VolumeSpec admit(ApiObject storageClass, VolumeSpec spec) {
+    StorageClassSpec cls = InputParser.read(storageClass.spec(), StorageClassSpec.class);
+    DriverCapabilities caps = capabilities(storageClass);
+    String driver = cls.driver();
+    String accessMode = spec.accessMode() != null ? spec.accessMode() : AccessMode.ReadWriteOnce.name();
+    if (!caps.accessModes().contains(AccessMode.valueOf(accessMode))) {
+      throw ApiException.unprocessable("UnsupportedAccessMode", "accessMode", "driver '" + driver
+          + "' (class " + storageClass.name() + ") does not support " + accessMode + "; it supports "
+          + caps.accessModes());
+    }
+    String reclaim = spec.reclaimPolicy() != null ? spec.reclaimPolicy() : cls.reclaimPolicy();
+    if ("delete".equals(reclaim) && !caps.delete()) {
+      throw ApiException.unprocessable("DeleteUnsupported", "reclaimPolicy", "driver '" + driver
+          + "' never deletes storage; use reclaimPolicy retain");
+    }
+    boolean hostPathDriver = driver.equals(DriverCatalog.LOCAL_HOST);
+    if (hostPathDriver && spec.hostPath() == null) {
+      throw ApiException.invalid("hostPath", "a volume of driver local-host needs hostPath: the host"
+          + " directory to use");
+    }
+    if (!hostPathDriver && spec.hostPath() != null) {
+      throw ApiException.invalid("hostPath", "hostPath is only for the local-host driver; class "
+          + storageClass.name() + " uses driver '" + driver + "'");
+    }
+    if (!hostPathDriver && spec.createIfMissing() != null) {
+      throw ApiException.invalid("createIfMissing", "createIfMissing is only for the local-host driver");
+    }
+    if (!Topology.allows(cls.allowedTopologies(), spec.topology())) {
+      throw ApiException.unprocessable("TopologyNotAllowed", "topology", "topology " + spec.topology()
+          + " is outside the allowedTopologies of class " + storageClass.name());
+    }
+    return new VolumeSpec(storageClass.name(), spec.size(), accessMode, reclaim,
+        spec.parameters() == null ? Map.of() : spec.parameters(), spec.hostPath(), spec.createIfMissing(),
+        spec.topology(), spec.source());
+  }
+
+  private Future<Void> checkRestoreSource(StoreTx tx, String namespace, VolumeSpec spec, DriverCapabilities caps) {
+    if (spec.source() == null) {
+      return Future.succeededFuture();
+    }
+    if (!caps.snapshots()) {
+      throw ApiException.unprocessable("SnapshotsUnsupported", "source", "class " + spec.storageClassName()
+          + " cannot restore snapshots; choose a class whose driver supports snapshots");
+    }
+    String sourceNamespace = spec.source().namespace() != null ? spec.source().namespace() : namespace;
+    return tx.get(Kind.SNAPSHOT, sourceNamespace, spec.source().snapshot()).map(snapshot -> {
+      if (snapshot == null) {
+        throw ApiException.invalid("source.snapshot", "snapshot '" + spec.source().snapshot()
+            + "' does not exist in namespace '" + sourceNamespace + "'");
+      }
+      if (!"Ready".equals(snapshot.status().getString("phase"))) {
+        throw ApiException.invalidPhase("snapshot " + snapshot.key() + " is "
+            + snapshot.status().getString("phase") + "; a volume can be restored only from a Ready snapshot");
+      }
+      return null;
+    });
+  }
+
+  private DriverCapabilities capabilities(ApiObject storageClass) {
+    String driver = storageClass.spec().getString("driver");
+    return drivers.capabilities(driver).orElseThrow(() -> ApiException.invalid("storageClassName",
+        "class " + storageClass.name() + " uses driver '" + driver + "', which this server does not have"));
+  }
+
+  private static void immutable(String field, String was, String now) {
+    if (now != null && !now.equals(was)) {
+      throw ApiException.invalid(field, field + " cannot change after creation (it is '" + was + "')");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.rune.storage.store;
+
+import io.rune.storage.model.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the change log and republishes every change, in sequence order, on the event
+ * bus: as {@link Change} objects on {@link #LOCAL_ADDRESS} for this node's watchers and
+ * controllers, and as watch-frame JSON on {@code rune.events.<kind>}. Publication is
+ * local to this node: every node runs its own feed on the shared database, so a clustered
+ * bus would otherwise deliver each change once per node.
+ *
+ * <p>NOTIFY only says "something new"; the feed always reads the log itself from the last
+ * sequence it published, so a lost notification (a reconnect, a restart) costs latency,
+ * never a change. A slow periodic poll backs that up.
+ */
+public final class ChangeFeed {
+  public static final String LOCAL_ADDRESS = "rune.internal.changes";
+  private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final int PAGE = 1000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions LOCAL_CHANGE = new DeliveryOptions().setLocalOnly(true)
+      .setCodecName(ChangeCodec.NAME);
+
+  private final Vertx vertx;
+  private final Store store;
+  private final PgConnectOptions listenOptions;
+  private final Duration pollInterval;
+  private PgSubscriber subscriber;
+  private long pollTimer = -1;
+  private volatile long lastSeq;
+  private boolean reading;
+  private boolean readAgain;
+
+  /**
+   * @param listenOptions where to LISTEN for notifications; null to rely on polling alone
+   *     (an embedding application that handed in only a pool)
+   */
+  public ChangeFeed(Vertx vertx, Store store, PgConnectOptions listenOptions, Duration pollInterval) {
+    this.vertx = vertx;
+    this.store = store;
+    this.listenOptions = listenOptions;
+    this.pollInterval = pollInterval;
+  }
+
+  public static String eventsAddress(Kind kind) {
+    return "rune.events." + kind.plural();
+  }
+
+  /** The newest sequence published so far. */
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  /** Starts from the current head: changes before it are history, served by replay. */
+  public Future<Void> start() {
+    ChangeCodec.register(vertx);
+    return store.bounds().compose(bounds -> {
+      lastSeq = bounds.latestSeq();
+      pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> catchUp());
+      if (listenOptions == null) {
+        return Future.succeededFuture();
+      }
+      subscriber = PgSubscriber.subscriber(vertx, listenOptions)
+          .reconnectPolicy(attempt -> 1000L);
+      subscriber.channel(PgStore.CHANNEL)
+          .subscribeHandler(v -> catchUp())
+          .handler(payload -> catchUp());
+      return subscriber.connect();
+    });
+  }
+
+  public Future<Void> stop() {
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+  }
+
+  /** Reads and publishes everything after lastSeq; one read at a time, in order. */
+  private void catchUp() {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = true;
+    readAgain = false;
+    store.changesAfter(lastSeq, PAGE).onComplete(result -> {
+      reading = false;
+      if (result.failed()) {
+        log.debug("Change feed could not read the log; the next poll retries: {}", result.cause().getMessage());
+        return;
+      }
+      List<Change> changes = result.result();
+      changes.forEach(this::publish);
+      if (changes.size() == PAGE || readAgain) {
+        catchUp();
+      }
+    });
+  }
+
+  private void publish(Change change) {
+    lastSeq = change.seq();
+    vertx.eventBus().publish(LOCAL_ADDRESS, change, LOCAL_CHANGE);
+    vertx.eventBus().publish(eventsAddress(change.kind()), change.toFrame(), LOCAL);
+  }
+}
