@@ -1,1 +1,87 @@
-package io.rune.storage; public class Main { public static void main(String[] a){} }
+package io.rune.storage;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rune.storage.config.ConfigException;
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.config.RunefileLoader;
+import io.rune.storage.config.ServerFlags;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code runed}: the Rune Storage server process. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    ServerFlags flags;
+    try {
+      flags = ServerFlags.parse(args);
+    } catch (ConfigException e) {
+      System.err.println("runed: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (flags.help()) {
+      System.out.println(ServerFlags.usage());
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx), "runed-shutdown"));
+
+    RunefileLoader.load(vertx, flags, System.getenv())
+        .compose(config -> {
+          RuneStorageVerticle server = new RuneStorageVerticle(
+              new RuneStorageOptions(config).setMeterRegistry(registry));
+          return vertx.deployVerticle(server).map(id -> readyLine(config, server.httpPort()));
+        })
+        .onSuccess(System.out::println)
+        .onFailure(err -> {
+          String message = err instanceof ConfigException ? err.getMessage() : describe(err);
+          System.err.println("runed: could not start: " + message);
+          log.debug("Start-up failure", err);
+          // Not on the event loop: exiting runs the shutdown hook, which needs the loops.
+          new Thread(() -> System.exit(1), "runed-exit").start();
+        });
+  }
+
+  private static String readyLine(RuneConfig config, int port) {
+    return "Rune Storage ready on http://" + hostForUrl(config.listenHost()) + ":" + port
+        + " (node " + config.node() + ", admin token in " + config.adminTokenFile() + ")";
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static String describe(Throwable err) {
+    StringBuilder message = new StringBuilder(String.valueOf(err.getMessage()));
+    for (Throwable cause = err.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      message.append(": ").append(cause.getMessage());
+    }
+    return message.toString();
+  }
+
+  /** SIGTERM: undeploy everything, which stops the embedded database too, then exit. */
+  private static void shutDown(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("runed: shutdown did not finish cleanly: " + e.getMessage());
+    }
+  }
+}

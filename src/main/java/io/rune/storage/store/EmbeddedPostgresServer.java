@@ -33,10 +33,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** Starts (initialising on first use) the cluster in {@code clusterDir}. */
   public static EmbeddedPostgresServer start(Path clusterDir, int port) throws IOException {
     Files.createDirectories(clusterDir);
+    stopOrphan(clusterDir);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(clusterDir)
         .setCleanDataDirectory(false)
-        .setRegisterShutdownHook(true)
+        // Stopped by the server's own shutdown, after its last write, not concurrently.
+        .setRegisterShutdownHook(false)
         .setPort(port)
         .setPGStartupWait(Duration.ofSeconds(60))
         // Durable by default: the library passes -F (fsync off) and synchronous_commit=off.
@@ -50,6 +52,37 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     server.createDatabaseIfMissing();
     log.info("Embedded PostgreSQL running on 127.0.0.1:{} with data in {}", postgres.getPort(), clusterDir);
     return server;
+  }
+
+  /**
+   * A server killed without its shutdown (SIGKILL, power loss of the JVM only) leaves its
+   * postmaster running on the cluster, which would keep the next start from using it.
+   * Stop that orphan first so a restart converges.
+   */
+  private static void stopOrphan(Path clusterDir) throws IOException {
+    Path pidFile = clusterDir.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    } catch (RuntimeException e) {
+      return; // unreadable: PostgreSQL itself judges stale lock files
+    }
+    var orphan = ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+    if (orphan.isPresent()) {
+      log.warn("Stopping PostgreSQL {} left running on {} by an earlier server", pid, clusterDir);
+      orphan.get().destroy();
+      try {
+        orphan.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IOException("an earlier PostgreSQL (pid " + pid + ") still runs on " + clusterDir
+            + " and did not stop; stop it and start again", e);
+      }
+    }
   }
 
   public int port() {

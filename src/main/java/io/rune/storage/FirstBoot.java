@@ -1,0 +1,104 @@
+package io.rune.storage;
+
+import io.rune.storage.api.InputParser;
+import io.rune.storage.api.TokenStore;
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.StorageClassSpec;
+import io.rune.storage.store.Store;
+import io.rune.storage.store.StoreTx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens once per database: the built-in StorageClasses and the first admin token.
+ * Each is recorded, so neither is redone: an operator who edits or deletes a seeded class
+ * keeps that change across restarts.
+ */
+final class FirstBoot {
+  private static final Logger log = LoggerFactory.getLogger(FirstBoot.class);
+
+  private FirstBoot() {}
+
+  static Future<Void> seedStorageClasses(Store store, RuneConfig.Storage storage) {
+    String defaultClass = storage.defaultStorageClass();
+    return store.write(tx -> tx.markOnce("builtin-storage-classes").compose(first -> {
+      if (!first) {
+        return Future.<Void>succeededFuture();
+      }
+      return insertClass(tx, DriverCatalog.LOCAL, defaultClass)
+          .compose(v -> insertClass(tx, DriverCatalog.LOCAL_HOST, defaultClass))
+          .compose(v -> promoteConfiguredDefault(tx, defaultClass));
+    }));
+  }
+
+  private static Future<Void> insertClass(StoreTx tx, String name, String defaultClass) {
+    StorageClassSpec spec = new StorageClassSpec(name, Map.of(), "retain", name.equals(defaultClass), List.of());
+    return tx.get(Kind.STORAGE_CLASS, "", name).compose(existing -> existing != null
+        ? Future.succeededFuture()
+        : tx.insert(new ApiObject(Kind.STORAGE_CLASS, "", name, null, 0, Map.of(), InputParser.toJson(spec),
+            null, null, null)).<Void>mapEmpty().onSuccess(v -> log.info("Seeded StorageClass {}", name)));
+  }
+
+  /** A configured default that is not a built-in class is promoted if it exists already. */
+  private static Future<Void> promoteConfiguredDefault(StoreTx tx, String defaultClass) {
+    if (defaultClass.isEmpty() || defaultClass.equals(DriverCatalog.LOCAL)
+        || defaultClass.equals(DriverCatalog.LOCAL_HOST)) {
+      return Future.succeededFuture();
+    }
+    return tx.get(Kind.STORAGE_CLASS, "", defaultClass).compose(found -> {
+      if (found == null) {
+        log.warn("[storage] defaultStorageClass names '{}', which does not exist: there is no default"
+            + " StorageClass until an admin sets one", defaultClass);
+        return Future.succeededFuture();
+      }
+      return tx.update(found.withSpec(found.spec().copy().put("default", true), found.labels())).mapEmpty();
+    });
+  }
+
+  /**
+   * Writes the first admin token to {@code tokenFile} (mode 0600) once per database. The
+   * file is written before the token is recorded, so a crash in between leaves no token
+   * that nobody can read: the next boot simply makes a new one.
+   */
+  static Future<Void> ensureAdminToken(Vertx vertx, TokenStore tokens, Path tokenFile) {
+    return tokens.hasBootstrapToken().compose(exists -> {
+      if (exists) {
+        return vertx.executeBlocking(() -> Files.exists(tokenFile), false).map(present -> {
+          if (!present) {
+            log.warn("The first admin token was created earlier but {} is gone; use another admin token", tokenFile);
+          }
+          return null;
+        });
+      }
+      String secret = TokenStore.newSecret();
+      return vertx.executeBlocking(() -> writePrivately(tokenFile, secret), false)
+          .compose(v -> tokens.insertBootstrap(secret))
+          .map(inserted -> {
+            if (inserted) {
+              log.info("Wrote the first admin token to {}", tokenFile);
+            }
+            return null;
+          });
+    });
+  }
+
+  private static Void writePrivately(Path file, String secret) throws java.io.IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = Files.createTempFile(file.getParent(), ".admin-token", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(temp, secret + "\n");
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return null;
+  }
+}

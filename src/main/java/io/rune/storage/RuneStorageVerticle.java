@@ -1,0 +1,203 @@
+package io.rune.storage;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rune.storage.api.ApiContext;
+import io.rune.storage.api.ApiVerticle;
+import io.rune.storage.api.Authenticator;
+import io.rune.storage.api.EventBusApi;
+import io.rune.storage.api.Resources;
+import io.rune.storage.api.RestApi;
+import io.rune.storage.api.TokenStore;
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.ChangeFeed;
+import io.rune.storage.store.EmbeddedPostgresServer;
+import io.rune.storage.store.Migrations;
+import io.rune.storage.store.PgStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
+ * application that embeds it. Start-up order, each step waiting for the one before:
+ * database (embedded or external), migrations, first-boot seeding, change feed,
+ * event-bus API, compaction, HTTP server.
+ */
+public final class RuneStorageVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(RuneStorageVerticle.class);
+
+  private final RuneStorageOptions options;
+  private final RuneConfig config;
+  private EmbeddedPostgresServer embedded;
+  private Pool pool;
+  private boolean ownsPool;
+  private ChangeFeed feed;
+  private EventBusApi eventBusApi;
+  private ApiContext apiContext;
+  private long compactionTimer = -1;
+  private volatile String notReady = "starting";
+  private int httpPort = -1;
+
+  public RuneStorageVerticle(RuneStorageOptions options) {
+    this.options = options;
+    this.config = options.config();
+  }
+
+  @Override
+  public Future<?> start() {
+    return openDatabase()
+        .compose(connectOptions -> Migrations.apply(vertx, pool).map(applied -> connectOptions))
+        .compose(connectOptions -> {
+          PgStore store = new PgStore(pool);
+          TokenStore tokens = new TokenStore(pool);
+          Authenticator authenticator = new Authenticator(tokens);
+          Resources resources = new Resources(vertx, store, DriverCatalog.builtIn(), hostPathPolicy());
+          feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
+          apiContext = new ApiContext(vertx, config, resources, tokens, authenticator, feed,
+              () -> notReady, meterRegistry());
+          eventBusApi = new EventBusApi(vertx, resources, authenticator);
+          return FirstBoot.seedStorageClasses(store, config.storage())
+              .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
+              .compose(v -> feed.start())
+              .compose(v -> eventBusApi.start())
+              .onSuccess(v -> startCompaction(store))
+              .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
+        })
+        .onSuccess(v -> {
+          notReady = null;
+          Gauge.builder("rune_change_feed_seq", feed, ChangeFeed::lastSeq)
+              .description("Newest change-log sequence published by this node")
+              .register(apiContext.metrics());
+        })
+        .onFailure(err -> closeDatabase());
+  }
+
+  /** The REST API as a router, to mount under a host application's own HTTP server. */
+  public Router router() {
+    if (apiContext == null) {
+      throw new IllegalStateException("the verticle has not started yet");
+    }
+    return RestApi.router(apiContext);
+  }
+
+  /** The port of the HTTP server this verticle started, or -1 when it started none. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  @Override
+  public Future<?> stop() {
+    notReady = "stopping";
+    if (compactionTimer >= 0) {
+      vertx.cancelTimer(compactionTimer);
+    }
+    // The HTTP verticles are children of this one: Vert.x undeploys them before stop().
+    List<Future<?>> steps = new ArrayList<>();
+    if (eventBusApi != null) {
+      steps.add(eventBusApi.stop());
+    }
+    if (feed != null) {
+      steps.add(feed.stop());
+    }
+    return Future.join(steps).eventually(this::closeDatabase);
+  }
+
+  /** Returns the options to LISTEN with (null when only a pool was handed in). */
+  private Future<PgConnectOptions> openDatabase() {
+    if (options.pool() != null) {
+      pool = options.pool();
+      return Future.succeededFuture(options.connectOptions());
+    }
+    Future<PgConnectOptions> connect;
+    if (options.connectOptions() != null) {
+      connect = Future.succeededFuture(options.connectOptions());
+    } else if (config.store().url() != null && !config.store().url().isBlank()) {
+      connect = Future.succeededFuture(PgConnectOptions.fromUri(config.store().url()));
+    } else {
+      connect = vertx.executeBlocking(() -> {
+        embedded = EmbeddedPostgresServer.start(config.embeddedPgDir(), 0);
+        return embedded.connectOptions();
+      });
+    }
+    return connect.map(connectOptions -> {
+      pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.store().poolSize())
+              .setConnectionTimeout(10).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+          .connectingTo(connectOptions)
+          .using(vertx)
+          .build();
+      ownsPool = true;
+      return connectOptions;
+    });
+  }
+
+  private Future<Void> closeDatabase() {
+    Future<Void> poolClosed = ownsPool && pool != null ? pool.close() : Future.succeededFuture();
+    return poolClosed.transform(ignored -> {
+      if (embedded == null) {
+        return Future.succeededFuture();
+      }
+      EmbeddedPostgresServer server = embedded;
+      embedded = null;
+      return vertx.executeBlocking(() -> {
+        server.close();
+        return null;
+      });
+    });
+  }
+
+  private Future<Void> deployHttp() {
+    ApiVerticle first = new ApiVerticle(apiContext, config.listenHost(), config.listenPort());
+    return vertx.deployVerticle(first).compose(id -> {
+      httpPort = first.actualPort();
+      List<Future<String>> more = new ArrayList<>();
+      for (int i = 1; i < options.httpInstances(); i++) {
+        more.add(vertx.deployVerticle(new ApiVerticle(apiContext, config.listenHost(), httpPort)));
+      }
+      return Future.all(more).mapEmpty();
+    });
+  }
+
+  private void startCompaction(PgStore store) {
+    long every = config.store().compactionInterval().toMillis();
+    compactionTimer = vertx.setPeriodic(every, every, id ->
+        store.compact(Instant.now().minus(config.store().changeLogRetention()))
+            .onSuccess(removed -> {
+              if (removed > 0) {
+                log.info("Compacted {} change-log rows older than {}", removed, config.store().changeLogRetention());
+              }
+            })
+            .onFailure(err -> log.warn("Change-log compaction failed; it runs again in {} ms: {}",
+                every, err.getMessage())));
+  }
+
+  private HostPathPolicy hostPathPolicy() {
+    return new HostPathPolicy(config.storage().hostPathAllowlist(), List.of(
+        config.storage().localVolumeRoot(), config.embeddedPgDir(), config.adminTokenFile()));
+  }
+
+  private PrometheusMeterRegistry meterRegistry() {
+    if (options.meterRegistry() != null) {
+      return options.meterRegistry();
+    }
+    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry vertxRegistry) {
+      return vertxRegistry;
+    }
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+}

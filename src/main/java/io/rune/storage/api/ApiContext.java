@@ -1,0 +1,17 @@
+package io.rune.storage.api;
+
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.store.ChangeFeed;
+import io.vertx.core.Vertx;
+import java.util.function.Supplier;
+
+/** Everything the API doors need, built once by the server and shared by them. */
+public record ApiContext(
+    Vertx vertx,
+    RuneConfig config,
+    Resources resources,
+    TokenStore tokens,
+    Authenticator authenticator,
+    ChangeFeed feed,
+    Supplier<String> readiness,
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {}

@@ -1,0 +1,110 @@
+package io.rune.storage.api;
+
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.store.StoreErrors;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The event-bus door: {@code rune.api.<kind>.<verb>} with the JSON of REST. A request
+ * body names what REST puts in the path ({@code namespace}, {@code name}), carries the
+ * object under {@code object}, and list parameters as fields. A {@code token} header
+ * applies RBAC as REST does; without one the caller is the trusted embedding application.
+ * Failures are {@code fail(<http status>, <error body JSON>)}.
+ */
+public final class EventBusApi {
+  public static final String PREFIX = "rune.api.";
+
+  private final Vertx vertx;
+  private final Resources resources;
+  private final Authenticator authenticator;
+  private final Apply apply;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+
+  public EventBusApi(Vertx vertx, Resources resources, Authenticator authenticator) {
+    this.vertx = vertx;
+    this.resources = resources;
+    this.authenticator = authenticator;
+    this.apply = new Apply(resources);
+  }
+
+  public static String address(Kind kind, String verb) {
+    return PREFIX + kind.plural() + "." + verb;
+  }
+
+  public Future<Void> start() {
+    for (Kind kind : Kind.values()) {
+      on(address(kind, "get"), (p, body) -> resources.get(p, kind, body.getString("namespace"),
+          body.getString("name")).map(ApiObject::toJson));
+      on(address(kind, "list"), (p, body) -> resources.list(p, kind, body.getString("namespace"),
+          body.getString("labelSelector"), body.getInteger("limit"), body.getString("continue"))
+          .map(ResourceRoutes::render));
+      on(address(kind, "create"), (p, body) -> resources.create(p, kind, body.getString("namespace"),
+          object(body)).map(ApiObject::toJson));
+      on(address(kind, "update"), (p, body) -> resources.replace(p, kind, body.getString("namespace"),
+          body.getString("name"), object(body)).map(ApiObject::toJson));
+      on(address(kind, "delete"), (p, body) -> resources.delete(p, kind, body.getString("namespace"),
+          body.getString("name")).map(ApiObject::toJson));
+    }
+    on(address(Kind.STORAGE_CLASS, "set-default"),
+        (p, body) -> resources.setDefault(p, body.getString("name")).map(ApiObject::toJson));
+    on(address(Kind.VOLUME, "retry-provision"), (p, body) -> resources.retryProvision(p,
+        body.getString("namespace"), body.getString("name")).map(ApiObject::toJson));
+    on(PREFIX + "apply", (p, body) -> apply.apply(p, documents(body)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  public Future<Void> stop() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+
+  private void on(String address, BiFunction<Principal, JsonObject, Future<JsonObject>> operation) {
+    EventBus bus = vertx.eventBus();
+    consumers.add(bus.consumer(address, (Message<JsonObject> message) -> {
+      JsonObject body = message.body() == null ? new JsonObject() : message.body();
+      String token = message.headers().get("token");
+      Future<Principal> principal = token == null ? Future.succeededFuture(Principal.SYSTEM)
+          : authenticator.authenticate(token);
+      principal.compose(p -> Resources.attempt(() -> operation.apply(p, body)))
+          .onSuccess(message::reply)
+          .onFailure(err -> {
+            Throwable failure = StoreErrors.toApi(err);
+            ApiException api = failure instanceof ApiException e ? e
+                : new ApiException(500, "Internal", "the server failed unexpectedly; the error is in its log", null);
+            message.fail(api.status(), api.body().encode());
+          });
+    }));
+  }
+
+  private static JsonObject object(JsonObject body) {
+    Object value = body.getValue("object");
+    if (!(value instanceof JsonObject object)) {
+      throw ApiException.malformed("the request needs the resource under 'object'", "object");
+    }
+    return object;
+  }
+
+  private static List<JsonObject> documents(JsonObject body) {
+    Object value = body.getValue("documents");
+    if (!(value instanceof JsonArray array)) {
+      throw ApiException.malformed("the request needs a 'documents' array", "documents");
+    }
+    List<JsonObject> docs = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject doc)) {
+        throw ApiException.malformed("document " + i + " must be an object", "documents[" + i + "]");
+      }
+      docs.add(doc);
+    }
+    return docs;
+  }
+}

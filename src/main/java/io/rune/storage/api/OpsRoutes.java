@@ -1,0 +1,45 @@
+package io.rune.storage.api;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/** The unauthenticated operational endpoints: health, readiness, metrics, the contract. */
+final class OpsRoutes {
+  private final ApiContext context;
+  private Buffer openApi;
+
+  OpsRoutes(ApiContext context) {
+    this.context = context;
+  }
+
+  void mount(Router root) {
+    root.get("/healthz").handler(ctx -> ctx.json(RestApi.status("ok")));
+    root.get("/readyz").handler(ctx -> {
+      String problem = context.readiness().get();
+      if (problem == null) {
+        context.resources().store().ping()
+            .onSuccess(v -> ctx.json(RestApi.status("ready")))
+            .onFailure(err -> ctx.response().setStatusCode(503)
+                .putHeader("Content-Type", "application/json")
+                .end(RestApi.status("unavailable").put("reason", "the database is not reachable").encode()));
+      } else {
+        ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(RestApi.status("unavailable").put("reason", problem).encode());
+      }
+    });
+    root.get("/metrics").handler(PrometheusScrapingHandler.create(context.metrics()));
+    root.get("/openapi.yaml").handler(ctx -> {
+      if (openApi != null) {
+        ctx.response().putHeader("Content-Type", "application/yaml").end(openApi);
+        return;
+      }
+      context.vertx().fileSystem().readFile("openapi.yaml")
+          .onSuccess(contents -> {
+            openApi = contents;
+            ctx.response().putHeader("Content-Type", "application/yaml").end(contents);
+          })
+          .onFailure(ctx::fail);
+    });
+  }
+}

@@ -1,0 +1,81 @@
+package io.rune.storage.api;
+
+import static io.rune.storage.api.RouteSupport.principal;
+import static io.rune.storage.api.RouteSupport.respond;
+
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.store.Page;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** The REST routes of StorageClasses, Volumes and Snapshots. */
+final class ResourceRoutes {
+  private final Resources resources;
+
+  ResourceRoutes(Resources resources) {
+    this.resources = resources;
+  }
+
+  void mount(Router api) {
+    String classes = "/storageclasses";
+    api.get(classes).handler(ctx -> list(ctx, Kind.STORAGE_CLASS, null));
+    api.post(classes).handler(ctx -> create(ctx, Kind.STORAGE_CLASS, null));
+    api.get(classes + "/:name").handler(ctx -> get(ctx, Kind.STORAGE_CLASS, null));
+    api.put(classes + "/:name").handler(ctx -> replace(ctx, Kind.STORAGE_CLASS, null));
+    api.delete(classes + "/:name").handler(ctx -> delete(ctx, Kind.STORAGE_CLASS, null));
+    api.post(classes + "/:name/set-default").handler(ctx -> respond(ctx, 200,
+        () -> resources.setDefault(principal(ctx), ctx.pathParam("name")), ApiObject::toJson));
+
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT}) {
+      String collection = "/namespaces/:namespace/" + kind.plural();
+      api.get("/" + kind.plural()).handler(ctx -> list(ctx, kind, null));
+      api.get(collection).handler(ctx -> list(ctx, kind, ctx.pathParam("namespace")));
+      api.post(collection).handler(ctx -> create(ctx, kind, ctx.pathParam("namespace")));
+      api.get(collection + "/:name").handler(ctx -> get(ctx, kind, ctx.pathParam("namespace")));
+      api.delete(collection + "/:name").handler(ctx -> delete(ctx, kind, ctx.pathParam("namespace")));
+    }
+    api.put("/namespaces/:namespace/volumes/:name")
+        .handler(ctx -> replace(ctx, Kind.VOLUME, ctx.pathParam("namespace")));
+    api.post("/namespaces/:namespace/volumes/:name/retry-provision").handler(ctx -> respond(ctx, 200,
+        () -> resources.retryProvision(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name")),
+        ApiObject::toJson));
+  }
+
+  private void list(RoutingContext ctx, Kind kind, String namespace) {
+    respond(ctx, 200, () -> resources.list(principal(ctx), kind, namespace,
+        ctx.request().getParam("labelSelector"), RouteSupport.intParam(ctx, "limit"),
+        ctx.request().getParam("continue")), ResourceRoutes::render);
+  }
+
+  private void get(RoutingContext ctx, Kind kind, String namespace) {
+    respond(ctx, 200, () -> resources.get(principal(ctx), kind, namespace, ctx.pathParam("name")),
+        ApiObject::toJson);
+  }
+
+  private void create(RoutingContext ctx, Kind kind, String namespace) {
+    respond(ctx, 201, () -> resources.create(principal(ctx), kind, namespace, RequestBodies.object(ctx, kind)),
+        ApiObject::toJson);
+  }
+
+  private void replace(RoutingContext ctx, Kind kind, String namespace) {
+    respond(ctx, 200, () -> resources.replace(principal(ctx), kind, namespace, ctx.pathParam("name"),
+        RequestBodies.object(ctx, kind)), ApiObject::toJson);
+  }
+
+  private void delete(RoutingContext ctx, Kind kind, String namespace) {
+    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name")),
+        ApiObject::toJson);
+  }
+
+  static JsonObject render(Page page) {
+    JsonArray items = new JsonArray();
+    page.items().forEach(item -> items.add(item.toJson()));
+    return new JsonObject()
+        .put("items", items)
+        .put("continue", page.continueToken())
+        .put("resourceVersion", Long.toString(page.resourceVersion()));
+  }
+}

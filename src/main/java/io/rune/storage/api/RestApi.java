@@ -1,0 +1,91 @@
+package io.rune.storage.api;
+
+import io.rune.storage.store.StoreErrors;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST door: builds the router of API.md. An embedding application can mount this
+ * router under its own HTTP server with {@code route("/storage/*").subRouter(router)}.
+ */
+public final class RestApi {
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(RestApi.class);
+
+  private RestApi() {}
+
+  public static Router router(ApiContext context) {
+    Router root = Router.router(context.vertx());
+    new OpsRoutes(context).mount(root);
+
+    Router api = Router.router(context.vertx());
+    api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    api.route().handler(ctx -> authenticate(context, ctx));
+    new ResourceRoutes(context.resources()).mount(api);
+    Apply apply = new Apply(context.resources());
+    api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
+        () -> apply.apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)), result -> result));
+    new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
+    new WatchRoute(context).mount(api);
+    root.route("/api/v1/*").subRouter(api);
+
+    root.route().last().handler(ctx -> ctx.fail(404));
+    root.route().failureHandler(RestApi::failure);
+    api.route().failureHandler(RestApi::failure);
+    return root;
+  }
+
+  private static void authenticate(ApiContext context, RoutingContext ctx) {
+    context.authenticator().authenticate(RouteSupport.secret(ctx.request()))
+        .onSuccess(principal -> {
+          ctx.put(RouteSupport.PRINCIPAL, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Every failure leaves as the error body of API.md. */
+  static void failure(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ApiException error = toApi(ctx);
+    if (error.status() >= 500 && error.status() != 503) {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    ctx.response().setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json")
+        .end(error.body().encode());
+  }
+
+  private static ApiException toApi(RoutingContext ctx) {
+    Throwable failure = ctx.failure() == null ? null : StoreErrors.toApi(ctx.failure());
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    int status = ctx.statusCode();
+    if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
+      status = http.getStatusCode();
+    }
+    return switch (status) {
+      case 404 -> ApiException.notFound("no such path: " + ctx.request().path()
+          + "; see /openapi.yaml for the API");
+      case 405 -> new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
+          + ctx.request().path(), null);
+      case 413 -> new ApiException(413, "BodyTooLarge", "the body is larger than " + MAX_BODY_BYTES
+          + " bytes; split it into several requests", null);
+      case 400 -> ApiException.malformed("the request could not be read"
+          + (failure == null ? "" : ": " + failure.getMessage()), null);
+      default -> new ApiException(500, "Internal", "the server failed unexpectedly; the error is in its log",
+          null);
+    };
+  }
+
+  static JsonObject status(String value) {
+    return new JsonObject().put("status", value);
+  }
+}

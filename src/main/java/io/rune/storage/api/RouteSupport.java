@@ -1,0 +1,68 @@
+package io.rune.storage.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Small pieces every route uses: the caller, parameters, and answering with JSON. */
+final class RouteSupport {
+  static final String PRINCIPAL = "rune.principal";
+  private static final String WS_PROTOCOL_PREFIX = "rune.bearer.";
+
+  private RouteSupport() {}
+
+  static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /** The bearer secret from the header, the token query parameter or a WebSocket subprotocol. */
+  static String secret(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    String query = request.getParam("token");
+    if (query != null) {
+      return query;
+    }
+    String protocols = request.getHeader("Sec-WebSocket-Protocol");
+    if (protocols != null) {
+      for (String protocol : protocols.split(",")) {
+        if (protocol.trim().startsWith(WS_PROTOCOL_PREFIX)) {
+          return protocol.trim().substring(WS_PROTOCOL_PREFIX.length());
+        }
+      }
+    }
+    return null;
+  }
+
+  static Integer intParam(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid(name, name + " must be a whole number, not '" + value + "'");
+    }
+  }
+
+  /** Runs {@code work} and answers with its JSON, or hands its failure to the failure handler. */
+  static <T> void respond(RoutingContext ctx, int status, Supplier<Future<T>> work, Function<T, JsonObject> render) {
+    Future<T> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    result.onSuccess(value -> ctx.response().setStatusCode(status)
+            .putHeader("Content-Type", "application/json")
+            .end(render.apply(value).encode()))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,184 @@
+package io.rune.storage.api;
+
+import io.rune.storage.store.Change;
+import io.rune.storage.store.ChangeFeed;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watcher on a WebSocket: replays the log after sinceSeq, then streams live changes,
+ * in order, without gaps or duplicates.
+ *
+ * <p>It subscribes to the live feed before it reads history, holding live changes back
+ * until the replay has caught up, and then skips any sequence it has already passed: the
+ * feed and the log carry the same gap-free sequence, so the seam can neither lose nor
+ * repeat a change.
+ */
+final class WatchSession {
+  private static final Logger log = LoggerFactory.getLogger(WatchSession.class);
+  private static final int REPLAY_PAGE = 500;
+
+  private final Vertx vertx;
+  private final Store store;
+  private final ServerWebSocket socket;
+  private final WatchRequest request;
+  private final Duration bookmarkInterval;
+  private final int maxQueued;
+
+  private final ArrayDeque<Change> heldBack = new ArrayDeque<>();
+  private MessageConsumer<Change> consumer;
+  private boolean live;
+  private boolean closed;
+  private long lastSeq;
+  private long lastDelivered;
+  private long lastFrameAt = System.nanoTime();
+  private long bookmarkTimer = -1;
+  private int inFlight;
+
+  WatchSession(Vertx vertx, Store store, ServerWebSocket socket, WatchRequest request,
+      Duration bookmarkInterval, int maxQueued) {
+    this.vertx = vertx;
+    this.store = store;
+    this.socket = socket;
+    this.request = request;
+    this.bookmarkInterval = bookmarkInterval;
+    this.maxQueued = maxQueued;
+  }
+
+  Future<Void> start() {
+    socket.closeHandler(v -> cleanUp());
+    socket.textMessageHandler(ignored -> { }); // watchers only listen
+    consumer = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onLive(message.body()));
+    return consumer.completion()
+        .compose(v -> store.bounds())
+        .compose(bounds -> {
+          if (request.sinceSeq() == null) {
+            lastSeq = bounds.latestSeq();
+            lastDelivered = lastSeq;
+            return goLive();
+          }
+          if (request.sinceSeq() < bounds.compactedThrough()) {
+            finish(new JsonObject().put("type", "ERROR").put("code", "Compacted")
+                .put("seq", bounds.compactedThrough() + 1)
+                .put("message", "changes after " + request.sinceSeq() + " are no longer kept;"
+                    + " list again and watch from the list's resourceVersion"));
+            return Future.succeededFuture();
+          }
+          lastSeq = request.sinceSeq();
+          lastDelivered = lastSeq;
+          return replay();
+        })
+        .onFailure(err -> {
+          log.debug("Watch failed: {}", err.getMessage());
+          cleanUp();
+          if (!socket.isClosed()) {
+            socket.close((short) 1011, "the watch could not start; retry");
+          }
+        })
+        .onSuccess(v -> bookmarkTimer = vertx.setPeriodic(
+            Math.max(50, bookmarkInterval.toMillis() / 2), id -> maybeBookmark()));
+  }
+
+  private Future<Void> replay() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    return store.changesAfter(lastSeq, REPLAY_PAGE).compose(page -> {
+      deliverAll(page);
+      return page.size() == REPLAY_PAGE ? replay() : goLive();
+    });
+  }
+
+  private Future<Void> goLive() {
+    live = true;
+    List<Change> held = List.copyOf(heldBack);
+    heldBack.clear();
+    deliverAll(held);
+    return Future.succeededFuture();
+  }
+
+  private void onLive(Change change) {
+    if (closed) {
+      return;
+    }
+    if (!live) {
+      heldBack.add(change);
+      if (heldBack.size() > maxQueued) {
+        slowConsumer();
+      }
+      return;
+    }
+    deliver(change);
+  }
+
+  private void deliverAll(List<Change> changes) {
+    for (Change change : changes) {
+      deliver(change);
+    }
+  }
+
+  private void deliver(Change change) {
+    if (closed || change.seq() <= lastSeq) {
+      return;
+    }
+    lastSeq = change.seq();
+    if (!request.wants(change)) {
+      return;
+    }
+    if (inFlight >= maxQueued) {
+      slowConsumer();
+      return;
+    }
+    send(change.toFrame());
+    lastDelivered = change.seq();
+  }
+
+  private void send(JsonObject frame) {
+    inFlight++;
+    lastFrameAt = System.nanoTime();
+    socket.writeTextMessage(frame.encode()).onComplete(done -> inFlight--);
+  }
+
+  private void maybeBookmark() {
+    if (live && !closed && System.nanoTime() - lastFrameAt >= bookmarkInterval.toNanos()) {
+      send(new JsonObject().put("type", "BOOKMARK").put("seq", lastSeq));
+    }
+  }
+
+  private void slowConsumer() {
+    finish(new JsonObject().put("type", "ERROR").put("code", "SlowConsumer").put("seq", lastDelivered)
+        .put("message", "this watcher fell too far behind; resume with sinceSeq=" + lastDelivered));
+  }
+
+  /** Sends a last frame and closes; the frame is written before the close frame. */
+  private void finish(JsonObject lastFrame) {
+    if (closed) {
+      return;
+    }
+    cleanUp();
+    socket.writeTextMessage(lastFrame.encode()).eventually(() -> socket.close());
+  }
+
+  private void cleanUp() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    heldBack.clear();
+    if (bookmarkTimer >= 0) {
+      vertx.cancelTimer(bookmarkTimer);
+    }
+    if (consumer != null) {
+      consumer.unregister();
+    }
+  }
+}
