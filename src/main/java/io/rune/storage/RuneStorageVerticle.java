@@ -17,6 +17,7 @@ import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.EmbeddedPostgresServer;
 import io.rune.storage.store.Migrations;
 import io.rune.storage.store.PgStore;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
@@ -161,16 +162,21 @@ public final class RuneStorageVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * One HTTP verticle per event loop on one port. Deployed as instances of one deployment
+   * so that port 0 (tests, embedding) gives all of them the same chosen port.
+   */
   private Future<Void> deployHttp() {
-    ApiVerticle first = new ApiVerticle(apiContext, config.listenHost(), config.listenPort());
-    return vertx.deployVerticle(first).compose(id -> {
-      httpPort = first.actualPort();
-      List<Future<String>> more = new ArrayList<>();
-      for (int i = 1; i < options.httpInstances(); i++) {
-        more.add(vertx.deployVerticle(new ApiVerticle(apiContext, config.listenHost(), httpPort)));
-      }
-      return Future.all(more).mapEmpty();
-    });
+    List<ApiVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          ApiVerticle instance = new ApiVerticle(apiContext, config.listenHost(), config.listenPort());
+          instances.add(instance);
+          return instance;
+        }, new DeploymentOptions().setInstances(options.httpInstances()))
+        .map(id -> {
+          httpPort = instances.get(0).actualPort();
+          return null;
+        });
   }
 
   private void startCompaction(PgStore store) {

@@ -1,0 +1,151 @@
+package io.rune.storage.testing;
+
+import io.rune.storage.RuneStorageOptions;
+import io.rune.storage.RuneStorageVerticle;
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.config.RunefileLoader;
+import io.rune.storage.config.ServerFlags;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Rune Storage server in this JVM: its own Vert.x, a real HTTP port, a real data
+ * directory and a real PostgreSQL (the server's embedded one, or an external one by URL).
+ */
+public final class TestServer implements AutoCloseable {
+  private final Path dataDir;
+  private final JsonObject runefile;
+  private Vertx vertx;
+  private RuneStorageVerticle verticle;
+  private int port;
+
+  private TestServer(Path dataDir, JsonObject runefile) {
+    this.dataDir = dataDir;
+    this.runefile = runefile;
+  }
+
+  /** A server on a fresh database of the shared test PostgreSQL, given to it by URL. */
+  public static TestServer external(String name) {
+    return external(name, new JsonObject());
+  }
+
+  public static TestServer external(String name, JsonObject runefile) {
+    JsonObject file = runefile.copy();
+    file.put("store", file.getJsonObject("store", new JsonObject())
+        .put("url", TestPostgres.newDatabaseUrl(name)));
+    return new TestServer(tempDir(name), file).start();
+  }
+
+  /** A server that starts its own embedded PostgreSQL under {@code dataDir}. */
+  public static TestServer embedded(Path dataDir, JsonObject runefile) {
+    return new TestServer(dataDir, runefile.copy()).start();
+  }
+
+  public static Path tempDir(String name) {
+    try {
+      return Files.createTempDirectory("rune-" + name + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public RuneConfig config() {
+    JsonObject file = runefile.copy();
+    JsonObject server = file.getJsonObject("server", new JsonObject());
+    server.put("dataDir", dataDir.toString()).put("listen", "127.0.0.1:0").put("node", "test-node");
+    file.put("server", server);
+    JsonObject storage = file.getJsonObject("storage", new JsonObject());
+    if (!storage.containsKey("localVolumeRoot")) {
+      storage.put("localVolumeRoot", dataDir.resolve("volumes").toString());
+    }
+    file.put("storage", storage);
+    return RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
+  }
+
+  public TestServer start() {
+    vertx = Vertx.vertx();
+    verticle = new RuneStorageVerticle(new RuneStorageOptions(config())
+        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)));
+    await(vertx.deployVerticle(verticle));
+    port = verticle.httpPort();
+    return this;
+  }
+
+  public void stop() {
+    if (vertx != null) {
+      await(vertx.close());
+      vertx = null;
+    }
+  }
+
+  /** Stops and starts again on the same data directory and database. */
+  public TestServer restart() {
+    stop();
+    return start();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public String adminToken() {
+    try {
+      return Files.readString(dataDir.resolve("admin.token")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A client with the first-boot admin token. */
+  public Http admin() {
+    return new Http(baseUrl(), adminToken());
+  }
+
+  public Http anonymous() {
+    return new Http(baseUrl(), null);
+  }
+
+  /** A client with a new token of the given role and namespaces, created by the admin. */
+  public Http client(String role, String... namespaces) {
+    JsonObject body = new JsonObject().put("role", role)
+        .put("namespaces", new io.vertx.core.json.JsonArray(java.util.List.of((Object[]) namespaces)));
+    Http.Response created = admin().post("/api/v1/tokens", body);
+    if (created.status() != 201) {
+      throw new IllegalStateException("could not create a token: " + created);
+    }
+    return new Http(baseUrl(), created.json().getString("token"));
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+}
