@@ -141,6 +141,35 @@ public final class TestServer implements AutoCloseable {
     return new Http(baseUrl(), created.json().getString("token"));
   }
 
+  /** The URL of this server's database, external or embedded. */
+  public String databaseUrl() {
+    String url = runefile.getJsonObject("store", new JsonObject()).getString("url");
+    if (url != null) {
+      return url;
+    }
+    try {
+      // postmaster.pid: pid, data directory, start time, port, ...
+      String port = Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).trim();
+      return TestPostgres.url(Integer.parseInt(port), "rune");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs SQL directly against the server's database: how tests play the part of a
+   * controller that is not built yet (for example, marking a volume Bound).
+   */
+  public void sql(String statement, Object... params) {
+    io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
+        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(databaseUrl())).using(vertx).build();
+    try {
+      await(pool.preparedQuery(statement).execute(io.vertx.sqlclient.Tuple.from(params)));
+    } finally {
+      await(pool.close());
+    }
+  }
+
   public static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
