@@ -23,6 +23,11 @@ public final class RestApi {
     new OpsRoutes(context).mount(root);
 
     Router api = Router.router(context.vertx());
+    // The watch upgrade comes first: a body handler would consume the request it upgrades.
+    new WatchRoute(context).mount(api, ctx -> {
+      ctx.request().pause(); // the upgrade must find the request unread after the async token check
+      authenticate(context, ctx);
+    });
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
     new ResourceRoutes(context.resources()).mount(api);
@@ -30,7 +35,6 @@ public final class RestApi {
     api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
         () -> apply.apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)), result -> result));
     new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
-    new WatchRoute(context).mount(api);
     root.route("/api/v1/*").subRouter(api);
 
     root.route().last().handler(ctx -> ctx.fail(404));

@@ -12,8 +12,8 @@ final class WatchRoute {
     this.context = context;
   }
 
-  void mount(Router api) {
-    api.get("/watch").handler(this::watch);
+  void mount(Router api, io.vertx.core.Handler<RoutingContext> authenticate) {
+    api.get("/watch").handler(authenticate).handler(this::watch);
   }
 
   private void watch(RoutingContext ctx) {

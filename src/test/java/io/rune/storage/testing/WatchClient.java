@@ -21,15 +21,15 @@ public final class WatchClient implements AutoCloseable {
   private final WebSocket socket;
   private final boolean manualDemand;
 
-  private WatchClient(String url, String token, String protocol, boolean manualDemand) {
+  private WatchClient(String url, String token, String[] protocols, boolean manualDemand) {
     this.manualDemand = manualDemand;
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(10));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }
-    if (protocol != null) {
-      builder.subprotocols(protocol);
+    if (protocols != null) {
+      builder.subprotocols(protocols[0], java.util.Arrays.copyOfRange(protocols, 1, protocols.length));
     }
     socket = builder.buildAsync(URI.create(url), new Listener()).join();
   }
@@ -46,7 +46,7 @@ public final class WatchClient implements AutoCloseable {
 
   /** Authenticates as browsers must: with subprotocols instead of a header. */
   public static WatchClient connectWithSubprotocol(TestServer server, String token, String query) {
-    return new WatchClient(wsUrl(server, query), null, "rune.watch, rune.bearer." + token, false);
+    return new WatchClient(wsUrl(server, query), null, new String[] {"rune.watch", "rune.bearer." + token}, false);
   }
 
   private static String wsUrl(TestServer server, String query) {
@@ -105,6 +105,19 @@ public final class WatchClient implements AutoCloseable {
       return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("the socket was not closed within " + timeout, e);
+    }
+  }
+
+  /** Whether the server closed the socket within {@code timeout}. */
+  public boolean closedBy(Duration timeout) {
+    if (closed.isDone()) {
+      return true;
+    }
+    try {
+      closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
     }
   }
 

@@ -1,0 +1,214 @@
+package io.rune.storage.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rune.storage.testing.Http;
+import io.rune.storage.testing.TestServer;
+import io.rune.storage.testing.WatchClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The WebSocket watch stream of API.md, through a real socket. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WatchIT {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private TestServer server;
+  private Http admin;
+
+  @BeforeAll
+  void start() {
+    server = TestServer.external("watch", new JsonObject()
+        .put("watch", new JsonObject().put("bookmarkInterval", "300ms")));
+    admin = server.admin();
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void replaysFromSinceSeqThenStreamsLiveInOrder() {
+    String ns = "w" + NAMES.incrementAndGet();
+    long since = head();
+    long first = rv(create(ns, "a"));
+    long second = rv(create(ns, "b"));
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(),
+        "kinds=volumes&namespace=" + ns + "&sinceSeq=" + since)) {
+      List<JsonObject> replayed = watch.changesThrough(second, WAIT);
+      assertThat(replayed).extracting(f -> f.getLong("seq")).containsExactly(first, second);
+      assertThat(replayed).extracting(f -> f.getString("type")).containsExactly("ADDED", "ADDED");
+      assertThat(replayed.get(0).getString("kind")).isEqualTo("Volume");
+      assertThat(replayed.get(0).getJsonObject("object").getString("name")).isEqualTo("a");
+
+      JsonObject a = admin.get(volumes(ns) + "/a").json();
+      long modified = rv(admin.put(volumes(ns) + "/a", a.put("labels", new JsonObject().put("k", "v"))));
+      long deleted = rv(admin.delete(volumes(ns) + "/b"));
+      List<JsonObject> live = watch.changesThrough(deleted, WAIT);
+      assertThat(live).extracting(f -> f.getString("type")).containsExactly("MODIFIED", "DELETED");
+      assertThat(live).extracting(f -> f.getLong("seq")).containsExactly(modified, deleted);
+      assertThat(live.get(1).getJsonObject("object").getString("name")).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void aWatcherThatResumesSeesEveryChangeExactlyOnce() throws Exception {
+    String ns = "w" + NAMES.incrementAndGet();
+    long since = head();
+    List<Long> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < 60; i++) {
+        written.add(rv(create(ns, "v" + i)));
+      }
+    });
+    List<Long> seen = new ArrayList<>();
+    long resumeFrom = since;
+    // Connect, read a few frames, drop the connection, resume from the last seq seen.
+    for (int round = 0; round < 4 && !(writer.isDone() && seen.size() == written.size()); round++) {
+      try (WatchClient watch = WatchClient.connect(server, server.adminToken(),
+          "kinds=volumes&namespace=" + ns + "&sinceSeq=" + resumeFrom)) {
+        for (int i = 0; i < 12; i++) {
+          JsonObject frame = watch.next(WAIT);
+          if ("BOOKMARK".equals(frame.getString("type"))) {
+            continue;
+          }
+          seen.add(frame.getLong("seq"));
+          resumeFrom = frame.getLong("seq");
+        }
+      }
+    }
+    writer.get();
+    long last = written.stream().mapToLong(Long::longValue).max().orElseThrow();
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(),
+        "kinds=volumes&namespace=" + ns + "&sinceSeq=" + resumeFrom)) {
+      if (resumeFrom < last) {
+        watch.changesThrough(last, WAIT).forEach(f -> seen.add(f.getLong("seq")));
+      }
+    }
+    assertThat(seen).as("every change once, in order").containsExactlyElementsOf(
+        written.stream().sorted().toList());
+  }
+
+  @Test
+  void sendsBookmarksWhenNothingHappens() {
+    long now = head();
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=snapshots&namespace=quiet")) {
+      JsonObject frame = watch.next(WAIT);
+      assertThat(frame.getString("type")).isEqualTo("BOOKMARK");
+      assertThat(frame.getLong("seq")).isGreaterThanOrEqualTo(now);
+    }
+  }
+
+  @Test
+  void filtersByTheTokensNamespaces() {
+    String mine = "w" + NAMES.incrementAndGet();
+    String other = "w" + NAMES.incrementAndGet();
+    JsonObject created = admin.post("/api/v1/tokens", new JsonObject().put("role", "readonly")
+        .put("namespaces", new JsonArray().add(mine))).json();
+    long since = head();
+    create(other, "hidden");
+    long visible = rv(create(mine, "shown"));
+    try (WatchClient watch = WatchClient.connect(server, created.getString("token"), "sinceSeq=" + since)) {
+      List<JsonObject> frames = watch.changesThrough(visible, WAIT);
+      assertThat(frames).extracting(f -> f.getJsonObject("object").getString("namespace")).containsOnly(mine);
+    }
+    assertThat(admin.withToken(created.getString("token")).get("/api/v1/namespaces/" + other + "/volumes").status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void browsersAuthenticateWithASubprotocol() {
+    long since = head();
+    String ns = "w" + NAMES.incrementAndGet();
+    long seq = rv(create(ns, "x"));
+    try (WatchClient watch = WatchClient.connectWithSubprotocol(server, server.adminToken(),
+        "namespace=" + ns + "&sinceSeq=" + since)) {
+      assertThat(watch.subprotocol()).isEqualTo("rune.watch");
+      assertThat(watch.changesThrough(seq, WAIT)).hasSize(1);
+    }
+  }
+
+  @Test
+  void refusesWatchersWithoutTokenOrWithBadParameters() {
+    assertThat(server.anonymous().get("/api/v1/watch").status()).isEqualTo(401);
+    assertThat(admin.get("/api/v1/watch?kinds=pods").status()).isEqualTo(422);
+    assertThat(admin.get("/api/v1/watch?sinceSeq=abc").status()).isEqualTo(422);
+    assertThat(admin.get("/api/v1/watch").status()).as("not a WebSocket").isEqualTo(400);
+  }
+
+  @Test
+  void aCompactedSequenceIsRefusedWithItsOldestRetained() {
+    try (TestServer compacting = TestServer.external("compact", new JsonObject().put("store", new JsonObject()
+        .put("changeLogRetention", "1ms").put("compactionInterval", "100ms")))) {
+      Http client = compacting.admin();
+      client.post(volumes("c"), new JsonObject().put("name", "v").put("size", "1Gi"));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      JsonObject error = null;
+      while (error == null && System.nanoTime() < deadline) {
+        try (WatchClient watch = WatchClient.connect(compacting, compacting.adminToken(), "sinceSeq=0")) {
+          JsonObject frame = watch.next(WAIT);
+          if ("ERROR".equals(frame.getString("type"))) {
+            error = frame;
+            assertThat(watch.awaitClose(WAIT)).isEqualTo(1000);
+          }
+        }
+      }
+      assertThat(error).as("a Compacted error before the deadline").isNotNull();
+      assertThat(error.getString("code")).isEqualTo("Compacted");
+      assertThat(error.getLong("seq")).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void aConsumerThatStopsReadingIsClosedAsSlow() {
+    try (TestServer small = TestServer.external("slow", new JsonObject()
+        .put("watch", new JsonObject().put("maxQueuedEvents", 4)))) {
+      Http client = small.admin();
+      try (WatchClient watch = WatchClient.connectPaused(small, small.adminToken(), "kinds=volumes")) {
+        String big = "x".repeat(100_000);
+        // Frames of ~100 KB each until the server gives up on the reader: bounded, about 40 MB at most.
+        for (int batch = 0; batch < 45 && !watch.closedBy(Duration.ZERO); batch++) {
+          JsonArray docs = new JsonArray();
+          for (int i = 0; i < 9; i++) {
+            docs.add(new JsonObject().put("volume", new JsonObject().put("name", "b" + batch + "-" + i)
+                .put("namespace", "slow").put("size", "1Gi").put("parameters", new JsonObject().put("pad", big))));
+          }
+          assertThat(client.send("POST", "/api/v1/apply", docs.encode(), "application/json").status()).isEqualTo(200);
+        }
+        watch.request(Long.MAX_VALUE);
+        JsonObject last = watch.until(f -> "ERROR".equals(f.getString("type")), WAIT).stream()
+            .reduce((a, b) -> b).orElseThrow();
+        assertThat(last.getString("code")).isEqualTo("SlowConsumer");
+        assertThat(last.getLong("seq")).isPositive();
+      }
+    }
+  }
+
+  private long head() {
+    return Long.parseLong(admin.get("/api/v1/storageclasses?limit=1").json().getString("resourceVersion"));
+  }
+
+  private Http.Response create(String ns, String name) {
+    Http.Response response = admin.post(volumes(ns), new JsonObject().put("name", name).put("size", "1Gi"));
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    return response;
+  }
+
+  private static long rv(Http.Response response) {
+    return Long.parseLong(response.json().getString("resourceVersion"));
+  }
+
+  private static String volumes(String ns) {
+    return "/api/v1/namespaces/" + ns + "/volumes";
+  }
+}
