@@ -8,6 +8,6 @@ class ErrorTableEmbeddedIT extends ErrorTableTests {
   @Override
   protected TestServer startServer() {
     Path dataDir = TestServer.tempDir("errors-embedded");
-    return TestServer.embedded(dataDir, runefile(dataDir.resolveSibling(dataDir.getFileName() + "-host")));
+    return TestServer.start(dataDir, runefile(dataDir.resolveSibling(dataDir.getFileName() + "-host")));
   }
 }

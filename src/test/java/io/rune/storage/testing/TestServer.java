@@ -44,8 +44,8 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(tempDir(name), file).start();
   }
 
-  /** A server that starts its own embedded PostgreSQL under {@code dataDir}. */
-  public static TestServer embedded(Path dataDir, JsonObject runefile) {
+  /** A server on {@code dataDir} with this runefile: its own embedded PostgreSQL unless store.url is set. */
+  public static TestServer start(Path dataDir, JsonObject runefile) {
     return new TestServer(dataDir, runefile.copy()).start();
   }
 
@@ -165,6 +165,17 @@ public final class TestServer implements AutoCloseable {
         .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(databaseUrl())).using(vertx).build();
     try {
       await(pool.preparedQuery(statement).execute(io.vertx.sqlclient.Tuple.from(params)));
+    } finally {
+      await(pool.close());
+    }
+  }
+
+  /** The first column of the first row of a query on the server's database, as text. */
+  public String sqlValue(String query) {
+    io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
+        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(databaseUrl())).using(vertx).build();
+    try {
+      return String.valueOf(await(pool.query(query).execute()).iterator().next().getValue(0));
     } finally {
       await(pool.close());
     }

@@ -1,0 +1,41 @@
+package io.rune.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Starts {@link BareServer} as its own JVM, with the options given (runed's). */
+final class BareServerProcess implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("bare server ready on 127\\.0\\.0\\.1:(\\d+) (.*)");
+
+  final int port;
+  final String shape;
+  private final ChildProcess process;
+
+  private BareServerProcess(ChildProcess process, int port, String shape) {
+    this.process = process;
+    this.port = port;
+    this.shape = shape;
+  }
+
+  static BareServerProcess start(List<String> jvmOptions, int pgPort, int poolSize, Path log) throws IOException {
+    String javaCommand = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>();
+    command.add(javaCommand);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
+        Integer.toString(pgPort), Integer.toString(poolSize)));
+    ChildProcess.Started started = ChildProcess.start("bare-server", command, System.getenv(), log, READY,
+        Duration.ofSeconds(60));
+    return new BareServerProcess(started.process(), Integer.parseInt(started.readyLine().group(1)),
+        started.readyLine().group(2));
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

@@ -1,0 +1,75 @@
+package io.rune.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code bin/runed} in dev mode on a fresh data directory, as a user starts it. */
+final class RunedServer implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("Rune Storage ready on http://127\\.0\\.0\\.1:(\\d+) ");
+
+  final int port;
+  final String token;
+  final int pgPort;
+  /** The JVM that serves (bin/runed execs java, so normally the very process started). */
+  final ProcessHandle java;
+  private final ChildProcess process;
+
+  private RunedServer(ChildProcess process, int port, Path dataDir) throws IOException {
+    this.process = process;
+    this.port = port;
+    this.token = Files.readString(dataDir.resolve("admin.token")).trim();
+    this.pgPort = Integer.parseInt(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).trim());
+    this.java = findJava(process.handle());
+  }
+
+  static RunedServer start(Path root, Path dataDir, Path log) throws IOException {
+    // Settings from the caller's RUNE_* environment would skew the comparison; JVM options may stay.
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.keySet().removeIf(key -> key.startsWith("RUNE_") && !key.equals("RUNE_JAVA_OPTS"));
+    List<String> command = List.of(root.resolve("bin/runed").toString(), "--dev-mode",
+        "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0");
+    ChildProcess.Started started = ChildProcess.start("runed", command, env, log, READY, Duration.ofMinutes(5));
+    return new RunedServer(started.process(), Integer.parseInt(started.readyLine().group(1)), dataDir);
+  }
+
+  private static ProcessHandle findJava(ProcessHandle started) {
+    if (isJava(started)) {
+      return started;
+    }
+    return started.descendants().filter(RunedServer::isJava).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no java process under bin/runed (pid " + started.pid() + ")"));
+  }
+
+  private static boolean isJava(ProcessHandle handle) {
+    return handle.info().command().map(c -> c.endsWith("/java")).orElse(false);
+  }
+
+  /** The options runed's JVM really got: its arguments before {@code -jar}. */
+  List<String> jvmOptions() throws IOException {
+    String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(java.pid()), "cmdline")),
+        StandardCharsets.UTF_8);
+    List<String> args = Arrays.asList(cmdline.split("\0"));
+    int jar = args.indexOf("-jar");
+    if (jar < 0) {
+      throw new IllegalStateException("runed's java was not started with -jar: " + args);
+    }
+    return List.copyOf(args.subList(1, jar));
+  }
+
+  String logTail() {
+    return process.logTail();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

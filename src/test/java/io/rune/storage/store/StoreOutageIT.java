@@ -1,0 +1,87 @@
+package io.rune.storage.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rune.storage.testing.Http;
+import io.rune.storage.testing.TestPostgres;
+import io.rune.storage.testing.TestServer;
+import io.rune.storage.testing.WatchClient;
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With the database stopped the API answers 503 StoreUnavailable and writes nothing; when
+ * the database is back the server recovers by itself, change feed included.
+ */
+class StoreOutageIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Test
+  void answers503WhileTheDatabaseIsDownAndRecoversByItself() throws Exception {
+    int port = freePort();
+    Path pgDir = TestServer.tempDir("outage-pg");
+    EmbeddedPostgres postgres = start(pgDir, port);
+    JsonObject runefile = new JsonObject().put("store", new JsonObject().put("url", TestPostgres.url(port, "postgres")));
+    try (TestServer server = TestServer.start(TestServer.tempDir("outage"), runefile)) {
+      Http admin = server.admin();
+      assertThat(admin.post(volumes(), volume("before")).status()).isEqualTo(201);
+      long head = head(admin);
+      try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=volumes&sinceSeq=" + head)) {
+        postgres.close();
+
+        Http.Response refusedWrite = admin.post(volumes(), volume("during"));
+        assertThat(refusedWrite.status()).isEqualTo(503);
+        assertThat(refusedWrite.errorCode()).isEqualTo("StoreUnavailable");
+        assertThat(admin.get(volumes() + "/before").errorCode()).isEqualTo("StoreUnavailable");
+        assertThat(server.anonymous().get("/readyz").status()).isEqualTo(503);
+        assertThat(server.anonymous().get("/healthz").status()).isEqualTo(200);
+
+        postgres = start(pgDir, port);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Http.Response read;
+        do {
+          read = admin.get(volumes() + "/before");
+        } while (read.status() != 200 && System.nanoTime() < deadline);
+        assertThat(read.status()).as("recovered before the deadline").isEqualTo(200);
+        assertThat(admin.get(volumes() + "/during").status()).as("nothing half-written").isEqualTo(404);
+        assertThat(head(admin)).isEqualTo(head);
+
+        Http.Response after = admin.post(volumes(), volume("after"));
+        assertThat(after.status()).isEqualTo(201);
+        JsonObject frame = watch.next(WAIT);
+        assertThat(frame.getString("type")).isEqualTo("ADDED");
+        assertThat(frame.getJsonObject("object").getString("name")).isEqualTo("after");
+        assertThat(server.anonymous().get("/readyz").status()).isEqualTo(200);
+      }
+    } finally {
+      postgres.close();
+    }
+  }
+
+  private static EmbeddedPostgres start(Path dir, int port) throws IOException {
+    return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static long head(Http admin) {
+    return Long.parseLong(admin.get("/api/v1/storageclasses").json().getString("resourceVersion"));
+  }
+
+  private static String volumes() {
+    return "/api/v1/namespaces/outage/volumes";
+  }
+
+  private static JsonObject volume(String name) {
+    return new JsonObject().put("name", name).put("size", "1Gi");
+  }
+}
