@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Starts {@link BareServer} as its own JVM, with the options given (runed's). */
+/** Starts {@link BareServer} as its own JVM, with the java and the JVM options given (runed's). */
 final class BareServerProcess implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("bare server ready on 127\\.0\\.0\\.1:(\\d+) (.*)");
 
@@ -21,8 +21,8 @@ final class BareServerProcess implements AutoCloseable {
     this.shape = shape;
   }
 
-  static BareServerProcess start(List<String> jvmOptions, int pgPort, int poolSize, Path log) throws IOException {
-    String javaCommand = ProcessHandle.current().info().command().orElse("java");
+  static BareServerProcess start(String javaCommand, List<String> jvmOptions, int pgPort, int poolSize, Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaCommand);
     command.addAll(jvmOptions);
@@ -32,6 +32,10 @@ final class BareServerProcess implements AutoCloseable {
         Duration.ofSeconds(60));
     return new BareServerProcess(started.process(), Integer.parseInt(started.readyLine().group(1)),
         started.readyLine().group(2));
+  }
+
+  ProcessHandle handle() {
+    return process.handle();
   }
 
   @Override

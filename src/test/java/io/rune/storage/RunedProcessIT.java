@@ -1,0 +1,135 @@
+package io.rune.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rune.storage.testing.Http;
+import io.rune.storage.testing.TestServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** bin/runed as a user runs it: a real process, its ready line, its config layers, SIGTERM. */
+class RunedProcessIT {
+  private static final Pattern READY = Pattern.compile(
+      "Rune Storage ready on (http://127\\.0\\.0\\.1:(\\d+)) \\(node (\\S+), admin token in (\\S+)\\)");
+
+  @Test
+  void startsInDevModeServesAndShutsDownCleanlyOnSigterm() throws Exception {
+    Path home = TestServer.tempDir("runed-home");
+    Path dataDir = home.resolve(".rune");
+    int port = freePort();
+    Process runed = runed(home, List.of("--dev-mode", "--listen", "127.0.0.1:" + port, "--node", "n1"), null);
+    try {
+      Matcher ready = awaitReady(runed);
+      assertThat(ready.group(2)).isEqualTo(Integer.toString(port));
+      assertThat(ready.group(3)).isEqualTo("n1");
+      assertThat(Path.of(ready.group(4))).isEqualTo(dataDir.resolve("admin.token"));
+      Http http = new Http(ready.group(1), Files.readString(dataDir.resolve("admin.token")).trim());
+      assertThat(http.get("/healthz").status()).isEqualTo(200);
+      assertThat(http.get("/readyz").status()).isEqualTo(200);
+      assertThat(http.get("/api/v1/storageclasses").items()).hasSize(2);
+      assertThat(http.get("/metrics").body()).contains("rune_change_feed_seq");
+      assertThat(http.get("/openapi.yaml").body()).startsWith("openapi: 3");
+      assertThat(dataDir.resolve("pg/postmaster.pid")).exists();
+
+      runed.destroy(); // SIGTERM
+      assertThat(runed.waitFor(60, TimeUnit.SECONDS)).as("runed exits after SIGTERM").isTrue();
+      assertThat(dataDir.resolve("pg/postmaster.pid")).as("the embedded database stopped too").doesNotExist();
+    } finally {
+      runed.destroyForcibly();
+    }
+  }
+
+  @Test
+  void environmentOverridesTheRunefile() throws Exception {
+    Path home = TestServer.tempDir("runed-env");
+    Path runefile = home.resolve("runefile.toml");
+    int port = freePort();
+    Files.writeString(runefile, """
+        [server]
+        listen = "127.0.0.1:1"
+        dataDir = "%s"
+        """.formatted(home.resolve("data")));
+    Process runed = runed(home, List.of("--config", runefile.toString()), "127.0.0.1:" + port);
+    try {
+      assertThat(awaitReady(runed).group(2)).isEqualTo(Integer.toString(port));
+      assertThat(home.resolve("data/admin.token")).exists();
+    } finally {
+      runed.destroy();
+      runed.waitFor(60, TimeUnit.SECONDS);
+      runed.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBadRunefileIsAClearStartupError() throws Exception {
+    Path home = TestServer.tempDir("runed-bad");
+    Path runefile = home.resolve("runefile.toml");
+    Files.writeString(runefile, "[storage]\ndefaultClass = \"fast\"\n");
+    Process runed = runed(home, List.of("--config", runefile.toString()), null);
+    assertThat(runed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(runed.exitValue()).isNotZero();
+    String errors = new String(runed.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(errors).contains("storage.defaultClass");
+  }
+
+  private static Process runed(Path home, List<String> args, String listenEnv) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("bin/runed"));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("RUNE_JAVA_OPTS", "-Duser.home=" + home);
+    builder.environment().remove("RUNE_LISTEN");
+    builder.environment().remove("RUNE_DATA_DIR");
+    builder.environment().remove("RUNE_STORE_URL");
+    if (listenEnv != null) {
+      builder.environment().put("RUNE_LISTEN", listenEnv);
+    }
+    return builder.start();
+  }
+
+  /** Reads stdout until the ready line (60 s at most); its log goes to stderr. */
+  private static Matcher awaitReady(Process runed) throws Exception {
+    CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(runed.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          Matcher matcher = READY.matcher(line);
+          if (matcher.matches()) {
+            return matcher;
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    CompletableFuture.runAsync(() -> drain(runed));
+    Matcher matcher = ready.get(60, TimeUnit.SECONDS);
+    assertThat(matcher).as("runed printed its ready line").isNotNull();
+    return matcher;
+  }
+
+  private static void drain(Process runed) {
+    try {
+      runed.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException ignored) {
+      // the process ended
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
