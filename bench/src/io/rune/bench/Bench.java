@@ -129,7 +129,7 @@ public final class Bench {
     String path = "/api/v1/namespaces/" + VolumeCatalog.NAMESPACE + "/volumes/" + name;
     expectName(api, path, name);
     step("GET on runed: " + GET_CONNECTIONS + " connections, " + window(plan.getWarmUp(), plan.getMeasure()));
-    CpuMeter cpu = new CpuMeter(runed.java, runed.java);
+    CpuMeter cpu = new CpuMeter(runed.java, runed.postmaster);
     LoadResult rune = ClosedLoop.run(vertx, "runed GET", GET_CONNECTIONS, plan.getWarmUp(), plan.getMeasure(),
         (worker, seq) -> api.send(HttpMethod.GET, path, null, 200));
     CpuMeter.Usage runeCpu = cpu.stop();
@@ -143,7 +143,7 @@ public final class Bench {
       String barePath = "/volumes/" + VolumeCatalog.NAMESPACE + "/" + name;
       expectName(bareApi, barePath, name);
       step("GET on the bare server " + server.shape + ": same load");
-      cpu = new CpuMeter(server.handle(), runed.java);
+      cpu = new CpuMeter(server.handle(), runed.postmaster);
       bare = ClosedLoop.run(vertx, "bare GET", GET_CONNECTIONS, plan.getWarmUp(), plan.getMeasure(),
           (worker, seq) -> bareApi.send(HttpMethod.GET, barePath, null, 200));
       bareCpu = cpu.stop();
@@ -164,7 +164,7 @@ public final class Bench {
   private void measureWrites(RunedServer runed, HttpTarget api) {
     step("POST volume on runed: " + WRITE_CONCURRENCY + " concurrent clients, "
         + window(plan.writeWarmUp(), plan.writeMeasure()));
-    CpuMeter cpu = new CpuMeter(runed.java, runed.java);
+    CpuMeter cpu = new CpuMeter(runed.java, runed.postmaster);
     LoadResult rune = ClosedLoop.run(vertx, "runed POST", WRITE_CONCURRENCY, plan.writeWarmUp(), plan.writeMeasure(),
         (worker, seq) -> api.send(HttpMethod.POST, "/api/v1/namespaces/bench-write/volumes",
             new JsonObject().put("name", "w" + worker + "-" + seq).put("size", "1Gi").toBuffer(), 201));
@@ -172,10 +172,13 @@ public final class Bench {
     System.err.println("bench:   " + rune.summary());
 
     step("raw insert+NOTIFY commits through the Vert.x PG client: same concurrency and windows");
-    cpu = new CpuMeter(ProcessHandle.current(), runed.java);
-    LoadResult raw = RawCommitLoad.run(vertx, runed.pgPort, WRITE_CONCURRENCY, plan.writeWarmUp(),
-        plan.writeMeasure());
-    CpuMeter.Usage rawCpu = cpu.stop();
+    LoadResult raw;
+    CpuMeter.Usage rawCpu;
+    try (RawCommitLoad rawLoad = RawCommitLoad.open(vertx, runed.pgPort, WRITE_CONCURRENCY)) {
+      cpu = new CpuMeter(ProcessHandle.current(), runed.postmaster);
+      raw = rawLoad.run(plan.writeWarmUp(), plan.writeMeasure());
+      rawCpu = cpu.stop();
+    }
     System.err.println("bench:   " + raw.summary());
 
     double ratio = rune.perSecond() / raw.perSecond();

@@ -8,40 +8,63 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 
 /**
  * The limit for a write: how many single-row transactions the database commits per second when
  * each inserts one row (with a volume-sized JSON body) into a scratch table and NOTIFYs, then
  * commits. Same database, same durability settings, same concurrency as the POST run.
  */
-final class RawCommitLoad {
+final class RawCommitLoad implements AutoCloseable {
   private static final String TABLE = "bench_raw_commit";
   private static final String INSERT = "INSERT INTO " + TABLE + " (name, body) VALUES ($1, $2)";
   private static final String NOTIFY = "SELECT pg_notify('" + TABLE + "', $1)";
   private static final Duration SETUP = Duration.ofSeconds(30);
 
-  private RawCommitLoad() {}
+  private final Vertx vertx;
+  private final Pool pool;
+  private final int concurrency;
+
+  private RawCommitLoad(Vertx vertx, Pool pool, int concurrency) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.concurrency = concurrency;
+  }
 
   static PgConnectOptions database(int pgPort) {
     return new PgConnectOptions().setHost("127.0.0.1").setPort(pgPort)
         .setDatabase("rune").setUser("postgres").setPassword("postgres");
   }
 
-  static LoadResult run(Vertx vertx, int pgPort, int concurrency, Duration warmUp, Duration measure) {
+  /** A pool of {@code concurrency} connections and the scratch table. */
+  static RawCommitLoad open(Vertx vertx, int pgPort, int concurrency) {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(concurrency))
         .connectingTo(database(pgPort)).using(vertx).build();
+    RawCommitLoad load = new RawCommitLoad(vertx, pool, concurrency);
     try {
       Await.result(pool.query("CREATE TABLE " + TABLE + " (id bigserial PRIMARY KEY, name text NOT NULL,"
           + " body jsonb NOT NULL)").execute(), SETUP, "creating " + TABLE);
-      try {
-        return ClosedLoop.run(vertx, "raw insert+NOTIFY", concurrency, warmUp, measure, (worker, seq) -> {
-          String name = "r" + worker + "-" + seq;
-          return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(name, body(name)))
-              .compose(inserted -> conn.preparedQuery(NOTIFY).execute(Tuple.of(name))));
-        });
-      } finally {
-        Await.result(pool.query("DROP TABLE " + TABLE).execute(), SETUP, "dropping " + TABLE);
-      }
+    } catch (RuntimeException e) {
+      Await.result(pool.close(), SETUP, "closing the raw pool");
+      throw e;
+    }
+    return load;
+  }
+
+  LoadResult run(Duration warmUp, Duration measure) {
+    return ClosedLoop.run(vertx, "raw insert+NOTIFY", concurrency, warmUp, measure, (worker, seq) -> {
+      String name = "r" + worker + "-" + seq;
+      return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(name, body(name)))
+          .compose(inserted -> conn.preparedQuery(NOTIFY).execute(Tuple.of(name))));
+    });
+  }
+
+  /** Drops the scratch table and closes the pool. */
+  @Override
+  public void close() {
+    try {
+      Await.result(pool.query("DROP TABLE " + TABLE).execute(), SETUP, "dropping " + TABLE);
     } finally {
       Await.result(pool.close(), SETUP, "closing the raw pool");
     }
@@ -50,10 +73,10 @@ final class RawCommitLoad {
   /** About the size and shape of what runed stores for a volume. */
   private static JsonObject body(String name) {
     return new JsonObject().put("name", name).put("namespace", "bench-raw")
-        .put("uid", java.util.UUID.randomUUID().toString()).put("labels", new JsonObject())
+        .put("uid", UUID.randomUUID().toString()).put("labels", new JsonObject())
         .put("spec", new JsonObject().put("storageClassName", "local").put("size", "1Gi")
             .put("accessMode", "ReadWriteOnce").put("reclaimPolicy", "retain").put("parameters", new JsonObject()))
         .put("status", new JsonObject().put("phase", "Pending").put("attempts", 0)
-            .put("lastTransitionAt", java.time.Instant.now().toString()));
+            .put("lastTransitionAt", Instant.now().toString()));
   }
 }

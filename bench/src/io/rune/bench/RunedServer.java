@@ -18,6 +18,8 @@ final class RunedServer implements AutoCloseable {
   final int port;
   final String token;
   final int pgPort;
+  /** The embedded PostgreSQL's postmaster: pg_ctl starts it detached, so it is no child of runed. */
+  final ProcessHandle postmaster;
   /** The JVM that serves (bin/runed execs java, so normally the very process started). */
   final ProcessHandle java;
   private final ChildProcess process;
@@ -26,7 +28,11 @@ final class RunedServer implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.token = Files.readString(dataDir.resolve("admin.token")).trim();
-    this.pgPort = Integer.parseInt(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).trim());
+    List<String> pidFile = Files.readAllLines(dataDir.resolve("pg/postmaster.pid"));
+    this.pgPort = Integer.parseInt(pidFile.get(3).trim());
+    long postmasterPid = Long.parseLong(pidFile.get(0).trim());
+    this.postmaster = ProcessHandle.of(postmasterPid)
+        .orElseThrow(() -> new IllegalStateException("no PostgreSQL with pid " + postmasterPid));
     this.java = findJava(process.handle());
   }
 
