@@ -36,7 +36,7 @@ CREATE TABLE change_log (
   kind      text        NOT NULL,
   namespace text        NOT NULL,
   name      text        NOT NULL,
-  object    jsonb       NOT NULL,
+  object    json        NOT NULL,  -- json, not jsonb: kept as written, key order included
   at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX change_log_at ON change_log (at);

@@ -37,10 +37,11 @@ public final class Apply {
           chain = chain.compose(v -> resources.applyOne(tx, principal, doc.getKey(), doc.getValue())
               .recover(err -> Future.failedFuture(located(index, doc, err)))
               .map(outcome -> {
-                results.add(new JsonObject()
-                    .put("kind", doc.getKey().kindName())
-                    .put("namespace", doc.getKey().namespaced() ? outcome.object().namespace() : null)
-                    .put("name", outcome.object().name())
+                JsonObject result = new JsonObject().put("kind", doc.getKey().kindName());
+                if (doc.getKey().namespaced()) {
+                  result.put("namespace", outcome.object().namespace());
+                }
+                results.add(result.put("name", outcome.object().name())
                     .put("action", outcome.action())
                     .put("object", outcome.object().toJson()));
                 return null;

@@ -78,11 +78,10 @@ final class WatchSession {
           return replay();
         })
         .onFailure(err -> {
+          // Most likely the database is unreachable: say so and where to resume from.
           log.debug("Watch failed: {}", err.getMessage());
-          cleanUp();
-          if (!socket.isClosed()) {
-            socket.close((short) 1011, "the watch could not start; retry");
-          }
+          finish(new JsonObject().put("type", "ERROR").put("code", "StoreUnavailable").put("seq", lastDelivered)
+              .put("message", "the watch could not read the change log; resume with sinceSeq=" + lastDelivered));
         })
         .onSuccess(v -> bookmarkTimer = vertx.setPeriodic(
             Math.max(50, bookmarkInterval.toMillis() / 2), id -> maybeBookmark()));
@@ -98,11 +97,15 @@ final class WatchSession {
     });
   }
 
+  /** Switches to live changes; the first BOOKMARK tells the client it has caught up. */
   private Future<Void> goLive() {
     live = true;
     List<Change> held = List.copyOf(heldBack);
     heldBack.clear();
     deliverAll(held);
+    if (!closed) {
+      send(new JsonObject().put("type", "BOOKMARK").put("seq", lastSeq));
+    }
     return Future.succeededFuture();
   }
 
