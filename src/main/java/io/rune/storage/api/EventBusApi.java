@@ -98,13 +98,6 @@ public final class EventBusApi {
     if (!(value instanceof JsonArray array)) {
       throw ApiException.malformed("the request needs a 'documents' array", "documents");
     }
-    List<JsonObject> docs = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject doc)) {
-        throw ApiException.malformed("document " + i + " must be an object", "documents[" + i + "]");
-      }
-      docs.add(doc);
-    }
-    return docs;
+    return RequestBodies.documents(array);
   }
 }

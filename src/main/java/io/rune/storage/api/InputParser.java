@@ -1,6 +1,7 @@
 package io.rune.storage.api;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.rune.storage.model.JsonMapper;
 import io.rune.storage.model.LabelSelector;
@@ -68,8 +69,27 @@ public final class InputParser {
       return ApiException.malformed("unknown field '" + path + "'; known fields here: "
           + unknown.getKnownPropertyIds(), path);
     }
-    return ApiException.malformed("field '" + path + "' has the wrong type: "
-        + e.getOriginalMessage().replaceAll("\\(class [^)]*\\)", "").split("\n")[0], path);
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      return ApiException.malformed("field '" + path + "' must be " + describe(mismatch.getTargetType()), path);
+    }
+    return ApiException.malformed("field '" + path + "' could not be read: "
+        + e.getOriginalMessage().split("\n")[0], path);
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      return "a number";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "an object";
   }
 
   private static String text(JsonObject body, String field) {

@@ -62,16 +62,21 @@ final class RequestBodies {
       } catch (DecodeException e) {
         throw ApiException.malformed("the body is not valid JSON: " + firstLine(e.getMessage()), null);
       }
-      List<JsonObject> docs = new ArrayList<>();
-      for (int i = 0; i < array.size(); i++) {
-        if (!(array.getValue(i) instanceof JsonObject doc)) {
-          throw ApiException.malformed("document " + i + " must be an object", "documents[" + i + "]");
-        }
-        docs.add(doc);
-      }
-      return docs;
+      return documents(array);
     }
     return List.of(json(body));
+  }
+
+  /** The documents of a JSON array, each of which must be an object. */
+  static List<JsonObject> documents(JsonArray array) {
+    List<JsonObject> docs = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject doc)) {
+        throw ApiException.malformed("document " + i + " must be an object", "documents[" + i + "]");
+      }
+      docs.add(doc);
+    }
+    return docs;
   }
 
   static JsonObject json(Buffer body) {

@@ -79,13 +79,22 @@ public final class Resources {
 
   private <S> Future<ApiObject> createWith(KindRules<S> kindRules, Principal principal, String namespace,
       JsonObject body) {
-    ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
-    Kind kind = kindRules.kind();
-    String ns = namespaceOf(kind, namespace, input);
-    checkName(input.name());
-    principal.checkWrite(kind, ns);
+    ResourceInput<S> input = parseNew(kindRules, principal, namespace, body);
     return kindRules.precheck(principal, input)
-        .compose(spec -> store.write(tx -> insert(tx, kindRules, principal, ns, input, spec)));
+        .compose(spec -> store.write(tx -> insert(tx, kindRules, principal, input.namespace(), input, spec)));
+  }
+
+  /**
+   * Parses an object to create (or apply) and checks its name and the caller's right to
+   * write it; the returned input carries the namespace it will live in.
+   */
+  private <S> ResourceInput<S> parseNew(KindRules<S> kindRules, Principal principal, String pathNamespace,
+      JsonObject body) {
+    ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
+    String ns = namespaceOf(kindRules.kind(), pathNamespace, input);
+    checkName(input.name());
+    principal.checkWrite(kindRules.kind(), ns);
+    return new ResourceInput<>(input.name(), ns, input.labels(), input.resourceVersion(), input.spec());
   }
 
   private <S> Future<ApiObject> insert(StoreTx tx, KindRules<S> kindRules, Principal principal, String ns,
@@ -209,11 +218,9 @@ public final class Resources {
 
   private <S> Future<ApplyOutcome> applyWith(StoreTx tx, KindRules<S> kindRules, Principal principal,
       JsonObject body) {
-    ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
+    ResourceInput<S> input = parseNew(kindRules, principal, null, body);
     Kind kind = kindRules.kind();
-    String ns = namespaceOf(kind, null, input);
-    checkName(input.name());
-    principal.checkWrite(kind, ns);
+    String ns = input.namespace();
     return kindRules.precheck(principal, input).compose(spec -> tx.get(kind, ns, input.name()).compose(current -> {
       if (current == null) {
         return insert(tx, kindRules, principal, ns, input, spec).map(o -> new ApplyOutcome("created", o));
