@@ -45,6 +45,7 @@ class RunedProcessIT {
       runed.destroy(); // SIGTERM
       assertThat(runed.waitFor(60, TimeUnit.SECONDS)).as("runed exits after SIGTERM").isTrue();
       assertThat(dataDir.resolve("pg/postmaster.pid")).as("the embedded database stopped too").doesNotExist();
+      assertThat(LOGS.get(runed).toString()).as("the server's log").doesNotContain("has been blocked for");
     } finally {
       runed.destroyForcibly();
     }
@@ -113,15 +114,22 @@ class RunedProcessIT {
         return null;
       }
     });
+    LOGS.put(runed, new StringBuffer());
     CompletableFuture.runAsync(() -> drain(runed));
     Matcher matcher = ready.get(60, TimeUnit.SECONDS);
     assertThat(matcher).as("runed printed its ready line").isNotNull();
     return matcher;
   }
 
+  /** The log (stderr) of each process, kept to look for blocked event loops. */
+  private static final java.util.Map<Process, StringBuffer> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static void drain(Process runed) {
-    try {
-      runed.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+    StringBuffer log = LOGS.computeIfAbsent(runed, p -> new StringBuffer());
+    try (BufferedReader err = new BufferedReader(new InputStreamReader(runed.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        log.append(line).append('\n');
+      }
     } catch (IOException ignored) {
       // the process ended
     }
