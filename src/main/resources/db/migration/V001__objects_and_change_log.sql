@@ -10,6 +10,9 @@ CREATE TABLE objects (
   labels           jsonb       NOT NULL DEFAULT '{}',
   spec             jsonb       NOT NULL,
   status           jsonb       NOT NULL DEFAULT '{}',
+  -- The object exactly as the API renders it (json keeps key order), so that reads answer
+  -- without rebuilding it; written together with the columns above, by the same statement.
+  body             json        NOT NULL,
   created_at       timestamptz NOT NULL,
   updated_at       timestamptz NOT NULL,
   PRIMARY KEY (kind, namespace, name)
@@ -21,9 +24,10 @@ CREATE UNIQUE INDEX objects_one_default_storage_class ON objects (kind)
 
 CREATE INDEX objects_labels ON objects USING gin (labels);
 
--- The head of the change log. Every writing transaction bumps it first, which takes the
--- row lock and so serialises writers: sequence numbers are handed out in commit order and
--- a reader of "seq > N" never sees a later change before an earlier one.
+-- The head of the change log. Every write bumps it, which takes the row lock until commit
+-- and so serialises writers: sequence numbers are handed out in commit order and a reader
+-- of "seq > N" never sees a later change before an earlier one. (A write whose version
+-- precondition fails may leave a number unused: sequences only ever grow.)
 CREATE TABLE change_head (
   id  int    PRIMARY KEY CHECK (id = 1),
   seq bigint NOT NULL

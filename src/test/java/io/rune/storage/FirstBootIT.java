@@ -43,8 +43,8 @@ class FirstBootIT {
           + " WHERE kind = 'StorageClass' AND name = 'local-host'"))
           .hasMessageContaining("objects_one_default_storage_class");
       assertThatThrownBy(() -> server.sql("INSERT INTO objects (kind, namespace, name, uid, resource_version,"
-          + " spec, created_at, updated_at) VALUES ('StorageClass', '', 'local', gen_random_uuid(), 99, '{}',"
-          + " now(), now())"))
+          + " spec, body, created_at, updated_at) VALUES ('StorageClass', '', 'local', gen_random_uuid(), 99, '{}',"
+          + " '{}', now(), now())"))
           .hasMessageContaining("objects_pkey");
       String applied = server.sqlValue("SELECT string_agg(version || '@' || applied_at, ',') FROM schema_migrations");
       server.restart();

@@ -2,7 +2,7 @@ package io.rune.storage.api;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
-import io.rune.storage.store.StoreTx;
+import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -21,12 +21,12 @@ interface KindRules<S> {
   Future<S> precheck(Principal principal, ResourceInput<S> input);
 
   /** Validates against other objects and returns the spec to store, defaults filled in. */
-  Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, S spec);
+  Future<JsonObject> admitCreate(StoreReader reads, Principal principal, String namespace, S spec);
 
   /** As {@link #admitCreate}, for replacing {@code current}'s spec. */
-  Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, S spec);
+  Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, S spec);
 
-  Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current);
+  Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current);
 
   JsonObject initialStatus();
 }

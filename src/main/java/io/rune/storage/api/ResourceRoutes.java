@@ -6,6 +6,7 @@ import static io.rune.storage.api.RouteSupport.respond;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Page;
+import io.rune.storage.store.RenderedPage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -44,15 +45,15 @@ final class ResourceRoutes {
         ApiObject::toJson));
   }
 
+  // Reads answer with the JSON stored beside each object, never rebuilding it per request.
   private void list(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 200, () -> resources.list(principal(ctx), kind, namespace,
+    RouteSupport.respondText(ctx, () -> resources.listRendered(principal(ctx), kind, namespace,
         ctx.request().getParam("labelSelector"), RouteSupport.intParam(ctx, "limit"),
-        ctx.request().getParam("continue")), ResourceRoutes::render);
+        ctx.request().getParam("continue")).map(ResourceRoutes::render));
   }
 
   private void get(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 200, () -> resources.get(principal(ctx), kind, namespace, ctx.pathParam("name")),
-        ApiObject::toJson);
+    RouteSupport.respondText(ctx, () -> resources.getRendered(principal(ctx), kind, namespace, ctx.pathParam("name")));
   }
 
   private void create(RoutingContext ctx, Kind kind, String namespace) {
@@ -68,6 +69,19 @@ final class ResourceRoutes {
   private void delete(RoutingContext ctx, Kind kind, String namespace) {
     respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name")),
         ApiObject::toJson);
+  }
+
+  static String render(RenderedPage page) {
+    StringBuilder json = new StringBuilder(64 + page.items().stream().mapToInt(String::length).sum()
+        + page.items().size());
+    json.append("{\"items\":[");
+    for (int i = 0; i < page.items().size(); i++) {
+      json.append(i == 0 ? "" : ",").append(page.items().get(i));
+    }
+    json.append("],\"continue\":")
+        .append(page.continueToken() == null ? "null" : "\"" + page.continueToken() + "\"")
+        .append(",\"resourceVersion\":\"").append(page.resourceVersion()).append("\"}");
+    return json.toString();
   }
 
   static JsonObject render(Page page) {

@@ -5,10 +5,13 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
+import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ListQuery;
 import io.rune.storage.store.Page;
+import io.rune.storage.store.RenderedPage;
 import io.rune.storage.store.Store;
+import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,7 +46,15 @@ public final class Resources {
   public Future<ApiObject> get(Principal principal, Kind kind, String namespace, String name) {
     return attempt(() -> {
       principal.checkRead(kind, namespace);
-      return store.get(kind, scope(kind, namespace), name).map(found -> {
+      return readForUpdate(store, kind, scope(kind, namespace), name, null);
+    });
+  }
+
+  /** As {@link #get}, the object as stored JSON text: what REST answers, without rebuilding it. */
+  public Future<String> getRendered(Principal principal, Kind kind, String namespace, String name) {
+    return attempt(() -> {
+      principal.checkRead(kind, namespace);
+      return store.getRendered(kind, scope(kind, namespace), name).map(found -> {
         if (found == null) {
           throw notFound(kind, namespace, name);
         }
@@ -55,19 +66,28 @@ public final class Resources {
   /** Lists one namespace, or (namespace null) every namespace the principal may see. */
   public Future<Page> list(Principal principal, Kind kind, String namespace, String selector,
       Integer limit, String continueToken) {
-    return attempt(() -> {
-      if (namespace != null) {
-        principal.checkRead(kind, namespace);
-      }
-      int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-      if (pageSize < 1 || pageSize > MAX_LIMIT) {
-        throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
-      }
-      LabelSelector labels = Validation.check(() -> LabelSelector.parse(selector));
-      var namespaces = !kind.namespaced() ? null
-          : namespace != null ? java.util.Set.of(namespace) : principal.visibleNamespaces();
-      return store.list(new ListQuery(kind, namespaces, labels, pageSize, continueToken));
-    });
+    return attempt(() -> store.list(listQuery(principal, kind, namespace, selector, limit, continueToken)));
+  }
+
+  /** As {@link #list}, with the items as stored JSON text. */
+  public Future<RenderedPage> listRendered(Principal principal, Kind kind, String namespace, String selector,
+      Integer limit, String continueToken) {
+    return attempt(() -> store.listRendered(listQuery(principal, kind, namespace, selector, limit, continueToken)));
+  }
+
+  private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String selector,
+      Integer limit, String continueToken) {
+    if (namespace != null) {
+      principal.checkRead(kind, namespace);
+    }
+    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+    if (pageSize < 1 || pageSize > MAX_LIMIT) {
+      throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
+    }
+    LabelSelector labels = Validation.check(() -> LabelSelector.parse(selector));
+    var namespaces = !kind.namespaced() ? null
+        : namespace != null ? java.util.Set.of(namespace) : principal.visibleNamespaces();
+    return new ListQuery(kind, namespaces, labels, pageSize, continueToken);
   }
 
   public Future<ApiObject> create(Principal principal, Kind kind, String namespace, JsonObject body) {
@@ -80,8 +100,12 @@ public final class Resources {
   private <S> Future<ApiObject> createWith(KindRules<S> kindRules, Principal principal, String namespace,
       JsonObject body) {
     ResourceInput<S> input = parseNew(kindRules, principal, namespace, body);
-    return kindRules.precheck(principal, input)
-        .compose(spec -> store.write(tx -> insert(tx, kindRules, principal, input.namespace(), input, spec)));
+    return kindRules.precheck(principal, input).compose(spec -> {
+      if (becomesDefaultClass(kindRules.kind(), spec)) {
+        return store.write(tx -> insert(tx, tx, kindRules, principal, input, spec));
+      }
+      return insert(store, null, kindRules, principal, input, spec);
+    });
   }
 
   /**
@@ -97,26 +121,33 @@ public final class Resources {
     return new ResourceInput<>(input.name(), ns, input.labels(), input.resourceVersion(), input.spec());
   }
 
-  private <S> Future<ApiObject> insert(StoreTx tx, KindRules<S> kindRules, Principal principal, String ns,
-      ResourceInput<S> input, S spec) {
+  /**
+   * Admits and stores a new object. With {@code tx} (a serialised transaction) it also
+   * demotes the previous default class; without, it is one statement on the store.
+   */
+  private <S> Future<ApiObject> insert(StoreReader reads, StoreTx tx, KindRules<S> kindRules,
+      Principal principal, ResourceInput<S> input, S spec) {
     Kind kind = kindRules.kind();
-    return tx.get(kind, ns, input.name()).compose(existing -> {
-      if (existing != null) {
-        throw ApiException.alreadyExists(kind.kindName() + " " + existing.key()
-            + " already exists; choose another name, or change it with PUT");
-      }
-      return kindRules.admitCreate(tx, principal, ns, spec).compose(specJson -> tx.insert(new ApiObject(
-          kind, ns, input.name(), null, 0, input.labels(), specJson, kindRules.initialStatus(), null, null)));
+    return kindRules.admitCreate(reads, principal, input.namespace(), spec).compose(specJson -> {
+      ApiObject draft = new ApiObject(kind, input.namespace(), input.name(), null, 0, input.labels(), specJson,
+          kindRules.initialStatus(), null, null);
+      Future<Void> demoted = tx != null && becomesDefaultClass(kind, spec)
+          ? StorageClassRules.demoteOtherDefault(tx, input.name()) : Future.succeededFuture();
+      return demoted.compose(v -> tx != null ? tx.insert(draft) : store.insert(draft))
+          .recover(err -> Future.failedFuture(err instanceof ApiException api && api.code().equals("AlreadyExists")
+              ? ApiException.alreadyExists(kind.kindName() + " " + draft.key()
+                  + " already exists; choose another name, or change it with PUT")
+              : err));
     });
   }
 
   /** PUT: replaces the user-written fields; the body must carry the version it read. */
   public Future<ApiObject> replace(Principal principal, Kind kind, String namespace, String name, JsonObject body) {
-    return attempt(() -> replaceWith(rules.get(kind), principal, namespace, name, body, true));
+    return attempt(() -> replaceWith(rules.get(kind), principal, namespace, name, body));
   }
 
   private <S> Future<ApiObject> replaceWith(KindRules<S> kindRules, Principal principal, String namespace,
-      String name, JsonObject body, boolean requireVersion) {
+      String name, JsonObject body) {
     ResourceInput<S> input = InputParser.parse(body, kindRules.specType());
     Kind kind = kindRules.kind();
     String ns = namespaceOf(kind, namespace, input);
@@ -124,45 +155,64 @@ public final class Resources {
       throw ApiException.invalid("name", "the name in the body ('" + input.name()
           + "') differs from the name in the path ('" + name + "'); names cannot change");
     }
-    if (requireVersion && input.resourceVersion() == null) {
+    if (input.resourceVersion() == null) {
       throw ApiException.invalid("resourceVersion", "PUT must carry the resourceVersion it read"
           + " (GET the object, change it, send it back)");
     }
     principal.checkWrite(kind, ns);
-    return kindRules.precheck(principal, input).compose(spec -> store.write(tx ->
-        tx.get(kind, ns, name).compose(current -> {
-          if (current == null) {
-            throw notFound(kind, ns, name);
-          }
-          if (input.resourceVersion() != null && input.resourceVersion() != current.resourceVersion()) {
-            throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since"
-                + " resourceVersion " + input.resourceVersion() + " (it is now " + current.resourceVersion()
-                + "); GET it again and reapply your change");
-          }
-          return update(tx, kindRules, principal, current, input, spec);
-        })));
+    return kindRules.precheck(principal, input).compose(spec -> {
+      if (becomesDefaultClass(kind, spec)) {
+        return store.write(tx -> readForUpdate(tx, kind, ns, name, input.resourceVersion())
+            .compose(current -> update(tx, tx, kindRules, principal, current, input, spec)));
+      }
+      return readForUpdate(store, kind, ns, name, input.resourceVersion())
+          .compose(current -> update(store, null, kindRules, principal, current, input, spec));
+    });
   }
 
-  private <S> Future<ApiObject> update(StoreTx tx, KindRules<S> kindRules, Principal principal, ApiObject current,
-      ResourceInput<S> input, S spec) {
-    return kindRules.admitUpdate(tx, principal, current, spec).compose(specJson -> {
+  /** The current object, which must exist and (when a version is given) be at that version. */
+  private static Future<ApiObject> readForUpdate(StoreReader reads, Kind kind, String ns, String name,
+      Long expectedVersion) {
+    return reads.get(kind, ns, name).map(current -> {
+      if (current == null) {
+        throw notFound(kind, ns, name);
+      }
+      if (expectedVersion != null && expectedVersion != current.resourceVersion()) {
+        throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since"
+            + " resourceVersion " + expectedVersion + " (it is now " + current.resourceVersion()
+            + "); GET it again and reapply your change");
+      }
+      return current;
+    });
+  }
+
+  private <S> Future<ApiObject> update(StoreReader reads, StoreTx tx, KindRules<S> kindRules, Principal principal,
+      ApiObject current, ResourceInput<S> input, S spec) {
+    return kindRules.admitUpdate(reads, principal, current, spec).compose(specJson -> {
       if (specJson.equals(current.spec()) && input.labels().equals(current.labels())) {
         return Future.succeededFuture(current);
       }
-      return tx.update(current.withSpec(specJson, input.labels()));
+      ApiObject next = current.withSpec(specJson, input.labels());
+      if (tx == null) {
+        return store.update(next);
+      }
+      Future<Void> demoted = becomesDefaultClass(kindRules.kind(), spec)
+          ? StorageClassRules.demoteOtherDefault(tx, current.name()) : Future.succeededFuture();
+      return demoted.compose(v -> tx.update(next));
     });
+  }
+
+  /** A class written with default: true must demote the old default in the same transaction. */
+  private static boolean becomesDefaultClass(Kind kind, Object spec) {
+    return kind == Kind.STORAGE_CLASS && ((StorageClassSpec) spec).defaultClass();
   }
 
   public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name) {
     return attempt(() -> {
       principal.checkWrite(kind, namespace);
       String ns = scope(kind, namespace);
-      return store.write(tx -> tx.get(kind, ns, name).compose(current -> {
-        if (current == null) {
-          throw notFound(kind, ns, name);
-        }
-        return rules.get(kind).admitDelete(tx, principal, current).compose(v -> tx.delete(current));
-      }));
+      return readForUpdate(store, kind, ns, name, null).compose(current ->
+          rules.get(kind).admitDelete(store, principal, current).compose(v -> store.delete(current)));
     });
   }
 
@@ -190,10 +240,7 @@ public final class Resources {
   public Future<ApiObject> retryProvision(Principal principal, String namespace, String name) {
     return attempt(() -> {
       principal.checkWrite(Kind.VOLUME, namespace);
-      return store.write(tx -> tx.get(Kind.VOLUME, namespace, name).compose(current -> {
-        if (current == null) {
-          throw notFound(Kind.VOLUME, namespace, name);
-        }
+      return readForUpdate(store, Kind.VOLUME, namespace, name, null).compose(current -> {
         String phase = current.status().getString("phase");
         if (!"Failed".equals(phase) && !"Stalled".equals(phase)) {
           throw ApiException.invalidPhase("volume " + current.key() + " is " + phase
@@ -203,8 +250,8 @@ public final class Resources {
             .put("phase", "Pending").put("attempts", 0).put("reason", "RetryRequested")
             .put("message", "provisioning retry requested").put("lastTransitionAt", Instant.now().toString());
         status.remove("nextAttemptAt");
-        return tx.update(current.withStatus(status));
-      }));
+        return store.update(current.withStatus(status));
+      });
     });
   }
 
@@ -223,13 +270,13 @@ public final class Resources {
     String ns = input.namespace();
     return kindRules.precheck(principal, input).compose(spec -> tx.get(kind, ns, input.name()).compose(current -> {
       if (current == null) {
-        return insert(tx, kindRules, principal, ns, input, spec).map(o -> new ApplyOutcome("created", o));
+        return insert(tx, tx, kindRules, principal, input, spec).map(o -> new ApplyOutcome("created", o));
       }
       if (input.resourceVersion() != null && input.resourceVersion() != current.resourceVersion()) {
         throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since resourceVersion "
             + input.resourceVersion());
       }
-      return update(tx, kindRules, principal, current, input, spec).map(o ->
+      return update(tx, tx, kindRules, principal, current, input, spec).map(o ->
           new ApplyOutcome(o.resourceVersion() == current.resourceVersion() ? "unchanged" : "updated", o));
     }));
   }

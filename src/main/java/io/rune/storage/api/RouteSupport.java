@@ -51,6 +51,19 @@ final class RouteSupport {
     }
   }
 
+  /** Runs {@code work} and answers 200 with the JSON text it yields. */
+  static void respondText(RoutingContext ctx, Supplier<Future<String>> work) {
+    Future<String> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    result.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json))
+        .onFailure(ctx::fail);
+  }
+
   /** Runs {@code work} and answers with its JSON, or hands its failure to the failure handler. */
   static <T> void respond(RoutingContext ctx, int status, Supplier<Future<T>> work, Function<T, JsonObject> render) {
     Future<T> result;

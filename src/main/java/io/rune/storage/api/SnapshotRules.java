@@ -5,7 +5,7 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.Names;
 import io.rune.storage.model.SnapshotSpec;
-import io.rune.storage.store.StoreTx;
+import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
@@ -42,16 +42,16 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
   }
 
   @Override
-  public Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, SnapshotSpec spec) {
+  public Future<JsonObject> admitCreate(StoreReader reads, Principal principal, String namespace, SnapshotSpec spec) {
     String sourceNamespace = spec.source().namespace() != null ? spec.source().namespace() : namespace;
     principal.checkRead(Kind.VOLUME, sourceNamespace);
-    return tx.get(Kind.VOLUME, sourceNamespace, spec.source().volume()).compose(volume -> {
+    return reads.get(Kind.VOLUME, sourceNamespace, spec.source().volume()).compose(volume -> {
       if (volume == null) {
         throw ApiException.invalid("source.volume", "volume '" + spec.source().volume()
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
       String className = volume.spec().getString("storageClassName");
-      return tx.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
+      return reads.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
         String driver = storageClass == null ? null : storageClass.spec().getString("driver");
         boolean canSnapshot = driver != null
             && drivers.capabilities(driver).map(c -> c.snapshots()).orElse(false);
@@ -66,7 +66,7 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
   }
 
   @Override
-  public Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, SnapshotSpec spec) {
+  public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, SnapshotSpec spec) {
     JsonObject was = current.spec().getJsonObject("source");
     String namespace = spec.source().namespace() != null ? spec.source().namespace() : current.namespace();
     if (!Objects.equals(was.getString("volume"), spec.source().volume())
@@ -77,7 +77,7 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
   }
 
   @Override
-  public Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current) {
+  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
     return Future.succeededFuture();
   }
 

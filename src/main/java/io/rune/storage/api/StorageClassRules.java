@@ -8,6 +8,7 @@ import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.StorageClassSpec.Expression;
 import io.rune.storage.model.StorageClassSpec.TopologyTerm;
+import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -59,21 +60,23 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
   }
 
   @Override
-  public Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, StorageClassSpec spec) {
-    return demoteOtherDefault(tx, spec, null).map(v -> InputParser.toJson(spec));
+  public Future<JsonObject> admitCreate(StoreReader reads, Principal principal, String namespace,
+      StorageClassSpec spec) {
+    return Future.succeededFuture(InputParser.toJson(spec));
   }
 
   @Override
-  public Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, StorageClassSpec spec) {
+  public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current,
+      StorageClassSpec spec) {
     if (!spec.driver().equals(current.spec().getString("driver"))) {
       throw ApiException.invalid("driver", "the driver of a StorageClass cannot change (it is '"
           + current.spec().getString("driver") + "'); create a new class instead");
     }
-    return demoteOtherDefault(tx, spec, current.name()).map(v -> InputParser.toJson(spec));
+    return Future.succeededFuture(InputParser.toJson(spec));
   }
 
   @Override
-  public Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current) {
+  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
     return Future.succeededFuture();
   }
 
@@ -83,10 +86,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
   }
 
   /** Making a class default demotes the previous default in the same transaction. */
-  static Future<Void> demoteOtherDefault(StoreTx tx, StorageClassSpec spec, String self) {
-    if (!spec.defaultClass()) {
-      return Future.succeededFuture();
-    }
+  static Future<Void> demoteOtherDefault(StoreTx tx, String self) {
     return tx.defaultStorageClass().compose(previous -> {
       if (previous == null || previous.name().equals(self)) {
         return Future.succeededFuture();

@@ -13,7 +13,7 @@ import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
 import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.security.HostPathPolicy;
-import io.rune.storage.store.StoreTx;
+import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -90,10 +90,10 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   }
 
   @Override
-  public Future<JsonObject> admitCreate(StoreTx tx, Principal principal, String namespace, VolumeSpec spec) {
+  public Future<JsonObject> admitCreate(StoreReader reads, Principal principal, String namespace, VolumeSpec spec) {
     Future<ApiObject> storageClass = spec.storageClassName() != null
-        ? tx.get(Kind.STORAGE_CLASS, "", spec.storageClassName())
-        : tx.defaultStorageClass().map(found -> {
+        ? reads.get(Kind.STORAGE_CLASS, "", spec.storageClassName())
+        : reads.defaultStorageClass().map(found -> {
           if (found == null) {
             throw ApiException.invalid("storageClassName", "there is no default StorageClass: name one in"
                 + " storageClassName, or ask an admin to set a default");
@@ -106,13 +106,13 @@ final class VolumeRules implements KindRules<VolumeSpec> {
             + "' does not exist; list them with GET /api/v1/storageclasses");
       }
       VolumeSpec admitted = admit(found, spec);
-      return checkRestoreSource(tx, namespace, admitted, capabilities(found))
+      return checkRestoreSource(reads, namespace, admitted, capabilities(found))
           .map(v -> InputParser.toJson(admitted));
     });
   }
 
   @Override
-  public Future<JsonObject> admitUpdate(StoreTx tx, Principal principal, ApiObject current, VolumeSpec spec) {
+  public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, VolumeSpec spec) {
     VolumeSpec was = InputParser.read(current.spec(), VolumeSpec.class);
     immutable("storageClassName", was.storageClassName(), spec.storageClassName());
     immutable("accessMode", was.accessMode(), spec.accessMode());
@@ -120,7 +120,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     if (!Objects.equals(was.source(), spec.source())) {
       throw ApiException.invalid("source", "source cannot change after creation");
     }
-    return tx.get(Kind.STORAGE_CLASS, "", was.storageClassName()).compose(found -> {
+    return reads.get(Kind.STORAGE_CLASS, "", was.storageClassName()).compose(found -> {
       if (found == null) {
         throw ApiException.invalid("storageClassName", "StorageClass '" + was.storageClassName()
             + "' no longer exists; this volume cannot be changed until it does");
@@ -143,7 +143,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   }
 
   @Override
-  public Future<Void> admitDelete(StoreTx tx, Principal principal, ApiObject current) {
+  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
     if ("Bound".equals(current.status().getString("phase"))) {
       throw new ApiException(409, "VolumeInUse", "volume " + current.key() + " is bound to "
           + current.status().getString("boundClaim") + "; detach it first", null);
@@ -194,7 +194,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         spec.topology(), spec.source());
   }
 
-  private Future<Void> checkRestoreSource(StoreTx tx, String namespace, VolumeSpec spec, DriverCapabilities caps) {
+  private Future<Void> checkRestoreSource(StoreReader reads, String namespace, VolumeSpec spec, DriverCapabilities caps) {
     if (spec.source() == null) {
       return Future.succeededFuture();
     }
@@ -203,7 +203,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
           + " cannot restore snapshots; choose a class whose driver supports snapshots");
     }
     String sourceNamespace = spec.source().namespace() != null ? spec.source().namespace() : namespace;
-    return tx.get(Kind.SNAPSHOT, sourceNamespace, spec.source().snapshot()).map(snapshot -> {
+    return reads.get(Kind.SNAPSHOT, sourceNamespace, spec.source().snapshot()).map(snapshot -> {
       if (snapshot == null) {
         throw ApiException.invalid("source.snapshot", "snapshot '" + spec.source().snapshot()
             + "' does not exist in namespace '" + sourceNamespace + "'");

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /** The Store on PostgreSQL through the non-blocking Vert.x client. */
-public final class PgStore implements Store {
+public final class PgStore extends PgReads implements Store {
   /** The NOTIFY channel; the payload is the newest sequence number. */
   public static final String CHANNEL = "rune_changes";
 
-  private static final String SELECT_ONE = "SELECT " + Rows.OBJECT_COLUMNS
-      + " FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3";
+  private static final String SELECT_RENDERED =
+      "SELECT body::text FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3";
   private static final String CHANGES_AFTER = "SELECT seq, type, kind, namespace, name, object"
       + " FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2";
   private static final String BOUNDS = "SELECT h.seq, c.compacted_through"
@@ -32,6 +32,7 @@ public final class PgStore implements Store {
   private final Pool pool;
 
   public PgStore(Pool pool) {
+    super(pool);
     this.pool = pool;
   }
 
@@ -40,16 +41,54 @@ public final class PgStore implements Store {
   }
 
   @Override
-  public Future<ApiObject> get(Kind kind, String namespace, String name) {
-    return pool.preparedQuery(SELECT_ONE)
+  public Future<String> getRendered(Kind kind, String namespace, String name) {
+    return pool.preparedQuery(SELECT_RENDERED)
         .execute(Tuple.of(kind.kindName(), namespace == null ? "" : namespace, name))
-        .map(rows -> rows.size() == 0 ? null : Rows.toObject(rows.iterator().next()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<ApiObject> insert(ApiObject object) {
+    return WriteStatements.insert(pool, object).recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<ApiObject> update(ApiObject object) {
+    return WriteStatements.update(pool, object).recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<ApiObject> delete(ApiObject object) {
+    return WriteStatements.delete(pool, object).recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<RenderedPage> listRendered(ListQuery query) {
+    ListSql sql = ListSql.build(query, "o.body::text AS body, o.namespace, o.name");
+    return pool.preparedQuery(sql.text()).execute(sql.params())
+        .map(rows -> {
+          List<String> items = new ArrayList<>(rows.size());
+          long head = 0;
+          String lastNamespace = null;
+          String lastName = null;
+          for (Row row : rows) {
+            head = row.getLong("head_seq");
+            if (row.getString("name") != null && items.size() < query.limit()) {
+              items.add(row.getString("body"));
+              lastNamespace = row.getString("namespace");
+              lastName = row.getString("name");
+            }
+          }
+          boolean more = rows.size() > query.limit();
+          return new RenderedPage(items, more ? ContinueToken.encode(lastNamespace, lastName) : null, head);
+        })
         .recover(StoreErrors::translate);
   }
 
   @Override
   public Future<Page> list(ListQuery query) {
-    ListSql sql = ListSql.build(query);
+    ListSql sql = ListSql.build(query, "o.*");
     return pool.preparedQuery(sql.text()).execute(sql.params())
         .map(rows -> {
           List<ApiObject> items = new ArrayList<>();
@@ -74,10 +113,7 @@ public final class PgStore implements Store {
   @Override
   public <T> Future<T> write(Function<StoreTx, Future<T>> work) {
     return pool.withTransaction(conn -> conn.preparedQuery(PgStoreTx.LOCK_HEAD).execute()
-            .compose(rows -> {
-              PgStoreTx tx = new PgStoreTx(conn, rows.iterator().next().getLong(0));
-              return work.apply(tx).compose(result -> tx.finish().map(result));
-            }))
+            .compose(locked -> work.apply(new PgStoreTx(conn))))
         .recover(StoreErrors::translate);
   }
 

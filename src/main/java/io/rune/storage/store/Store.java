@@ -1,27 +1,42 @@
 package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
-import io.rune.storage.model.Kind;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Durable state of every resource and the change log. Writes happen only inside
- * {@link #write}, which makes each one a row change, a change-log row and a notification
- * committed together.
+ * Durable state of every resource and the change log. Every write is one row change, one
+ * change-log row under the next sequence number (the object's new resourceVersion) and a
+ * notification, committed together.
+ *
+ * <p>A single write is one statement in its own transaction, so the change-log head is
+ * held only while the database executes and commits it. Work that must read and write
+ * several objects consistently uses {@link #write}, which holds the head from the start.
  */
-public interface Store {
-
-  /** The object, or null when there is none. */
-  Future<ApiObject> get(Kind kind, String namespace, String name);
+public interface Store extends StoreReader {
 
   Future<Page> list(ListQuery query);
 
+  /** The object as the API renders it, or null when there is none. */
+  Future<String> getRendered(io.rune.storage.model.Kind kind, String namespace, String name);
+
+  /** A page of objects as the API renders them. */
+  Future<RenderedPage> listRendered(ListQuery query);
+
+  /** Stores a new object (Conflict-free: a taken name fails with AlreadyExists). */
+  Future<ApiObject> insert(ApiObject object);
+
+  /** Replaces {@code object}, still at its resourceVersion, or fails with Conflict. */
+  Future<ApiObject> update(ApiObject object);
+
+  /** Removes {@code object}, still at its resourceVersion, or fails with Conflict. */
+  Future<ApiObject> delete(ApiObject object);
+
   /**
-   * Runs {@code work} in one transaction that holds the change-log head: writers are
-   * serialised, so every read inside sees every earlier committed write.
+   * Runs {@code work} in one transaction that holds the change-log head from its first
+   * statement: writers are serialised, so every read inside sees every earlier write.
    */
   <T> Future<T> write(Function<StoreTx, Future<T>> work);
 
@@ -30,7 +45,7 @@ public interface Store {
 
   Future<ChangeLogBounds> bounds();
 
-  /** Removes change-log rows older than {@code before}, keeping the newest; returns how many. */
+  /** Removes change-log rows older than {@code before}; returns how many. */
   Future<Integer> compact(Instant before);
 
   /** A cheap round trip, for readiness. */

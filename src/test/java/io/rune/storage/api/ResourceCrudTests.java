@@ -219,6 +219,31 @@ abstract class ResourceCrudTests extends ApiTestBase {
     }
   }
 
+  @Test
+  void concurrentWritersOfOneVersionMeetExactlyOneSuccess() throws Exception {
+    String ns = newNamespace();
+    JsonObject read = createVolume(ns, new JsonObject().put("name", "contended").put("size", "1Gi")).json();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<Http.Response>> puts = new ArrayList<>();
+      List<CompletableFuture<Http.Response>> creates = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        JsonObject edit = read.copy().put("labels", new JsonObject().put("writer", Integer.toString(i)));
+        puts.add(CompletableFuture.supplyAsync(() -> admin.put(volumes(ns) + "/contended", edit), pool));
+        creates.add(CompletableFuture.supplyAsync(() -> createVolume(ns,
+            new JsonObject().put("name", "same-name").put("size", "1Gi")), pool));
+      }
+      assertThat(statuses(puts)).containsOnly(200, 409).filteredOn(s -> s == 200).hasSize(1);
+      assertThat(statuses(creates)).containsOnly(201, 409).filteredOn(s -> s == 201).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<Integer> statuses(List<CompletableFuture<Http.Response>> responses) {
+    return responses.stream().map(f -> f.join().status()).toList();
+  }
+
   private static List<String> actions(Http.Response response) {
     return response.json().getJsonArray("results").stream()
         .map(o -> ((JsonObject) o).getString("action")).toList();
