@@ -109,8 +109,7 @@ abstract class ErrorTableTests extends ApiTestBase {
   void volumeInUseCannotBeDeleted() {
     String ns = newNamespace();
     createVolume(ns, new JsonObject().put("name", "bound").put("size", "1Gi"));
-    server.sql("UPDATE objects SET status = status || '{\"phase\": \"Bound\", \"boundClaim\": \"x/web-0\"}'"
-        + " WHERE kind = 'Volume' AND namespace = $1 AND name = 'bound'", ns);
+    server.patchStatus("Volume", ns, "bound", new JsonObject().put("phase", "Bound").put("boundClaim", "x/web-0"));
     assertRefused(409, "VolumeInUse", () -> admin.delete(volumes(ns) + "/bound"));
     assertThat(admin.get(volumes(ns) + "/bound").status()).isEqualTo(200);
   }
@@ -120,8 +119,7 @@ abstract class ErrorTableTests extends ApiTestBase {
     String ns = newNamespace();
     createVolume(ns, new JsonObject().put("name", "v").put("size", "1Gi"));
     assertRefused(409, "InvalidPhase", () -> admin.post(volumes(ns) + "/v/retry-provision", null));
-    server.sql("UPDATE objects SET status = status || '{\"phase\": \"Stalled\", \"attempts\": 5}'"
-        + " WHERE kind = 'Volume' AND namespace = $1 AND name = 'v'", ns);
+    server.patchStatus("Volume", ns, "v", new JsonObject().put("phase", "Stalled").put("attempts", 5));
     Http.Response retried = admin.post(volumes(ns) + "/v/retry-provision", null);
     assertThat(retried.status()).isEqualTo(200);
     assertThat(retried.json().getJsonObject("status").getString("phase")).isEqualTo("Pending");

@@ -94,6 +94,9 @@ class CliIT {
           size: 10Gi
           accessMode: ReadWriteOnce
         """.formatted(ns, ns));
+    RuneProcess.Result empty = rune.run("volume", "list", "-n", ns).ok();
+    assertThat(empty.stdout()).isEmpty();
+    assertThat(empty.stderr()).isEqualTo("No volumes found in namespace " + ns + ".\n");
     assertThat(rune.run("cast", "-f", file.toString()).ok().lines())
         .containsExactly("volume/web-data created", "volume/db-data created");
     List<String> table = rune.run("volume", "list", "-n", ns).ok().lines();
@@ -274,16 +277,8 @@ class CliIT {
     assertThat(created.status()).as("create %s/%s: %s", ns, name, created).isEqualTo(201);
   }
 
-  /**
-   * Plays the volume controller, which is not built yet: merges {@code patch} into the
-   * stored status, and into the stored rendering of the object where the schema keeps one.
-   */
   private void setVolumeStatus(String ns, String name, String patch) {
-    boolean rendered = server.sqlValue("SELECT count(*) FROM information_schema.columns"
-        + " WHERE table_name = 'objects' AND column_name = 'body'").equals("1");
-    server.sql("UPDATE objects SET status = status || $3::jsonb"
-        + (rendered ? ", body = jsonb_set(body::jsonb, '{status}', (body::jsonb -> 'status') || $3::jsonb)::json" : "")
-        + " WHERE kind = 'Volume' AND namespace = $1 AND name = $2", ns, name, new JsonObject(patch));
+    server.patchStatus("Volume", ns, name, new JsonObject(patch));
   }
 
   private static String errorMessage(Http.Response response) {

@@ -170,6 +170,16 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Plays a controller that is not built yet: merges {@code patch} into an object's status,
+   * in its columns and in its stored rendering alike, without a change-log entry.
+   */
+  public void patchStatus(String kind, String namespace, String name, JsonObject patch) {
+    sql("UPDATE objects SET status = status || $4::jsonb,"
+        + " body = jsonb_set(body::jsonb, '{status}', (body::jsonb -> 'status') || $4::jsonb)::json"
+        + " WHERE kind = $1 AND namespace = $2 AND name = $3", kind, namespace, name, patch);
+  }
+
   /** The first column of the first row of a query on the server's database, as text. */
   public String sqlValue(String query) {
     io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()

@@ -1,0 +1,86 @@
+package io.rune.storage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+
+/** Writes API objects and lists in the format {@code -o} chose. */
+final class ResourcePrinter {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Instant now;
+
+  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now) {
+    this.out = out;
+    this.err = err;
+    this.now = now;
+  }
+
+  /**
+   * A list response. An empty table is said on stderr, so that scripts reading stdout see
+   * nothing at all.
+   *
+   * @param namespace the namespace listed, or null for all namespaces (or a cluster-scoped kind)
+   */
+  void list(ResourceType type, JsonNode list, OutputFormat format, String namespace) {
+    JsonNode items = list.path("items");
+    switch (format) {
+      case json, yaml -> document(list, format);
+      case name -> {
+        items.forEach(item -> out.println(type.qualified(item.path("name").asText())));
+        out.flush();
+      }
+      case table, wide -> {
+        if (items.isEmpty()) {
+          err.println("No " + type.plural() + " found"
+              + (type.namespaced() && namespace != null ? " in namespace " + namespace : "") + ".");
+          err.flush();
+          return;
+        }
+        table(type, items, format, type.namespaced() && namespace == null);
+      }
+    }
+  }
+
+  void object(ResourceType type, JsonNode object, OutputFormat format) {
+    switch (format) {
+      case json, yaml -> document(object, format);
+      case name -> {
+        out.println(type.qualified(object.path("name").asText()));
+        out.flush();
+      }
+      case table, wide -> table(type, List.of(object), format, false);
+    }
+  }
+
+  /**
+   * The answer to a change: by default a line such as {@code volume/web-data deleted};
+   * with -o json, yaml or name, the object the server returned.
+   */
+  void outcome(ResourceType type, JsonNode object, OutputFormat format, String what) {
+    if (format.tabular()) {
+      out.println(type.qualified(object.path("name").asText()) + " " + what);
+      out.flush();
+    } else {
+      object(type, object, format);
+    }
+  }
+
+  /** Any JSON document as pretty JSON or YAML. */
+  void document(JsonNode document, OutputFormat format) {
+    if (format == OutputFormat.yaml) {
+      out.print(CliJson.yaml(document));
+    } else {
+      out.println(CliJson.pretty(document));
+    }
+    out.flush();
+  }
+
+  private void table(ResourceType type, Iterable<JsonNode> items, OutputFormat format, boolean withNamespace) {
+    List<Column> columns = ResourceColumns.of(type, format == OutputFormat.wide, withNamespace, now);
+    Table table = new Table(columns.stream().map(Column::header).toList());
+    items.forEach(item -> table.add(columns.stream().map(c -> c.cell().apply(item)).toList()));
+    table.print(out);
+  }
+}

@@ -1,0 +1,64 @@
+package io.rune.storage.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code rune snapshot|snap}: Snapshots of Volumes. */
+@Command(name = "snapshot", aliases = "snap", description = "List, show, create and delete Snapshots.")
+final class SnapshotCommand {
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  /** Room left in a 63-character name for "-yyyyMMdd-HHmmss". */
+  private static final int VOLUME_PREFIX_MAX = 63 - 16;
+
+  @ParentCommand
+  RuneCli rune;
+
+  private ResourceVerbs verbs() {
+    return new ResourceVerbs(rune, ResourceType.SNAPSHOT);
+  }
+
+  @Command(name = "list", aliases = "ls", description = "List Snapshots.")
+  void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
+      @Mixin CommonOptions.Output output) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format);
+  }
+
+  @Command(name = "get", description = "Show one Snapshot.")
+  void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.Output output) {
+    verbs().get(namespace.namespace, name, output.format);
+  }
+
+  @Command(name = "delete", description = "Delete a Snapshot.")
+  void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output) {
+    verbs().delete(namespace.namespace, name, output.format);
+  }
+
+  @Command(name = "create", description = "Snapshot a Volume of the same namespace.")
+  void create(@Parameters(paramLabel = "VOLUME") String volume,
+      @Option(names = "--name", paramLabel = "NAME",
+          description = "The snapshot's name (default: <VOLUME>-<yyyyMMdd-HHmmss>, UTC).") String name,
+      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output) {
+    ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name != null ? name : defaultName(volume, Instant.now()));
+    body.putObject("source").put("volume", volume);
+    var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.namespace), body);
+    rune.printer().outcome(ResourceType.SNAPSHOT, created, output.format, "created");
+  }
+
+  static String defaultName(String volume, Instant now) {
+    String prefix = volume.length() > VOLUME_PREFIX_MAX ? volume.substring(0, VOLUME_PREFIX_MAX) : volume;
+    while (prefix.endsWith("-")) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    return prefix + "-" + STAMP.format(now);
+  }
+}
