@@ -21,6 +21,9 @@ public final class InputParser {
   private static final Set<String> METADATA = Set.of("name", "namespace", "labels", "resourceVersion");
   private static final Set<String> SERVER_WRITTEN = Set.of("uid", "createdAt", "updatedAt", "status");
 
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> SPEC_MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
   private InputParser() {}
 
   public static <S> ResourceInput<S> parse(JsonObject body, Class<S> specType) {
@@ -48,7 +51,7 @@ public final class InputParser {
 
   /** The spec record back as JSON without null fields, as it is stored. */
   public static JsonObject toJson(Object spec) {
-    return new JsonObject(JsonMapper.STRICT.convertValue(spec, Map.class));
+    return new JsonObject(JsonMapper.STRICT.convertValue(spec, SPEC_MAP));
   }
 
   private static <S> S convert(JsonObject spec, Class<S> specType) {

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper.Builder;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -19,19 +18,17 @@ public final class JsonMapper {
 
   public static final ObjectMapper STRICT = strict(com.fasterxml.jackson.databind.json.JsonMapper.builder());
 
-  public static final YAMLMapper YAML = (YAMLMapper) configure(new YAMLMapper(new YAMLFactory()));
+  public static final YAMLMapper YAML = strict(YAMLMapper.builder());
 
   private JsonMapper() {}
 
-  private static ObjectMapper strict(Builder builder) {
-    return configure(builder.build());
-  }
-
-  private static ObjectMapper configure(ObjectMapper mapper) {
-    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-    mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-    mapper.configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
-    mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+  private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> M strict(B builder) {
+    M mapper = builder
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .build();
     // Text fields take only text, except that a whole number is accepted where a string
     // is expected: YAML writes "size: 1073741824" and label values like "2" unquoted.
     mapper.coercionConfigFor(LogicalType.Textual)

@@ -1,6 +1,7 @@
 package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,7 @@ public interface Store extends StoreReader {
   Future<Page> list(ListQuery query);
 
   /** The object as the API renders it, or null when there is none. */
-  Future<String> getRendered(io.rune.storage.model.Kind kind, String namespace, String name);
+  Future<String> getRendered(Kind kind, String namespace, String name);
 
   /** A page of objects as the API renders them. */
   Future<RenderedPage> listRendered(ListQuery query);
