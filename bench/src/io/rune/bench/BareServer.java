@@ -23,20 +23,29 @@ import java.util.concurrent.TimeUnit;
  * /volumes/{namespace}/{name}} runs runed's single-row select through a pool shared by all
  * instances and answers the row as JSON. Started as its own JVM with runed's JVM options, the
  * same number of event loops (the Vert.x default) and of HTTP verticle instances.
+ *
+ * <p>runed keeps each object rendered in a {@code body} column and answers a GET with it; when
+ * the table has that column, so does this server. Otherwise it selects the columns and renders them.
  */
 public final class BareServer extends VerticleBase {
-  private static final String SELECT_ONE = "SELECT kind, namespace, name, uid, resource_version, labels, spec,"
-      + " status, created_at, updated_at FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3";
+  private static final String WHERE = " FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3";
+  private static final String SELECT_BODY = "SELECT body::text" + WHERE;
+  private static final String SELECT_COLUMNS = "SELECT kind, namespace, name, uid, resource_version, labels,"
+      + " spec, status, created_at, updated_at" + WHERE;
+  private static final String HAS_BODY = "SELECT count(*) FROM information_schema.columns"
+      + " WHERE table_name = 'objects' AND column_name = 'body'";
 
   private final Pool pool;
+  private final boolean renderedBody;
   private HttpServer server;
 
-  private BareServer(Pool pool) {
+  private BareServer(Pool pool, boolean renderedBody) {
     this.pool = pool;
+    this.renderedBody = renderedBody;
   }
 
   /** Arguments: the PostgreSQL port and the pool size; prints the port it listens on. */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     int pgPort = Integer.parseInt(args[0]);
     int poolSize = Integer.parseInt(args[1]);
     // As runed: RuneStorageOptions deploys one HTTP verticle per core, at most 4.
@@ -55,15 +64,17 @@ public final class BareServer extends VerticleBase {
         System.err.println("bare server: shutdown did not finish cleanly: " + e.getMessage());
       }
     }, "bare-shutdown"));
+    boolean renderedBody = pool.query(HAS_BODY).execute().map(rows -> rows.iterator().next().getLong(0) > 0)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     CopyOnWriteArrayList<BareServer> servers = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(() -> {
-          BareServer server = new BareServer(pool);
+          BareServer server = new BareServer(pool, renderedBody);
           servers.add(server);
           return server;
         }, new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> System.out.println("bare server ready on 127.0.0.1:" + servers.get(0).server.actualPort()
             + " (event loops " + VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE + ", instances " + instances
-            + ", pool " + poolSize + ")"))
+            + ", pool " + poolSize + ", " + (renderedBody ? "SELECT body" : "SELECT columns") + ")"))
         .onFailure(err -> {
           System.err.println("bare server: could not start: " + err);
           new Thread(() -> System.exit(1)).start();
@@ -83,13 +94,14 @@ public final class BareServer extends VerticleBase {
       request.response().setStatusCode(404).end();
       return;
     }
-    pool.preparedQuery(SELECT_ONE).execute(Tuple.of("Volume", parts[2], parts[3]))
+    pool.preparedQuery(renderedBody ? SELECT_BODY : SELECT_COLUMNS).execute(Tuple.of("Volume", parts[2], parts[3]))
         .onSuccess(rows -> {
           if (rows.size() == 0) {
             request.response().setStatusCode(404).end();
           } else {
+            Row row = rows.iterator().next();
             request.response().putHeader("Content-Type", "application/json")
-                .end(toJson(rows.iterator().next()).encode());
+                .end(renderedBody ? row.getString(0) : toJson(row).encode());
           }
         })
         .onFailure(err -> request.response().setStatusCode(500).end(String.valueOf(err.getMessage())));

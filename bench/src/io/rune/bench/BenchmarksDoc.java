@@ -41,18 +41,27 @@ final class BenchmarksDoc {
         `bench/run` builds `target/rune.jar` if it is missing or older than the sources, compiles the
         bench (`bench/src`, plain `javac` against the shaded jar, into `target/bench-classes`), starts
         `bin/runed --dev-mode` on a fresh temporary data directory (embedded PostgreSQL, fsync on) and
-        measures it. Every figure stands beside a limit measured in the same run on the same machine:
+        measures it. runed, the bench and the bare server run from a copy of the jar (with a copy of
+        `bin/runed` beside it, so runed starts exactly as `bin/runed` starts it): a build started by
+        someone else during the run rewrites `target/rune.jar` in place and would otherwise pull
+        classes from under the running server. Every figure stands beside a limit measured in the
+        same run on the same machine:
 
         1. **GET one volume**: %d keep-alive connections without pipelining, closed loop (each
-           connection sends its next request when the previous one has answered), %d s warm-up then
-           %d s measured; every latency is recorded and sorted for the percentiles. The load generator
-           is a Vert.x `HttpClient` in the bench JVM. The limit is `BareServer`: a Vert.x HTTP server
-           in its own JVM with runed's JVM options (read from runed's `/proc/PID/cmdline`), the same
-           event loops (the Vert.x default, 2 × cores) and HTTP verticle instances (one per core, at
-           most 4), which runs the same single-row `SELECT … FROM objects WHERE kind=$1 AND
-           namespace=$2 AND name=$3` on the same database through the Vert.x PG client (pool of %d,
-           runed's default) and answers the row as JSON. Goal: runed ≥ 0.6 × bare throughput, and
-           runed's p99 < 5 ms.
+           connection sends its next request when the previous one has answered); every latency
+           is recorded and sorted for the percentiles. The load generator is a Vert.x `HttpClient`
+           in the bench JVM. The limit is `BareServer`: a Vert.x HTTP server in its own JVM with
+           runed's JVM options (read from runed's `/proc/PID/cmdline`), the same event loops (the
+           Vert.x default, 2 × cores) and HTTP verticle instances (one per core, at most 4). It
+           runs the same single-row `SELECT … FROM objects WHERE kind=$1 AND namespace=$2 AND
+           name=$3` as runed, on the same database, through the Vert.x PG client (pool of %d,
+           runed's default), and answers the row as JSON: `body::text` as it is when the table
+           keeps the rendered object (as runed does today), otherwise the columns, rendered. Both
+           servers (and the load generator's JIT) are warmed up for %d s each first; then %d
+           rounds each measure runed and then the bare server for %d s after a %d s warm-up; each
+           side's figures are from its round with the higher throughput. Goal: runed ≥ 0.6 × bare
+           throughput, and runed's p99 < 5 ms. For the latency without queueing, both are also
+           measured with a single connection (%d s).
         2. **POST volume** (row + change-log row + `pg_notify`, one transaction): %d concurrent
            clients, unique names, %d s warm-up then %d s measured. The limit is the same database's
            raw commit rate at the same concurrency through the Vert.x PG client: each operation is
@@ -60,10 +69,17 @@ final class BenchmarksDoc {
            `pg_notify`, then commits. Goal: ≥ 0.5 × raw.
         3. **Memory and listing**: 10,000 volumes are loaded through `/apply` (batches of 500). The
            listing goes through all of them with `limit=1000`, following `continue`; the figure is
-           the wall time of the whole listing, best of 5 after one warm-up (goal < 200 ms). The
+           the wall time of the whole listing, best of 5 after 3 warm-up listings (goal < 200 ms);
+           the bench reads each page as a streaming client (item count and `continue` token,
+           without building the items), so the time is the server's and the transfer's. The
            memory is the `VmRSS` of runed's JVM (`/proc/PID/status`) once it has stopped moving
-           after a full GC requested with `jcmd PID GC.run` (goal < 300 MiB); the RSS before that GC,
-           and at the very end after all the other runs, are shown for information.
+           (samples 200 ms apart staying within 1 MiB for 2 s), as the server is left, and again
+           after a full GC requested with `jcmd PID GC.run`; goal < 300 MiB for both. The RSS at
+           the very end, after the GET and POST runs, is shown for information.
+
+        Before each measurement the bench waits (up to 30 s) for a one-second window in which the
+        machine is at most 15%% busy, and it reports how much CPU other processes took during each
+        run: on a shared machine, numbers taken while a build runs beside them are not worth much.
 
         CPU µs per operation come from the processes' CPU time over a whole run (warm-up included)
         divided by the operations it completed: the server JVM, PostgreSQL (the postmaster and
@@ -76,13 +92,16 @@ final class BenchmarksDoc {
         ## How to run
 
         ```
-        bench/run               # about 2 minutes; exit status 1 if a goal is missed
+        bench/run               # about 3 minutes; exit status 1 if a goal is missed, 2 if it broke
         BENCH_QUICK=1 bench/run # short windows, to try the harness out (numbers not meaningful)
         RUNE_JAVA_OPTS='-Xmx…' bench/run   # other JVM options for runed (and the bare server)
         ```
 
-        """.formatted(Bench.GET_CONNECTIONS, plan.getWarmUp().toSeconds(), plan.getMeasure().toSeconds(),
-        Bench.RUNED_POOL_SIZE, Bench.WRITE_CONCURRENCY, plan.writeWarmUp().toSeconds(),
+        The logs of runed and of the bare server from the last run are left in `target/bench-logs/`.
+
+        """.formatted(GetBench.CONNECTIONS, GetBench.RUNED_POOL_SIZE, plan.getWarmUp().toSeconds(),
+        plan.getRounds(), plan.getMeasure().toSeconds(), plan.roundWarmUp().toSeconds(),
+        plan.singleMeasure().toSeconds(), WriteBench.CONCURRENCY, plan.writeWarmUp().toSeconds(),
         plan.writeMeasure().toSeconds());
   }
 }

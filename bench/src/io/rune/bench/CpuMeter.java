@@ -6,13 +6,18 @@ import java.util.Map;
 
 /**
  * CPU time spent during a run by the server JVM, by PostgreSQL (the postmaster and all its
- * backends) and by the bench JVM itself (the load generator).
+ * backends), by the bench JVM itself (the load generator), and by everything else on the machine.
  */
 final class CpuMeter {
-  record Usage(double serverMillis, double postgresMillis, double benchMillis) {
+  /**
+   * Milliseconds of CPU; {@code othersShare} is the share of the machine's capacity (wall time
+   * × cores) that other processes took.
+   */
+  record Usage(double serverMillis, double postgresMillis, double benchMillis, double othersShare) {
     /** Microseconds of CPU per operation, as "server / PostgreSQL / load generator". */
     String perOperation(long operations) {
-      return String.format("%.0f / %.0f / %.0f", serverMillis * 1000 / operations,
+      return String.format("%s / %.0f / %.0f", Double.isNaN(serverMillis) ? "—"
+          : String.format("%.0f", serverMillis * 1000 / operations),
           postgresMillis * 1000 / operations, benchMillis * 1000 / operations);
     }
   }
@@ -22,22 +27,31 @@ final class CpuMeter {
   private final long serverStart;
   private final Map<Long, Long> postgresStart;
   private final long benchStart;
+  private final long machineStart;
+  private final long wallStart;
 
+  /** {@code server} may be null when the bench JVM itself is the client of PostgreSQL. */
   CpuMeter(ProcessHandle server, ProcessHandle postmaster) {
     this.server = server;
     this.postmaster = postmaster;
-    this.serverStart = cpuNanos(server);
+    this.serverStart = server == null ? 0 : cpuNanos(server);
     this.postgresStart = familyCpu(postmaster);
     this.benchStart = cpuNanos(ProcessHandle.current());
+    this.machineStart = MachineCpu.busyNanos();
+    this.wallStart = System.nanoTime();
   }
 
   Usage stop() {
+    long wall = System.nanoTime() - wallStart;
+    long machine = MachineCpu.busyNanos() - machineStart;
     long postgres = 0;
     for (Map.Entry<Long, Long> now : familyCpu(postmaster).entrySet()) {
       postgres += now.getValue() - postgresStart.getOrDefault(now.getKey(), 0L);
     }
-    return new Usage((cpuNanos(server) - serverStart) / 1e6, postgres / 1e6,
-        (cpuNanos(ProcessHandle.current()) - benchStart) / 1e6);
+    long serverUsed = server == null ? 0 : cpuNanos(server) - serverStart;
+    long bench = cpuNanos(ProcessHandle.current()) - benchStart;
+    double others = Math.max(0, machine - serverUsed - postgres - bench) / (double) (wall * MachineCpu.cpus());
+    return new Usage(server == null ? Double.NaN : serverUsed / 1e6, postgres / 1e6, bench / 1e6, others);
   }
 
   private static Map<Long, Long> familyCpu(ProcessHandle parent) {

@@ -14,6 +14,9 @@ import io.vertx.core.http.RequestOptions;
  * at most {@code connections} of them, every request with the bearer token.
  */
 final class HttpTarget implements AutoCloseable {
+  /** A request that sees no connection or no byte for this long fails instead of hanging the run. */
+  private static final long REQUEST_TIMEOUT_MILLIS = 30_000;
+
   private final HttpClient client;
   private final int port;
   private final String authorization;
@@ -30,6 +33,7 @@ final class HttpTarget implements AutoCloseable {
   Future<Buffer> send(HttpMethod method, String uri, Buffer body, int expectedStatus) {
     RequestOptions options = new RequestOptions()
         .setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
+        .setTimeout(REQUEST_TIMEOUT_MILLIS)
         .putHeader("Authorization", authorization);
     if (body != null) {
       options.putHeader("Content-Type", "application/json");

@@ -1,5 +1,6 @@
 package io.rune.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -22,14 +23,10 @@ final class RawCommitLoad implements AutoCloseable {
   private static final String NOTIFY = "SELECT pg_notify('" + TABLE + "', $1)";
   private static final Duration SETUP = Duration.ofSeconds(30);
 
-  private final Vertx vertx;
   private final Pool pool;
-  private final int concurrency;
 
-  private RawCommitLoad(Vertx vertx, Pool pool, int concurrency) {
-    this.vertx = vertx;
+  private RawCommitLoad(Pool pool) {
     this.pool = pool;
-    this.concurrency = concurrency;
   }
 
   static PgConnectOptions database(int pgPort) {
@@ -37,11 +34,11 @@ final class RawCommitLoad implements AutoCloseable {
         .setDatabase("rune").setUser("postgres").setPassword("postgres");
   }
 
-  /** A pool of {@code concurrency} connections and the scratch table. */
+  /** A pool of {@code concurrency} connections (one per client) and the scratch table. */
   static RawCommitLoad open(Vertx vertx, int pgPort, int concurrency) {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(concurrency))
         .connectingTo(database(pgPort)).using(vertx).build();
-    RawCommitLoad load = new RawCommitLoad(vertx, pool, concurrency);
+    RawCommitLoad load = new RawCommitLoad(pool);
     try {
       Await.result(pool.query("CREATE TABLE " + TABLE + " (id bigserial PRIMARY KEY, name text NOT NULL,"
           + " body jsonb NOT NULL)").execute(), SETUP, "creating " + TABLE);
@@ -52,12 +49,11 @@ final class RawCommitLoad implements AutoCloseable {
     return load;
   }
 
-  LoadResult run(Duration warmUp, Duration measure) {
-    return ClosedLoop.run(vertx, "raw insert+NOTIFY", concurrency, warmUp, measure, (worker, seq) -> {
-      String name = "r" + worker + "-" + seq;
-      return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(name, body(name)))
-          .compose(inserted -> conn.preparedQuery(NOTIFY).execute(Tuple.of(name))));
-    });
+  /** One transaction: insert a row, notify, commit. */
+  Future<?> operation(int worker, long seq) {
+    String name = "r" + worker + "-" + seq;
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(name, body(name)))
+        .compose(inserted -> conn.preparedQuery(NOTIFY).execute(Tuple.of(name))));
   }
 
   /** Drops the scratch table and closes the pool. */

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** {@code bin/runed} in dev mode on a fresh data directory, as a user starts it. */
+/**
+ * {@code bin/runed} in dev mode on a fresh data directory, as a user starts it. {@code home} holds
+ * {@code bin/runed} and {@code target/rune.jar} (the bench runs copies, see bench/run).
+ */
 final class RunedServer implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("Rune Storage ready on http://127\\.0\\.0\\.1:(\\d+) ");
 
@@ -36,11 +39,11 @@ final class RunedServer implements AutoCloseable {
     this.java = findJava(process.handle());
   }
 
-  static RunedServer start(Path root, Path dataDir, Path log) throws IOException {
+  static RunedServer start(Path home, Path dataDir, Path log) throws IOException {
     // Settings from the caller's RUNE_* environment would skew the comparison; JVM options may stay.
     Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(key -> key.startsWith("RUNE_") && !key.equals("RUNE_JAVA_OPTS"));
-    List<String> command = List.of(root.resolve("bin/runed").toString(), "--dev-mode",
+    List<String> command = List.of(home.resolve("bin/runed").toString(), "--dev-mode",
         "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0");
     ChildProcess.Started started = ChildProcess.start("runed", command, env, log, READY, Duration.ofMinutes(5));
     return new RunedServer(started.process(), Integer.parseInt(started.readyLine().group(1)), dataDir);
@@ -56,6 +59,11 @@ final class RunedServer implements AutoCloseable {
 
   private static boolean isJava(ProcessHandle handle) {
     return handle.info().command().map(c -> c.endsWith("/java")).orElse(false);
+  }
+
+  /** The java runed's JVM runs on. */
+  String javaCommand() {
+    return java.info().command().orElse("java");
   }
 
   /** The options runed's JVM really got: its arguments before {@code -jar}. */
