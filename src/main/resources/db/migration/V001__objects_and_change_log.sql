@@ -22,7 +22,8 @@ CREATE TABLE objects (
 CREATE UNIQUE INDEX objects_one_default_storage_class ON objects (kind)
   WHERE kind = 'StorageClass' AND (spec ->> 'default') = 'true';
 
-CREATE INDEX objects_labels ON objects USING gin (labels);
+-- No index on labels: selectors filter within one kind (and namespace), and a GIN index
+-- would be maintained inside every write, while the change-log head is held.
 
 -- The head of the change log. Every write bumps it, which takes the row lock until commit
 -- and so serialises writers: sequence numbers are handed out in commit order and a reader
@@ -43,7 +44,8 @@ CREATE TABLE change_log (
   object    json        NOT NULL,  -- json, not jsonb: kept as written, key order included
   at        timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX change_log_at ON change_log (at);
+-- No index on "at": only the periodic compaction reads by time, and an index would be
+-- maintained inside every write.
 
 -- Everything up to compacted_through has been removed from change_log; a watcher asking
 -- to resume from before it gets Compacted.

@@ -28,16 +28,16 @@ import java.util.UUID;
  */
 final class WriteStatements {
   private static final String NEW_BODY = "regexp_replace($9, '\"resourceVersion\":\"[0-9]*\"',"
-      + " '\"resourceVersion\":\"' || h.seq || '\"')";
+      + " '\"resourceVersion\":\"' || h.seq || '\"')::json";
 
   private static final String INSERT = """
       WITH h AS (UPDATE change_head SET seq = seq + 1 WHERE id = 1 RETURNING seq),
            b AS (SELECT h.seq, %s AS body FROM h),
            o AS (INSERT INTO objects (kind, namespace, name, uid, resource_version, labels, spec, status,
                                       body, created_at, updated_at)
-                 SELECT $1, $2, $3, $4, b.seq, $5, $6, $7, b.body::json, $8, $8 FROM b RETURNING 1),
+                 SELECT $1, $2, $3, $4, b.seq, $5, $6, $7, b.body, $8, $8 FROM b RETURNING 1),
            l AS (INSERT INTO change_log (seq, type, kind, namespace, name, object, at)
-                 SELECT b.seq, 'ADDED', $1, $2, $3, b.body::json, $8 FROM b)
+                 SELECT b.seq, 'ADDED', $1, $2, $3, b.body, $8 FROM b)
       SELECT b.seq, pg_notify('%s', b.seq::text) FROM b""".formatted(NEW_BODY, PgStore.CHANNEL);
 
   private static final String UPDATE = """
@@ -46,11 +46,11 @@ final class WriteStatements {
                                            AND resource_version = $4) RETURNING seq),
            b AS (SELECT h.seq, %s AS body FROM h),
            o AS (UPDATE objects SET resource_version = b.seq, labels = $5, spec = $6, status = $7,
-                                    body = b.body::json, updated_at = $8
+                                    body = b.body, updated_at = $8
                  FROM b WHERE kind = $1 AND namespace = $2 AND name = $3 AND resource_version = $4
                  RETURNING 1),
            l AS (INSERT INTO change_log (seq, type, kind, namespace, name, object, at)
-                 SELECT b.seq, 'MODIFIED', $1, $2, $3, b.body::json, $8 FROM b WHERE EXISTS (SELECT 1 FROM o))
+                 SELECT b.seq, 'MODIFIED', $1, $2, $3, b.body, $8 FROM b WHERE EXISTS (SELECT 1 FROM o))
       SELECT b.seq, pg_notify('%s', b.seq::text) FROM b WHERE EXISTS (SELECT 1 FROM o)"""
       .formatted(NEW_BODY, PgStore.CHANNEL);
 
@@ -62,7 +62,7 @@ final class WriteStatements {
            o AS (DELETE FROM objects USING b
                  WHERE kind = $1 AND namespace = $2 AND name = $3 AND resource_version = $4 RETURNING 1),
            l AS (INSERT INTO change_log (seq, type, kind, namespace, name, object, at)
-                 SELECT b.seq, 'DELETED', $1, $2, $3, b.body::json, $8 FROM b WHERE EXISTS (SELECT 1 FROM o))
+                 SELECT b.seq, 'DELETED', $1, $2, $3, b.body, $8 FROM b WHERE EXISTS (SELECT 1 FROM o))
       SELECT b.seq, pg_notify('%s', b.seq::text) FROM b WHERE EXISTS (SELECT 1 FROM o)"""
       .formatted(NEW_BODY, PgStore.CHANNEL);
 
