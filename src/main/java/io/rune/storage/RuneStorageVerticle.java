@@ -69,7 +69,7 @@ public final class RuneStorageVerticle extends VerticleBase {
           Authenticator authenticator = new Authenticator(tokens);
           Resources resources = new Resources(vertx, store, DriverCatalog.builtIn(), hostPathPolicy());
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
-          apiContext = new ApiContext(vertx, config, resources, tokens, authenticator, feed,
+          apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
               () -> notReady, meterRegistry());
           eventBusApi = new EventBusApi(vertx, resources, authenticator);
           return FirstBoot.seedStorageClasses(store, config.storage())

@@ -1,7 +1,6 @@
 package io.rune.storage.api;
 
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.store.ChangeFeed;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
@@ -12,6 +11,5 @@ public record ApiContext(
     Resources resources,
     TokenStore tokens,
     Authenticator authenticator,
-    ChangeFeed feed,
     Supplier<String> readiness,
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {}

@@ -1,19 +1,22 @@
 package io.rune.storage.cli;
 
-/** The kinds the CLI lists and gets, with the words and paths each uses. */
+import io.rune.storage.model.Kind;
+import java.util.Locale;
+
+/** The kinds the CLI lists and gets, with the words and paths each uses (from the server's {@link Kind}). */
 enum ResourceType {
-  STORAGE_CLASS("storageclass", "storageclasses", false),
-  VOLUME("volume", "volumes", true),
-  SNAPSHOT("snapshot", "snapshots", true);
+  STORAGE_CLASS(Kind.STORAGE_CLASS),
+  VOLUME(Kind.VOLUME),
+  SNAPSHOT(Kind.SNAPSHOT);
 
   private final String word;
   private final String plural;
   private final boolean namespaced;
 
-  ResourceType(String word, String plural, boolean namespaced) {
-    this.word = word;
-    this.plural = plural;
-    this.namespaced = namespaced;
+  ResourceType(Kind kind) {
+    this.word = kind.kindName().toLowerCase(Locale.ROOT);
+    this.plural = kind.plural();
+    this.namespaced = kind.namespaced();
   }
 
   /** The word in {@code -o name} output and messages, e.g. "volume". */

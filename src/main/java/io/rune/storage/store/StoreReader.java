@@ -3,8 +3,6 @@ package io.rune.storage.store;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /** Reads that admission needs, inside a transaction or outside one. */
 public interface StoreReader {
@@ -14,7 +12,4 @@ public interface StoreReader {
 
   /** The default StorageClass, or null when there is none. */
   Future<ApiObject> defaultStorageClass();
-
-  /** Objects of a kind whose spec contains {@code specFragment} (JSON containment). */
-  Future<List<ApiObject>> findBySpec(Kind kind, JsonObject specFragment);
 }
