@@ -52,6 +52,38 @@ class RunedProcessIT {
   }
 
   @Test
+  void aKilledServerRestartsOnItsDataWithItsOrphanedDatabaseStopped() throws Exception {
+    Path home = TestServer.tempDir("runed-killed");
+    Path dataDir = home.resolve(".rune");
+    int port = freePort();
+    List<String> args = List.of("--dev-mode", "--listen", "127.0.0.1:" + port);
+    Process first = runed(home, args, null);
+    Http http;
+    try {
+      Matcher ready = awaitReady(first);
+      http = new Http(ready.group(1), Files.readString(dataDir.resolve("admin.token")).trim());
+      assertThat(http.post("/api/v1/namespaces/crash/volumes", new io.vertx.core.json.JsonObject()
+          .put("name", "kept").put("size", "1Gi")).status()).isEqualTo(201);
+    } finally {
+      first.destroyForcibly(); // SIGKILL: no shutdown hook, the embedded PostgreSQL is left running
+      first.waitFor(60, TimeUnit.SECONDS);
+    }
+    long orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).trim());
+    assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
+
+    Process second = runed(home, args, null);
+    try {
+      awaitReady(second);
+      assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(http.get("/api/v1/namespaces/crash/volumes/kept").status()).isEqualTo(200);
+    } finally {
+      second.destroy();
+      second.waitFor(60, TimeUnit.SECONDS);
+      second.destroyForcibly();
+    }
+  }
+
+  @Test
   void environmentOverridesTheRunefile() throws Exception {
     Path home = TestServer.tempDir("runed-env");
     Path runefile = home.resolve("runefile.toml");
