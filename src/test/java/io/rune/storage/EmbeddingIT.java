@@ -86,6 +86,12 @@ class EmbeddingIT {
       assertThat(invalid.failureCode()).isEqualTo(422);
       assertThat(new JsonObject(invalid.getMessage()).getJsonObject("error").getString("field")).isEqualTo("size");
 
+      JsonObject applied = (JsonObject) await(host.eventBus().request("rune.api.apply", new JsonObject()
+          .put("documents", new io.vertx.core.json.JsonArray().add(new JsonObject().put("snapshot", new JsonObject()
+              .put("name", "cache-1").put("namespace", "apps").put("source", new JsonObject().put("volume", "cache"))))))).body();
+      assertThat(applied.getJsonArray("results").getJsonObject(0).getString("action")).isEqualTo("created");
+      assertThat(http.get("/api/v1/namespaces/apps/snapshots/cache-1").status()).isEqualTo(200);
+
       await(host.eventBus().request("rune.api.volumes.delete", new JsonObject().put("namespace", "apps").put("name", "cache")));
       assertThat(http.get("/api/v1/namespaces/apps/volumes/cache").status()).isEqualTo(404);
       assertThat(new Http("http://127.0.0.1:" + server.actualPort(), null).get("/hello").body()).as("the host's own routes still answer").isEqualTo("host");
