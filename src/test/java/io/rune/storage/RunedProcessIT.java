@@ -77,9 +77,7 @@ class RunedProcessIT {
       assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       assertThat(http.get("/api/v1/namespaces/crash/volumes/kept").status()).isEqualTo(200);
     } finally {
-      second.destroy();
-      second.waitFor(60, TimeUnit.SECONDS);
-      second.destroyForcibly();
+      stop(second);
     }
   }
 
@@ -98,9 +96,7 @@ class RunedProcessIT {
       assertThat(awaitReady(runed).group(2)).isEqualTo(Integer.toString(port));
       assertThat(home.resolve("data/admin.token")).exists();
     } finally {
-      runed.destroy();
-      runed.waitFor(60, TimeUnit.SECONDS);
-      runed.destroyForcibly();
+      stop(runed);
     }
   }
 
@@ -114,6 +110,13 @@ class RunedProcessIT {
     assertThat(runed.exitValue()).isNotZero();
     String errors = new String(runed.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(errors).contains("storage.defaultClass");
+  }
+
+  /** SIGTERM, a minute to finish, then SIGKILL if it has not. */
+  private static void stop(Process runed) throws InterruptedException {
+    runed.destroy();
+    runed.waitFor(60, TimeUnit.SECONDS);
+    runed.destroyForcibly();
   }
 
   private static Process runed(Path home, List<String> args, String listenEnv) throws IOException {

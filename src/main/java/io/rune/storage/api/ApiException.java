@@ -74,6 +74,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(422, code, message, field);
   }
 
+  /** An unexpected failure: its details belong in the server's log, not in the answer. */
+  public static ApiException internal() {
+    return new ApiException(500, "Internal", "the server failed unexpectedly; the error is in its log", null);
+  }
+
   public static ApiException storeUnavailable(String message) {
     return new ApiException(503, "StoreUnavailable", message, null);
   }

@@ -47,7 +47,7 @@ public final class EventBusApi {
           body.getString("name")).map(ApiObject::toJson));
       on(address(kind, "list"), (p, body) -> resources.list(p, kind, body.getString("namespace"),
           body.getString("labelSelector"), body.getInteger("limit"), body.getString("continue"))
-          .map(ResourceRoutes::render));
+          .map(page -> new JsonObject(ResourceRoutes.render(page))));
       on(address(kind, "create"), (p, body) -> resources.create(p, kind, body.getString("namespace"),
           object(body)).map(ApiObject::toJson));
       on(address(kind, "update"), (p, body) -> resources.replace(p, kind, body.getString("namespace"),
@@ -78,8 +78,7 @@ public final class EventBusApi {
           .onSuccess(message::reply)
           .onFailure(err -> {
             Throwable failure = StoreErrors.toApi(err);
-            ApiException api = failure instanceof ApiException e ? e
-                : new ApiException(500, "Internal", "the server failed unexpectedly; the error is in its log", null);
+            ApiException api = failure instanceof ApiException e ? e : ApiException.internal();
             message.fail(api.status(), api.body().encode());
           });
     }));

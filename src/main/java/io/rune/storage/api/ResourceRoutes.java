@@ -5,10 +5,7 @@ import static io.rune.storage.api.RouteSupport.respond;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
-import io.rune.storage.store.Page;
 import io.rune.storage.store.RenderedPage;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -47,7 +44,7 @@ final class ResourceRoutes {
 
   // Reads answer with the JSON stored beside each object, never rebuilding it per request.
   private void list(RoutingContext ctx, Kind kind, String namespace) {
-    RouteSupport.respondText(ctx, () -> resources.listRendered(principal(ctx), kind, namespace,
+    RouteSupport.respondText(ctx, () -> resources.list(principal(ctx), kind, namespace,
         ctx.request().getParam("labelSelector"), RouteSupport.intParam(ctx, "limit"),
         ctx.request().getParam("continue")).map(ResourceRoutes::render));
   }
@@ -82,14 +79,5 @@ final class ResourceRoutes {
         .append(page.continueToken() == null ? "null" : "\"" + page.continueToken() + "\"")
         .append(",\"resourceVersion\":\"").append(page.resourceVersion()).append("\"}");
     return json.toString();
-  }
-
-  static JsonObject render(Page page) {
-    JsonArray items = new JsonArray();
-    page.items().forEach(item -> items.add(item.toJson()));
-    return new JsonObject()
-        .put("items", items)
-        .put("continue", page.continueToken())
-        .put("resourceVersion", Long.toString(page.resourceVersion()));
   }
 }

@@ -8,7 +8,6 @@ import io.rune.storage.model.Names;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ListQuery;
-import io.rune.storage.store.Page;
 import io.rune.storage.store.RenderedPage;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
@@ -63,16 +62,13 @@ public final class Resources {
     });
   }
 
-  /** Lists one namespace, or (namespace null) every namespace the principal may see. */
-  public Future<Page> list(Principal principal, Kind kind, String namespace, String selector,
+  /**
+   * Lists one namespace, or (namespace null) every namespace the principal may see, with
+   * the items as stored JSON text.
+   */
+  public Future<RenderedPage> list(Principal principal, Kind kind, String namespace, String selector,
       Integer limit, String continueToken) {
     return attempt(() -> store.list(listQuery(principal, kind, namespace, selector, limit, continueToken)));
-  }
-
-  /** As {@link #list}, with the items as stored JSON text. */
-  public Future<RenderedPage> listRendered(Principal principal, Kind kind, String namespace, String selector,
-      Integer limit, String continueToken) {
-    return attempt(() -> store.listRendered(listQuery(principal, kind, namespace, selector, limit, continueToken)));
   }
 
   private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String selector,
@@ -177,13 +173,18 @@ public final class Resources {
       if (current == null) {
         throw notFound(kind, ns, name);
       }
-      if (expectedVersion != null && expectedVersion != current.resourceVersion()) {
-        throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since"
-            + " resourceVersion " + expectedVersion + " (it is now " + current.resourceVersion()
-            + "); GET it again and reapply your change");
-      }
+      checkVersion(current, expectedVersion);
       return current;
     });
+  }
+
+  /** A client that names the version it read must still find the object at that version. */
+  private static void checkVersion(ApiObject current, Long expectedVersion) {
+    if (expectedVersion != null && expectedVersion != current.resourceVersion()) {
+      throw ApiException.conflict(current.kind().kindName() + " " + current.key() + " has changed since"
+          + " resourceVersion " + expectedVersion + " (it is now " + current.resourceVersion()
+          + "); GET it again and reapply your change");
+    }
   }
 
   private <S> Future<ApiObject> update(StoreReader reads, StoreTx tx, KindRules<S> kindRules, Principal principal,
@@ -272,10 +273,7 @@ public final class Resources {
       if (current == null) {
         return insert(tx, tx, kindRules, principal, input, spec).map(o -> new ApplyOutcome("created", o));
       }
-      if (input.resourceVersion() != null && input.resourceVersion() != current.resourceVersion()) {
-        throw ApiException.conflict(kind.kindName() + " " + current.key() + " has changed since resourceVersion "
-            + input.resourceVersion());
-      }
+      checkVersion(current, input.resourceVersion());
       return update(tx, tx, kindRules, principal, current, input, spec).map(o ->
           new ApplyOutcome(o.resourceVersion() == current.resourceVersion() ? "unchanged" : "updated", o));
     }));

@@ -24,10 +24,7 @@ public final class RestApi {
 
     Router api = Router.router(context.vertx());
     // The watch upgrade comes first: a body handler would consume the request it upgrades.
-    new WatchRoute(context).mount(api, ctx -> {
-      ctx.request().pause(); // the upgrade must find the request unread after the async token check
-      authenticate(context, ctx);
-    });
+    new WatchRoute(context).mount(api, ctx -> authenticate(context, ctx));
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
     new ResourceRoutes(context.resources()).mount(api);
@@ -84,8 +81,7 @@ public final class RestApi {
           + " bytes; split it into several requests", null);
       case 400 -> ApiException.malformed("the request could not be read"
           + (failure == null ? "" : ": " + failure.getMessage()), null);
-      default -> new ApiException(500, "Internal", "the server failed unexpectedly; the error is in its log",
-          null);
+      default -> ApiException.internal();
     };
   }
 

@@ -13,7 +13,12 @@ final class WatchRoute {
   }
 
   void mount(Router api, io.vertx.core.Handler<RoutingContext> authenticate) {
-    api.get("/watch").handler(authenticate).handler(this::watch);
+    api.get("/watch")
+        .handler(ctx -> {
+          ctx.request().pause(); // the upgrade must find the request unread after the async token check
+          authenticate.handle(ctx);
+        })
+        .handler(this::watch);
   }
 
   private void watch(RoutingContext ctx) {

@@ -13,8 +13,7 @@ import java.util.List;
  */
 record ListSql(String text, Tuple params) {
 
-  /** {@code columns}: what to select from the objects row {@code o}, beside head_seq. */
-  static ListSql build(ListQuery query, String columns) {
+  static ListSql build(ListQuery query) {
     List<Object> params = new ArrayList<>();
     params.add(query.kind().kindName());
     StringBuilder where = new StringBuilder("kind = $1");
@@ -53,8 +52,8 @@ record ListSql(String text, Tuple params) {
     }
     params.add(query.limit() + 1);
     String text = "WITH head AS (SELECT seq FROM change_head WHERE id = 1) "
-        + "SELECT head.seq AS head_seq, " + columns + " FROM head LEFT JOIN LATERAL ("
-        + "SELECT " + Rows.OBJECT_COLUMNS + ", body FROM objects WHERE " + where
+        + "SELECT head.seq AS head_seq, o.body::text AS body, o.namespace, o.name FROM head LEFT JOIN LATERAL ("
+        + "SELECT namespace, name, body FROM objects WHERE " + where
         + " ORDER BY namespace, name LIMIT $" + params.size() + ") o ON true";
     return new ListSql(text, Tuple.from(params));
   }

@@ -64,8 +64,8 @@ public final class PgStore extends PgReads implements Store {
   }
 
   @Override
-  public Future<RenderedPage> listRendered(ListQuery query) {
-    ListSql sql = ListSql.build(query, "o.body::text AS body, o.namespace, o.name");
+  public Future<RenderedPage> list(ListQuery query) {
+    ListSql sql = ListSql.build(query);
     return pool.preparedQuery(sql.text()).execute(sql.params())
         .map(rows -> {
           List<String> items = new ArrayList<>(rows.size());
@@ -82,30 +82,6 @@ public final class PgStore extends PgReads implements Store {
           }
           boolean more = rows.size() > query.limit();
           return new RenderedPage(items, more ? ContinueToken.encode(lastNamespace, lastName) : null, head);
-        })
-        .recover(StoreErrors::translate);
-  }
-
-  @Override
-  public Future<Page> list(ListQuery query) {
-    ListSql sql = ListSql.build(query, "o.*");
-    return pool.preparedQuery(sql.text()).execute(sql.params())
-        .map(rows -> {
-          List<ApiObject> items = new ArrayList<>();
-          long head = 0;
-          for (Row row : rows) {
-            head = row.getLong("head_seq");
-            if (row.getString("kind") != null) {
-              items.add(Rows.toObject(row));
-            }
-          }
-          String next = null;
-          if (items.size() > query.limit()) {
-            items = items.subList(0, query.limit());
-            ApiObject last = items.get(items.size() - 1);
-            next = ContinueToken.encode(last.namespace(), last.name());
-          }
-          return new Page(List.copyOf(items), next, head);
         })
         .recover(StoreErrors::translate);
   }

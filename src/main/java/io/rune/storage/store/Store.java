@@ -18,13 +18,11 @@ import java.util.function.Function;
  */
 public interface Store extends StoreReader {
 
-  Future<Page> list(ListQuery query);
-
   /** The object as the API renders it, or null when there is none. */
   Future<String> getRendered(Kind kind, String namespace, String name);
 
   /** A page of objects as the API renders them. */
-  Future<RenderedPage> listRendered(ListQuery query);
+  Future<RenderedPage> list(ListQuery query);
 
   /** Stores a new object (Conflict-free: a taken name fails with AlreadyExists). */
   Future<ApiObject> insert(ApiObject object);

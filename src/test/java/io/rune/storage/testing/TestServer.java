@@ -161,13 +161,7 @@ public final class TestServer implements AutoCloseable {
    * controller that is not built yet (for example, marking a volume Bound).
    */
   public void sql(String statement, Object... params) {
-    io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
-        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(databaseUrl())).using(vertx).build();
-    try {
-      await(pool.preparedQuery(statement).execute(io.vertx.sqlclient.Tuple.from(params)));
-    } finally {
-      await(pool.close());
-    }
+    withPool(pool -> pool.preparedQuery(statement).execute(io.vertx.sqlclient.Tuple.from(params)));
   }
 
   /**
@@ -182,10 +176,15 @@ public final class TestServer implements AutoCloseable {
 
   /** The first column of the first row of a query on the server's database, as text. */
   public String sqlValue(String query) {
+    return String.valueOf(withPool(pool -> pool.query(query).execute()).iterator().next().getValue(0));
+  }
+
+  /** Runs {@code work} on a short-lived pool to the server's database. */
+  private <T> T withPool(java.util.function.Function<io.vertx.sqlclient.Pool, Future<T>> work) {
     io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
         .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(databaseUrl())).using(vertx).build();
     try {
-      return String.valueOf(await(pool.query(query).execute()).iterator().next().getValue(0));
+      return await(work.apply(pool));
     } finally {
       await(pool.close());
     }
