@@ -3,7 +3,6 @@ package io.rune.storage;
 import io.rune.storage.api.InputParser;
 import io.rune.storage.api.TokenStore;
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.StorageClassSpec;
@@ -27,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FirstBoot {
   private static final Logger log = LoggerFactory.getLogger(FirstBoot.class);
+  /** The seeded classes are named after the drivers they use. */
+  static final String LOCAL_CLASS = "local";
+  static final String LOCAL_HOST_CLASS = "local-host";
 
   private FirstBoot() {}
 
@@ -36,8 +38,8 @@ final class FirstBoot {
       if (!first) {
         return Future.<Void>succeededFuture();
       }
-      return insertClass(tx, DriverCatalog.LOCAL, defaultClass)
-          .compose(v -> insertClass(tx, DriverCatalog.LOCAL_HOST, defaultClass))
+      return insertClass(tx, LOCAL_CLASS, defaultClass)
+          .compose(v -> insertClass(tx, LOCAL_HOST_CLASS, defaultClass))
           .compose(v -> promoteConfiguredDefault(tx, defaultClass));
     }));
   }
@@ -52,8 +54,8 @@ final class FirstBoot {
 
   /** A configured default that is not a built-in class is promoted if it exists already. */
   private static Future<Void> promoteConfiguredDefault(StoreTx tx, String defaultClass) {
-    if (defaultClass.isEmpty() || defaultClass.equals(DriverCatalog.LOCAL)
-        || defaultClass.equals(DriverCatalog.LOCAL_HOST)) {
+    if (defaultClass.isEmpty() || defaultClass.equals(LOCAL_CLASS)
+        || defaultClass.equals(LOCAL_HOST_CLASS)) {
       return Future.succeededFuture();
     }
     return tx.get(Kind.STORAGE_CLASS, "", defaultClass).compose(found -> {

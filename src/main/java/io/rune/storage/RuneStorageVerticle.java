@@ -67,7 +67,8 @@ public final class RuneStorageVerticle extends VerticleBase {
           PgStore store = new PgStore(pool);
           TokenStore tokens = new TokenStore(pool);
           Authenticator authenticator = new Authenticator(tokens);
-          Resources resources = new Resources(vertx, store, DriverCatalog.builtIn(), hostPathPolicy());
+          Resources resources = new Resources(vertx, store, DriverCatalog.discover(), hostPathPolicy(),
+              config.storage().allowCreateMissing());
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
               () -> notReady, meterRegistry());

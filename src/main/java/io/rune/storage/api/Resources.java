@@ -31,10 +31,11 @@ public final class Resources {
   private final Store store;
   private final Map<Kind, KindRules<?>> rules = new EnumMap<>(Kind.class);
 
-  public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths) {
+  public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
+      boolean allowCreateMissing) {
     this.store = store;
     rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
-    rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths));
+    rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths, allowCreateMissing));
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
   }
 

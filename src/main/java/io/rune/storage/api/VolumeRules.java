@@ -29,9 +29,11 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   private final Vertx vertx;
   private final DriverCatalog drivers;
   private final HostPathPolicy hostPaths;
+  private final boolean allowCreateMissing;
 
-  VolumeRules(Vertx vertx, DriverCatalog drivers, HostPathPolicy hostPaths) {
+  VolumeRules(Vertx vertx, DriverCatalog drivers, HostPathPolicy hostPaths, boolean allowCreateMissing) {
     this.vertx = vertx;
+    this.allowCreateMissing = allowCreateMissing;
     this.drivers = drivers;
     this.hostPaths = hostPaths;
   }
@@ -74,8 +76,16 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       return Future.succeededFuture(spec);
     }
     // Resolving symlinks touches the file system: never on the event loop.
-    return vertx.executeBlocking(() -> Validation.check(() -> hostPaths.check("hostPath", spec.hostPath())), false)
-        .map(resolved -> spec);
+    return vertx.executeBlocking(() -> {
+      java.nio.file.Path real = Validation.check(() -> hostPaths.check("hostPath", spec.hostPath()));
+      boolean mayCreate = Boolean.TRUE.equals(spec.createIfMissing()) && allowCreateMissing;
+      if (!mayCreate && !java.nio.file.Files.isDirectory(real)) {
+        throw ApiException.invalid("hostPath", "hostPath \"" + spec.hostPath() + "\" is not an existing"
+            + " directory: create it first, or set createIfMissing: true"
+            + (allowCreateMissing ? "" : " (which also needs [storage] allowCreateMissing = true in the runefile)"));
+      }
+      return spec;
+    }, false);
   }
 
   private static void checkSource(Principal principal, String namespace, VolumeSpec.Source source) {
@@ -173,17 +183,17 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       throw ApiException.unprocessable("DeleteUnsupported", "reclaimPolicy", "driver '" + driver
           + "' never deletes storage; use reclaimPolicy retain");
     }
-    boolean hostPathDriver = driver.equals(DriverCatalog.LOCAL_HOST);
+    boolean hostPathDriver = caps.hostPaths();
     if (hostPathDriver && spec.hostPath() == null) {
-      throw ApiException.invalid("hostPath", "a volume of driver local-host needs hostPath: the host"
+      throw ApiException.invalid("hostPath", "a volume of driver " + driver + " needs hostPath: the host"
           + " directory to use");
     }
     if (!hostPathDriver && spec.hostPath() != null) {
-      throw ApiException.invalid("hostPath", "hostPath is only for the local-host driver; class "
+      throw ApiException.invalid("hostPath", "hostPath is only for drivers of host directories (such as local-host); class "
           + storageClass.name() + " uses driver '" + driver + "'");
     }
     if (!hostPathDriver && spec.createIfMissing() != null) {
-      throw ApiException.invalid("createIfMissing", "createIfMissing is only for the local-host driver");
+      throw ApiException.invalid("createIfMissing", "createIfMissing is only for drivers of host directories (such as local-host)");
     }
     if (!Topology.allows(cls.allowedTopologies(), spec.topology())) {
       throw ApiException.unprocessable("TopologyNotAllowed", "topology", "topology " + spec.topology()

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param onlineExpand whether it can grow while bound
  * @param delete whether it can remove storage (reclaimPolicy delete)
  * @param topologyKeys the topology labels its provision requests understand
+ * @param hostPaths whether its volumes name an existing host directory (hostPath,
+ *     createIfMissing), checked against the host path allowlist at write time
  */
 public record DriverCapabilities(
     Set<AccessMode> accessModes,
@@ -22,7 +24,8 @@ public record DriverCapabilities(
     boolean expand,
     boolean onlineExpand,
     boolean delete,
-    List<String> topologyKeys) {
+    List<String> topologyKeys,
+    boolean hostPaths) {
 
   public DriverCapabilities {
     accessModes = Set.copyOf(Objects.requireNonNull(accessModes, "accessModes"));

@@ -1,45 +1,64 @@
 package io.rune.storage.driver;
 
-import io.rune.storage.model.AccessMode;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The drivers this server knows, by name, with their capabilities: what write-time
- * validation consults. The built-in entries describe the drivers that ship with Rune.
+ * The drivers this server has, by name: the providers java.util.ServiceLoader finds on the
+ * class path. Write-time validation consults their capabilities; the server runs one
+ * driver verticle for each.
  */
 public final class DriverCatalog {
-  public static final String LOCAL = "local";
-  public static final String LOCAL_HOST = "local-host";
-  public static final String DO_VOLUME = "do-volume";
+  private final Map<String, DriverProvider> providers;
 
-  static final List<String> NODE_LOCAL_TOPOLOGY = List.of("rune.io/node");
-
-  private final Map<String, DriverCapabilities> drivers;
-
-  public DriverCatalog(Map<String, DriverCapabilities> drivers) {
-    this.drivers = Collections.unmodifiableMap(new TreeMap<>(drivers));
+  public DriverCatalog(List<DriverProvider> providers) {
+    Map<String, DriverProvider> byName = new TreeMap<>();
+    for (DriverProvider provider : providers) {
+      DriverProvider clash = byName.put(provider.name(), provider);
+      if (clash != null) {
+        throw new IllegalStateException("two drivers are named '" + provider.name() + "': "
+            + clash.getClass().getName() + " and " + provider.getClass().getName());
+      }
+    }
+    this.providers = Collections.unmodifiableMap(byName);
   }
 
-  public static DriverCatalog builtIn() {
-    return new DriverCatalog(Map.of(
-        LOCAL, new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, false, false, true,
-            NODE_LOCAL_TOPOLOGY),
-        LOCAL_HOST, new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce, AccessMode.ReadOnlyMany),
-            false, false, false, false, List.of("rune.io/node", "rune.io/host-path-root")),
-        DO_VOLUME, new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, true, false, true,
-            List.of("rune.io/region"))));
+  /** Every driver on the class path of {@code loader}. */
+  public static DriverCatalog discover(ClassLoader loader) {
+    return new DriverCatalog(ServiceLoader.load(DriverProvider.class, loader).stream()
+        .map(ServiceLoader.Provider::get).toList());
+  }
+
+  public static DriverCatalog discover() {
+    return discover(DriverCatalog.class.getClassLoader());
   }
 
   public Optional<DriverCapabilities> capabilities(String driver) {
-    return Optional.ofNullable(drivers.get(driver));
+    return provider(driver).map(DriverProvider::capabilities);
+  }
+
+  public Optional<DriverProvider> provider(String driver) {
+    return Optional.ofNullable(providers.get(driver));
   }
 
   public Set<String> names() {
-    return drivers.keySet();
+    return providers.keySet();
+  }
+
+  public List<DriverProvider> providers() {
+    return List.copyOf(providers.values());
+  }
+
+  /**
+   * The event-bus address of a driver: per node for node-local drivers, one for the whole
+   * cluster otherwise.
+   */
+  public static String address(String driver, boolean nodeLocal, String node) {
+    return nodeLocal ? "rune.driver." + driver + "." + node : "rune.driver." + driver;
   }
 }
