@@ -16,7 +16,9 @@ public record RuneConfig(
     boolean devMode,
     Store store,
     Storage storage,
-    Watch watch) {
+    Watch watch,
+    Controller controller,
+    Drivers drivers) {
 
   /** {@code [store]}: where PostgreSQL is and how the change log is kept. */
   public record Store(
@@ -43,6 +45,28 @@ public record RuneConfig(
       Duration bookmarkInterval,
       /** Frames queued for one watcher before it is closed as a SlowConsumer. */
       int maxQueuedEvents) {}
+
+  /** {@code [controller]}: how controllers retry and how often they look at everything again. */
+  public record Controller(
+      /** Provisioning attempts before a volume is Stalled. */
+      int maxAttempts,
+      /** Delay after the first failed attempt; it doubles after each further one. */
+      Duration initialBackoff,
+      /** The cap of that delay. */
+      Duration maxBackoff,
+      /** How often every object that needs work is queued again, in case a change was missed. */
+      Duration resyncInterval,
+      /** Reconciles in flight at once, per controller. */
+      int workers) {}
+
+  /** {@code [drivers]}: how driver calls are guarded. */
+  public record Drivers(
+      /** How long a controller waits for one driver call. */
+      Duration callTimeout,
+      /** Failures within a short window that open a driver's circuit breaker. */
+      int breakerMaxFailures,
+      /** How long an open breaker fails calls fast before letting one through (half-open). */
+      Duration breakerResetTimeout) {}
 
   /** Directory of the embedded PostgreSQL cluster. */
   public Path embeddedPgDir() {

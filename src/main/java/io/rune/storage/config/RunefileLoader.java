@@ -1,5 +1,7 @@
 package io.rune.storage.config;
 
+import io.rune.storage.config.RuneConfig.Controller;
+import io.rune.storage.config.RuneConfig.Drivers;
 import io.rune.storage.config.RuneConfig.Storage;
 import io.rune.storage.config.RuneConfig.Store;
 import io.rune.storage.config.RuneConfig.Watch;
@@ -92,8 +94,22 @@ public final class RunefileLoader {
         in.pick("watch.bookmarkInterval").map(Setting::positiveDuration)
             .orElse(Duration.ofSeconds(10)),
         in.pick("watch.maxQueuedEvents").map(s -> s.integer(1, 1_000_000)).orElse(1000));
+    Controller controller = new Controller(
+        in.pick("controller.maxAttempts").map(c -> c.integer(1, 100)).orElse(5),
+        in.pick("controller.initialBackoff").map(Setting::positiveDuration).orElse(Duration.ofSeconds(2)),
+        in.pick("controller.maxBackoff").map(Setting::positiveDuration).orElse(Duration.ofSeconds(30)),
+        in.pick("controller.resyncInterval").map(Setting::positiveDuration).orElse(Duration.ofSeconds(30)),
+        in.pick("controller.workers").map(c -> c.integer(1, 1024)).orElse(32));
+    if (controller.maxBackoff().compareTo(controller.initialBackoff()) < 0) {
+      throw new ConfigException("runefile: 'controller.maxBackoff' (" + controller.maxBackoff()
+          + ") must not be shorter than 'controller.initialBackoff' (" + controller.initialBackoff() + ")");
+    }
+    Drivers drivers = new Drivers(
+        in.pick("drivers.callTimeout").map(Setting::positiveDuration).orElse(Duration.ofMinutes(10)),
+        in.pick("drivers.breakerMaxFailures").map(c -> c.integer(1, 1000)).orElse(5),
+        in.pick("drivers.breakerResetTimeout").map(Setting::positiveDuration).orElse(Duration.ofSeconds(30)));
     return new RuneConfig(
-        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch);
+        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers);
   }
 
   private static Future<JsonObject> readRunefile(Vertx vertx, String configFile) {

@@ -54,6 +54,10 @@ final class RunefileSchema {
         "hostPathAllowlist", Type.STRING_ARRAY, "allowCreateMissing", Type.BOOLEAN,
         "preserveOnDelete", Type.BOOLEAN);
     table(tables, "watch", "bookmarkInterval", Type.STRING, "maxQueuedEvents", Type.INTEGER);
+    table(tables, "controller", "maxAttempts", Type.INTEGER, "initialBackoff", Type.STRING,
+        "maxBackoff", Type.STRING, "resyncInterval", Type.STRING, "workers", Type.INTEGER);
+    table(tables, "drivers", "callTimeout", Type.STRING, "breakerMaxFailures", Type.INTEGER,
+        "breakerResetTimeout", Type.STRING);
     TABLES = Collections.unmodifiableMap(tables);
   }
 

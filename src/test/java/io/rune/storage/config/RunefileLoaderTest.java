@@ -3,6 +3,8 @@ package io.rune.storage.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rune.storage.config.RuneConfig.Controller;
+import io.rune.storage.config.RuneConfig.Drivers;
 import io.rune.storage.config.RuneConfig.Storage;
 import io.rune.storage.config.RuneConfig.Store;
 import io.rune.storage.config.RuneConfig.Watch;
@@ -44,6 +46,16 @@ class RunefileLoaderTest {
       [watch]
       bookmarkInterval = "500ms"
       maxQueuedEvents = 50_000
+      [controller]
+      maxAttempts = 3
+      initialBackoff = "100ms"
+      maxBackoff = "1s"
+      resyncInterval = "5s"
+      workers = 4
+      [drivers]
+      callTimeout = "1m"
+      breakerMaxFailures = 2
+      breakerResetTimeout = "3s"
       """;
 
   /** Parses through the real TOML format, so values have the types a file would give. */
@@ -65,7 +77,9 @@ class RunefileLoaderTest {
         "testhost", false,
         new Store(null, 8, Duration.ofHours(24), Duration.ofMinutes(5)),
         new Storage("local", Path.of("/var/lib/rune/volumes"), List.of(), false, false),
-        new Watch(Duration.ofSeconds(10), 1000)));
+        new Watch(Duration.ofSeconds(10), 1000),
+        new Controller(5, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30), 32),
+        new Drivers(Duration.ofMinutes(10), 5, Duration.ofSeconds(30))));
   }
 
   @Test
@@ -88,7 +102,16 @@ class RunefileLoaderTest {
             Duration.ofSeconds(30)),
         new Storage("local-host", Path.of("/mnt/volumes"),
             List.of(Path.of("/srv/data"), HOME.resolve("shared"), Path.of("/srv/other")), true, true),
-        new Watch(Duration.ofMillis(500), 50_000)));
+        new Watch(Duration.ofMillis(500), 50_000),
+        new Controller(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), 4),
+        new Drivers(Duration.ofMinutes(1), 2, Duration.ofSeconds(3))));
+  }
+
+  @Test
+  void backoffCapShorterThanItsStartIsRefused() {
+    assertThatThrownBy(() -> resolve("[controller]\ninitialBackoff = \"10s\"\nmaxBackoff = \"1s\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("controller.maxBackoff");
   }
 
   @Test
@@ -179,7 +202,7 @@ class RunefileLoaderTest {
             + " preserveOnDelete)");
     assertThatThrownBy(() -> resolve("[stroage]\nx = 1\n"))
         .hasMessage("runefile: unknown table [stroage] (known tables: [server], [store],"
-            + " [storage], [watch])");
+            + " [storage], [watch], [controller], [drivers])");
     assertThatThrownBy(() -> resolve("listen = \"a:1\"\n"))
         .hasMessageStartingWith("runefile: unknown key 'listen' (keys belong in one of the tables");
     assertThatThrownBy(() -> resolve("[server.tls]\ncert = \"x\"\n"))
