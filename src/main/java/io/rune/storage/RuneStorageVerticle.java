@@ -11,7 +11,10 @@ import io.rune.storage.api.Resources;
 import io.rune.storage.api.RestApi;
 import io.rune.storage.api.TokenStore;
 import io.rune.storage.config.RuneConfig;
+import io.rune.storage.controller.VolumeController;
 import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.DriverVerticle;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.EmbeddedPostgresServer;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
  * application that embeds it. Start-up order, each step waiting for the one before:
  * database (embedded or external), migrations, first-boot seeding, change feed,
- * event-bus API, compaction, HTTP server.
+ * event-bus API, driver verticles, controllers, compaction, HTTP server.
  */
 public final class RuneStorageVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RuneStorageVerticle.class);
@@ -67,7 +70,8 @@ public final class RuneStorageVerticle extends VerticleBase {
           PgStore store = new PgStore(pool);
           TokenStore tokens = new TokenStore(pool);
           Authenticator authenticator = new Authenticator(tokens);
-          Resources resources = new Resources(vertx, store, DriverCatalog.discover(), hostPathPolicy(),
+          DriverCatalog drivers = DriverCatalog.discover();
+          Resources resources = new Resources(vertx, store, drivers, hostPathPolicy(),
               config.storage().allowCreateMissing());
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
@@ -77,6 +81,8 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
+              .compose(v -> deployDrivers(drivers))
+              .compose(v -> vertx.deployVerticle(new VolumeController(store, drivers, config)))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
         })
@@ -196,6 +202,15 @@ public final class RuneStorageVerticle extends VerticleBase {
   private HostPathPolicy hostPathPolicy() {
     return new HostPathPolicy(config.storage().hostPathAllowlist(), List.of(
         config.storage().localVolumeRoot(), config.embeddedPgDir(), config.adminTokenFile()));
+  }
+
+  /** One driver verticle per driver; they are children of this one, undeployed before it stops. */
+  private Future<Void> deployDrivers(DriverCatalog drivers) {
+    List<Future<String>> deployed = new ArrayList<>();
+    for (DriverProvider provider : drivers.providers()) {
+      deployed.add(vertx.deployVerticle(new DriverVerticle(provider, config, apiContext.metrics())));
+    }
+    return Future.all(deployed).mapEmpty();
   }
 
   private PrometheusMeterRegistry meterRegistry() {

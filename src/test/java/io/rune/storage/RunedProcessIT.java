@@ -1,28 +1,25 @@
 package io.rune.storage;
 
+import static io.rune.storage.testing.RunedProcess.awaitReady;
+import static io.rune.storage.testing.RunedProcess.freePort;
+import static io.rune.storage.testing.RunedProcess.log;
+import static io.rune.storage.testing.RunedProcess.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.testing.Http;
+import io.rune.storage.testing.RunedProcess;
 import io.rune.storage.testing.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** bin/runed as a user runs it: a real process, its ready line, its config layers, SIGTERM. */
 class RunedProcessIT {
-  private static final Pattern READY = Pattern.compile(
-      "Rune Storage ready on (http://127\\.0\\.0\\.1:(\\d+)) \\(node (\\S+), admin token in (\\S+)\\)");
-
   @Test
   void startsInDevModeServesAndShutsDownCleanlyOnSigterm() throws Exception {
     Path home = TestServer.tempDir("runed-home");
@@ -45,7 +42,7 @@ class RunedProcessIT {
       runed.destroy(); // SIGTERM
       assertThat(runed.waitFor(60, TimeUnit.SECONDS)).as("runed exits after SIGTERM").isTrue();
       assertThat(dataDir.resolve("pg/postmaster.pid")).as("the embedded database stopped too").doesNotExist();
-      assertThat(LOGS.get(runed).toString()).as("the server's log").doesNotContain("has been blocked for");
+      assertThat(log(runed)).as("the server's log").doesNotContain("has been blocked for");
     } finally {
       runed.destroyForcibly();
     }
@@ -112,67 +109,7 @@ class RunedProcessIT {
     assertThat(errors).contains("storage.defaultClass");
   }
 
-  /** SIGTERM, a minute to finish, then SIGKILL if it has not. */
-  private static void stop(Process runed) throws InterruptedException {
-    runed.destroy();
-    runed.waitFor(60, TimeUnit.SECONDS);
-    runed.destroyForcibly();
-  }
-
   private static Process runed(Path home, List<String> args, String listenEnv) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of("bin/runed"));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
-    builder.environment().put("HOME", home.toString());
-    builder.environment().put("RUNE_JAVA_OPTS", "-Duser.home=" + home);
-    builder.environment().remove("RUNE_LISTEN");
-    builder.environment().remove("RUNE_DATA_DIR");
-    builder.environment().remove("RUNE_STORE_URL");
-    if (listenEnv != null) {
-      builder.environment().put("RUNE_LISTEN", listenEnv);
-    }
-    return builder.start();
-  }
-
-  /** Reads stdout until the ready line (60 s at most); its log goes to stderr. */
-  private static Matcher awaitReady(Process runed) throws Exception {
-    CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(runed.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          Matcher matcher = READY.matcher(line);
-          if (matcher.matches()) {
-            return matcher;
-          }
-        }
-        return null;
-      } catch (IOException e) {
-        return null;
-      }
-    });
-    LOGS.put(runed, new StringBuffer());
-    CompletableFuture.runAsync(() -> drain(runed));
-    Matcher matcher = ready.get(60, TimeUnit.SECONDS);
-    assertThat(matcher).as("runed printed its ready line").isNotNull();
-    return matcher;
-  }
-
-  /** The log (stderr) of each process, kept to look for blocked event loops. */
-  private static final java.util.Map<Process, StringBuffer> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static void drain(Process runed) {
-    StringBuffer log = LOGS.computeIfAbsent(runed, p -> new StringBuffer());
-    try (BufferedReader err = new BufferedReader(new InputStreamReader(runed.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line = err.readLine(); line != null; line = err.readLine()) {
-        log.append(line).append('\n');
-      }
-    } catch (IOException ignored) {
-      // the process ended
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return RunedProcess.start(home, args, listenEnv, "");
   }
 }

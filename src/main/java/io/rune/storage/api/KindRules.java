@@ -2,6 +2,7 @@ package io.rune.storage.api;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,14 @@ interface KindRules<S> {
   Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, S spec);
 
   Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current);
+
+  /**
+   * Deletes an admitted object. By default the row goes at once; kinds whose storage must
+   * be cleaned up first mark the row instead and let their controller remove it.
+   */
+  default Future<ApiObject> delete(Store store, ApiObject current) {
+    return store.delete(current);
+  }
 
   JsonObject initialStatus();
 }

@@ -214,7 +214,7 @@ public final class Resources {
       principal.checkWrite(kind, namespace);
       String ns = scope(kind, namespace);
       return readForUpdate(store, kind, ns, name, null).compose(current ->
-          rules.get(kind).admitDelete(store, principal, current).compose(v -> store.delete(current)));
+          rules.get(kind).admitDelete(store, principal, current).compose(v -> rules.get(kind).delete(store, current)));
     });
   }
 

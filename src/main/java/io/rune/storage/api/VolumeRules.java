@@ -13,6 +13,7 @@ import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
 import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -123,6 +124,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
 
   @Override
   public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, VolumeSpec spec) {
+    if ("Deleting".equals(current.status().getString("phase"))) {
+      throw ApiException.invalidPhase("volume " + current.key() + " is being deleted; it can no longer change");
+    }
     VolumeSpec was = InputParser.read(current.spec(), VolumeSpec.class);
     immutable("storageClassName", was.storageClassName(), spec.storageClassName());
     immutable("accessMode", was.accessMode(), spec.accessMode());
@@ -159,6 +163,24 @@ final class VolumeRules implements KindRules<VolumeSpec> {
           + current.status().getString("boundClaim") + "; detach it first", null);
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * Two-phase: the row is marked Deleting and stays until the volume controller has
+   * reclaimed the storage as the reclaimPolicy says. Deleting twice is fine.
+   */
+  @Override
+  public Future<ApiObject> delete(Store store, ApiObject current) {
+    if ("Deleting".equals(current.status().getString("phase"))) {
+      return Future.succeededFuture(current);
+    }
+    JsonObject status = current.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
+        .put("message", "deletion requested; reclaimPolicy " + current.spec().getString("reclaimPolicy", "retain")
+            + ": the storage is " + ("delete".equals(current.spec().getString("reclaimPolicy"))
+                ? "removed" : "kept") + " before the volume goes")
+        .put("lastTransitionAt", Instant.now().toString());
+    status.remove("nextAttemptAt");
+    return store.update(current.withStatus(status));
   }
 
   @Override

@@ -2,12 +2,14 @@ package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -29,6 +31,9 @@ public final class PgStore extends PgReads implements Store {
        WHERE id = 1
       RETURNING (SELECT count(*) FROM d)""";
 
+  private static final String KEYS_IN_PHASE = "SELECT namespace, name FROM objects"
+      + " WHERE kind = $1 AND status ->> 'phase' = ANY($2) ORDER BY namespace, name";
+
   private final Pool pool;
 
   public PgStore(Pool pool) {
@@ -45,6 +50,18 @@ public final class PgStore extends PgReads implements Store {
     return pool.preparedQuery(SELECT_RENDERED)
         .execute(Tuple.of(kind.kindName(), namespace == null ? "" : namespace, name))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases) {
+    return pool.preparedQuery(KEYS_IN_PHASE)
+        .execute(Tuple.of(kind.kindName(), phases.toArray(String[]::new)))
+        .map(rows -> {
+          List<ObjectKey> keys = new ArrayList<>(rows.size());
+          rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
+          return keys;
+        })
         .recover(StoreErrors::translate);
   }
 

@@ -2,8 +2,10 @@ package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectKey;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -23,6 +25,12 @@ public interface Store extends StoreReader {
 
   /** A page of objects as the API renders them. */
   Future<RenderedPage> list(ListQuery query);
+
+  /**
+   * The objects of {@code kind} whose status phase is one of {@code phases}: what a
+   * controller's resync looks at.
+   */
+  Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases);
 
   /** Stores a new object (Conflict-free: a taken name fails with AlreadyExists). */
   Future<ApiObject> insert(ApiObject object);

@@ -1,0 +1,53 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.api.ApiException;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * Status writes of controllers: optimistic, at the version the controller read. When the
+ * row moved on (a user wrote it meanwhile) the write fails with {@link Moved} and the
+ * reconcile starts over from the new row.
+ */
+final class StatusWrites {
+  private final Store store;
+
+  StatusWrites(Store store) {
+    this.store = store;
+  }
+
+  /** Applies {@code change} to a copy of the status; a new phase stamps lastTransitionAt. */
+  Future<ApiObject> write(ApiObject object, Consumer<JsonObject> change) {
+    JsonObject status = object.status().copy();
+    String phaseBefore = status.getString("phase");
+    change.accept(status);
+    if (!java.util.Objects.equals(phaseBefore, status.getString("phase"))) {
+      status.put("lastTransitionAt", Instant.now().toString());
+    }
+    return store.update(object.withStatus(status)).recover(StatusWrites::movedOn);
+  }
+
+  Future<ApiObject> remove(ApiObject object) {
+    return store.delete(object).recover(StatusWrites::movedOn);
+  }
+
+  private static <T> Future<T> movedOn(Throwable err) {
+    if (err instanceof ApiException api && api.code().equals("Conflict")) {
+      return Future.failedFuture(new Moved());
+    }
+    return Future.failedFuture(err);
+  }
+
+  /** The row changed since it was read. */
+  static final class Moved extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Moved() {
+      super("the object changed while it was being reconciled", null, false, false);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Quantity;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second phase of deleting a volume (the first, done by the API, set it Deleting):
+ * reclaim its storage as its reclaimPolicy says, then remove the row. The row goes only
+ * after the driver's Delete succeeded, so a crash in between repeats the Delete, which is
+ * idempotent, instead of leaking storage.
+ */
+final class VolumeReclaimer {
+  private static final Logger log = LoggerFactory.getLogger(VolumeReclaimer.class);
+
+  private final VolumeTargets targets;
+  private final StatusWrites writes;
+  private final Backoff backoff;
+
+  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, Backoff backoff) {
+    this.targets = targets;
+    this.writes = writes;
+    this.backoff = backoff;
+  }
+
+  Future<Outcome> reclaim(ApiObject volume) {
+    if (!"delete".equals(volume.spec().getString("reclaimPolicy")) || !mayHaveStorage(volume)) {
+      return removeRow(volume, "retained");
+    }
+    return targets.resolve(volume)
+        .compose(target -> handleOf(target)
+            .compose(handle -> target.driver().delete(target.context(), handle))
+            .compose(deleted -> {
+              Failpoints.hit(Failpoints.AFTER_DELETE);
+              return removeRow(volume, "deleted by driver " + target.driverName());
+            }, err -> deleteFailed(volume, DriverException.of(err))))
+        .recover(err -> err instanceof VolumeTargets.Unresolvable missing
+            ? stuck(volume, missing.reason, missing.getMessage() + "; the storage of this volume cannot be"
+                + " reclaimed until it is") : Future.failedFuture(err));
+  }
+
+  /**
+   * Storage may exist once an attempt has started (which records the driver, and is never
+   * forgotten, not even by retry-provision), even if its result was never recorded: the
+   * volume was deleted while the driver worked, or the server crashed.
+   */
+  private static boolean mayHaveStorage(ApiObject volume) {
+    return volume.status().getString("handle") != null || volume.status().getString("driver") != null;
+  }
+
+  /**
+   * The recorded handle, or, when the result of provisioning was never recorded, the one
+   * the driver gives for this volume's uid: provisioning is idempotent, so asking again
+   * finds what an unrecorded attempt made.
+   */
+  private static Future<String> handleOf(VolumeTarget target) {
+    String recorded = target.volume().status().getString("handle");
+    if (recorded != null) {
+      return Future.succeededFuture(recorded);
+    }
+    ApiObject volume = target.volume();
+    Map<String, String> topology = new HashMap<>();
+    if (target.provider().nodeLocal()) {
+      topology.put(VolumeTargets.NODE_LABEL, target.node());
+    }
+    ProvisionRequest request = new ProvisionRequest(volume.uid(), volume.name(), volume.namespace(),
+        Quantity.parseBytes("size", volume.spec().getString("size")), volume.spec().getString("accessMode"),
+        target.context().parameters(), topology, Instant.now().plusSeconds(60));
+    return target.driver().provision(target.context(), request).map(made -> made.handle());
+  }
+
+  private Future<Outcome> removeRow(ApiObject volume, String what) {
+    return writes.remove(volume).map(removed -> {
+      log.info("Volume {} is gone (storage {})", volume.key(), what);
+      return Outcome.DONE;
+    });
+  }
+
+  private Future<Outcome> deleteFailed(ApiObject volume, DriverException error) {
+    int failures = volume.status().getInteger("deleteAttempts", 0) + 1;
+    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
+    return writes.write(volume, s -> s.put("deleteAttempts", failures)
+            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
+            .put("message", "deleting the storage failed (" + failures + " so far): " + error.getMessage()
+                + "; next try in " + Backoff.format(wait)))
+        .map(v -> Outcome.again(wait));
+  }
+
+  private Future<Outcome> stuck(ApiObject volume, String reason, String message) {
+    JsonObject status = volume.status();
+    if (reason.equals(status.getString("reason"))) {
+      return Future.succeededFuture(Outcome.again(backoff.max()));
+    }
+    return writes.write(volume, s -> s.put("reason", reason).put("message", message))
+        .map(v -> Outcome.again(backoff.max()));
+  }
+}

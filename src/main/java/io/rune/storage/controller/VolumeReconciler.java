@@ -1,0 +1,210 @@
+package io.rune.storage.controller;
+
+import static io.rune.storage.controller.VolumePhase.AVAILABLE;
+import static io.rune.storage.controller.VolumePhase.DELETING;
+import static io.rune.storage.controller.VolumePhase.FAILED;
+import static io.rune.storage.controller.VolumePhase.PENDING;
+import static io.rune.storage.controller.VolumePhase.PROVISIONING;
+import static io.rune.storage.controller.VolumePhase.STALLED;
+
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.driver.ProvisionedVolume;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.Quantity;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provisions volumes: Pending → Provisioning → Available, or Failed with a retry time,
+ * and Stalled after the last attempt. Intent before side effect: the row says
+ * Provisioning (with the attempt number and the driver and node) before the driver is
+ * called, so after a crash the call is simply made again, and the driver, idempotent by
+ * the volume uid, answers with what it made the first time. Deleting rows go to
+ * {@link VolumeReclaimer}.
+ */
+final class VolumeReconciler implements Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(VolumeReconciler.class);
+
+  private final Store store;
+  private final VolumeTargets targets;
+  private final VolumeReclaimer reclaimer;
+  private final StatusWrites writes;
+  private final int maxAttempts;
+  private final Backoff backoff;
+  private final Duration callTimeout;
+
+  VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, int maxAttempts, Backoff backoff,
+      Duration callTimeout) {
+    this.store = store;
+    this.targets = targets;
+    this.reclaimer = reclaimer;
+    this.writes = new StatusWrites(store);
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+    this.callTimeout = callTimeout;
+  }
+
+  @Override
+  public Future<Outcome> reconcile(ObjectKey key) {
+    return store.get(Kind.VOLUME, key.namespace(), key.name())
+        .compose(volume -> volume == null ? Future.succeededFuture(Outcome.DONE) : step(volume))
+        .recover(err -> err instanceof StatusWrites.Moved
+            ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+  }
+
+  private Future<Outcome> step(ApiObject volume) {
+    JsonObject status = volume.status();
+    int attempts = status.getInteger("attempts", 0);
+    return switch (status.getString("phase", PENDING)) {
+      case PENDING -> startAttempt(volume, attempts + 1);
+      // Left from a crash (or a node that stopped) mid-call: make the same attempt again.
+      case PROVISIONING -> resolveAndProvision(volume, Math.max(attempts, 1));
+      case FAILED -> retryWhenDue(volume, attempts);
+      case DELETING -> reclaimer.reclaim(volume);
+      default -> Future.succeededFuture(Outcome.DONE);
+    };
+  }
+
+  private Future<Outcome> retryWhenDue(ApiObject volume, int attempts) {
+    String next = volume.status().getString("nextAttemptAt");
+    if (next == null) {
+      return Future.succeededFuture(Outcome.DONE); // a failure retrying cannot fix
+    }
+    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
+    return wait.isNegative() || wait.isZero() ? startAttempt(volume, attempts + 1)
+        : Future.succeededFuture(Outcome.again(wait));
+  }
+
+  /** Records the attempt (intent), then calls the driver. */
+  private Future<Outcome> startAttempt(ApiObject volume, int attempt) {
+    return targets.resolve(volume)
+        .compose(target -> writes.write(volume, s -> {
+          s.put("phase", PROVISIONING).put("attempts", attempt).put("reason", "Provisioning")
+              .put("message", "attempt " + attempt + "/" + maxAttempts + ": provisioning with driver "
+                  + target.driverName() + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
+              .put("driver", target.driverName()).put("node", target.node());
+          s.remove("nextAttemptAt");
+        }))
+        .compose(recorded -> {
+          Failpoints.hit(Failpoints.BEFORE_PROVISION);
+          return resolveAndProvision(recorded, attempt);
+        })
+        .recover(err -> unresolvable(volume, err));
+  }
+
+  private Future<Outcome> resolveAndProvision(ApiObject volume, int attempt) {
+    return targets.resolve(volume)
+        .compose(target -> provision(target, attempt))
+        .recover(err -> unresolvable(volume, err));
+  }
+
+  private Future<Outcome> provision(VolumeTarget target, int attempt) {
+    ApiObject volume = target.volume();
+    return target.driver().provision(target.context(), request(target))
+        .compose(made -> {
+          Failpoints.hit(Failpoints.AFTER_PROVISION);
+          return available(volume, target, made);
+        }, err -> failed(volume, attempt, DriverException.of(err)));
+  }
+
+  private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
+    return writes.write(volume, s -> {
+      s.put("phase", AVAILABLE).put("handle", made.handle()).put("reason", "Provisioned")
+          .put("message", "provisioned by driver " + target.driverName()
+              + (target.provider().nodeLocal() ? " on node " + target.node() : ""));
+      if (!made.topology().isEmpty()) {
+        s.put("topology", new JsonObject(new HashMap<String, Object>(made.topology())));
+      }
+      s.remove("nextAttemptAt");
+    }).map(written -> {
+      log.info("Volume {} is Available ({})", volume.key(), made.handle());
+      return Outcome.DONE;
+    });
+  }
+
+  private Future<Outcome> failed(ApiObject volume, int attempt, DriverException error) {
+    if (error.error() == DriverError.UNAVAILABLE) {
+      // The driver was never asked: this attempt does not count.
+      Duration wait = backoff.max();
+      return writes.write(volume, s -> s.put("phase", FAILED).put("attempts", attempt - 1)
+              .put("reason", "DriverUnavailable")
+              .put("message", error.getMessage() + "; next try in " + Backoff.format(wait))
+              .put("nextAttemptAt", Instant.now().plus(wait).toString()))
+          .map(v -> Outcome.again(wait));
+    }
+    if (!error.retryable()) {
+      return writes.write(volume, s -> {
+        s.put("phase", FAILED).put("reason", permanentReason(error.error()))
+            .put("message", "attempt " + attempt + "/" + maxAttempts + ": " + error.getMessage()
+                + "; retrying cannot fix this: fix the cause, then run retry-provision");
+        s.remove("nextAttemptAt");
+      }).map(v -> Outcome.DONE);
+    }
+    if (attempt >= maxAttempts) {
+      return writes.write(volume, s -> {
+        s.put("phase", STALLED).put("reason", "ProvisionRetriesExhausted")
+            .put("message", "attempt " + attempt + "/" + maxAttempts + ": " + error.getMessage()
+                + "; retries exhausted: fix the cause, then run retry-provision");
+        s.remove("nextAttemptAt");
+      }).map(v -> {
+        log.warn("Volume {} is Stalled after {} attempts: {}", volume.key(), attempt, error.getMessage());
+        return Outcome.DONE;
+      });
+    }
+    Duration wait = backoff.after(attempt);
+    return writes.write(volume, s -> s.put("phase", FAILED).put("reason", "ProvisionFailedWillRetry")
+            .put("message", "attempt " + attempt + "/" + maxAttempts + ": " + error.getMessage()
+                + "; next retry in " + Backoff.format(wait))
+            .put("nextAttemptAt", Instant.now().plus(wait).toString()))
+        .map(v -> Outcome.again(wait));
+  }
+
+  /** The class or driver is missing: Failed at once, no attempt spent. */
+  private Future<Outcome> unresolvable(ApiObject volume, Throwable err) {
+    if (!(err instanceof VolumeTargets.Unresolvable missing)) {
+      return Future.failedFuture(err);
+    }
+    return writes.write(volume, s -> {
+      s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
+      s.remove("nextAttemptAt");
+    }).map(v -> Outcome.DONE);
+  }
+
+  private ProvisionRequest request(VolumeTarget target) {
+    ApiObject volume = target.volume();
+    JsonObject spec = volume.spec();
+    Map<String, String> topology = new HashMap<>();
+    JsonObject requested = spec.getJsonObject("topology");
+    if (requested != null) {
+      requested.forEach(e -> topology.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    if (target.provider().nodeLocal()) {
+      topology.put(VolumeTargets.NODE_LABEL, target.node());
+    }
+    return new ProvisionRequest(volume.uid(), volume.name(), volume.namespace(),
+        Quantity.parseBytes("size", spec.getString("size")), spec.getString("accessMode"),
+        target.context().parameters(), topology, Instant.now().plus(callTimeout));
+  }
+
+  private static String permanentReason(DriverError error) {
+    return switch (error) {
+      case INVALID_CONFIG -> "InvalidParameters";
+      case AUTH -> "AuthFailed";
+      case ACCESS_MODE_UNSUPPORTED -> "UnsupportedAccessMode";
+      case UNSUPPORTED -> "Unsupported";
+      case NOT_FOUND -> "NotFound";
+      default -> "ProvisionFailed";
+    };
+  }
+}

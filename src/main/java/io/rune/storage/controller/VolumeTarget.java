@@ -1,0 +1,40 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.StorageDriver;
+import io.rune.storage.model.ApiObject;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A volume together with what its driver calls need: the class (absent when it has been
+ * deleted since), the driver, the node whose instance to call, and the call context.
+ */
+record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider provider, StorageDriver driver,
+    String node) {
+
+  String driverName() {
+    return provider.name();
+  }
+
+  String reclaimPolicy() {
+    return volume.spec().getString("reclaimPolicy", "retain");
+  }
+
+  DriverContext context() {
+    Map<String, String> parameters = new HashMap<>();
+    if (storageClass != null) {
+      strings(storageClass.spec().getJsonObject("parameters"), parameters);
+    }
+    strings(volume.spec().getJsonObject("parameters"), parameters);
+    return new DriverContext(storageClass == null ? null : storageClass.toJson(), volume.toJson(), parameters, node);
+  }
+
+  private static void strings(JsonObject json, Map<String, String> into) {
+    if (json != null) {
+      json.forEach(e -> into.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+  }
+}

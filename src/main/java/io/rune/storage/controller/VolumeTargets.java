@@ -1,0 +1,87 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.RemoteDriver;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.store.StoreReader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Finds, for a volume, its class, its driver and the node to call. Once provisioning has
+ * started the row records the driver and node, so a volume can still be cleaned up after
+ * its class is deleted.
+ */
+final class VolumeTargets {
+  static final String NODE_LABEL = "rune.io/node";
+
+  private final Vertx vertx;
+  private final StoreReader store;
+  private final DriverCatalog catalog;
+  private final String localNode;
+  private final Duration callTimeout;
+
+  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, String localNode, Duration callTimeout) {
+    this.vertx = vertx;
+    this.store = store;
+    this.catalog = catalog;
+    this.localNode = localNode;
+    // The bus waits a little longer than the driver's breaker, so the breaker's timeout
+    // (with its clearer message) is the one the caller sees.
+    this.callTimeout = callTimeout.plusSeconds(5);
+  }
+
+  /**
+   * The target, or a failure with {@link Unresolvable} when the class or driver is missing.
+   */
+  Future<VolumeTarget> resolve(ApiObject volume) {
+    String className = volume.spec().getString("storageClassName");
+    return store.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
+      String recordedDriver = volume.status().getString("driver");
+      if (storageClass == null && recordedDriver == null) {
+        throw new Unresolvable("StorageClassNotFound", "StorageClass '" + className
+            + "' does not exist; create it (or recreate the volume with another class), then run retry-provision");
+      }
+      String driverName = recordedDriver != null ? recordedDriver : storageClass.spec().getString("driver");
+      Optional<DriverProvider> provider = catalog.provider(driverName);
+      if (provider.isEmpty()) {
+        throw new Unresolvable("DriverNotFound", "driver '" + driverName + "' is not part of this server"
+            + " (it has " + String.join(", ", catalog.names()) + ")");
+      }
+      String node = nodeFor(volume, provider.get());
+      return new VolumeTarget(volume, storageClass, provider.get(),
+          new RemoteDriver(vertx, provider.get(), node, callTimeout), node);
+    });
+  }
+
+  /**
+   * The node the volume lives on once provisioned; before that, the node its topology asks
+   * for, else this one.
+   */
+  private String nodeFor(ApiObject volume, DriverProvider provider) {
+    if (!provider.nodeLocal()) {
+      return localNode;
+    }
+    String recorded = volume.status().getString("node");
+    if (recorded != null) {
+      return recorded;
+    }
+    var topology = volume.spec().getJsonObject("topology");
+    return topology != null && topology.getString(NODE_LABEL) != null ? topology.getString(NODE_LABEL) : localNode;
+  }
+
+  /** A volume whose class or driver is missing: retrying cannot help until someone acts. */
+  static final class Unresolvable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    Unresolvable(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.rune.storage.driver;
+
+import static io.rune.storage.driver.DriverMessages.OP;
+
+import io.rune.storage.config.RuneConfig;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one driver and answers its calls on the event bus ({@code rune.driver.<name>[.<node>]}),
+ * each call through the driver's {@link DriverBreaker}. Controllers reach it only through
+ * {@link RemoteDriver}, so a driver can run on another node just as well as on this one.
+ *
+ * <p>A failed call is answered with {@code message.fail(500, <DriverException JSON>)}, so the
+ * caller gets the error type back, not just a message.
+ */
+public final class DriverVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(DriverVerticle.class);
+
+  private final DriverProvider provider;
+  private final RuneConfig config;
+  private final MeterRegistry metrics;
+  private StorageDriver driver;
+  private DriverBreaker breaker;
+  private MessageConsumer<JsonObject> consumer;
+
+  public DriverVerticle(DriverProvider provider, RuneConfig config, MeterRegistry metrics) {
+    this.provider = provider;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  public String address() {
+    return DriverCatalog.address(provider.name(), provider.nodeLocal(), config.node());
+  }
+
+  @Override
+  public Future<?> start() {
+    driver = provider.create(new DriverEnvironment(vertx, config));
+    String scope = provider.nodeLocal() ? config.node() : "cluster";
+    breaker = new DriverBreaker(vertx, provider.name(), scope, config.drivers(), metrics);
+    consumer = vertx.eventBus().consumer(address(), this::handle);
+    return consumer.completion().onSuccess(v -> log.info("Driver {} answers on {}", provider.name(), address()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.eventually(() -> {
+      breaker.close();
+      return driver.close();
+    });
+  }
+
+  private void handle(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String op = body.getString(OP, "");
+    Future<Object> result;
+    try {
+      DriverContext ctx = DriverContext.fromJson(body.getJsonObject("ctx", new JsonObject()));
+      JsonObject args = body.getJsonObject("args", new JsonObject());
+      result = breaker.execute(() -> call(op, ctx, args));
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(value -> message.reply(new JsonObject().put("result", value)))
+        .onFailure(err -> {
+          DriverException failure = asDriverException(err);
+          if (!failure.retryable()) {
+            log.debug("Driver {} {} failed: {}", provider.name(), op, failure.getMessage());
+          }
+          message.fail(500, failure.toJson().encode());
+        });
+  }
+
+  private Future<Object> call(String op, DriverContext ctx, JsonObject args) {
+    return switch (op) {
+      case "provision" -> driver.provision(ctx, DriverMessages.provisionRequest(args)).map(DriverMessages::provisioned);
+      case "delete" -> driver.delete(ctx, args.getString("handle")).map(v -> null);
+      case "attach" -> driver.attach(ctx, args.getString("handle"), args.getString("node")).map(s -> s);
+      case "detach" -> driver.detach(ctx, args.getString("handle"), args.getString("node")).map(v -> null);
+      case "mount" -> driver.mount(ctx, DriverMessages.mountRequest(args)).map(s -> s);
+      case "unmount" -> driver.unmount(ctx, args.getString("target")).map(v -> null);
+      case "snapshot" -> driver.snapshot(ctx, DriverMessages.snapshotRequest(args)).map(s -> s);
+      case "restore" -> driver.restore(ctx, DriverMessages.restoreRequest(args)).map(DriverMessages::provisioned);
+      case "deleteSnapshot" -> driver.deleteSnapshot(ctx, args.getString("handle")).map(v -> null);
+      case "expand" -> driver.expand(ctx, args.getString("handle"), args.getLong("sizeBytes", 0L)).map(v -> null);
+      case "usage" -> driver.usage(ctx, args.getString("handle")).map(DriverMessages::usage);
+      default -> Future.failedFuture(new DriverException(DriverError.UNSUPPORTED,
+          "driver '" + provider.name() + "' has no operation '" + op + "'"));
+    };
+  }
+
+  private DriverException asDriverException(Throwable err) {
+    if (err instanceof OpenCircuitException) {
+      return new DriverException(DriverError.UNAVAILABLE, "driver '" + provider.name() + "' is failing"
+          + " repeatedly, so its circuit breaker is open; calls resume after "
+          + config.drivers().breakerResetTimeout().toSeconds() + " s");
+    }
+    if (err instanceof TimeoutException) {
+      return new DriverException(DriverError.TRANSIENT, "driver '" + provider.name()
+          + "' did not finish within " + config.drivers().callTimeout().toSeconds() + " s");
+    }
+    return DriverException.of(err);
+  }
+}

@@ -1,0 +1,100 @@
+package io.rune.storage.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** bin/runed as a real process, as a user starts it: its ready line, its log, SIGTERM and SIGKILL. */
+public final class RunedProcess {
+  public static final Pattern READY = Pattern.compile(
+      "Rune Storage ready on (http://127\\.0\\.0\\.1:(\\d+)) \\(node (\\S+), admin token in (\\S+)\\)");
+
+  /** The log (stderr) of each process, kept to look for blocked event loops. */
+  private static final Map<Process, StringBuffer> LOGS = new ConcurrentHashMap<>();
+
+  private RunedProcess() {}
+
+  /**
+   * Starts bin/runed with HOME at {@code home}.
+   *
+   * @param listenEnv RUNE_LISTEN, or null
+   * @param javaOptions extra JVM options (system properties such as failpoints), or ""
+   */
+  public static Process start(Path home, List<String> args, String listenEnv, String javaOptions) throws IOException {
+    List<String> command = new ArrayList<>(List.of("bin/runed"));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("RUNE_JAVA_OPTS", ("-Duser.home=" + home + " " + javaOptions).trim());
+    builder.environment().remove("RUNE_LISTEN");
+    builder.environment().remove("RUNE_DATA_DIR");
+    builder.environment().remove("RUNE_STORE_URL");
+    if (listenEnv != null) {
+      builder.environment().put("RUNE_LISTEN", listenEnv);
+    }
+    return builder.start();
+  }
+
+  /** Reads stdout until the ready line (60 s at most); the log (stderr) is kept for {@link #log}. */
+  public static Matcher awaitReady(Process runed) throws Exception {
+    CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(runed.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          Matcher matcher = READY.matcher(line);
+          if (matcher.matches()) {
+            return matcher;
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    LOGS.put(runed, new StringBuffer());
+    CompletableFuture.runAsync(() -> drain(runed));
+    Matcher matcher = ready.get(60, TimeUnit.SECONDS);
+    assertThat(matcher).as("runed printed its ready line").isNotNull();
+    return matcher;
+  }
+
+  public static String log(Process runed) {
+    return LOGS.getOrDefault(runed, new StringBuffer()).toString();
+  }
+
+  /** SIGTERM, a minute to finish, then SIGKILL if it has not. */
+  public static void stop(Process runed) throws InterruptedException {
+    runed.destroy();
+    runed.waitFor(60, TimeUnit.SECONDS);
+    runed.destroyForcibly();
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void drain(Process runed) {
+    StringBuffer log = LOGS.computeIfAbsent(runed, p -> new StringBuffer());
+    try (BufferedReader err = new BufferedReader(new InputStreamReader(runed.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        log.append(line).append('\n');
+      }
+    } catch (IOException ignored) {
+      // the process ended
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.rune.storage.testing.drivers;
+
+import io.rune.storage.driver.DriverCapabilities;
+import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MountRequest;
+import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.driver.ProvisionedVolume;
+import io.rune.storage.driver.StorageDriver;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Provisioning that fails as the class's parameters say: {@code failWith} (a DriverError
+ * name, default TRANSIENT) for the first {@code failFirst} calls per volume ("always" for
+ * every call). Every provision call is recorded with its time, so tests can see how often
+ * and when the controller called. Storage is a set of handles in memory.
+ */
+public final class FaultyDriver implements StorageDriver {
+  private static final Map<String, List<Instant>> CALLS = new ConcurrentHashMap<>();
+  private static final Map<String, Boolean> STORAGE = new ConcurrentHashMap<>();
+
+  /** The times provision was called for the volume with this uid. */
+  public static List<Instant> provisionCalls(String uid) {
+    return List.copyOf(CALLS.getOrDefault(uid, List.of()));
+  }
+
+  public static boolean holds(String handle) {
+    return STORAGE.containsKey(handle);
+  }
+
+  @Override
+  public String name() {
+    return FaultyDriverProvider.NAME;
+  }
+
+  @Override
+  public DriverCapabilities capabilities() {
+    return new FaultyDriverProvider().capabilities();
+  }
+
+  @Override
+  public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
+    List<Instant> calls = CALLS.computeIfAbsent(request.uid(), uid -> new CopyOnWriteArrayList<>());
+    calls.add(Instant.now());
+    String failFirst = ctx.parameters().getOrDefault("failFirst", "0");
+    boolean fail = failFirst.equals("always") || calls.size() <= Integer.parseInt(failFirst);
+    if (fail) {
+      DriverError error = DriverError.valueOf(ctx.parameters().getOrDefault("failWith", "TRANSIENT"));
+      return Future.failedFuture(new DriverException(error, "the test backend refused (call " + calls.size() + ")"));
+    }
+    String handle = "faulty:" + request.uid();
+    STORAGE.put(handle, true);
+    return Future.succeededFuture(new ProvisionedVolume(handle, Map.of()));
+  }
+
+  @Override
+  public Future<Void> delete(DriverContext ctx, String handle) {
+    STORAGE.remove(handle);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<String> attach(DriverContext ctx, String handle, String node) {
+    return Future.succeededFuture("/dev/faulty");
+  }
+
+  @Override
+  public Future<Void> detach(DriverContext ctx, String handle, String node) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<String> mount(DriverContext ctx, MountRequest request) {
+    return Future.succeededFuture(request.target());
+  }
+
+  @Override
+  public Future<Void> unmount(DriverContext ctx, String target) {
+    return Future.succeededFuture();
+  }
+}
