@@ -36,7 +36,7 @@ final class VolumeReclaimer {
     if (!"delete".equals(volume.spec().getString("reclaimPolicy")) || !mayHaveStorage(volume)) {
       return removeRow(volume, "retained");
     }
-    return targets.resolve(volume)
+    return targets.resolveForCleanup(volume)
         .compose(target -> handleOf(target)
             .compose(handle -> target.driver().delete(target.context(), handle))
             .compose(deleted -> {

@@ -36,12 +36,25 @@ final class VolumeTargets {
   }
 
   /**
-   * The target, or a failure with {@link Unresolvable} when the class or driver is missing.
+   * The target to provision with, or a failure with {@link Unresolvable} when the class or
+   * its driver is missing: the class's parameters are part of the request.
    */
   Future<VolumeTarget> resolve(ApiObject volume) {
+    return resolve(volume, false);
+  }
+
+  /**
+   * The target to clean up with: once provisioning has started, the driver recorded in the
+   * row is enough, with or without the class.
+   */
+  Future<VolumeTarget> resolveForCleanup(ApiObject volume) {
+    return resolve(volume, true);
+  }
+
+  private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone) {
     String className = volume.spec().getString("storageClassName");
     return store.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
-      String recordedDriver = volume.status().getString("driver");
+      String recordedDriver = classMayBeGone ? volume.status().getString("driver") : null;
       if (storageClass == null && recordedDriver == null) {
         throw new Unresolvable("StorageClassNotFound", "StorageClass '" + className
             + "' does not exist; create it (or recreate the volume with another class), then run retry-provision");

@@ -56,7 +56,7 @@ public final class PgStore extends PgReads implements Store {
   @Override
   public Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases) {
     return pool.preparedQuery(KEYS_IN_PHASE)
-        .execute(Tuple.of(kind.kindName(), phases.toArray(String[]::new)))
+        .execute(Tuple.of(kind.kindName()).addArrayOfString(phases.toArray(String[]::new)))
         .map(rows -> {
           List<ObjectKey> keys = new ArrayList<>(rows.size());
           rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
