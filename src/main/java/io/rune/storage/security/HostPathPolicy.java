@@ -1,5 +1,6 @@
 package io.rune.storage.security;
 
+import io.rune.storage.config.RuneConfig;
 import io.rune.storage.model.ValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +47,15 @@ public final class HostPathPolicy {
   public HostPathPolicy(List<Path> allowlist, List<Path> forbiddenRoots) {
     this.allowlist = absolute("hostPathAllowlist", allowlist);
     this.forbiddenRoots = absolute("forbidden root", forbiddenRoots);
+  }
+
+  /**
+   * The policy of a server: its {@code hostPathAllowlist}, with the local volume root, the
+   * embedded database's directory and the admin token file as forbidden roots.
+   */
+  public static HostPathPolicy forServer(RuneConfig config) {
+    return new HostPathPolicy(config.storage().hostPathAllowlist(), List.of(
+        config.storage().localVolumeRoot(), config.embeddedPgDir(), config.adminTokenFile()));
   }
 
   private static List<Path> absolute(String what, List<Path> paths) {
@@ -139,6 +150,29 @@ public final class HostPathPolicy {
       }
     }
     return real;
+  }
+
+  /**
+   * The allowlist entry, in its configured (normalised) form, that {@code real} lies under:
+   * what a local-host volume reports as its {@code rune.io/host-path-root}. When entries
+   * nest, the innermost one. {@code real} is a path {@link #check} returned; an entry counts
+   * in its configured and in its real form, as in {@link #check}. Blocking: entries are
+   * resolved on the file system.
+   *
+   * @return empty when no entry covers {@code real}
+   */
+  public Optional<Path> allowlistEntryOf(Path real) {
+    Path found = null;
+    int depth = -1;
+    for (Path entry : allowlist) {
+      for (Path form : withRealForms(List.of(entry))) {
+        if (real.startsWith(form) && form.getNameCount() > depth) {
+          found = entry;
+          depth = form.getNameCount();
+        }
+      }
+    }
+    return Optional.ofNullable(found);
   }
 
   /** The paths as configured, plus their real forms where those differ and can be found. */

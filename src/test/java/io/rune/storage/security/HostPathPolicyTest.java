@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.rune.storage.config.RuneConfig;
 import io.rune.storage.model.ValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -224,5 +225,52 @@ class HostPathPolicyTest {
         .hasMessageContaining("hostPathAllowlist entry \"volumes\" is relative");
     assertThatThrownBy(() -> policy(List.of(allowed), List.of(Path.of("pg"))))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void forServerForbidsTheVolumeRootTheDatabaseAndTheTokenFile() throws IOException {
+    Path dataDir = Files.createDirectories(tmp.resolve("rune-data"));
+    RuneConfig config = new RuneConfig(dataDir, "127.0.0.1", 0, "node-a", false, null,
+        new RuneConfig.Storage("local", volumeRoot, List.of(tmp), false, false), null);
+    HostPathPolicy policy = HostPathPolicy.forServer(config);
+
+    refused(policy, volumeRoot.resolve("default").toString());
+    refused(policy, dataDir.resolve("pg").resolve("base").toString());
+    refused(policy, dataDir.resolve("admin.token").toString());
+    refused(policy, dataDir.toString());
+    assertThat(policy.check(FIELD, outside.toString())).isEqualTo(outside);
+  }
+
+  @Test
+  void forServerUsesTheConfiguredAllowlist() {
+    RuneConfig config = new RuneConfig(tmp.resolve("rune-data"), "127.0.0.1", 0, "node-a", false,
+        null, new RuneConfig.Storage("local", volumeRoot, List.of(allowed), false, false), null);
+    HostPathPolicy policy = HostPathPolicy.forServer(config);
+
+    assertThat(policy.check(FIELD, allowed + "/data")).isEqualTo(allowed.resolve("data"));
+    refused(policy, outside.toString());
+  }
+
+  @Test
+  void allowlistEntryOfNamesTheConfiguredEntryTheInnermostWhenEntriesNest() {
+    Path data = allowed.resolve("data");
+    HostPathPolicy policy = policy(List.of(allowed, data, outside), List.of());
+
+    assertThat(policy.allowlistEntryOf(data.resolve("x"))).contains(data);
+    assertThat(policy.allowlistEntryOf(allowed.resolve("other"))).contains(allowed);
+    assertThat(policy.allowlistEntryOf(outside)).contains(outside);
+    assertThat(policy.allowlistEntryOf(tmp.resolve("elsewhere"))).isEmpty();
+    assertThat(policy.allowlistEntryOf(Path.of(allowed + "2"))).as("component-wise").isEmpty();
+  }
+
+  @Test
+  void allowlistEntryOfGivesTheEntryAsConfiguredWhenItIsASymlink() throws IOException {
+    Path realRoot = Files.createDirectories(tmp.resolve("real-root"));
+    Path linkedRoot = Files.createSymbolicLink(tmp.resolve("linked-root"), realRoot);
+    HostPathPolicy policy = policy(List.of(linkedRoot), List.of());
+
+    Path real = policy.check(FIELD, linkedRoot + "/vol");
+    assertThat(real).isEqualTo(realRoot.resolve("vol"));
+    assertThat(policy.allowlistEntryOf(real)).contains(linkedRoot);
   }
 }

@@ -1,0 +1,238 @@
+package io.rune.storage.drivers.localhost;
+
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.DriverCapabilities;
+import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.DriverEnvironment;
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MountRequest;
+import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.driver.ProvisionedVolume;
+import io.rune.storage.driver.StorageDriver;
+import io.rune.storage.driver.VolumeUsage;
+import io.rune.storage.drivers.local.DirectoryUsage;
+import io.rune.storage.model.AccessMode;
+import io.rune.storage.model.ValidationException;
+import io.rune.storage.security.HostPathPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local-host driver (STORAGE.md, "Security defaults"): a volume is a host directory the
+ * volume names in {@code hostPath}, allowed by the {@link HostPathPolicy}; its handle is the
+ * directory's real path. The policy was applied when the volume was written, but the file
+ * system may have changed since (a directory swapped for a symbolic link), so every call
+ * that hands the directory out checks it again. All file system work runs on a small worker
+ * pool of its own.
+ */
+public final class LocalHostDriver implements StorageDriver {
+
+  public static final String NAME = "local-host";
+  public static final String NODE_LABEL = "rune.io/node";
+  public static final String ROOT_LABEL = "rune.io/host-path-root";
+
+  private static final String FIELD = "hostPath";
+  private static final Logger LOG = LoggerFactory.getLogger(LocalHostDriver.class);
+
+  private final RuneConfig config;
+  private final HostPathPolicy policy;
+  private final WorkerExecutor workers;
+
+  public LocalHostDriver(DriverEnvironment environment) {
+    this.config = environment.config();
+    this.policy = HostPathPolicy.forServer(config);
+    this.workers = environment.vertx().createSharedWorkerExecutor("rune-driver-local-host", 4);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public DriverCapabilities capabilities() {
+    return LocalHostDriverProvider.CAPABILITIES;
+  }
+
+  @Override
+  public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
+    String hostPath = ctx == null ? null : ctx.volumeField(FIELD);
+    boolean createIfMissing = ctx != null && ctx.volume() != null
+        && Boolean.TRUE.equals(ctx.volume().getValue("createIfMissing"));
+    return blocking("provision " + FIELD + " " + hostPath, () -> {
+      checkRequest(request);
+      Path real = allowed(hostPath);
+      if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+        create(hostPath, real, createIfMissing);
+      }
+      if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+        throw DriverException.invalidConfig(describe(hostPath, real) + " is not a directory: a local-host"
+            + " volume needs a directory");
+      }
+      Path entry = policy.allowlistEntryOf(real).orElseThrow(() -> DriverException.invalidConfig(
+          describe(hostPath, real) + " is not under [storage] hostPathAllowlist"));
+      return new ProvisionedVolume(real.toString(), Map.of(NODE_LABEL, config.node(), ROOT_LABEL,
+          entry.toString()));
+    });
+  }
+
+  /** Creates a missing host directory, which takes both the volume's and the operator's consent. */
+  private void create(String hostPath, Path real, boolean createIfMissing) throws IOException {
+    boolean allowCreateMissing = config.storage().allowCreateMissing();
+    if (!createIfMissing || !allowCreateMissing) {
+      String missing = describe(hostPath, real) + " does not exist on node " + config.node();
+      if (!createIfMissing && !allowCreateMissing) {
+        throw DriverException.invalidConfig(missing + ": create it, or set createIfMissing: true on the"
+            + " volume and ask an operator to set [storage] allowCreateMissing = true in the runefile");
+      }
+      if (!createIfMissing) {
+        throw DriverException.invalidConfig(missing + ": create it, or set createIfMissing: true on the"
+            + " volume");
+      }
+      throw DriverException.invalidConfig(missing + " and [storage] allowCreateMissing is false in the"
+          + " runefile, so createIfMissing cannot create it: create it, or ask an operator to set"
+          + " allowCreateMissing = true");
+    }
+    Files.createDirectories(real);
+    // createDirectories follows links it meets on the way: check what it really made.
+    Path made = allowed(real.toString());
+    if (!made.equals(real)) {
+      throw DriverException.invalidConfig(describe(hostPath, real) + " changed while it was being created"
+          + " (it now leads to " + made + " through a symbolic link)");
+    }
+    LOG.info("created host directory {} for a local-host volume (createIfMissing)", real);
+  }
+
+  /** Host directories belong to the operator: a local-host volume never removes one. */
+  @Override
+  public Future<Void> delete(DriverContext ctx, String handle) {
+    LOG.debug("local-host volume {} deleted; its host directory is left as it is", handle);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<String> attach(DriverContext ctx, String handle, String node) {
+    return blocking("attach " + handle, () -> {
+      checkNode(node, handle);
+      return hostDirectory(handle).toString();
+    });
+  }
+
+  @Override
+  public Future<Void> detach(DriverContext ctx, String handle, String node) {
+    return Future.succeededFuture();
+  }
+
+  /** The directory the runner bind-mounts; readOnly is the runner's bind option. */
+  @Override
+  public Future<String> mount(DriverContext ctx, MountRequest request) {
+    return blocking("mount " + request.handle(), () -> {
+      checkNode(request.node(), request.handle());
+      return hostDirectory(request.handle()).toString();
+    });
+  }
+
+  @Override
+  public Future<Void> unmount(DriverContext ctx, String target) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<VolumeUsage> usage(DriverContext ctx, String handle) {
+    return blocking("measure " + handle, () -> {
+      Path dir = hostDirectory(handle);
+      return DirectoryUsage.measure(dir, dir);
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return workers.close();
+  }
+
+  private void checkRequest(ProvisionRequest request) {
+    Optional<AccessMode> mode = AccessMode.parse(request.accessMode());
+    if (request.accessMode() != null
+        && (mode.isEmpty() || !LocalHostDriverProvider.CAPABILITIES.accessModes().contains(mode.get()))) {
+      throw new DriverException(DriverError.ACCESS_MODE_UNSUPPORTED, "the local-host driver supports"
+          + " ReadWriteOnce and ReadOnlyMany (a directory on one node), not " + request.accessMode());
+    }
+    String wanted = request.topology().get(NODE_LABEL);
+    if (wanted != null && !wanted.equals(config.node())) {
+      throw DriverException.permanent("volume " + request.namespace() + "/" + request.name() + " is to be"
+          + " placed on node " + wanted + ", but this is the local-host driver of node " + config.node());
+    }
+  }
+
+  /**
+   * The directory of a handle, checked again: still allowed, still itself (no symbolic link
+   * put in its place since it was provisioned), still a directory.
+   */
+  private Path hostDirectory(String handle) {
+    Path real = allowed(handle);
+    if (!real.equals(Path.of(handle).normalize())) {
+      throw DriverException.invalidConfig("host directory " + handle + " now leads to " + real
+          + " through a symbolic link; refusing to hand it out (an operator must restore the directory)");
+    }
+    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw new DriverException(DriverError.NOT_FOUND, "host directory " + handle + " does not exist on node "
+          + config.node());
+    }
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw DriverException.invalidConfig("host directory " + handle + " is no longer a directory");
+    }
+    return real;
+  }
+
+  private Path allowed(String hostPath) {
+    try {
+      return policy.check(FIELD, hostPath);
+    } catch (ValidationException e) {
+      throw DriverException.invalidConfig(e.getMessage());
+    }
+  }
+
+  private static String describe(String hostPath, Path real) {
+    return real.toString().equals(hostPath)
+        ? FIELD + " \"" + hostPath + "\"" : FIELD + " \"" + hostPath + "\" (" + real + ")";
+  }
+
+  /** A null node is taken as this one: the call came to this node's own driver address. */
+  private void checkNode(String node, String handle) {
+    if (node != null && !node.equals(config.node())) {
+      throw DriverException.permanent("volume " + handle + " lives on node " + config.node() + ", not "
+          + node + ": a host directory can only be used on its own node");
+    }
+  }
+
+  private <T> Future<T> blocking(String what, Callable<T> work) {
+    return workers.executeBlocking(work, false).recover(failure -> Future.failedFuture(translate(what, failure)));
+  }
+
+  private static DriverException translate(String what, Throwable failure) {
+    if (failure instanceof DriverException driverException) {
+      return driverException;
+    }
+    if (failure instanceof FileSystemException fs) {
+      String reason = fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
+      return DriverException.transientError("local-host driver could not " + what + ": " + fs.getFile()
+          + ": " + reason, failure);
+    }
+    if (failure instanceof IOException) {
+      return DriverException.transientError("local-host driver could not " + what + ": " + failure.getMessage(),
+          failure);
+    }
+    return DriverException.of(failure);
+  }
+}

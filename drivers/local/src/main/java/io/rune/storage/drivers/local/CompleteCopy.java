@@ -1,0 +1,105 @@
+package io.rune.storage.drivers.local;
+
+import io.rune.storage.driver.DriverException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Copies a directory tree to a new directory that appears complete or not at all (STORAGE.md,
+ * "Snapshots"): the copy is written to the hidden sibling {@code .<name>.partial} and renamed
+ * into place once it is whole and on disk. A crash mid-copy leaves only a partial, which the
+ * next attempt throws away, never a target that looks finished.
+ *
+ * <p>The copy is GNU {@code cp -a --reflink=auto}: it keeps modes, owners, times, symbolic
+ * links (as links) and hard links (as links within the copy), and clones data where the file
+ * system can (btrfs, XFS), which makes a snapshot of a large volume cheap there.
+ */
+final class CompleteCopy {
+
+  private static final int MAX_STDERR = 2000;
+
+  private CompleteCopy() {}
+
+  /**
+   * Copies the contents of {@code source} to {@code target}, whose parent exists and which
+   * must not exist yet. Blocking: runs for as long as the copy takes.
+   *
+   * @throws DriverException TRANSIENT when cp or sync fail (with their error output)
+   */
+  static void copy(Path source, Path target) throws IOException {
+    Path partial = ManagedRoot.partialOf(target);
+    TreeRemoval.remove(partial);
+    try {
+      // "<source>/." copies the directory's contents and its own mode into a new partial.
+      run("copying " + source + " to " + partial, List.of("cp", "-a", "--reflink=auto", "--",
+          source + "/.", partial.toString()));
+      // Flush the copy before the rename makes it look finished: after a power loss the
+      // target must not exist with data that never reached the disk.
+      run("flushing " + partial + " to disk", List.of("sync", "-f", partial.toString()));
+    } catch (IOException | RuntimeException e) {
+      removeQuietly(partial, e);
+      throw e;
+    }
+    try {
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      // Someone finished the same copy first: theirs is as good as ours.
+      TreeRemoval.remove(partial);
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+    }
+    // And make the rename itself durable.
+    try (FileChannel parent = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      parent.force(true);
+    }
+  }
+
+  private static void removeQuietly(Path partial, Exception failure) {
+    try {
+      TreeRemoval.remove(partial);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void run(String what, List<String> command) throws IOException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw DriverException.permanent(what + ": cannot run " + command.get(0) + " (" + e.getMessage()
+          + "); the local driver needs GNU coreutils on the node");
+    }
+    process.getOutputStream().close();
+    String errors;
+    try (InputStream stderr = process.getErrorStream()) {
+      errors = new String(stderr.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+    int exit;
+    try {
+      exit = process.waitFor();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw DriverException.transientError(what + ": interrupted", e);
+    }
+    if (exit != 0) {
+      if (errors.length() > MAX_STDERR) {
+        errors = errors.substring(0, MAX_STDERR) + " …";
+      }
+      throw DriverException.transientError(what + " failed: " + command.get(0) + " exited with " + exit
+          + (errors.isEmpty() ? "" : ": " + errors), null);
+    }
+  }
+}

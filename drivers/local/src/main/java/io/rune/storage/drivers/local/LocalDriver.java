@@ -1,0 +1,273 @@
+package io.rune.storage.drivers.local;
+
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.DriverCapabilities;
+import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.DriverEnvironment;
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MountRequest;
+import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.driver.ProvisionedVolume;
+import io.rune.storage.driver.RestoreRequest;
+import io.rune.storage.driver.SnapshotRequest;
+import io.rune.storage.driver.StorageDriver;
+import io.rune.storage.driver.VolumeUsage;
+import io.rune.storage.drivers.local.ManagedRoot.Kind;
+import io.rune.storage.model.AccessMode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local driver (STORAGE.md): a volume is a directory {@code <root>/<namespace>/<name>_<uid>}
+ * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; a
+ * snapshot is a complete copy of it under {@code <root>/.snapshots}. All file system work
+ * runs on a small worker pool of its own, so a slow disk delays volumes, not the event loop.
+ */
+public final class LocalDriver implements StorageDriver {
+
+  public static final String NAME = "local";
+  public static final String NODE_LABEL = "rune.io/node";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalDriver.class);
+
+  private final RuneConfig config;
+  private final ManagedRoot root;
+  private final WorkerExecutor workers;
+  /**
+   * Copies under way, by target handle. A caller that gave up waiting retries while the first
+   * cp still runs; the retry must join it, not delete its partial from under it.
+   */
+  private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
+
+  public LocalDriver(DriverEnvironment environment) {
+    this.config = environment.config();
+    this.root = new ManagedRoot(config.storage().localVolumeRoot());
+    this.workers = environment.vertx().createSharedWorkerExecutor("rune-driver-local", 4);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public DriverCapabilities capabilities() {
+    return LocalDriverProvider.CAPABILITIES;
+  }
+
+  @Override
+  public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
+    return blocking("provision volume " + request.namespace() + "/" + request.name(), () -> {
+      String handle = acceptedHandle(request);
+      Path dir = root.prepare(handle, Kind.VOLUME);
+      try {
+        Files.createDirectory(dir);
+        // Set after creation: the mode given to createDirectory is cut by the umask.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          throw ManagedRoot.notADirectory(Kind.VOLUME, handle, dir);
+        }
+      }
+      return placed(handle);
+    });
+  }
+
+  @Override
+  public Future<Void> delete(DriverContext ctx, String handle) {
+    return blocking("delete volume " + handle, () -> {
+      Path dir = root.locate(handle, Kind.VOLUME);
+      if (dir == null || !ManagedRoot.isHandle(handle, Kind.VOLUME)
+          || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        // Already gone (or never a volume of this driver): deleting it succeeds.
+        LOG.debug("local volume {} does not exist; nothing to delete", handle);
+        return null;
+      }
+      if (config.storage().preserveOnDelete()) {
+        LOG.info("keeping the directory of local volume {} although its reclaim policy is delete:"
+            + " [storage] preserveOnDelete is true", handle);
+        return null;
+      }
+      TreeRemoval.remove(dir);
+      LOG.info("removed local volume {} ({})", handle, dir);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<String> attach(DriverContext ctx, String handle, String node) {
+    return blocking("attach volume " + handle, () -> {
+      checkNode(node, handle);
+      return root.existing(handle, Kind.VOLUME).toString();
+    });
+  }
+
+  @Override
+  public Future<Void> detach(DriverContext ctx, String handle, String node) {
+    return Future.succeededFuture();
+  }
+
+  /** The directory the runner bind-mounts; readOnly is the runner's bind option. */
+  @Override
+  public Future<String> mount(DriverContext ctx, MountRequest request) {
+    return blocking("mount volume " + request.handle(), () -> {
+      checkNode(request.node(), request.handle());
+      return root.existing(request.handle(), Kind.VOLUME).toString();
+    });
+  }
+
+  @Override
+  public Future<Void> unmount(DriverContext ctx, String target) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+    String handle;
+    try {
+      handle = ManagedRoot.snapshotHandle(request.namespace(), request.snapshotName(), request.snapshotUid());
+    } catch (DriverException e) {
+      return Future.failedFuture(e);
+    }
+    return once(handle, () -> blocking("snapshot volume " + request.volumeHandle(), () -> {
+      if (!isFinished(Kind.SNAPSHOT, handle)) {
+        Path source = root.existing(request.volumeHandle(), Kind.VOLUME);
+        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT));
+        LOG.info("snapshot {} of local volume {} is complete", handle, request.volumeHandle());
+      }
+      return handle;
+    }));
+  }
+
+  @Override
+  public Future<ProvisionedVolume> restore(DriverContext ctx, RestoreRequest request) {
+    ProvisionRequest volume = request.volume();
+    String handle;
+    try {
+      handle = acceptedHandle(volume);
+    } catch (DriverException e) {
+      return Future.failedFuture(e);
+    }
+    return once(handle, () -> blocking("restore snapshot " + request.snapshotHandle(), () -> {
+      if (!isFinished(Kind.VOLUME, handle)) {
+        Path source = root.existing(request.snapshotHandle(), Kind.SNAPSHOT);
+        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME));
+        LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
+      }
+      return placed(handle);
+    }));
+  }
+
+  @Override
+  public Future<Void> deleteSnapshot(DriverContext ctx, String snapshotHandle) {
+    return blocking("delete snapshot " + snapshotHandle, () -> {
+      Path dir = root.locate(snapshotHandle, Kind.SNAPSHOT);
+      if (dir != null && ManagedRoot.isHandle(snapshotHandle, Kind.SNAPSHOT) && TreeRemoval.remove(dir)) {
+        LOG.info("removed local snapshot {} ({})", snapshotHandle, dir);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<VolumeUsage> usage(DriverContext ctx, String handle) {
+    return blocking("measure volume " + handle,
+        () -> DirectoryUsage.measure(root.existing(handle, Kind.VOLUME), root.path()));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return workers.close();
+  }
+
+  /** The handle of a volume to provision or restore, once its request is one this driver takes. */
+  private String acceptedHandle(ProvisionRequest request) {
+    if (request.accessMode() != null && !request.accessMode().equals(AccessMode.ReadWriteOnce.name())) {
+      throw new DriverException(DriverError.ACCESS_MODE_UNSUPPORTED, "the local driver supports only"
+          + " ReadWriteOnce (a directory on one node), not " + request.accessMode());
+    }
+    String handle = ManagedRoot.volumeHandle(request.namespace(), request.name(), request.uid());
+    String wanted = request.topology().get(NODE_LABEL);
+    if (wanted != null && !wanted.equals(config.node())) {
+      throw DriverException.permanent("volume " + handle + " is to be placed on node " + wanted
+          + ", but this is the local driver of node " + config.node());
+    }
+    return handle;
+  }
+
+  private ProvisionedVolume placed(String handle) {
+    return new ProvisionedVolume(handle, Map.of(NODE_LABEL, config.node()));
+  }
+
+  /** Whether the copy that makes {@code handle} was completed before (a repeated request). */
+  private boolean isFinished(Kind kind, String handle) throws IOException {
+    Path target = root.locate(handle, kind);
+    if (target == null || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw ManagedRoot.notADirectory(kind, handle, target);
+    }
+    return true;
+  }
+
+  /**
+   * A null node is taken as this one: the call came to this node's own driver address, so
+   * the caller already chose it.
+   */
+  private void checkNode(String node, String handle) {
+    if (node != null && !node.equals(config.node())) {
+      throw DriverException.permanent("volume " + handle + " lives on node " + config.node() + ", not "
+          + node + ": a local volume can only be used on the node that holds its directory");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Future<T> once(String key, Supplier<Future<T>> work) {
+    Promise<T> promise = Promise.promise();
+    Future<?> running = copies.putIfAbsent(key, promise.future());
+    if (running != null) {
+      return (Future<T>) running;
+    }
+    work.get().onComplete(result -> {
+      copies.remove(key, promise.future());
+      promise.handle(result);
+    });
+    return promise.future();
+  }
+
+  private <T> Future<T> blocking(String what, Callable<T> work) {
+    return workers.executeBlocking(work, false).recover(failure -> Future.failedFuture(translate(what, failure)));
+  }
+
+  private static DriverException translate(String what, Throwable failure) {
+    if (failure instanceof DriverException driverException) {
+      return driverException;
+    }
+    if (failure instanceof FileSystemException fs) {
+      String reason = fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
+      return DriverException.transientError("local driver could not " + what + ": " + fs.getFile()
+          + (fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "") + ": " + reason, failure);
+    }
+    if (failure instanceof IOException) {
+      return DriverException.transientError("local driver could not " + what + ": " + failure.getMessage(),
+          failure);
+    }
+    return DriverException.of(failure);
+  }
+}

@@ -1,0 +1,40 @@
+package io.rune.storage.drivers.local;
+
+import io.rune.storage.driver.DriverCapabilities;
+import io.rune.storage.driver.DriverEnvironment;
+import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.StorageDriver;
+import io.rune.storage.model.AccessMode;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code local} driver: one managed directory per volume under {@code [storage]
+ * localVolumeRoot} of the node it lives on.
+ */
+public final class LocalDriverProvider implements DriverProvider {
+
+  /** Plain directories cannot be grown or shrunk (there is no quota), nor shared across nodes. */
+  static final DriverCapabilities CAPABILITIES = new DriverCapabilities(
+      Set.of(AccessMode.ReadWriteOnce), true, false, false, true, List.of(LocalDriver.NODE_LABEL), false);
+
+  @Override
+  public String name() {
+    return LocalDriver.NAME;
+  }
+
+  @Override
+  public DriverCapabilities capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public boolean nodeLocal() {
+    return true;
+  }
+
+  @Override
+  public StorageDriver create(DriverEnvironment environment) {
+    return new LocalDriver(environment);
+  }
+}

@@ -1,0 +1,204 @@
+package io.rune.storage.drivers.local;
+
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.model.Names;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The local volume root and the handles that name directories below it:
+ * {@code <namespace>/<name>_<uid>} for volumes and
+ * {@code .snapshots/<namespace>/<name>_<uid>} for snapshots. Names are DNS-1123 labels, so
+ * neither {@code _} nor a leading {@code .} can occur in them: the uid part cannot be
+ * forged by a name, and snapshots and the partial copies ({@code .<name>_<uid>.partial})
+ * never clash with a volume.
+ *
+ * <p>Handles come back from the database, where anyone with access could have edited them,
+ * so every one is checked before the file system is touched: lexically (nothing absolute,
+ * no {@code ..}, strictly below its area) and then on disk (its parent directory must be
+ * itself, not reached through a symbolic link, so a namespace directory swapped for a link
+ * cannot lead elsewhere). Methods that touch the file system block.
+ */
+final class ManagedRoot {
+
+  /** What a handle names, and the area below the root it must stay in. */
+  enum Kind {
+    VOLUME("volume"),
+    SNAPSHOT("snapshot");
+
+    final String noun;
+
+    Kind(String noun) {
+      this.noun = noun;
+    }
+  }
+
+  static final String SNAPSHOTS = ".snapshots";
+
+  private static final Pattern UUID = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final Path root;
+
+  ManagedRoot(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  Path path() {
+    return root;
+  }
+
+  static String volumeHandle(String namespace, String name, String uid) {
+    return checkedName("namespace", namespace) + "/" + leaf(name, uid);
+  }
+
+  static String snapshotHandle(String namespace, String snapshotName, String snapshotUid) {
+    return SNAPSHOTS + "/" + checkedName("namespace", namespace) + "/" + leaf(snapshotName, snapshotUid);
+  }
+
+  /** The sibling a copy is written to before it is renamed to {@code target}. */
+  static Path partialOf(Path target) {
+    return target.resolveSibling("." + target.getFileName() + ".partial");
+  }
+
+  private static String leaf(String name, String uid) {
+    checkedName("name", name);
+    if (uid == null || !UUID.matcher(uid).matches()) {
+      throw DriverException.invalidConfig("uid \"" + uid + "\" is not a UUID: the local driver names"
+          + " directories after the uid, so it must be one");
+    }
+    return name + "_" + uid;
+  }
+
+  private static String checkedName(String field, String value) {
+    if (!Names.isValid(value)) {
+      throw DriverException.invalidConfig(field + " \"" + value + "\" is not a DNS-1123 label: the local"
+          + " driver uses it as a directory name");
+    }
+    return value;
+  }
+
+  /** Whether {@code handle} has the form this driver gives handles of {@code kind}. */
+  static boolean isHandle(String handle, Kind kind) {
+    String[] parts = handle.split("/", -1);
+    return switch (kind) {
+      case VOLUME -> parts.length == 2 && Names.isValid(parts[0]) && isLeaf(parts[1]);
+      case SNAPSHOT -> parts.length == 3 && parts[0].equals(SNAPSHOTS) && Names.isValid(parts[1])
+          && isLeaf(parts[2]);
+    };
+  }
+
+  private static boolean isLeaf(String leaf) {
+    int underscore = leaf.lastIndexOf('_');
+    return underscore > 0 && Names.isValid(leaf.substring(0, underscore))
+        && UUID.matcher(leaf.substring(underscore + 1)).matches();
+  }
+
+  private Path area(Kind kind) {
+    return kind == Kind.VOLUME ? root : root.resolve(SNAPSHOTS);
+  }
+
+  /**
+   * The lexical path of {@code handle}, refused (PERMANENT, nothing touched) when it is
+   * empty, absolute, contains {@code ..} or does not lie strictly below the area of
+   * {@code kind}.
+   */
+  Path confine(String handle, Kind kind) {
+    Path area = area(kind);
+    if (handle == null || handle.isBlank()) {
+      throw refuse(kind, handle, "is empty");
+    }
+    if (handle.contains("..")) {
+      throw refuse(kind, handle, "contains '..'");
+    }
+    Path relative;
+    try {
+      relative = Path.of(handle);
+    } catch (InvalidPathException e) {
+      throw refuse(kind, handle, "is not a valid path (" + e.getReason() + ")");
+    }
+    if (relative.isAbsolute() || handle.startsWith("/")) {
+      throw refuse(kind, handle, "is absolute");
+    }
+    Path path = root.resolve(relative).normalize();
+    if (!path.startsWith(area) || path.equals(area)) {
+      throw refuse(kind, handle, "does not lie strictly below " + area);
+    }
+    return path;
+  }
+
+  /**
+   * Where {@code handle} is on disk: below the real root, with its parent directory resolved.
+   * Returns null when its parent does not exist, so nothing can be there.
+   *
+   * @throws DriverException PERMANENT when the handle escapes, lexically or on disk
+   */
+  Path locate(String handle, Kind kind) throws IOException {
+    Path path = confine(handle, kind);
+    Path realParent;
+    try {
+      realParent = path.getParent().toRealPath();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    // Only the root itself may be reached through a symbolic link: below it, every parent
+    // must be a real directory, so that no link can send a handle elsewhere, even to
+    // another place inside the root (a namespace linked into .snapshots).
+    Path expected = root.toRealPath().resolve(root.relativize(path.getParent()));
+    if (!realParent.equals(expected)) {
+      throw refuse(kind, handle, "leads elsewhere through a symbolic link (" + path.getParent()
+          + " is really " + realParent + ")");
+    }
+    return realParent.resolve(path.getFileName());
+  }
+
+  /**
+   * The directory of an existing volume or snapshot.
+   *
+   * @throws DriverException NOT_FOUND when there is none, PERMANENT when the handle escapes
+   *     or something other than a directory (a symbolic link, a file) is in its place
+   */
+  Path existing(String handle, Kind kind) throws IOException {
+    Path dir = locate(handle, kind);
+    if (dir == null || !isHandle(handle, kind) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new DriverException(DriverError.NOT_FOUND, "local " + kind.noun + " \"" + handle
+          + "\" does not exist on this node (no directory " + root.resolve(handle).normalize() + ")");
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw notADirectory(kind, handle, dir);
+    }
+    return dir;
+  }
+
+  /**
+   * Makes the parent directories of {@code handle} (root, area, namespace) and returns where
+   * it goes; the handle itself is not created.
+   */
+  Path prepare(String handle, Kind kind) throws IOException {
+    Path path = confine(handle, kind);
+    Files.createDirectories(path.getParent());
+    Path located = locate(handle, kind);
+    if (located == null) {
+      throw DriverException.transientError("local " + kind.noun + " directory " + path.getParent()
+          + " vanished while it was being created", null);
+    }
+    return located;
+  }
+
+  static DriverException notADirectory(Kind kind, String handle, Path dir) {
+    return DriverException.permanent("local " + kind.noun + " \"" + handle + "\": " + dir
+        + " is not a directory (a symbolic link or a file was put in its place); an operator must"
+        + " remove it");
+  }
+
+  private DriverException refuse(Kind kind, String handle, String why) {
+    return DriverException.permanent("refusing local " + kind.noun + " handle \"" + handle + "\": it "
+        + why + "; handles of the local driver name directories below " + area(kind));
+  }
+}
