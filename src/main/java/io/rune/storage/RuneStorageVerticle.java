@@ -71,7 +71,7 @@ public final class RuneStorageVerticle extends VerticleBase {
           TokenStore tokens = new TokenStore(pool);
           Authenticator authenticator = new Authenticator(tokens);
           DriverCatalog drivers = DriverCatalog.discover();
-          Resources resources = new Resources(vertx, store, drivers, hostPathPolicy(),
+          Resources resources = new Resources(vertx, store, drivers, HostPathPolicy.forServer(config),
               config.storage().allowCreateMissing());
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
@@ -197,11 +197,6 @@ public final class RuneStorageVerticle extends VerticleBase {
             })
             .onFailure(err -> log.warn("Change-log compaction failed; it runs again in {} ms: {}",
                 every, err.getMessage())));
-  }
-
-  private HostPathPolicy hostPathPolicy() {
-    return new HostPathPolicy(config.storage().hostPathAllowlist(), List.of(
-        config.storage().localVolumeRoot(), config.embeddedPgDir(), config.adminTokenFile()));
   }
 
   /** One driver verticle per driver; they are children of this one, undeployed before it stops. */

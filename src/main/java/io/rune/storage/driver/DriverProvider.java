@@ -1,9 +1,10 @@
 package io.rune.storage.driver;
 
 /**
- * The java.util.ServiceLoader entry of a driver: each driver package lists its provider in
- * {@code META-INF/services/io.rune.storage.driver.DriverProvider}, which is all it takes for
- * the API to accept classes of it and for the server to run it.
+ * The java.util.ServiceLoader entry of a driver. A driver is one package under
+ * {@code drivers/<name>/} (a source root in pom.xml) and one line naming its provider in
+ * {@code src/main/resources/META-INF/services/io.rune.storage.driver.DriverProvider}: that is
+ * all it takes for the API to accept classes of it and for the server to run it.
  */
 public interface DriverProvider {
 

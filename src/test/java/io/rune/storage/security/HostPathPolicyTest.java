@@ -231,7 +231,7 @@ class HostPathPolicyTest {
   void forServerForbidsTheVolumeRootTheDatabaseAndTheTokenFile() throws IOException {
     Path dataDir = Files.createDirectories(tmp.resolve("rune-data"));
     RuneConfig config = new RuneConfig(dataDir, "127.0.0.1", 0, "node-a", false, null,
-        new RuneConfig.Storage("local", volumeRoot, List.of(tmp), false, false), null);
+        new RuneConfig.Storage("local", volumeRoot, List.of(tmp), false, false), null, null, null);
     HostPathPolicy policy = HostPathPolicy.forServer(config);
 
     refused(policy, volumeRoot.resolve("default").toString());
@@ -244,7 +244,7 @@ class HostPathPolicyTest {
   @Test
   void forServerUsesTheConfiguredAllowlist() {
     RuneConfig config = new RuneConfig(tmp.resolve("rune-data"), "127.0.0.1", 0, "node-a", false,
-        null, new RuneConfig.Storage("local", volumeRoot, List.of(allowed), false, false), null);
+        null, new RuneConfig.Storage("local", volumeRoot, List.of(allowed), false, false), null, null, null);
     HostPathPolicy policy = HostPathPolicy.forServer(config);
 
     assertThat(policy.check(FIELD, allowed + "/data")).isEqualTo(allowed.resolve("data"));

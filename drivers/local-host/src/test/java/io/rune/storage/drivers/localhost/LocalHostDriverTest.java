@@ -68,7 +68,7 @@ class LocalHostDriverTest {
 
   private LocalHostDriver driver(boolean allowCreateMissing) {
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
-        new RuneConfig.Storage("local", managed, List.of(allow), allowCreateMissing, false), null);
+        new RuneConfig.Storage("local", managed, List.of(allow), allowCreateMissing, false), null, null, null);
     return new LocalHostDriver(new DriverEnvironment(vertx, config));
   }
 
