@@ -22,8 +22,12 @@ class RestartIT {
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
       String token = server.adminToken();
       Http admin = server.admin();
-      JsonObject volume = admin.post("/api/v1/namespaces/prod/volumes",
-          new JsonObject().put("name", "pgdata").put("size", "10Gi")).json();
+      assertThat(admin.post("/api/v1/namespaces/prod/volumes",
+          new JsonObject().put("name", "pgdata").put("size", "10Gi")).status()).isEqualTo(201);
+      // Provisioned before the restart, so that the restart has nothing left to do.
+      JsonObject volume = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> admin.get("/api/v1/namespaces/prod/volumes/pgdata").json(),
+              v -> "Available".equals(v.getJsonObject("status").getString("phase")));
       Http.Response readonly = admin.post("/api/v1/tokens", new JsonObject().put("role", "readonly"));
       String readonlyToken = readonly.json().getString("token");
       // An operator's edit of a seeded class must outlive the seeding.

@@ -1,10 +1,13 @@
 package io.rune.storage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestServer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ApiTestBase {
   private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final Set<String> UNSETTLED = Set.of("Pending", "Provisioning");
 
   protected TestServer server;
   protected Http admin;
@@ -49,8 +53,26 @@ abstract class ApiTestBase {
     return "/api/v1/namespaces/" + namespace + "/snapshots";
   }
 
+  /**
+   * Creates a volume and, when that succeeds, waits until the volume controller has
+   * provisioned it (or given up): the answer is the volume as it then is, so that its
+   * resourceVersion is current for the test's next write.
+   */
   protected Http.Response createVolume(String namespace, JsonObject body) {
-    return admin.post(volumes(namespace), body);
+    Http.Response created = admin.post(volumes(namespace), body);
+    if (created.status() != 201) {
+      return created;
+    }
+    String path = volumes(namespace) + "/" + created.json().getString("name");
+    Http.Response settled = await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(path),
+        r -> r.status() == 200 && !UNSETTLED.contains(r.json().getJsonObject("status").getString("phase")));
+    return new Http.Response(201, settled.body());
+  }
+
+  /** Waits until no volume is waiting for the volume controller, whose writes move the change log. */
+  protected void awaitControllersIdle() {
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.sqlValue("SELECT count(*) FROM objects"
+        + " WHERE kind = 'Volume' AND status ->> 'phase' IN ('Pending', 'Provisioning', 'Deleting')").equals("0"));
   }
 
   /** The change-log head: it moves with every write, so an unchanged head means nothing was written. */
@@ -62,6 +84,7 @@ abstract class ApiTestBase {
 
   /** Sends a request that must be refused with {@code status} and {@code code}, changing nothing. */
   protected Http.Response assertRefused(int status, String code, java.util.function.Supplier<Http.Response> request) {
+    awaitControllersIdle();
     long before = headSeq();
     Http.Response response = request.get();
     assertThat(response.status()).as("status of %s", response).isEqualTo(status);

@@ -1,10 +1,12 @@
 package io.rune.storage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +70,8 @@ abstract class ResourceCrudTests extends ApiTestBase {
     assertThat(volume.getString("storageClassName")).isEqualTo("local");
     assertThat(volume.getString("accessMode")).isEqualTo("ReadWriteOnce");
     assertThat(volume.getString("reclaimPolicy")).isEqualTo("retain");
-    assertThat(volume.getJsonObject("status").getString("phase")).isEqualTo("Pending");
+    assertThat(volume.getJsonObject("status").getString("phase")).as("provisioned by the controller")
+        .isEqualTo("Available");
 
     assertThat(admin.get(volumes(ns) + "/web-data").json()).isEqualTo(volume);
 
@@ -78,7 +81,7 @@ abstract class ResourceCrudTests extends ApiTestBase {
     assertThat(updated.status()).as(updated.body()).isEqualTo(200);
     assertThat(updated.json().getJsonObject("labels").getString("app")).isEqualTo("web");
     assertThat(updated.json().getJsonObject("status").getString("phase"))
-        .as("status is written only by the server").isEqualTo("Pending");
+        .as("status is written only by the server").isEqualTo("Available");
 
     Http.Response unchanged = admin.put(volumes(ns) + "/web-data", updated.json());
     assertThat(unchanged.json().getString("resourceVersion"))
@@ -87,8 +90,10 @@ abstract class ResourceCrudTests extends ApiTestBase {
     assertThat(admin.get(volumes(ns)).items()).hasSize(1);
     assertThat(admin.get("/api/v1/volumes?labelSelector=app=web").items().stream()
         .map(o -> ((JsonObject) o).getString("namespace"))).contains(ns);
-    assertThat(admin.delete(volumes(ns) + "/web-data").status()).isEqualTo(200);
-    assertThat(admin.get(volumes(ns) + "/web-data").status()).isEqualTo(404);
+    Http.Response deleting = admin.delete(volumes(ns) + "/web-data");
+    assertThat(deleting.status()).isEqualTo(200);
+    assertThat(deleting.json().getJsonObject("status").getString("phase")).isEqualTo("Deleting");
+    await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(volumes(ns) + "/web-data").status() == 404);
   }
 
   @Test

@@ -30,6 +30,9 @@ class StoreOutageIT {
     try (TestServer server = TestServer.start(TestServer.tempDir("outage"), runefile)) {
       Http admin = server.admin();
       assertThat(admin.post(volumes(), volume("before")).status()).isEqualTo(201);
+      // The volume controller's writes move the head too: let it finish first.
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> "Available".equals(
+          admin.get(volumes() + "/before").json().getJsonObject("status").getString("phase")));
       long head = head(admin);
       try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=volumes&sinceSeq=" + head)) {
         assertThat(watch.next(WAIT).getString("type")).as("caught up and live").isEqualTo("BOOKMARK");
