@@ -92,8 +92,11 @@ class EmbeddingIT {
       assertThat(applied.getJsonArray("results").getJsonObject(0).getString("action")).isEqualTo("created");
       assertThat(http.get("/api/v1/namespaces/apps/snapshots/cache-1").status()).isEqualTo(200);
 
-      await(host.eventBus().request("rune.api.volumes.delete", new JsonObject().put("namespace", "apps").put("name", "cache")));
-      assertThat(http.get("/api/v1/namespaces/apps/volumes/cache").status()).isEqualTo(404);
+      JsonObject deleting = (JsonObject) await(host.eventBus().request("rune.api.volumes.delete",
+          new JsonObject().put("namespace", "apps").put("name", "cache"))).body();
+      assertThat(deleting.getJsonObject("status").getString("phase")).isEqualTo("Deleting");
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> http.get("/api/v1/namespaces/apps/volumes/cache").status() == 404);
       assertThat(new Http("http://127.0.0.1:" + server.actualPort(), null).get("/hello").body()).as("the host's own routes still answer").isEqualTo("host");
 
       await(host.undeploy(host.deploymentIDs().iterator().next()));

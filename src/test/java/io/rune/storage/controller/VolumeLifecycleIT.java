@@ -25,7 +25,8 @@ class VolumeLifecycleIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.external("lifecycle");
+    server = TestServer.external("lifecycle", new JsonObject()
+        .put("controller", new JsonObject().put("resyncInterval", "1s")));
     admin = server.admin();
     volumeRoot = server.config().storage().localVolumeRoot();
   }
@@ -107,6 +108,34 @@ class VolumeLifecycleIT {
     assertThat(second).isNotEqualTo(first);
     assertThat(second.resolve("old.txt")).doesNotExist();
     assertThat(first.resolve("old.txt")).exists();
+  }
+
+  @Test
+  void preserveOnDeleteKeepsTheDirectoryOfAVolumeWhosePolicyIsDelete() {
+    try (TestServer preserving = TestServer.external("preserve", new JsonObject()
+        .put("storage", new JsonObject().put("preserveOnDelete", true)))) {
+      Http http = preserving.admin();
+      assertThat(http.post("/api/v1/namespaces/life/volumes", new JsonObject().put("name", "precious")
+          .put("size", "1Gi").put("reclaimPolicy", "delete")).status()).isEqualTo(201);
+      String handle = await().atMost(Duration.ofSeconds(30))
+          .until(() -> http.get("/api/v1/namespaces/life/volumes/precious").json().getJsonObject("status"),
+              s -> "Available".equals(s.getString("phase"))).getString("handle");
+      Path dir = preserving.config().storage().localVolumeRoot().resolve(handle);
+      assertThat(http.delete("/api/v1/namespaces/life/volumes/precious").status()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> http.get("/api/v1/namespaces/life/volumes/precious").status() == 404);
+      assertThat(dir).isDirectory();
+    }
+  }
+
+  @Test
+  void theResyncFindsAVolumeWhoseChangeWasNeverAnnounced() {
+    Path dir = provisioned("missed", new JsonObject());
+    // Behind the server's back: no change-log row, no notification; only the periodic resync can see it.
+    server.patchStatus("Volume", "life", "missed", new JsonObject().put("phase", "Pending"));
+    await().atMost(Duration.ofSeconds(60))
+        .until(() -> "Available".equals(get("missed").getJsonObject("status").getString("phase")));
+    assertThat(directoriesOf("missed")).containsExactly(dir);
   }
 
   private static Path provisioned(String name, JsonObject fields) {
