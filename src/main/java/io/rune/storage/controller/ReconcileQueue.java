@@ -1,6 +1,7 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.model.ObjectKey;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -103,11 +104,11 @@ final class ReconcileQueue {
   }
 
   private void run(ObjectKey key) {
-    io.vertx.core.Future<Outcome> outcome;
+    Future<Outcome> outcome;
     try {
       outcome = reconciler.reconcile(key);
     } catch (RuntimeException e) {
-      outcome = io.vertx.core.Future.failedFuture(e);
+      outcome = Future.failedFuture(e);
     }
     outcome.onComplete(result -> {
       inFlight.remove(key);

@@ -3,13 +3,10 @@ package io.rune.storage.controller;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.model.ApiObject;
-import io.rune.storage.model.Quantity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,14 +64,8 @@ final class VolumeReclaimer {
     if (recorded != null) {
       return Future.succeededFuture(recorded);
     }
-    ApiObject volume = target.volume();
-    Map<String, String> topology = new HashMap<>();
-    if (target.provider().nodeLocal()) {
-      topology.put(VolumeTargets.NODE_LABEL, target.node());
-    }
-    ProvisionRequest request = new ProvisionRequest(volume.uid(), volume.name(), volume.namespace(),
-        Quantity.parseBytes("size", volume.spec().getString("size")), volume.spec().getString("accessMode"),
-        target.context().parameters(), topology, Instant.now().plusSeconds(60));
+    // Only to find the handle: the driver answers at once for storage it already made.
+    ProvisionRequest request = target.provisionRequest(Instant.now().plusSeconds(60));
     return target.driver().provision(target.context(), request).map(made -> made.handle());
   }
 

@@ -9,19 +9,16 @@ import static io.rune.storage.controller.VolumePhase.STALLED;
 
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
-import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
-import io.rune.storage.model.Quantity;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +108,7 @@ final class VolumeReconciler implements Reconciler {
 
   private Future<Outcome> provision(VolumeTarget target, int attempt) {
     ApiObject volume = target.volume();
-    return target.driver().provision(target.context(), request(target))
+    return target.driver().provision(target.context(), target.provisionRequest(Instant.now().plus(callTimeout)))
         .compose(made -> {
           Failpoints.hit(Failpoints.AFTER_PROVISION);
           return available(volume, target, made);
@@ -179,22 +176,6 @@ final class VolumeReconciler implements Reconciler {
       s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
-  }
-
-  private ProvisionRequest request(VolumeTarget target) {
-    ApiObject volume = target.volume();
-    JsonObject spec = volume.spec();
-    Map<String, String> topology = new HashMap<>();
-    JsonObject requested = spec.getJsonObject("topology");
-    if (requested != null) {
-      requested.forEach(e -> topology.put(e.getKey(), String.valueOf(e.getValue())));
-    }
-    if (target.provider().nodeLocal()) {
-      topology.put(VolumeTargets.NODE_LABEL, target.node());
-    }
-    return new ProvisionRequest(volume.uid(), volume.name(), volume.namespace(),
-        Quantity.parseBytes("size", spec.getString("size")), spec.getString("accessMode"),
-        target.context().parameters(), topology, Instant.now().plus(callTimeout));
   }
 
   private static String permanentReason(DriverError error) {

@@ -2,9 +2,12 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Quantity;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,6 +33,22 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
     }
     strings(volume.spec().getJsonObject("parameters"), parameters);
     return new DriverContext(storageClass == null ? null : storageClass.toJson(), volume.toJson(), parameters, node);
+  }
+
+  /**
+   * The provision request for this volume. The same volume always gives the same request
+   * (but for the deadline), so a repeated call finds what an earlier one made.
+   */
+  ProvisionRequest provisionRequest(Instant deadline) {
+    JsonObject spec = volume.spec();
+    Map<String, String> topology = new HashMap<>();
+    strings(spec.getJsonObject("topology"), topology);
+    if (provider.nodeLocal()) {
+      topology.put(VolumeTargets.NODE_LABEL, node);
+    }
+    return new ProvisionRequest(volume.uid(), volume.name(), volume.namespace(),
+        Quantity.parseBytes("size", spec.getString("size")), spec.getString("accessMode"),
+        context().parameters(), topology, deadline);
   }
 
   private static void strings(JsonObject json, Map<String, String> into) {
