@@ -47,8 +47,11 @@ public final class DriverVerticle extends VerticleBase {
     driver = provider.create(new DriverEnvironment(vertx, config));
     String scope = provider.nodeLocal() ? config.node() : "cluster";
     breaker = new DriverBreaker(vertx, provider.name(), scope, config.drivers(), metrics);
-    consumer = vertx.eventBus().consumer(address(), this::handle);
-    return consumer.completion().onSuccess(v -> log.info("Driver {} answers on {}", provider.name(), address()));
+    // Recovery first: no call may meet the leftovers of a crash.
+    return driver.recover().compose(v -> {
+      consumer = vertx.eventBus().consumer(address(), this::handle);
+      return consumer.completion();
+    }).onSuccess(v -> log.info("Driver {} answers on {}", provider.name(), address()));
   }
 
   @Override
@@ -65,7 +68,8 @@ public final class DriverVerticle extends VerticleBase {
     String op = body.getString(OP, "");
     Future<Object> result;
     try {
-      DriverContext ctx = DriverContext.fromJson(body.getJsonObject("ctx", new JsonObject()));
+      JsonObject ctxJson = body.getJsonObject("ctx", new JsonObject());
+      DriverContext ctx = DriverContext.fromJson(ctxJson, progressTo(ctxJson.getString("progressAddress")));
       JsonObject args = body.getJsonObject("args", new JsonObject());
       result = breaker.execute(() -> call(op, ctx, args));
     } catch (RuntimeException e) {
@@ -79,6 +83,15 @@ public final class DriverVerticle extends VerticleBase {
           }
           message.fail(500, failure.toJson().encode());
         });
+  }
+
+  /** Progress reports of a call, sent (from whatever thread the driver reports on) to the caller. */
+  private Progress progressTo(String address) {
+    if (address == null) {
+      return Progress.NONE;
+    }
+    return (done, total) -> vertx.eventBus().send(address, new JsonObject().put("bytesDone", done)
+        .put("bytesTotal", total));
   }
 
   private Future<Object> call(String op, DriverContext ctx, JsonObject args) {

@@ -5,9 +5,11 @@ import static io.rune.storage.driver.DriverMessages.OP;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * A driver reached over the event bus: what controllers hold instead of the driver itself.
@@ -101,7 +103,20 @@ public final class RemoteDriver implements StorageDriver {
   }
 
   private Future<Object> call(String op, DriverContext ctx, JsonObject args) {
-    JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx.toJson()).put("args", args);
+    if (ctx.progress() == Progress.NONE) {
+      return send(op, ctx.toJson(null), args);
+    }
+    // A consumer of this call's own, for the driver's progress reports (from any node).
+    String progressAddress = "rune.driver.progress." + UUID.randomUUID();
+    MessageConsumer<JsonObject> reports = vertx.eventBus().consumer(progressAddress, report -> ctx.progress()
+        .report(report.body().getLong("bytesDone", 0L), report.body().getLong("bytesTotal", 0L)));
+    return reports.completion()
+        .compose(v -> send(op, ctx.toJson(progressAddress), args))
+        .eventually(reports::unregister);
+  }
+
+  private Future<Object> send(String op, JsonObject ctx, JsonObject args) {
+    JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx).put("args", args);
     return vertx.eventBus().<JsonObject>request(address, body, delivery)
         .map(reply -> reply.body().getValue("result"))
         .recover(err -> Future.failedFuture(translate(op, err)));

@@ -56,6 +56,14 @@ public interface StorageDriver {
     return DriverException.unsupported(name(), "usage reports");
   }
 
+  /**
+   * Called once when the driver's verticle starts, before any other call: cleans up what a
+   * crash left half done (partial copies, say). Nothing of this driver is in flight then.
+   */
+  default Future<Void> recover() {
+    return Future.succeededFuture();
+  }
+
   /** Releases what the driver holds (worker pools, clients); called when its verticle stops. */
   default Future<Void> close() {
     return Future.succeededFuture();
