@@ -11,7 +11,7 @@ import io.rune.storage.api.Resources;
 import io.rune.storage.api.RestApi;
 import io.rune.storage.api.TokenStore;
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.controller.VolumeController;
+import io.rune.storage.controller.Controllers;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.DriverVerticle;
@@ -82,7 +82,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
-              .compose(v -> vertx.deployVerticle(new VolumeController(store, drivers, config)))
+              .compose(v -> Controllers.deploy(vertx, store, drivers, config))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
         })

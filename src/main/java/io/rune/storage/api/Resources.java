@@ -30,6 +30,7 @@ public final class Resources {
 
   private final Store store;
   private final Map<Kind, KindRules<?>> rules = new EnumMap<>(Kind.class);
+  private final VolumeRestore restores;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing) {
@@ -37,6 +38,12 @@ public final class Resources {
     rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
     rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths, allowCreateMissing));
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
+    this.restores = new VolumeRestore(this, store);
+  }
+
+  /** A new volume made from a snapshot: see {@link VolumeRestore}. */
+  public Future<ApiObject> restore(Principal principal, String namespace, String name, JsonObject body) {
+    return restores.restore(principal, namespace, name, body);
   }
 
   public Store store() {

@@ -5,6 +5,7 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.Names;
 import io.rune.storage.model.SnapshotSpec;
+import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,10 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
         throw ApiException.invalid("source.volume", "volume '" + spec.source().volume()
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
+      if ("Deleting".equals(volume.status().getString("phase"))) {
+        throw ApiException.invalidPhase("volume " + volume.key() + " is being deleted; it can no longer be"
+            + " snapshotted");
+      }
       String className = volume.spec().getString("storageClassName");
       return reads.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
         String driver = storageClass == null ? null : storageClass.spec().getString("driver");
@@ -79,6 +84,21 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
   @Override
   public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
     return Future.succeededFuture();
+  }
+
+  /**
+   * Two-phase: the row is marked Deleting and stays until the snapshot controller has had
+   * the driver delete the copy. Deleting twice is fine.
+   */
+  @Override
+  public Future<ApiObject> delete(Store store, ApiObject current) {
+    if ("Deleting".equals(current.status().getString("phase"))) {
+      return Future.succeededFuture(current);
+    }
+    JsonObject status = current.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
+        .put("message", "deletion requested: the copy is removed before the snapshot goes");
+    status.remove("nextAttemptAt");
+    return store.update(current.withStatus(status));
   }
 
   @Override

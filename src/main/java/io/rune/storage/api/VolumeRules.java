@@ -117,7 +117,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
             + "' does not exist; list them with GET /api/v1/storageclasses");
       }
       VolumeSpec admitted = admit(found, spec);
-      return checkRestoreSource(reads, namespace, admitted, capabilities(found))
+      return checkRestoreSource(reads, namespace, admitted, capabilities(found), found.spec().getString("driver"))
           .map(v -> InputParser.toJson(admitted));
     });
   }
@@ -226,7 +226,12 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         spec.topology(), spec.source());
   }
 
-  private Future<Void> checkRestoreSource(StoreReader reads, String namespace, VolumeSpec spec, DriverCapabilities caps) {
+  /**
+   * A volume restored from a snapshot needs a Ready snapshot, a class whose driver is the
+   * snapshot's (a driver restores only its own snapshots), and room for the snapshot's data.
+   */
+  private Future<Void> checkRestoreSource(StoreReader reads, String namespace, VolumeSpec spec, DriverCapabilities caps,
+      String driver) {
     if (spec.source() == null) {
       return Future.succeededFuture();
     }
@@ -240,9 +245,21 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         throw ApiException.invalid("source.snapshot", "snapshot '" + spec.source().snapshot()
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
-      if (!"Ready".equals(snapshot.status().getString("phase"))) {
-        throw ApiException.invalidPhase("snapshot " + snapshot.key() + " is "
-            + snapshot.status().getString("phase") + "; a volume can be restored only from a Ready snapshot");
+      JsonObject status = snapshot.status();
+      if (!"Ready".equals(status.getString("phase"))) {
+        throw ApiException.unprocessable("SnapshotNotReady", "source.snapshot", "snapshot " + snapshot.key()
+            + " is " + status.getString("phase") + "; a volume can be restored only from a Ready snapshot");
+      }
+      if (!driver.equals(status.getString("driver"))) {
+        throw ApiException.unprocessable("RestoreUnsupported", "storageClassName", "snapshot " + snapshot.key()
+            + " was taken by driver '" + status.getString("driver") + "', and class " + spec.storageClassName()
+            + " uses driver '" + driver + "', which cannot restore it; choose a class of driver '"
+            + status.getString("driver") + "'");
+      }
+      long needed = status.getLong("sizeBytes", 0L);
+      if (Quantity.parseBytes("size", spec.size()) < needed) {
+        throw ApiException.invalid("size", "size " + spec.size() + " is smaller than snapshot " + snapshot.key()
+            + " (" + Quantity.format(needed) + "); ask for at least that");
       }
       return null;
     });

@@ -7,8 +7,8 @@ import static io.rune.storage.controller.VolumePhase.PENDING;
 import static io.rune.storage.controller.VolumePhase.PROVISIONING;
 import static io.rune.storage.controller.VolumePhase.STALLED;
 
-import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -36,9 +36,10 @@ final class VolumeReconciler implements Reconciler {
   private final Store store;
   private final VolumeTargets targets;
   private final VolumeReclaimer reclaimer;
+  private final RestoreSources restoreSources;
   private final StatusWrites writes;
   private final int maxAttempts;
-  private final Backoff backoff;
+  private final AttemptFailures failures;
   private final Duration callTimeout;
 
   VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, int maxAttempts, Backoff backoff,
@@ -46,9 +47,11 @@ final class VolumeReconciler implements Reconciler {
     this.store = store;
     this.targets = targets;
     this.reclaimer = reclaimer;
+    this.restoreSources = new RestoreSources(store);
     this.writes = new StatusWrites(store);
     this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
+    this.failures = new AttemptFailures(maxAttempts, backoff, FAILED, "ProvisionFailedWillRetry", STALLED,
+        "ProvisionRetriesExhausted", "run retry-provision");
     this.callTimeout = callTimeout;
   }
 
@@ -85,14 +88,17 @@ final class VolumeReconciler implements Reconciler {
 
   /** Records the attempt (intent), then calls the driver. */
   private Future<Outcome> startAttempt(ApiObject volume, int attempt) {
-    return targets.resolve(volume)
-        .compose(target -> writes.write(volume, s -> {
-          s.put("phase", PROVISIONING).put("attempts", attempt).put("reason", "Provisioning")
-              .put("message", "attempt " + attempt + "/" + maxAttempts + ": provisioning with driver "
-                  + target.driverName() + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
-              .put("driver", target.driverName()).put("node", target.node());
-          s.remove("nextAttemptAt");
-        }))
+    return restoreSources.snapshotOf(volume)
+        .compose(snapshot -> targets.resolve(volume, RestoreSources.nodeOf(snapshot))
+            .compose(target -> writes.write(volume, s -> {
+              s.put("phase", PROVISIONING).put("attempts", attempt).put("reason", "Provisioning")
+                  .put("message", "attempt " + attempt + "/" + maxAttempts + ": "
+                      + (snapshot == null ? "provisioning" : "restoring snapshot " + snapshot.key())
+                      + " with driver " + target.driverName()
+                      + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
+                  .put("driver", target.driverName()).put("node", target.node());
+              s.remove("nextAttemptAt");
+            })))
         .compose(recorded -> {
           Failpoints.hit(Failpoints.BEFORE_PROVISION);
           return resolveAndProvision(recorded, attempt);
@@ -101,8 +107,9 @@ final class VolumeReconciler implements Reconciler {
   }
 
   private Future<Outcome> resolveAndProvision(ApiObject volume, int attempt) {
-    return targets.resolve(volume)
-        .compose(target -> provision(target, attempt))
+    return restoreSources.snapshotOf(volume)
+        .compose(snapshot -> targets.resolve(volume, RestoreSources.nodeOf(snapshot))
+            .compose(target -> snapshot == null ? provision(target, attempt) : restore(target, snapshot, attempt)))
         .recover(err -> unresolvable(volume, err));
   }
 
@@ -113,6 +120,18 @@ final class VolumeReconciler implements Reconciler {
           Failpoints.hit(Failpoints.AFTER_PROVISION);
           return available(volume, target, made);
         }, err -> failed(volume, attempt, DriverException.of(err)));
+  }
+
+  /** A restore copies data: its progress goes to status while the driver works. */
+  private Future<Outcome> restore(VolumeTarget target, ApiObject snapshot, int attempt) {
+    ProgressWriter progress = new ProgressWriter(store, target.volume());
+    RestoreRequest request = new RestoreRequest(snapshot.status().getString("handle"),
+        target.provisionRequest(Instant.now().plus(callTimeout)));
+    return target.driver().restore(target.context().withProgress(progress), request)
+        .compose(made -> progress.finish().compose(latest -> {
+          Failpoints.hit(Failpoints.AFTER_PROVISION);
+          return available(latest, target, made);
+        }), err -> progress.finish().compose(latest -> failed(latest, attempt, DriverException.of(err))));
   }
 
   private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
@@ -131,40 +150,13 @@ final class VolumeReconciler implements Reconciler {
   }
 
   private Future<Outcome> failed(ApiObject volume, int attempt, DriverException error) {
-    if (error.error() == DriverError.UNAVAILABLE) {
-      // The driver was never asked: this attempt does not count.
-      Duration wait = backoff.max();
-      return writes.write(volume, s -> s.put("phase", FAILED).put("attempts", attempt - 1)
-              .put("reason", "DriverUnavailable")
-              .put("message", error.getMessage() + "; next try in " + Backoff.format(wait))
-              .put("nextAttemptAt", Instant.now().plus(wait).toString()))
-          .map(v -> Outcome.again(wait));
-    }
-    if (!error.retryable()) {
-      return writes.write(volume, s -> {
-        s.put("phase", FAILED).put("reason", permanentReason(error.error()))
-            .put("message", "attempt " + attempt + "/" + maxAttempts + ": " + error.getMessage()
-                + "; retrying cannot fix this: fix the cause, then run retry-provision");
-        s.remove("nextAttemptAt");
-      }).map(v -> Outcome.DONE);
-    }
-    if (attempt >= maxAttempts) {
-      return writes.write(volume, s -> {
-        s.put("phase", STALLED).put("reason", "ProvisionRetriesExhausted")
-            .put("message", "attempt " + attempt + "/" + maxAttempts + ": " + error.getMessage()
-                + "; retries exhausted: fix the cause, then run retry-provision");
-        s.remove("nextAttemptAt");
-      }).map(v -> {
+    AttemptFailures.Decision decision = failures.decide(attempt, error);
+    return writes.write(volume, decision.change()).map(written -> {
+      if (STALLED.equals(written.status().getString("phase"))) {
         log.warn("Volume {} is Stalled after {} attempts: {}", volume.key(), attempt, error.getMessage());
-        return Outcome.DONE;
-      });
-    }
-    Duration wait = backoff.after(attempt);
-    return writes.write(volume, s -> s.put("phase", FAILED).put("reason", "ProvisionFailedWillRetry")
-            .put("message", "attempt " + attempt + "/" + maxAttempts + ": " + error.getMessage()
-                + "; next retry in " + Backoff.format(wait))
-            .put("nextAttemptAt", Instant.now().plus(wait).toString()))
-        .map(v -> Outcome.again(wait));
+      }
+      return decision.outcome();
+    });
   }
 
   /** The class or driver is missing: Failed at once, no attempt spent. */
@@ -176,16 +168,5 @@ final class VolumeReconciler implements Reconciler {
       s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
-  }
-
-  private static String permanentReason(DriverError error) {
-    return switch (error) {
-      case INVALID_CONFIG -> "InvalidParameters";
-      case AUTH -> "AuthFailed";
-      case ACCESS_MODE_UNSUPPORTED -> "UnsupportedAccessMode";
-      case UNSUPPORTED -> "Unsupported";
-      case NOT_FOUND -> "NotFound";
-      default -> "ProvisionFailed";
-    };
   }
 }

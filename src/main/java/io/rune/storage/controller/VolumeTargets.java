@@ -3,6 +3,7 @@ package io.rune.storage.controller;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.RemoteDriver;
+import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.StoreReader;
@@ -40,7 +41,15 @@ final class VolumeTargets {
    * its driver is missing: the class's parameters are part of the request.
    */
   Future<VolumeTarget> resolve(ApiObject volume) {
-    return resolve(volume, false);
+    return resolve(volume, false, null);
+  }
+
+  /**
+   * As {@link #resolve(ApiObject)}, for a volume that must be made on {@code nodeHint} (a
+   * restore of a node-local snapshot happens where the snapshot is) unless it says otherwise.
+   */
+  Future<VolumeTarget> resolve(ApiObject volume, String nodeHint) {
+    return resolve(volume, false, nodeHint);
   }
 
   /**
@@ -48,10 +57,10 @@ final class VolumeTargets {
    * row is enough, with or without the class.
    */
   Future<VolumeTarget> resolveForCleanup(ApiObject volume) {
-    return resolve(volume, true);
+    return resolve(volume, true, null);
   }
 
-  private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone) {
+  private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
     return store.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
       String recordedDriver = classMayBeGone ? volume.status().getString("driver") : null;
@@ -65,17 +74,27 @@ final class VolumeTargets {
         throw new Unresolvable("DriverNotFound", "driver '" + driverName + "' is not part of this server"
             + " (it has " + String.join(", ", catalog.names()) + ")");
       }
-      String node = nodeFor(volume, provider.get());
+      String node = nodeFor(volume, provider.get(), nodeHint);
       return new VolumeTarget(volume, storageClass, provider.get(),
           new RemoteDriver(vertx, provider.get(), node, callTimeout), node);
     });
   }
 
   /**
-   * The node the volume lives on once provisioned; before that, the node its topology asks
-   * for, else this one.
+   * The driver recorded in a row (a snapshot's), on the node recorded with it, to clean up
+   * what it made when the volume it came from may be gone.
    */
-  private String nodeFor(ApiObject volume, DriverProvider provider) {
+  StorageDriver recordedDriver(String driverName, String node) {
+    DriverProvider provider = catalog.provider(driverName).orElseThrow(() -> new Unresolvable("DriverNotFound",
+        "driver '" + driverName + "' is not part of this server (it has " + String.join(", ", catalog.names()) + ")"));
+    return new RemoteDriver(vertx, provider, node != null ? node : localNode, callTimeout);
+  }
+
+  /**
+   * The node the volume lives on once provisioned; before that, the node its topology asks
+   * for, else the hint, else this one.
+   */
+  private String nodeFor(ApiObject volume, DriverProvider provider, String nodeHint) {
     if (!provider.nodeLocal()) {
       return localNode;
     }
@@ -84,7 +103,10 @@ final class VolumeTargets {
       return recorded;
     }
     var topology = volume.spec().getJsonObject("topology");
-    return topology != null && topology.getString(NODE_LABEL) != null ? topology.getString(NODE_LABEL) : localNode;
+    if (topology != null && topology.getString(NODE_LABEL) != null) {
+      return topology.getString(NODE_LABEL);
+    }
+    return nodeHint != null ? nodeHint : localNode;
   }
 
   /** A volume whose class or driver is missing: retrying cannot help until someone acts. */

@@ -1,0 +1,34 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.model.Kind;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** The controllers of the server, one verticle per kind, wired to the store and the drivers. */
+public final class Controllers {
+  private Controllers() {}
+
+  /** Deploys them all (as children of the calling verticle, so they stop before it). */
+  public static Future<Void> deploy(Vertx vertx, Store store, DriverCatalog catalog, RuneConfig config) {
+    RuneConfig.Controller settings = config.controller();
+    Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+    ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,
+        store, v -> {
+          VolumeTargets targets = targets(v, store, catalog, config);
+          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), backoff),
+              settings.maxAttempts(), backoff, config.drivers().callTimeout());
+        }, settings.resyncInterval(), settings.workers());
+    ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotPhase.NEEDS_WORK,
+        SnapshotPhase.PENDING, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, config),
+            settings.maxAttempts(), backoff, config.drivers().callTimeout()),
+        settings.resyncInterval(), settings.workers());
+    return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots)).mapEmpty();
+  }
+
+  private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, RuneConfig config) {
+    return new VolumeTargets(vertx, store, catalog, config.node(), config.drivers().callTimeout());
+  }
+}

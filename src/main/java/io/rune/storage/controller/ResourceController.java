@@ -1,0 +1,87 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectKey;
+import io.rune.storage.store.Change;
+import io.rune.storage.store.ChangeFeed;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller of one kind: queues every object whose change (from this node's change
+ * feed) leaves it in a phase that needs work, and every such object again at start and on
+ * each resync, for what a missed notification or a crash left behind. The work itself is
+ * its {@link Reconciler}'s; {@link Controllers} builds one per kind.
+ */
+public final class ResourceController extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ResourceController.class);
+
+  private final Kind kind;
+  private final Set<String> needsWork;
+  private final String initialPhase;
+  private final Store store;
+  private final Function<Vertx, Reconciler> reconcilers;
+  private final Duration resyncInterval;
+  private final int workers;
+  private ReconcileQueue queue;
+  private MessageConsumer<Change> changes;
+  private long resyncTimer = -1;
+
+  /**
+   * @param needsWork the phases in which the reconciler has something to do
+   * @param initialPhase the phase of an object whose status has none yet
+   * @param reconcilers makes the reconciler, on this verticle's Vert.x
+   */
+  ResourceController(Kind kind, Set<String> needsWork, String initialPhase, Store store,
+      Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers) {
+    this.kind = kind;
+    this.needsWork = needsWork;
+    this.initialPhase = initialPhase;
+    this.store = store;
+    this.reconcilers = reconcilers;
+    this.resyncInterval = resyncInterval;
+    this.workers = workers;
+  }
+
+  @Override
+  public Future<?> start() {
+    queue = new ReconcileQueue(vertx, kind.kindName(), reconcilers.apply(vertx), workers);
+    changes = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onChange(message.body()));
+    long every = resyncInterval.toMillis();
+    resyncTimer = vertx.setPeriodic(every, every, id -> resync());
+    return changes.completion().onSuccess(v -> resync());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(resyncTimer);
+    queue.stop();
+    return changes.unregister();
+  }
+
+  private void onChange(Change change) {
+    if (change.kind() != kind || change.type() == Change.Type.DELETED) {
+      return;
+    }
+    JsonObject status = change.object().getJsonObject("status", new JsonObject());
+    if (needsWork.contains(status.getString("phase", initialPhase))) {
+      queue.add(new ObjectKey(change.namespace(), change.name()));
+    }
+  }
+
+  private void resync() {
+    store.keysInPhase(kind, needsWork)
+        .onSuccess(keys -> keys.forEach(queue::add))
+        .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", kind.kindName(),
+            err.getMessage()));
+  }
+}

@@ -1,0 +1,93 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.SnapshotRequest;
+import io.rune.storage.driver.StorageDriver;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second phase of deleting a snapshot: the driver's DeleteSnapshot, then the row goes.
+ * The row goes only after the copy is gone, so a crash in between repeats the (idempotent)
+ * delete instead of leaking the copy.
+ */
+final class SnapshotReclaimer {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotReclaimer.class);
+
+  private final Store store;
+  private final VolumeTargets targets;
+  private final StatusWrites writes;
+  private final Backoff backoff;
+
+  SnapshotReclaimer(Store store, VolumeTargets targets, StatusWrites writes, Backoff backoff) {
+    this.store = store;
+    this.targets = targets;
+    this.writes = writes;
+    this.backoff = backoff;
+  }
+
+  Future<Outcome> reclaim(ApiObject snapshot) {
+    JsonObject status = snapshot.status();
+    String driverName = status.getString("driver");
+    if (driverName == null) {
+      return removeRow(snapshot, "none was taken"); // the copy never started
+    }
+    StorageDriver driver;
+    try {
+      driver = targets.recordedDriver(driverName, status.getString("node"));
+    } catch (VolumeTargets.Unresolvable missing) {
+      return writes.write(snapshot, s -> s.put("reason", missing.reason).put("message", missing.getMessage()
+          + "; the copy cannot be deleted until it is")).map(v -> Outcome.again(backoff.max()));
+    }
+    DriverContext ctx = new DriverContext(null, null, Map.of(), status.getString("node"));
+    return handleOf(snapshot, driver, ctx)
+        .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle))
+        .compose(deleted -> removeRow(snapshot, "deleted by driver " + driverName),
+            err -> deleteFailed(snapshot, DriverException.of(err)));
+  }
+
+  /**
+   * The recorded handle; when the copy was started but its result never recorded (a crash),
+   * the driver is asked again, which finds (or finishes) the copy by the snapshot's uid. If
+   * the volume is gone too, nothing can be found: the driver's start-up recovery removes
+   * partial copies.
+   */
+  private Future<String> handleOf(ApiObject snapshot, StorageDriver driver, DriverContext ctx) {
+    JsonObject status = snapshot.status();
+    String recorded = status.getString("handle");
+    if (recorded != null || status.getString("sourceHandle") == null) {
+      return Future.succeededFuture(recorded);
+    }
+    JsonObject source = snapshot.spec().getJsonObject("source");
+    return store.get(Kind.VOLUME, source.getString("namespace", snapshot.namespace()), source.getString("volume"))
+        .compose(volume -> volume == null || !volume.uid().equals(status.getString("sourceVolumeUid"))
+            ? Future.succeededFuture(null)
+            : driver.snapshot(ctx, new SnapshotRequest(status.getString("sourceHandle"), snapshot.uid(),
+                snapshot.name(), snapshot.namespace())));
+  }
+
+  private Future<Outcome> removeRow(ApiObject snapshot, String what) {
+    return writes.remove(snapshot).map(removed -> {
+      log.info("Snapshot {} is gone (copy {})", snapshot.key(), what);
+      return Outcome.DONE;
+    });
+  }
+
+  private Future<Outcome> deleteFailed(ApiObject snapshot, DriverException error) {
+    int failures = snapshot.status().getInteger("deleteAttempts", 0) + 1;
+    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
+    return writes.write(snapshot, s -> s.put("deleteAttempts", failures)
+            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
+            .put("message", "deleting the copy failed (" + failures + " so far): " + error.getMessage()
+                + "; next try in " + Backoff.format(wait)))
+        .map(v -> Outcome.again(wait));
+  }
+}

@@ -1,0 +1,208 @@
+package io.rune.storage.controller;
+
+import static io.rune.storage.controller.SnapshotPhase.CREATING;
+import static io.rune.storage.controller.SnapshotPhase.DELETING;
+import static io.rune.storage.controller.SnapshotPhase.FAILED;
+import static io.rune.storage.controller.SnapshotPhase.PENDING;
+import static io.rune.storage.controller.SnapshotPhase.READY;
+
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.SnapshotRequest;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.Quantity;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes snapshots: Pending → Creating → Ready, or Failed. The row says Creating (with the
+ * attempt, the driver, the node and what the snapshot is of) before the driver is called;
+ * after a crash the call is made again, and the driver, idempotent by the snapshot uid,
+ * finishes or redoes the copy (a partial one is never taken for a finished one). The
+ * volume's size and class are recorded, so the snapshot stays restorable after its volume
+ * is deleted. Deleting rows go to {@link SnapshotReclaimer}.
+ */
+final class SnapshotReconciler implements Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotReconciler.class);
+
+  private final Store store;
+  private final VolumeTargets targets;
+  private final StatusWrites writes;
+  private final SnapshotReclaimer reclaimer;
+  private final int maxAttempts;
+  private final Backoff backoff;
+  private final AttemptFailures failures;
+
+  SnapshotReconciler(Store store, VolumeTargets targets, int maxAttempts, Backoff backoff, Duration callTimeout) {
+    this.store = store;
+    this.targets = targets;
+    this.writes = new StatusWrites(store);
+    this.reclaimer = new SnapshotReclaimer(store, targets, writes, backoff);
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+    this.failures = new AttemptFailures(maxAttempts, backoff, FAILED, "SnapshotFailedWillRetry", FAILED,
+        "SnapshotRetriesExhausted", "delete the snapshot and take a new one");
+  }
+
+  @Override
+  public Future<Outcome> reconcile(ObjectKey key) {
+    return store.get(Kind.SNAPSHOT, key.namespace(), key.name())
+        .compose(snapshot -> snapshot == null ? Future.succeededFuture(Outcome.DONE) : step(snapshot))
+        .recover(err -> err instanceof StatusWrites.Moved
+            ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+  }
+
+  private Future<Outcome> step(ApiObject snapshot) {
+    int attempts = snapshot.status().getInteger("attempts", 0);
+    return switch (snapshot.status().getString("phase", PENDING)) {
+      case PENDING -> start(snapshot, attempts + 1);
+      case CREATING -> take(snapshot, Math.max(attempts, 1));
+      case FAILED -> retryWhenDue(snapshot, attempts);
+      case DELETING -> reclaimer.reclaim(snapshot);
+      default -> Future.succeededFuture(Outcome.DONE);
+    };
+  }
+
+  private Future<Outcome> retryWhenDue(ApiObject snapshot, int attempts) {
+    String next = snapshot.status().getString("nextAttemptAt");
+    if (next == null) {
+      return Future.succeededFuture(Outcome.DONE);
+    }
+    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
+    return wait.isNegative() || wait.isZero() ? start(snapshot, attempts + 1)
+        : Future.succeededFuture(Outcome.again(wait));
+  }
+
+  /** Waits for the volume to be provisioned, records the attempt (intent), then copies. */
+  private Future<Outcome> start(ApiObject snapshot, int attempt) {
+    return sourceVolume(snapshot).compose(volume -> {
+      String phase = volume.status().getString("phase");
+      if (!volume.status().containsKey("handle")) {
+        boolean willProvision = VolumePhase.PENDING.equals(phase) || VolumePhase.PROVISIONING.equals(phase)
+            || (VolumePhase.FAILED.equals(phase) && volume.status().containsKey("nextAttemptAt"));
+        if (willProvision) {
+          return waitForVolume(snapshot, volume);
+        }
+        throw new VolumeTargets.Unresolvable("SourceVolumeNotProvisioned", "volume " + volume.key() + " is "
+            + phase + " and holds no data to snapshot");
+      }
+      return targets.resolveForCleanup(volume).compose(target -> writes.write(snapshot, s -> {
+        s.put("phase", CREATING).put("attempts", attempt).put("reason", "Creating")
+            .put("message", "attempt " + attempt + "/" + maxAttempts + ": copying volume " + volume.key()
+                + " with driver " + target.driverName())
+            .put("driver", target.driverName()).put("node", target.node())
+            .put("storageClassName", volume.spec().getString("storageClassName"))
+            .put("sourceSize", volume.spec().getString("size"))
+            .put("sizeBytes", Quantity.parseBytes("size", volume.spec().getString("size")))
+            .put("sourceVolumeUid", volume.uid()).put("sourceHandle", volume.status().getString("handle"));
+        s.remove("nextAttemptAt");
+      })).compose(recorded -> take(recorded, attempt));
+    }).recover(err -> unresolvable(snapshot, err));
+  }
+
+  private Future<Outcome> waitForVolume(ApiObject snapshot, ApiObject volume) {
+    Duration wait = backoff.initial();
+    if ("WaitingForVolume".equals(snapshot.status().getString("reason"))) {
+      return Future.succeededFuture(Outcome.again(wait));
+    }
+    return writes.write(snapshot, s -> s.put("reason", "WaitingForVolume")
+            .put("message", "waiting for volume " + volume.key() + " to be provisioned"))
+        .map(v -> Outcome.again(wait));
+  }
+
+  /** Calls the driver for the attempt the row records, writing its progress meanwhile. */
+  private Future<Outcome> take(ApiObject snapshot, int attempt) {
+    JsonObject status = snapshot.status();
+    return sourceVolume(snapshot).compose(volume -> {
+      if (!volume.uid().equals(status.getString("sourceVolumeUid"))) {
+        throw new VolumeTargets.Unresolvable("SourceVolumeNotFound", "volume " + volume.key()
+            + " was deleted (and made again) while the snapshot was being taken");
+      }
+      return targets.resolveForCleanup(volume);
+    }).compose(target -> {
+      ProgressWriter progress = new ProgressWriter(store, snapshot);
+      SnapshotRequest request = new SnapshotRequest(status.getString("sourceHandle"), snapshot.uid(),
+          snapshot.name(), snapshot.namespace());
+      return target.driver().snapshot(target.context().withProgress(progress), request)
+          .compose(handle -> progress.finish().compose(latest -> ready(latest, handle)),
+              err -> progress.finish().compose(latest -> failed(latest, attempt, DriverException.of(err))));
+    }).recover(err -> unresolvable(snapshot, err));
+  }
+
+  private Future<Outcome> ready(ApiObject snapshot, String handle) {
+    long size = snapshot.status().getLong("sizeBytes", 0L);
+    Consumer<JsonObject> change = s -> {
+      s.put("phase", READY).put("handle", handle).put("reason", "Ready").put("readyAt", Instant.now().toString())
+          .put("message", "copy of volume " + snapshot.spec().getJsonObject("source").getString("volume")
+              + " taken by driver " + s.getString("driver"));
+      JsonObject progress = s.getJsonObject("progress");
+      if (progress != null) {
+        long total = progress.getLong("bytesTotal", size);
+        s.put("progress", new JsonObject().put("bytesDone", total).put("bytesTotal", total));
+      }
+      s.remove("nextAttemptAt");
+    };
+    return writes.write(snapshot, change)
+        .map(written -> {
+          log.info("Snapshot {} is Ready ({})", snapshot.key(), handle);
+          return Outcome.DONE;
+        })
+        .recover(err -> err instanceof StatusWrites.Moved ? keepResult(snapshot, handle, change)
+            : Future.failedFuture(err));
+  }
+
+  /**
+   * The row changed while the copy ran (labels applied, or deletion asked for): the copy
+   * exists either way, so its handle goes into the row as it is now, never lost.
+   */
+  private Future<Outcome> keepResult(ApiObject snapshot, String handle, Consumer<JsonObject> readyChange) {
+    return store.get(Kind.SNAPSHOT, snapshot.namespace(), snapshot.name()).compose(now -> {
+      if (now == null) {
+        return Future.succeededFuture(Outcome.DONE);
+      }
+      String phase = now.status().getString("phase");
+      if (CREATING.equals(phase)) {
+        return writes.write(now, readyChange).map(v -> Outcome.DONE);
+      }
+      if (DELETING.equals(phase) && now.status().getString("handle") == null) {
+        return writes.write(now, s -> s.put("handle", handle)).map(v -> Outcome.againNow());
+      }
+      return Future.succeededFuture(Outcome.againNow());
+    });
+  }
+
+  private Future<Outcome> failed(ApiObject snapshot, int attempt, DriverException error) {
+    AttemptFailures.Decision decision = failures.decide(attempt, error);
+    return writes.write(snapshot, decision.change()).map(v -> decision.outcome());
+  }
+
+  private Future<ApiObject> sourceVolume(ApiObject snapshot) {
+    JsonObject source = snapshot.spec().getJsonObject("source");
+    String namespace = source.getString("namespace", snapshot.namespace());
+    return store.get(Kind.VOLUME, namespace, source.getString("volume")).map(volume -> {
+      if (volume == null) {
+        throw new VolumeTargets.Unresolvable("SourceVolumeNotFound", "volume " + namespace + "/"
+            + source.getString("volume") + " does not exist (it was deleted before its snapshot was taken)");
+      }
+      return volume;
+    });
+  }
+
+  /** The source volume or driver is missing: Failed at once, no attempt spent. */
+  private Future<Outcome> unresolvable(ApiObject snapshot, Throwable err) {
+    if (!(err instanceof VolumeTargets.Unresolvable missing)) {
+      return Future.failedFuture(err);
+    }
+    return writes.write(snapshot, s -> {
+      s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
+      s.remove("nextAttemptAt");
+    }).map(v -> Outcome.DONE);
+  }
+}
