@@ -23,6 +23,8 @@ public final class Failpoints {
   public static final String AFTER_PROVISION = "volume.afterProvision";
   /** The row says Provisioning; the driver has not been called. */
   public static final String BEFORE_PROVISION = "volume.beforeProvision";
+  /** A snapshot copy is under way: the driver reported some of it done, not all. */
+  public static final String DURING_SNAPSHOT_COPY = "snapshot.duringCopy";
   /** The driver deleted the storage; the row is still there. */
   public static final String AFTER_DELETE = "volume.afterDelete";
 

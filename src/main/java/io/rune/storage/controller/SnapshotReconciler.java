@@ -130,7 +130,12 @@ final class SnapshotReconciler implements Reconciler {
       ProgressWriter progress = new ProgressWriter(store, snapshot);
       SnapshotRequest request = new SnapshotRequest(status.getString("sourceHandle"), snapshot.uid(),
           snapshot.name(), snapshot.namespace());
-      return target.driver().snapshot(target.context().withProgress(progress), request)
+      return target.driver().snapshot(target.context().withProgress((done, total) -> {
+        if (done > 0 && done < total) {
+          Failpoints.hit(Failpoints.DURING_SNAPSHOT_COPY);
+        }
+        progress.report(done, total);
+      }), request)
           .compose(handle -> progress.finish().compose(latest -> ready(latest, handle)),
               err -> progress.finish().compose(latest -> failed(latest, attempt, DriverException.of(err))));
     }).recover(err -> unresolvable(snapshot, err));

@@ -60,6 +60,27 @@ public final class FaultyDriver implements StorageDriver {
   }
 
   @Override
+  public Future<String> snapshot(DriverContext ctx, io.rune.storage.driver.SnapshotRequest request) {
+    String handle = "faulty-snapshot:" + request.snapshotUid();
+    STORAGE.put(handle, true);
+    return Future.succeededFuture(handle);
+  }
+
+  @Override
+  public Future<ProvisionedVolume> restore(DriverContext ctx, io.rune.storage.driver.RestoreRequest request) {
+    if (!STORAGE.containsKey(request.snapshotHandle())) {
+      return Future.failedFuture(new DriverException(DriverError.NOT_FOUND, "no snapshot " + request.snapshotHandle()));
+    }
+    return provision(ctx, request.volume());
+  }
+
+  @Override
+  public Future<Void> deleteSnapshot(DriverContext ctx, String snapshotHandle) {
+    STORAGE.remove(snapshotHandle);
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> delete(DriverContext ctx, String handle) {
     STORAGE.remove(handle);
     return Future.succeededFuture();
