@@ -196,6 +196,28 @@ public final class LocalDriver implements StorageDriver {
         () -> DirectoryUsage.measure(root.existing(handle, Kind.VOLUME), root.path()));
   }
 
+  /**
+   * Removes the partial copies a crash left mid-snapshot or mid-restore: nothing can finish
+   * them, and each only takes space. One that cannot be removed is logged and left for the
+   * next copy to the same target, which removes it first (and fails with the reason if it
+   * still cannot); the driver answers meanwhile.
+   */
+  @Override
+  public Future<Void> recover() {
+    return blocking("remove partial copies below " + root.path(), () -> {
+      for (Path partial : root.partials()) {
+        try {
+          TreeRemoval.remove(partial);
+          LOG.info("removed {}, the partial copy of a snapshot or restore that a crash interrupted", partial);
+        } catch (IOException e) {
+          LOG.warn("cannot remove {}, the partial copy of a snapshot or restore that a crash interrupted: {}",
+              partial, e.toString());
+        }
+      }
+      return null;
+    });
+  }
+
   @Override
   public Future<Void> close() {
     return Future.join(workers.close(), progressWalker.close()).mapEmpty();
