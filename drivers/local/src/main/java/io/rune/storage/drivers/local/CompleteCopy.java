@@ -32,17 +32,23 @@ final class CompleteCopy {
 
   /**
    * Copies the contents of {@code source} to {@code target}, whose parent exists and which
-   * must not exist yet. Blocking: runs for as long as the copy takes.
+   * must not exist yet, telling {@code progress} how far it is. Blocking: runs for as long as
+   * the copy takes.
    *
    * @throws DriverException TRANSIENT when cp or sync fail (with their error output)
    */
-  static void copy(Path source, Path target) throws IOException {
+  static void copy(Path source, Path target, CopyProgress progress) throws IOException {
     Path partial = ManagedRoot.partialOf(target);
     TreeRemoval.remove(partial);
     try {
-      // "<source>/." copies the directory's contents and its own mode into a new partial.
-      run("copying " + source + " to " + partial, List.of("cp", "-a", "--reflink=auto", "--",
-          source + "/.", partial.toString()));
+      progress.startWatching(source, partial);
+      try {
+        // "<source>/." copies the directory's contents and its own mode into a new partial.
+        run("copying " + source + " to " + partial, List.of("cp", "-a", "--reflink=auto", "--",
+            source + "/.", partial.toString()));
+      } finally {
+        progress.stopWatching();
+      }
       // Flush the copy before the rename makes it look finished: after a power loss the
       // target must not exist with data that never reached the disk.
       run("flushing " + partial + " to disk", List.of("sync", "-f", partial.toString()));
@@ -63,6 +69,7 @@ final class CompleteCopy {
     try (FileChannel parent = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
       parent.force(true);
     }
+    progress.finished();
   }
 
   private static void removeQuietly(Path partial, Exception failure) {

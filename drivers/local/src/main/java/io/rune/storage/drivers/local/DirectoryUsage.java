@@ -28,6 +28,14 @@ public final class DirectoryUsage {
    * @param storeOf a path on the file system whose total space is the capacity
    */
   public static VolumeUsage measure(Path dir, Path storeOf) throws IOException {
+    return new VolumeUsage(regularFileBytes(dir), Files.getFileStore(storeOf).getTotalSpace());
+  }
+
+  /**
+   * The bytes of the regular files below {@code dir}, counted as {@link #measure} does; 0 when
+   * {@code dir} does not exist. Blocking.
+   */
+  static long regularFileBytes(Path dir) throws IOException {
     Set<Object> counted = new HashSet<>();
     long[] used = {0};
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
@@ -47,6 +55,6 @@ public final class DirectoryUsage {
         throw failure;
       }
     });
-    return new VolumeUsage(used[0], Files.getFileStore(storeOf).getTotalSpace());
+    return used[0];
   }
 }

@@ -17,6 +17,7 @@ import io.rune.storage.drivers.local.ManagedRoot.Kind;
 import io.rune.storage.model.AccessMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -47,7 +48,10 @@ public final class LocalDriver implements StorageDriver {
 
   private final RuneConfig config;
   private final ManagedRoot root;
+  private final Vertx vertx;
   private final WorkerExecutor workers;
+  /** Measures partial copies for progress reports, on a thread the copies cannot all take. */
+  private final WorkerExecutor progressWalker;
   /**
    * Copies under way, by target handle. A caller that gave up waiting retries while the first
    * cp still runs; the retry must join it, not delete its partial from under it.
@@ -57,7 +61,9 @@ public final class LocalDriver implements StorageDriver {
   public LocalDriver(DriverEnvironment environment) {
     this.config = environment.config();
     this.root = new ManagedRoot(config.storage().localVolumeRoot());
-    this.workers = environment.vertx().createSharedWorkerExecutor("rune-driver-local", 4);
+    this.vertx = environment.vertx();
+    this.workers = vertx.createSharedWorkerExecutor("rune-driver-local", 4);
+    this.progressWalker = vertx.createSharedWorkerExecutor("rune-driver-local-progress", 1);
   }
 
   @Override
@@ -147,7 +153,7 @@ public final class LocalDriver implements StorageDriver {
     return once(handle, () -> blocking("snapshot volume " + request.volumeHandle(), () -> {
       if (!isFinished(Kind.SNAPSHOT, handle)) {
         Path source = root.existing(request.volumeHandle(), Kind.VOLUME);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT));
+        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT), progressOf(ctx));
         LOG.info("snapshot {} of local volume {} is complete", handle, request.volumeHandle());
       }
       return handle;
@@ -166,7 +172,7 @@ public final class LocalDriver implements StorageDriver {
     return once(handle, () -> blocking("restore snapshot " + request.snapshotHandle(), () -> {
       if (!isFinished(Kind.VOLUME, handle)) {
         Path source = root.existing(request.snapshotHandle(), Kind.SNAPSHOT);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME));
+        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME), progressOf(ctx));
         LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
       }
       return placed(handle);
@@ -190,9 +196,31 @@ public final class LocalDriver implements StorageDriver {
         () -> DirectoryUsage.measure(root.existing(handle, Kind.VOLUME), root.path()));
   }
 
+  /**
+   * Removes the partial copies a crash left mid-snapshot or mid-restore: nothing can finish
+   * them, and each only takes space. One that cannot be removed is logged and left for the
+   * next copy to the same target, which removes it first (and fails with the reason if it
+   * still cannot); the driver answers meanwhile.
+   */
+  @Override
+  public Future<Void> recover() {
+    return blocking("remove partial copies below " + root.path(), () -> {
+      for (Path partial : root.partials()) {
+        try {
+          TreeRemoval.remove(partial);
+          LOG.info("removed {}, the partial copy of a snapshot or restore that a crash interrupted", partial);
+        } catch (IOException e) {
+          LOG.warn("cannot remove {}, the partial copy of a snapshot or restore that a crash interrupted: {}",
+              partial, e.toString());
+        }
+      }
+      return null;
+    });
+  }
+
   @Override
   public Future<Void> close() {
-    return workers.close();
+    return Future.join(workers.close(), progressWalker.close()).mapEmpty();
   }
 
   /** The handle of a volume to provision or restore, once its request is one this driver takes. */
@@ -208,6 +236,10 @@ public final class LocalDriver implements StorageDriver {
           + ", but this is the local driver of node " + config.node());
     }
     return handle;
+  }
+
+  private CopyProgress progressOf(DriverContext ctx) {
+    return new CopyProgress(ctx.progress(), vertx, progressWalker);
   }
 
   private ProvisionedVolume placed(String handle) {

@@ -9,7 +9,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The local volume root and the handles that name directories below it:
@@ -65,6 +68,50 @@ final class ManagedRoot {
   /** The sibling a copy is written to before it is renamed to {@code target}. */
   static Path partialOf(Path target) {
     return target.resolveSibling("." + target.getFileName() + ".partial");
+  }
+
+  /**
+   * The partial copies a crash left: entries named {@code .<name>_<uid>.partial} directly in a
+   * namespace directory of volumes or of snapshots. Nothing else matches, not even such a name
+   * inside a volume (that is a tenant's file), and namespace directories that are symbolic
+   * links are not entered. Blocking.
+   */
+  List<Path> partials() throws IOException {
+    List<Path> found = new ArrayList<>();
+    for (Path area : List.of(root, root.resolve(SNAPSHOTS))) {
+      // The root may be reached through a link (an operator's choice); what is below may not.
+      if (!area.equals(root) && !Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      for (Path namespace : entries(area)) {
+        if (Names.isValid(namespace.getFileName().toString())
+            && Files.isDirectory(namespace, LinkOption.NOFOLLOW_LINKS)) {
+          for (Path entry : entries(namespace)) {
+            if (isPartial(entry.getFileName().toString())) {
+              found.add(entry);
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean isPartial(String fileName) {
+    return fileName.length() > ".partial".length() + 1 && fileName.startsWith(".")
+        && fileName.endsWith(".partial")
+        && isLeaf(fileName.substring(1, fileName.length() - ".partial".length()));
+  }
+
+  private static List<Path> entries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
   }
 
   private static String leaf(String name, String uid) {
