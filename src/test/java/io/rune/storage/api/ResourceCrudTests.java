@@ -106,11 +106,15 @@ abstract class ResourceCrudTests extends ApiTestBase {
     JsonObject snapshot = created.json();
     assertThat(snapshot.getJsonObject("source").getString("namespace")).isEqualTo(ns);
     assertThat(snapshot.getJsonObject("status").getString("phase")).isEqualTo("Pending");
-    assertThat(admin.get(snapshots(ns) + "/data-1").json()).isEqualTo(snapshot);
+    JsonObject ready = await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(snapshots(ns) + "/data-1").json(),
+        s -> "Ready".equals(s.getJsonObject("status").getString("phase")));
+    assertThat(ready.getString("uid")).isEqualTo(snapshot.getString("uid"));
     assertThat(admin.get("/api/v1/snapshots").items().stream()
         .map(o -> ((JsonObject) o).getString("name"))).contains("data-1");
-    assertThat(admin.delete(snapshots(ns) + "/data-1").status()).isEqualTo(200);
-    assertThat(admin.get(snapshots(ns) + "/data-1").status()).isEqualTo(404);
+    Http.Response deleting = admin.delete(snapshots(ns) + "/data-1");
+    assertThat(deleting.status()).isEqualTo(200);
+    assertThat(deleting.json().getJsonObject("status").getString("phase")).isEqualTo("Deleting");
+    await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(snapshots(ns) + "/data-1").status() == 404);
   }
 
   @Test

@@ -199,9 +199,11 @@ class CliIT {
     assertThat(admin.get(snapshots(ns) + "/nightly").json().getJsonObject("source").getString("volume"))
         .isEqualTo("data");
 
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> "Ready".equals(
+        admin.get(snapshots(ns) + "/nightly").json().getJsonObject("status").getString("phase")));
     List<String> table = rune.run("snap", "list", "-n", ns).ok().lines();
     assertThat(cells(table.get(0))).containsExactly("NAME", "VOLUME", "PHASE", "AGE");
-    assertThat(table).hasSize(3).anySatisfy(row -> assertThat(cells(row)).startsWith("nightly", "data", "Pending"));
+    assertThat(table).hasSize(3).anySatisfy(row -> assertThat(cells(row)).startsWith("nightly", "data", "Ready"));
     assertThat(cells(rune.run("snap", "list", "-A").ok().lines().get(0))).startsWith("NAMESPACE", "NAME");
     assertThat(rune.run("snap", "get", "nightly", "-n", ns, "-o", "json").ok().json())
         .isEqualTo(admin.get(snapshots(ns) + "/nightly").json());

@@ -114,6 +114,22 @@ class SnapshotRestoreIT {
   }
 
   @Test
+  void aBoundVolumeCanBeSnapshottedAndRestoredOverTheEventBus() throws IOException {
+    Path data = volumeDir("bound", createAvailable("bound", "in-use", "1Gi"));
+    Files.writeString(data.resolve("live.txt"), "written while bound");
+    server.patchStatus("Volume", "bound", "in-use", new JsonObject().put("phase", "Bound")
+        .put("boundClaim", "bound/web-0").put("boundNode", "test-node"));
+    takeSnapshot("bound", "while-bound", "in-use");
+
+    JsonObject restored = (JsonObject) TestServer.await(server.vertx().eventBus().request("rune.api.volumes.restore",
+        new JsonObject().put("namespace", "bound").put("name", "from-bus")
+            .put("restore", new JsonObject().put("fromSnapshot", "while-bound")))).body();
+    assertThat(restored.getJsonObject("source").getString("snapshot")).isEqualTo("while-bound");
+    Path copy = root.resolve(awaitPhase("bound", "from-bus", "Available").getString("handle"));
+    assertThat(copy.resolve("live.txt")).hasContent("written while bound");
+  }
+
+  @Test
   void restoresThatCannotWorkAreRefusedAndStoreNothing() {
     createAvailable("bad", "src", "2Gi");
     takeSnapshot("bad", "ok", "src");
