@@ -9,7 +9,6 @@ import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,7 @@ final class SnapshotReclaimer {
     return handleOf(snapshot, driver, ctx)
         .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle))
         .compose(deleted -> removeRow(snapshot, "deleted by driver " + driverName),
-            err -> deleteFailed(snapshot, DriverException.of(err)));
+            err -> writes.reclaimFailed(snapshot, "copy", DriverException.of(err), backoff));
   }
 
   /**
@@ -81,13 +80,4 @@ final class SnapshotReclaimer {
     });
   }
 
-  private Future<Outcome> deleteFailed(ApiObject snapshot, DriverException error) {
-    int failures = snapshot.status().getInteger("deleteAttempts", 0) + 1;
-    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
-    return writes.write(snapshot, s -> s.put("deleteAttempts", failures)
-            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
-            .put("message", "deleting the copy failed (" + failures + " so far): " + error.getMessage()
-                + "; next try in " + Backoff.format(wait)))
-        .map(v -> Outcome.again(wait));
-  }
 }

@@ -1,10 +1,12 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.api.ApiException;
+import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -29,6 +31,21 @@ final class StatusWrites {
       status.put("lastTransitionAt", Instant.now().toString());
     }
     return store.update(object.withStatus(status)).recover(StatusWrites::movedOn);
+  }
+
+  /**
+   * Records a failed attempt to reclaim an object's storage (the object stays Deleting) and
+   * says when to try again: soon for a transient failure, at the cap for one that needs a person.
+   */
+  Future<Outcome> reclaimFailed(ApiObject object, String what, DriverException error,
+      Backoff backoff) {
+    int failures = object.status().getInteger("deleteAttempts", 0) + 1;
+    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
+    return write(object, s -> s.put("deleteAttempts", failures)
+            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
+            .put("message", "deleting the " + what + " failed (" + failures + " so far): " + error.getMessage()
+                + "; next try in " + Backoff.format(wait)))
+        .map(v -> Outcome.again(wait));
   }
 
   Future<ApiObject> remove(ApiObject object) {

@@ -5,7 +5,6 @@ import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +38,7 @@ final class VolumeReclaimer {
             .compose(deleted -> {
               Failpoints.hit(Failpoints.AFTER_DELETE);
               return removeRow(volume, "deleted by driver " + target.driverName());
-            }, err -> deleteFailed(volume, DriverException.of(err))))
+            }, err -> writes.reclaimFailed(volume, "storage", DriverException.of(err), backoff)))
         .recover(err -> err instanceof VolumeTargets.Unresolvable missing
             ? stuck(volume, missing.reason, missing.getMessage() + "; the storage of this volume cannot be"
                 + " reclaimed until it is") : Future.failedFuture(err));
@@ -76,15 +75,6 @@ final class VolumeReclaimer {
     });
   }
 
-  private Future<Outcome> deleteFailed(ApiObject volume, DriverException error) {
-    int failures = volume.status().getInteger("deleteAttempts", 0) + 1;
-    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
-    return writes.write(volume, s -> s.put("deleteAttempts", failures)
-            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
-            .put("message", "deleting the storage failed (" + failures + " so far): " + error.getMessage()
-                + "; next try in " + Backoff.format(wait)))
-        .map(v -> Outcome.again(wait));
-  }
 
   private Future<Outcome> stuck(ApiObject volume, String reason, String message) {
     JsonObject status = volume.status();
