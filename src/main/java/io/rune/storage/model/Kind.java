@@ -8,7 +8,8 @@ import java.util.Optional;
 public enum Kind {
   STORAGE_CLASS("StorageClass", "storageclasses", false),
   VOLUME("Volume", "volumes", true),
-  SNAPSHOT("Snapshot", "snapshots", true);
+  SNAPSHOT("Snapshot", "snapshots", true),
+  SERVICE("Service", "services", true);
 
   private final String kindName;
   private final String plural;
