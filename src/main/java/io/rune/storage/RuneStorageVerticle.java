@@ -82,7 +82,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
-              .compose(v -> Controllers.deploy(vertx, store, drivers, config))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, config))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
         })

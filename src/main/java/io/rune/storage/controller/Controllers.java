@@ -1,18 +1,21 @@
 package io.rune.storage.controller;
 
+import io.rune.storage.api.Resources;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Set;
 
 /** The controllers of the server, one verticle per kind, wired to the store and the drivers. */
 public final class Controllers {
   private Controllers() {}
 
   /** Deploys them all (as children of the calling verticle, so they stop before it). */
-  public static Future<Void> deploy(Vertx vertx, Store store, DriverCatalog catalog, RuneConfig config) {
+  public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
+      RuneConfig config) {
     RuneConfig.Controller settings = config.controller();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,
@@ -25,7 +28,12 @@ public final class Controllers {
         SnapshotPhase.PENDING, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, config),
             settings.maxAttempts(), backoff, config.drivers().callTimeout()),
         settings.resyncInterval(), settings.workers());
-    return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots)).mapEmpty();
+    ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
+        store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, config),
+            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node()),
+        settings.resyncInterval(), settings.workers());
+    return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
+        .compose(id -> vertx.deployVerticle(services)).mapEmpty();
   }
 
   private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, RuneConfig config) {

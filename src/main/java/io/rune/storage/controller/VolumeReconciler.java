@@ -97,6 +97,10 @@ final class VolumeReconciler implements Reconciler {
                       + " with driver " + target.driverName()
                       + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
                   .put("driver", target.driverName()).put("node", target.node());
+              String owner = volume.labels().get(ServiceReconciler.OWNER_LABEL);
+              if (owner != null) {
+                s.put("ownerService", owner);
+              }
               s.remove("nextAttemptAt");
             })))
         .compose(recorded -> {

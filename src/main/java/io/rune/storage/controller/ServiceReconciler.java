@@ -1,0 +1,228 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.api.ApiException;
+import io.rune.storage.api.Principal;
+import io.rune.storage.api.Resources;
+import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.LabelSelector;
+import io.rune.storage.model.ObjectKey;
+import io.rune.storage.store.ListQuery;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Keeps a Service's replicas {@code <service>-0 … <service>-(scale-1)} placed, each with its
+ * volumes bound and mounted: a {@code claim} is one existing volume for every replica, a
+ * {@code claimTemplate} is the replica's own volume {@code <volume>-<service>-<ordinal>},
+ * made on first need and labelled with its owner. Replicas above the scale, and replicas the
+ * runner reported failed, release their volumes (Released: they keep their data, and the
+ * same replica binds them again). Deleting releases everything; with cascade the owned
+ * volumes are deleted (each through its reclaim policy) before the row goes.
+ */
+final class ServiceReconciler implements Reconciler {
+  static final String OWNER_LABEL = "rune.io/owner-service";
+  private static final Duration WHILE_WAITING = Duration.ofSeconds(1);
+
+  private final Store store;
+  private final Resources resources;
+  private final VolumeBinder binder;
+  private final StatusWrites writes;
+  private final String localNode;
+
+  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode) {
+    this.store = store;
+    this.resources = resources;
+    this.binder = binder;
+    this.writes = new StatusWrites(store);
+    this.localNode = localNode;
+  }
+
+  @Override
+  public Future<Outcome> reconcile(ObjectKey key) {
+    return store.get(Kind.SERVICE, key.namespace(), key.name())
+        .compose(service -> service == null ? Future.succeededFuture(Outcome.DONE)
+            : "Deleting".equals(service.status().getString("phase")) ? finish(service) : converge(service))
+        .recover(err -> err instanceof StatusWrites.Moved
+            ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+  }
+
+  private Future<Outcome> converge(ApiObject service) {
+    int scale = service.spec().getInteger("scale", 0);
+    Map<Integer, JsonObject> replicas = replicasOf(service);
+    List<JsonObject> leaving = replicas.values().stream()
+        .filter(r -> r.getInteger("ordinal") >= scale || "Failed".equals(r.getString("phase"))).toList();
+    List<JsonObject> placed = new ArrayList<>();
+    return sequentially(leaving, replica -> release(service, replica))
+        .compose(v -> {
+          List<Integer> ordinals = new ArrayList<>();
+          for (int i = 0; i < scale; i++) {
+            ordinals.add(i);
+          }
+          return sequentially(ordinals, ordinal -> place(service, replicas.get(ordinal), ordinal).map(replica -> {
+            placed.add(replica);
+            return null;
+          }));
+        })
+        .compose(v -> {
+          JsonArray now = new JsonArray(new ArrayList<Object>(placed));
+          boolean ready = placed.stream().allMatch(r -> "Ready".equals(r.getString("phase")));
+          Outcome outcome = ready ? Outcome.DONE : Outcome.again(WHILE_WAITING);
+          if (now.equals(service.status().getJsonArray("replicas"))) {
+            return Future.succeededFuture(outcome);
+          }
+          return writes.write(service, s -> s.put("replicas", now).put("readyReplicas",
+              (int) placed.stream().filter(r -> "Ready".equals(r.getString("phase"))).count()))
+              .map(written -> outcome);
+        });
+  }
+
+  /** Binds and mounts each of the replica's volumes; Ready when all are mounted. */
+  private Future<JsonObject> place(ApiObject service, JsonObject previous, int ordinal) {
+    String instance = service.name() + "-" + ordinal;
+    String claim = service.namespace() + "/" + instance;
+    JsonArray mounts = new JsonArray();
+    List<String> waiting = new ArrayList<>();
+    String[] node = {previous != null ? previous.getString("node") : null};
+    List<JsonObject> entries = entries(service);
+    return sequentially(entries, entry -> {
+      ObjectKey key = volumeKey(service, entry, ordinal);
+      return store.get(Kind.VOLUME, key.namespace(), key.name()).compose(volume -> {
+        if (volume == null) {
+          waiting.add("volume " + key + (entry.containsKey("claimTemplate") ? " is being created" : " does not exist"));
+          return entry.containsKey("claimTemplate") ? createOwned(service, entry, key) : Future.succeededFuture();
+        }
+        if (node[0] == null) {
+          node[0] = volume.status().getString("node", localNode);
+        }
+        boolean readOnly = entry.getBoolean("readOnly", false)
+            || "ReadOnlyMany".equals(volume.spec().getString("accessMode"));
+        String target = binder.mountTarget(service.namespace(), instance, entry.getString("name"));
+        return binder.bind(volume, claim, node[0], target, readOnly).map(hostPath -> {
+          if (hostPath == null) {
+            waiting.add("volume " + key + " is " + volume.status().getString("phase")
+                + (VolumePhase.BOUND.equals(volume.status().getString("phase"))
+                    ? " to " + volume.status().getString("boundClaim") : ""));
+          } else {
+            JsonObject mount = new JsonObject().put("volume", entry.getString("name")).put("volumeName", key.name())
+                .put("hostPath", hostPath).put("mountPath", entry.getString("mountPath")).put("readOnly", readOnly);
+            if (entry.getString("subPath") != null) {
+              mount.put("subPath", entry.getString("subPath"));
+            }
+            mounts.add(mount);
+          }
+          return null;
+        });
+      });
+    }).map(v -> {
+      JsonObject replica = new JsonObject().put("ordinal", ordinal).put("instance", instance)
+          .put("node", node[0] != null ? node[0] : localNode)
+          .put("phase", waiting.isEmpty() ? "Ready" : "Pending").put("mounts", mounts);
+      if (!waiting.isEmpty()) {
+        replica.put("message", "waiting: " + String.join("; ", waiting));
+      }
+      return replica;
+    });
+  }
+
+  /** Unmounts and releases every volume the replica holds. */
+  private Future<Void> release(ApiObject service, JsonObject replica) {
+    int ordinal = replica.getInteger("ordinal");
+    String instance = service.name() + "-" + ordinal;
+    String claim = service.namespace() + "/" + instance;
+    return sequentially(entries(service), entry -> {
+      ObjectKey key = volumeKey(service, entry, ordinal);
+      return store.get(Kind.VOLUME, key.namespace(), key.name()).compose(volume -> volume == null
+          ? Future.succeededFuture()
+          : binder.release(volume, claim, binder.mountTarget(service.namespace(), instance, entry.getString("name"))));
+    });
+  }
+
+  /** Deleting: release everything; with cascade, delete the owned volumes; then the row goes. */
+  private Future<Outcome> finish(ApiObject service) {
+    List<JsonObject> replicas = new ArrayList<>(replicasOf(service).values());
+    Future<Void> released = sequentially(replicas, replica -> release(service, replica));
+    if (!service.status().getBoolean("cascade", false)) {
+      return released.compose(v -> writes.remove(service)).map(v -> Outcome.DONE);
+    }
+    return released.compose(v -> ownedVolumes(service)).compose(owned -> {
+      if (owned.isEmpty()) {
+        return writes.remove(service).map(v -> Outcome.DONE);
+      }
+      List<JsonObject> toDelete = owned.stream()
+          .filter(v -> !"Deleting".equals(v.getJsonObject("status", new JsonObject()).getString("phase"))).toList();
+      return sequentially(toDelete, volume -> resources.delete(Principal.SYSTEM, Kind.VOLUME, service.namespace(),
+              volume.getString("name")).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
+              : Future.failedFuture(err)))
+          .compose(v -> service.status().getJsonArray("replicas", new JsonArray()).isEmpty()
+              ? Future.succeededFuture(service)
+              : writes.write(service, s -> s.put("replicas", new JsonArray()).put("message",
+                  "deleting " + owned.size() + " owned volume(s) before the service goes")))
+          .map(v -> Outcome.again(WHILE_WAITING));
+    });
+  }
+
+  private Future<List<JsonObject>> ownedVolumes(ApiObject service) {
+    LabelSelector owner = LabelSelector.parse(OWNER_LABEL + "=" + service.name());
+    return store.list(new ListQuery(Kind.VOLUME, Set.of(service.namespace()), owner, 1000, null))
+        .map(page -> page.items().stream().map(JsonObject::new).toList());
+  }
+
+  private Future<Void> createOwned(ApiObject service, JsonObject entry, ObjectKey key) {
+    JsonObject template = entry.getJsonObject("claimTemplate");
+    JsonObject volume = template.copy().put("name", key.name())
+        .put("labels", new JsonObject().put(OWNER_LABEL, service.name()));
+    return resources.create(Principal.SYSTEM, Kind.VOLUME, service.namespace(), volume).<Void>mapEmpty()
+        .recover(err -> err instanceof ApiException api && api.code().equals("AlreadyExists")
+            ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** {@code <volume>-<service>-<ordinal>} for a template; the claimed volume (maybe by FQDN) for a claim. */
+  static ObjectKey volumeKey(ApiObject service, JsonObject entry, int ordinal) {
+    JsonObject claim = entry.getJsonObject("claim");
+    if (claim == null) {
+      return new ObjectKey(service.namespace(), entry.getString("name") + "-" + service.name() + "-" + ordinal);
+    }
+    String name = claim.getString("name");
+    if (name.endsWith(".rune") && name.split("\\.").length == 3) {
+      String[] parts = name.split("\\.");
+      return new ObjectKey(parts[1], parts[0]);
+    }
+    return new ObjectKey(service.namespace(), name);
+  }
+
+  private static List<JsonObject> entries(ApiObject service) {
+    List<JsonObject> entries = new ArrayList<>();
+    service.spec().getJsonArray("volumes", new JsonArray()).forEach(v -> entries.add((JsonObject) v));
+    return entries;
+  }
+
+  private static Map<Integer, JsonObject> replicasOf(ApiObject service) {
+    Map<Integer, JsonObject> replicas = new TreeMap<>();
+    service.status().getJsonArray("replicas", new JsonArray())
+        .forEach(r -> replicas.put(((JsonObject) r).getInteger("ordinal"), ((JsonObject) r).copy()));
+    return replicas;
+  }
+
+  private static boolean notFound(Throwable err) {
+    return err instanceof ApiException api && api.code().equals("NotFound");
+  }
+
+  /** Runs {@code step} for each item, one after the other. */
+  private static <T> Future<Void> sequentially(List<T> items, Function<T, Future<?>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (T item : items) {
+      chain = chain.compose(v -> step.apply(item).mapEmpty());
+    }
+    return chain;
+  }
+}

@@ -1,0 +1,110 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.driver.MountRequest;
+import io.rune.storage.model.ApiObject;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binds volumes to replicas and releases them, with the driver's attach and mount (and
+ * unmount and detach) on the replica's node. The row says Bound (with the claim and node)
+ * before the driver is called; attach and mount are idempotent, so a bind repeated after a
+ * crash only finishes it. A volume is bound to several replicas only when its access mode
+ * allows sharing ({@code boundClaims} lists them; {@code boundClaim} is the first).
+ */
+final class VolumeBinder {
+  private final VolumeTargets targets;
+  private final StatusWrites writes;
+  private final Path mountRoot;
+
+  VolumeBinder(VolumeTargets targets, StatusWrites writes, Path mountRoot) {
+    this.targets = targets;
+    this.writes = writes;
+    this.mountRoot = mountRoot;
+  }
+
+  /** Where a volume of a replica is mounted on its node (for drivers that mount there). */
+  String mountTarget(String namespace, String instance, String volumeName) {
+    return mountRoot.resolve(namespace).resolve(instance).resolve(volumeName).toString();
+  }
+
+  /**
+   * Binds {@code volume} to {@code claim} ({@code <ns>/<instance>}) on {@code node} and
+   * mounts it; returns the host path the runner bind-mounts, or null while the volume cannot
+   * be bound yet (not provisioned, or bound to another replica and not shareable).
+   */
+  Future<String> bind(ApiObject volume, String claim, String node, String target, boolean readOnly) {
+    JsonObject status = volume.status();
+    String phase = status.getString("phase");
+    List<String> claims = claims(status);
+    boolean shareable = !"ReadWriteOnce".equals(volume.spec().getString("accessMode", "ReadWriteOnce"));
+    Future<ApiObject> bound;
+    if (VolumePhase.BOUND.equals(phase)) {
+      if (claims.contains(claim)) {
+        bound = Future.succeededFuture(volume);
+      } else if (shareable) {
+        claims.add(claim);
+        bound = writes.write(volume, s -> s.put("boundClaims", new JsonArray(claims)));
+      } else {
+        return Future.succeededFuture(null);
+      }
+    } else if (VolumePhase.AVAILABLE.equals(phase)
+        || (VolumePhase.RELEASED.equals(phase) && (claim.equals(status.getString("boundClaim")) || shareable))) {
+      bound = writes.write(volume, s -> s.put("phase", VolumePhase.BOUND).put("boundClaim", claim)
+          .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
+          .put("reason", "Bound").put("message", "bound to replica " + claim + " on node " + node));
+    } else {
+      return Future.succeededFuture(null);
+    }
+    return bound.compose(row -> targets.resolveForCleanup(row).compose(t -> {
+      String handle = row.status().getString("handle");
+      return t.driver().attach(t.context(), handle, node)
+          .compose(device -> t.driver().mount(t.context(), new MountRequest(handle, node, device, target, readOnly,
+              t.storageClass() == null ? null : t.storageClass().spec().getJsonObject("parameters", new JsonObject())
+                  .getString("fsType"))));
+    }));
+  }
+
+  /**
+   * Releases {@code claim}'s hold on the volume: unmount, and when no claim is left, detach
+   * and Released (the volume keeps its data and waits for the same replica).
+   */
+  Future<Void> release(ApiObject volume, String claim, String target) {
+    JsonObject status = volume.status();
+    List<String> claims = claims(status);
+    if (!VolumePhase.BOUND.equals(status.getString("phase")) || !claims.contains(claim)) {
+      return Future.succeededFuture();
+    }
+    claims.remove(claim);
+    String node = status.getString("boundNode");
+    String handle = status.getString("handle");
+    return targets.resolveForCleanup(volume).compose(t -> t.driver().unmount(t.context(), target)
+            .compose(v -> claims.isEmpty() ? t.driver().detach(t.context(), handle, node) : Future.succeededFuture()))
+        .compose(v -> writes.write(volume, s -> {
+          if (claims.isEmpty()) {
+            s.put("phase", VolumePhase.RELEASED).put("boundClaim", claim).put("reason", "Released")
+                .put("message", "released by replica " + claim + "; it keeps its data for that replica");
+            s.remove("boundClaims");
+            s.remove("boundNode");
+          } else {
+            s.put("boundClaims", new JsonArray(claims)).put("boundClaim", claims.get(0));
+          }
+        }))
+        .mapEmpty();
+  }
+
+  private static List<String> claims(JsonObject status) {
+    List<String> claims = new ArrayList<>();
+    JsonArray array = status.getJsonArray("boundClaims");
+    if (array != null) {
+      array.forEach(c -> claims.add(String.valueOf(c)));
+    } else if (VolumePhase.BOUND.equals(status.getString("phase")) && status.getString("boundClaim") != null) {
+      claims.add(status.getString("boundClaim"));
+    }
+    return claims;
+  }
+}
