@@ -25,6 +25,8 @@ public final class Failpoints {
   public static final String BEFORE_PROVISION = "volume.beforeProvision";
   /** A snapshot copy is under way: the driver reported some of it done, not all. */
   public static final String DURING_SNAPSHOT_COPY = "snapshot.duringCopy";
+  /** A cascade delete of a service asked for its owned volumes' deletion; the service row is still there. */
+  public static final String DURING_CASCADE = "service.duringCascade";
   /** The driver deleted the storage; the row is still there. */
   public static final String AFTER_DELETE = "volume.afterDelete";
 

@@ -163,6 +163,10 @@ final class ServiceReconciler implements Reconciler {
       return sequentially(toDelete, volume -> resources.delete(Principal.SYSTEM, Kind.VOLUME, service.namespace(),
               volume.getString("name")).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
               : Future.failedFuture(err)))
+          .compose(v -> {
+            Failpoints.hit(Failpoints.DURING_CASCADE);
+            return Future.succeededFuture();
+          })
           .compose(v -> service.status().getJsonArray("replicas", new JsonArray()).isEmpty()
               ? Future.succeededFuture(service)
               : writes.write(service, s -> s.put("replicas", new JsonArray()).put("message",

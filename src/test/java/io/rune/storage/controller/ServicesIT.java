@@ -1,0 +1,173 @@
+package io.rune.storage.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rune.storage.testing.Http;
+import io.rune.storage.testing.TestServer;
+import io.rune.storage.testing.WatchClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The two services of API.md through the real server: claims, claim templates, binding, release, cascade. */
+class ServicesIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static TestServer server;
+  private static Http admin;
+  private static Path root;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.external("services");
+    admin = server.admin();
+    root = server.config().storage().localVolumeRoot();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void webMountsItsClaimedVolumeAndDeletingTheServiceLeavesItReleased() {
+    assertThat(admin.post("/api/v1/namespaces/default/volumes", new JsonObject().put("name", "web-data")
+        .put("size", "5Gi")).status()).isEqualTo(201);
+    awaitVolume("default", "web-data", "Available");
+    Http.Response cast = admin.post("/api/v1/namespaces/default/services", new JsonObject().put("name", "web")
+        .put("scale", 1).put("volumes", new JsonArray().add(new JsonObject().put("name", "data")
+            .put("mountPath", "/var/lib/web").put("claim", new JsonObject().put("name", "web-data")))));
+    assertThat(cast.status()).as(cast.toString()).isEqualTo(201);
+
+    JsonObject replica = awaitReady("default", "web", 1).get(0);
+    JsonObject volume = awaitVolume("default", "web-data", "Bound");
+    assertThat(volume.getString("boundClaim")).isEqualTo("default/web-0");
+    assertThat(volume.getString("boundNode")).isEqualTo("test-node");
+    JsonObject mount = replica.getJsonArray("mounts").getJsonObject(0);
+    assertThat(mount.getString("mountPath")).isEqualTo("/var/lib/web");
+    assertThat(Path.of(mount.getString("hostPath"))).isEqualTo(root.resolve(volume.getString("handle")));
+
+    assertThat(admin.delete("/api/v1/namespaces/default/services/web").status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> admin.get("/api/v1/namespaces/default/services/web").status() == 404);
+    JsonObject released = awaitVolume("default", "web-data", "Released");
+    assertThat(released.getString("boundClaim")).isEqualTo("default/web-0");
+    assertThat(root.resolve(released.getString("handle"))).isDirectory();
+  }
+
+  @Test
+  void postgresGetsOneVolumePerReplicaThatSurvivesFailuresAndScalingAndGoesWithCascade() throws Exception {
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=volumes,services&namespace=prod")) {
+      Http.Response cast = admin.post("/api/v1/namespaces/prod/services", postgres(3));
+      assertThat(cast.status()).as(cast.toString()).isEqualTo(201);
+      List<JsonObject> replicas = awaitReady("prod", "postgres", 3);
+      for (int i = 0; i < 3; i++) {
+        JsonObject volume = awaitVolume("prod", "pgdata-postgres-" + i, "Bound");
+        assertThat(volume.getString("boundClaim")).isEqualTo("prod/postgres-" + i);
+        assertThat(volume.getString("ownerService")).isEqualTo("postgres");
+        Path hostPath = Path.of(replicas.get(i).getJsonArray("mounts").getJsonObject(0).getString("hostPath"));
+        assertThat(hostPath).isEqualTo(root.resolve(volume.getString("handle"))).isDirectory();
+      }
+
+      // Replica 1 writes, fails, comes back: the same volume, with the file.
+      Path mount1 = Path.of(replicas.get(1).getJsonArray("mounts").getJsonObject(0).getString("hostPath"));
+      Files.writeString(mount1.resolve("PG_VERSION"), "17\n");
+      String uid1 = volume("prod", "pgdata-postgres-1").getString("uid");
+      Http.Response failed = admin.post("/api/v1/namespaces/prod/services/postgres/replicas/1/report",
+          new JsonObject().put("phase", "Failed").put("message", "container exited 137"));
+      assertThat(failed.status()).as(failed.toString()).isEqualTo(200);
+      java.util.concurrent.atomic.AtomicBoolean sawRelease = new java.util.concurrent.atomic.AtomicBoolean();
+      List<JsonObject> frames = watch.until(f -> {
+        if (isVolume(f, "pgdata-postgres-1") && "Released".equals(phase(f))) {
+          sawRelease.set(true);
+        }
+        return sawRelease.get() && isVolume(f, "pgdata-postgres-1") && "Bound".equals(phase(f));
+      }, WAIT);
+      assertThat(frames.stream().filter(f -> isVolume(f, "pgdata-postgres-1")).map(ServicesIT::phase).toList())
+          .containsSubsequence("Released", "Bound");
+      JsonObject back = awaitReady("prod", "postgres", 3).get(1);
+      assertThat(Path.of(back.getJsonArray("mounts").getJsonObject(0).getString("hostPath")).resolve("PG_VERSION"))
+          .hasContent("17\n");
+      assertThat(volume("prod", "pgdata-postgres-1").getString("uid")).isEqualTo(uid1);
+
+      // Scale 3 → 1: replicas 1 and 2 let go of their volumes, which keep their data.
+      scale(1);
+      awaitReady("prod", "postgres", 1);
+      assertThat(awaitVolume("prod", "pgdata-postgres-1", "Released").getString("boundClaim"))
+          .isEqualTo("prod/postgres-1");
+      awaitVolume("prod", "pgdata-postgres-2", "Released");
+      assertThat(mount1.resolve("PG_VERSION")).hasContent("17\n");
+      // And back to 3: each replica binds its own volume again.
+      scale(3);
+      awaitReady("prod", "postgres", 3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(awaitVolume("prod", "pgdata-postgres-" + i, "Bound").getString("boundClaim"))
+            .isEqualTo("prod/postgres-" + i);
+      }
+      assertThat(volume("prod", "pgdata-postgres-1").getString("uid")).isEqualTo(uid1);
+
+      // Cascade: not for readwrite tokens; for an admin it deletes the owned volumes, then the service.
+      Http readwrite = server.client("readwrite", "prod");
+      Http.Response refused = readwrite.delete("/api/v1/namespaces/prod/services/postgres?cascade=true");
+      assertThat(refused.status()).isEqualTo(403);
+      List<Path> dirs = List.of(0, 1, 2).stream()
+          .map(i -> root.resolve(volume("prod", "pgdata-postgres-" + i).getString("handle"))).toList();
+      assertThat(admin.delete("/api/v1/namespaces/prod/services/postgres?cascade=true").status()).isEqualTo(200);
+      await().atMost(WAIT).until(() -> admin.get("/api/v1/namespaces/prod/services/postgres").status() == 404);
+      for (int i = 0; i < 3; i++) {
+        assertThat(admin.get("/api/v1/namespaces/prod/volumes/pgdata-postgres-" + i).status()).isEqualTo(404);
+      }
+      assertThat(dirs).allSatisfy(dir -> assertThat(dir).doesNotExist());
+    }
+  }
+
+  static JsonObject postgres(int scale) {
+    return new JsonObject().put("name", "postgres").put("scale", scale).put("volumes", new JsonArray()
+        .add(new JsonObject().put("name", "pgdata").put("mountPath", "/var/lib/postgresql/data")
+            .put("claimTemplate", new JsonObject().put("storageClassName", "local").put("size", "10Gi")
+                .put("accessMode", "ReadWriteOnce").put("reclaimPolicy", "delete"))));
+  }
+
+  private static void scale(int scale) {
+    JsonObject current = admin.get("/api/v1/namespaces/prod/services/postgres").json();
+    Http.Response put = admin.put("/api/v1/namespaces/prod/services/postgres", current.put("scale", scale));
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+  }
+
+  private static List<JsonObject> awaitReady(String ns, String service, int count) {
+    JsonObject status = await().atMost(WAIT).until(() -> admin.get("/api/v1/namespaces/" + ns + "/services/"
+        + service).json().getJsonObject("status"), s -> {
+          JsonArray replicas = s.getJsonArray("replicas", new JsonArray());
+          return replicas.size() == count && replicas.stream()
+              .allMatch(r -> "Ready".equals(((JsonObject) r).getString("phase")));
+        });
+    return status.getJsonArray("replicas").stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static JsonObject awaitVolume(String ns, String name, String phase) {
+    return await().atMost(WAIT).until(() -> {
+      Http.Response r = admin.get("/api/v1/namespaces/" + ns + "/volumes/" + name);
+      return r.status() == 200 ? r.json().getJsonObject("status").put("handle",
+          r.json().getJsonObject("status").getString("handle")).put("uid", r.json().getString("uid")) : new JsonObject();
+    }, s -> phase.equals(s.getString("phase")));
+  }
+
+  private static JsonObject volume(String ns, String name) {
+    JsonObject volume = admin.get("/api/v1/namespaces/" + ns + "/volumes/" + name).json();
+    return volume.getJsonObject("status").copy().put("uid", volume.getString("uid"));
+  }
+
+  private static boolean isVolume(JsonObject frame, String name) {
+    JsonObject object = frame.getJsonObject("object");
+    return "Volume".equals(frame.getString("kind")) && object != null && name.equals(object.getString("name"));
+  }
+
+  private static String phase(JsonObject frame) {
+    return frame.getJsonObject("object").getJsonObject("status", new JsonObject()).getString("phase");
+  }
+}
