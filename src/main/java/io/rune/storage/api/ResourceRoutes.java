@@ -67,8 +67,8 @@ final class ResourceRoutes {
   }
 
   private void delete(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name")),
-        ApiObject::toJson);
+    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name"),
+        RouteSupport.booleanParam(ctx, "cascade")), ApiObject::toJson);
   }
 
   static String render(RenderedPage page) {
