@@ -38,6 +38,7 @@ public final class Resources {
     rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
     rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths, allowCreateMissing));
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
+    rules.put(Kind.SERVICE, new ServiceRules(drivers));
     this.restores = new VolumeRestore(this, store);
   }
 
