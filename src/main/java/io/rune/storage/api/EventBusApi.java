@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
 /**
  * The event-bus door: {@code rune.api.<kind>.<verb>} with the JSON of REST. A request
  * body names what REST puts in the path ({@code namespace}, {@code name}), carries the
- * object under {@code object}, and list parameters as fields. A {@code token} header
+ * object under {@code object}, and list parameters (and a delete's {@code cascade}) as fields. A {@code token} header
  * applies RBAC as REST does; without one the caller is the trusted embedding application.
  * Failures are {@code fail(<http status>, <error body JSON>)}.
  */
@@ -53,7 +53,7 @@ public final class EventBusApi {
       on(address(kind, "update"), (p, body) -> resources.replace(p, kind, body.getString("namespace"),
           body.getString("name"), object(body)).map(ApiObject::toJson));
       on(address(kind, "delete"), (p, body) -> resources.delete(p, kind, body.getString("namespace"),
-          body.getString("name")).map(ApiObject::toJson));
+          body.getString("name"), cascade(body)).map(ApiObject::toJson));
     }
     on(address(Kind.STORAGE_CLASS, "set-default"),
         (p, body) -> resources.setDefault(p, body.getString("name")).map(ApiObject::toJson));
@@ -92,6 +92,15 @@ public final class EventBusApi {
       throw ApiException.malformed("the request needs the resource under 'object'", "object");
     }
     return object;
+  }
+
+  /** The {@code cascade} field of a delete request (REST's {@code ?cascade=true}); absent is false. */
+  private static boolean cascade(JsonObject body) {
+    Object value = body.getValue("cascade");
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    throw ApiException.malformed("field 'cascade' must be true or false", "cascade");
   }
 
   private static List<JsonObject> documents(JsonObject body) {

@@ -27,13 +27,22 @@ interface KindRules<S> {
   /** As {@link #admitCreate}, for replacing {@code current}'s spec. */
   Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, S spec);
 
-  Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current);
+  /**
+   * Whether a delete may ask for {@code cascade}: also deleting what the object owns. A
+   * delete of any other kind that asks for it is refused before these rules see it.
+   */
+  default boolean cascades() {
+    return false;
+  }
+
+  Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current, boolean cascade);
 
   /**
    * Deletes an admitted object. By default the row goes at once; kinds whose storage must
-   * be cleaned up first mark the row instead and let their controller remove it.
+   * be cleaned up first mark the row instead (with {@code cascade}, for kinds that
+   * {@link #cascades()}) and let their controller remove it.
    */
-  default Future<ApiObject> delete(Store store, ApiObject current) {
+  default Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
     return store.delete(current);
   }
 

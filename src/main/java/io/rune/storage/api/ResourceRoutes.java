@@ -9,7 +9,7 @@ import io.rune.storage.store.RenderedPage;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The REST routes of StorageClasses, Volumes and Snapshots. */
+/** The REST routes of StorageClasses, Volumes, Snapshots and Services. */
 final class ResourceRoutes {
   private final Resources resources;
 
@@ -27,7 +27,7 @@ final class ResourceRoutes {
     api.post(classes + "/:name/set-default").handler(ctx -> respond(ctx, 200,
         () -> resources.setDefault(principal(ctx), ctx.pathParam("name")), ApiObject::toJson));
 
-    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT}) {
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT, Kind.SERVICE}) {
       String collection = "/namespaces/:namespace/" + kind.plural();
       api.get("/" + kind.plural()).handler(ctx -> list(ctx, kind, null));
       api.get(collection).handler(ctx -> list(ctx, kind, ctx.pathParam("namespace")));
@@ -35,8 +35,10 @@ final class ResourceRoutes {
       api.get(collection + "/:name").handler(ctx -> get(ctx, kind, ctx.pathParam("namespace")));
       api.delete(collection + "/:name").handler(ctx -> delete(ctx, kind, ctx.pathParam("namespace")));
     }
-    api.put("/namespaces/:namespace/volumes/:name")
-        .handler(ctx -> replace(ctx, Kind.VOLUME, ctx.pathParam("namespace")));
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SERVICE}) {
+      api.put("/namespaces/:namespace/" + kind.plural() + "/:name")
+          .handler(ctx -> replace(ctx, kind, ctx.pathParam("namespace")));
+    }
     api.post("/namespaces/:namespace/volumes/:name/retry-provision").handler(ctx -> respond(ctx, 200,
         () -> resources.retryProvision(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name")),
         ApiObject::toJson));
@@ -67,8 +69,8 @@ final class ResourceRoutes {
   }
 
   private void delete(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name")),
-        ApiObject::toJson);
+    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name"),
+        RouteSupport.booleanParam(ctx, "cascade")), ApiObject::toJson);
   }
 
   static String render(RenderedPage page) {

@@ -38,6 +38,7 @@ public final class Resources {
     rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
     rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths, allowCreateMissing));
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
+    rules.put(Kind.SERVICE, new ServiceRules(drivers));
     this.restores = new VolumeRestore(this, store);
   }
 
@@ -216,12 +217,22 @@ public final class Resources {
     return kind == Kind.STORAGE_CLASS && ((StorageClassSpec) spec).defaultClass();
   }
 
-  public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name) {
+  /**
+   * DELETE; {@code cascade} (Services only) also deletes what the object owns, and the
+   * kind's rules decide who may ask for it.
+   */
+  public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name, boolean cascade) {
     return attempt(() -> {
       principal.checkWrite(kind, namespace);
+      KindRules<?> kindRules = rules.get(kind);
+      if (cascade && !kindRules.cascades()) {
+        throw ApiException.invalid("cascade", "cascade applies to services only; delete a " + kind.kindName()
+            + " without it");
+      }
       String ns = scope(kind, namespace);
       return readForUpdate(store, kind, ns, name, null).compose(current ->
-          rules.get(kind).admitDelete(store, principal, current).compose(v -> rules.get(kind).delete(store, current)));
+          kindRules.admitDelete(store, principal, current, cascade)
+              .compose(v -> kindRules.delete(store, current, cascade)));
     });
   }
 

@@ -51,6 +51,18 @@ final class RouteSupport {
     }
   }
 
+  /** A true/false query parameter; absent is false. */
+  static boolean booleanParam(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw ApiException.invalid(name, name + " must be true or false, not '" + value + "'");
+  }
+
   /** Runs {@code work} and answers 200 with the JSON text it yields. */
   static void respondText(RoutingContext ctx, Supplier<Future<String>> work) {
     Future<String> result;

@@ -82,7 +82,8 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
   }
 
   @Override
-  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
+  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current,
+      boolean cascade) {
     return Future.succeededFuture();
   }
 
@@ -91,7 +92,7 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
    * the driver delete the copy. Deleting twice is fine.
    */
   @Override
-  public Future<ApiObject> delete(Store store, ApiObject current) {
+  public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
     if ("Deleting".equals(current.status().getString("phase"))) {
       return Future.succeededFuture(current);
     }

@@ -76,7 +76,8 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
   }
 
   @Override
-  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
+  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current,
+      boolean cascade) {
     return Future.succeededFuture();
   }
 

@@ -157,7 +157,8 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   }
 
   @Override
-  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current) {
+  public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current,
+      boolean cascade) {
     if ("Bound".equals(current.status().getString("phase"))) {
       throw new ApiException(409, "VolumeInUse", "volume " + current.key() + " is bound to "
           + current.status().getString("boundClaim") + "; detach it first", null);
@@ -170,7 +171,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
    * reclaimed the storage as the reclaimPolicy says. Deleting twice is fine.
    */
   @Override
-  public Future<ApiObject> delete(Store store, ApiObject current) {
+  public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
     if ("Deleting".equals(current.status().getString("phase"))) {
       return Future.succeededFuture(current);
     }
