@@ -59,6 +59,9 @@ public final class EventBusApi {
         (p, body) -> resources.setDefault(p, body.getString("name")).map(ApiObject::toJson));
     on(address(Kind.VOLUME, "retry-provision"), (p, body) -> resources.retryProvision(p,
         body.getString("namespace"), body.getString("name")).map(ApiObject::toJson));
+    on(address(Kind.SERVICE, "report"), (p, body) -> resources.reportReplica(p, body.getString("namespace"),
+        body.getString("name"), String.valueOf(body.getValue("ordinal")), body.getJsonObject("report", new JsonObject()))
+        .map(ApiObject::toJson));
     on(address(Kind.VOLUME, "restore"), (p, body) -> resources.restore(p, body.getString("namespace"),
         body.getString("name"), body.getJsonObject("restore", new JsonObject())).map(ApiObject::toJson));
     on(PREFIX + "apply", (p, body) -> apply.apply(p, documents(body)));

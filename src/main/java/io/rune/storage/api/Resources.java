@@ -31,6 +31,7 @@ public final class Resources {
   private final Store store;
   private final Map<Kind, KindRules<?>> rules = new EnumMap<>(Kind.class);
   private final VolumeRestore restores;
+  private final ReplicaReports replicaReports;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing) {
@@ -40,6 +41,13 @@ public final class Resources {
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
     rules.put(Kind.SERVICE, new ServiceRules(drivers));
     this.restores = new VolumeRestore(this, store);
+    this.replicaReports = new ReplicaReports(store);
+  }
+
+  /** A runner's report on a service's replica: see {@link ReplicaReports}. */
+  public Future<ApiObject> reportReplica(Principal principal, String namespace, String service, String ordinal,
+      JsonObject report) {
+    return replicaReports.report(principal, namespace, service, ordinal, report);
   }
 
   /** A new volume made from a snapshot: see {@link VolumeRestore}. */

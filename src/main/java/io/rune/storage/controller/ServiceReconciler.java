@@ -161,7 +161,7 @@ final class ServiceReconciler implements Reconciler {
       List<JsonObject> toDelete = owned.stream()
           .filter(v -> !"Deleting".equals(v.getJsonObject("status", new JsonObject()).getString("phase"))).toList();
       return sequentially(toDelete, volume -> resources.delete(Principal.SYSTEM, Kind.VOLUME, service.namespace(),
-              volume.getString("name")).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
+              volume.getString("name"), false).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
               : Future.failedFuture(err)))
           .compose(v -> {
             Failpoints.hit(Failpoints.DURING_CASCADE);
