@@ -189,11 +189,7 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       String driver = cls.driver();
       DriverCapabilities caps = drivers.capabilities(driver).orElseThrow(() -> ApiException.invalid(classField,
           "class " + found.name() + " uses driver '" + driver + "', which this server does not have"));
-      if (caps.hostPaths()) {
-        throw ApiException.invalid(classField, "class " + found.name() + " (driver '" + driver + "') mounts existing"
-            + " host directories, which a claimTemplate cannot name; create the volume with its hostPath and"
-            + " mount it with claim, or choose another class");
-      }
+      // The capability codes first: they say what the driver cannot do, whatever else is wrong.
       String mode = template.accessMode() != null ? template.accessMode() : AccessMode.ReadWriteOnce.name();
       if (!caps.accessModes().contains(AccessMode.valueOf(mode))) {
         throw ApiException.unprocessable("UnsupportedAccessMode", at + ".accessMode", "driver '" + driver
@@ -205,6 +201,11 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       if ("delete".equals(reclaim) && !caps.delete()) {
         throw ApiException.unprocessable("DeleteUnsupported", at + ".reclaimPolicy", "driver '" + driver
             + "' (class " + found.name() + ") never deletes storage; use reclaimPolicy retain");
+      }
+      if (caps.hostPaths()) {
+        throw ApiException.invalid(classField, "class " + found.name() + " (driver '" + driver + "') mounts existing"
+            + " host directories, which a claimTemplate cannot name; create the volume with its hostPath and"
+            + " mount it with claim, or choose another class");
       }
       return new ClaimTemplate(found.name(), template.size(), mode, reclaim,
           template.parameters() == null ? Map.of() : template.parameters());

@@ -150,6 +150,8 @@ class ServiceRulesTest {
         "UnsupportedAccessMode", "volumes[0].claimTemplate.accessMode");
     assertAdmitRefused(ADMIN, templatedService(new JsonObject().put("size", "1Gi")
         .put("storageClassName", "local-host")), "Invalid", "volumes[0].claimTemplate.storageClassName");
+    assertAdmitRefused(ADMIN, templatedService(new JsonObject().put("size", "1Gi").put("storageClassName", "local-host")
+        .put("reclaimPolicy", "delete")), "DeleteUnsupported", "volumes[0].claimTemplate.reclaimPolicy");
     reads.objects.remove("StorageClass//local");
     reads.put(object(Kind.STORAGE_CLASS, "", "local", new JsonObject().put("driver", "local")
         .put("reclaimPolicy", "retain"), new JsonObject()));
