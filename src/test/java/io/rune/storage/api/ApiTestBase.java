@@ -69,10 +69,12 @@ abstract class ApiTestBase {
     return new Http.Response(201, settled.body());
   }
 
-  /** Waits until no volume is waiting for the volume controller, whose writes move the change log. */
+  /** Waits until no volume or service is waiting for its controller, whose writes move the change log. */
   protected void awaitControllersIdle() {
     await().atMost(Duration.ofSeconds(30)).until(() -> server.sqlValue("SELECT count(*) FROM objects"
-        + " WHERE kind = 'Volume' AND status ->> 'phase' IN ('Pending', 'Provisioning', 'Deleting')").equals("0"));
+        + " WHERE (kind = 'Volume' AND status ->> 'phase' IN ('Pending', 'Provisioning', 'Deleting'))"
+        + " OR (kind = 'Service' AND (status ->> 'phase' = 'Deleting'"
+        + " OR coalesce((status ->> 'readyReplicas')::int, 0) <> (spec ->> 'scale')::int))").equals("0"));
   }
 
   /** The change-log head: it moves with every write, so an unchanged head means nothing was written. */
