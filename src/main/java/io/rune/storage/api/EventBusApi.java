@@ -62,6 +62,8 @@ public final class EventBusApi {
     on(address(Kind.SERVICE, "report"), (p, body) -> resources.reportReplica(p, body.getString("namespace"),
         body.getString("name"), String.valueOf(body.getValue("ordinal")), body.getJsonObject("report", new JsonObject()))
         .map(ApiObject::toJson));
+    on(address(Kind.VOLUME, "detach"), (p, body) -> resources.detach(p, body.getString("namespace"),
+        body.getString("name"), body.getBoolean("force", false)).map(ApiObject::toJson));
     on(address(Kind.VOLUME, "restore"), (p, body) -> resources.restore(p, body.getString("namespace"),
         body.getString("name"), body.getJsonObject("restore", new JsonObject())).map(ApiObject::toJson));
     on(PREFIX + "apply", (p, body) -> apply.apply(p, documents(body)));

@@ -45,6 +45,9 @@ final class ResourceRoutes {
     api.post("/namespaces/:namespace/services/:name/replicas/:ordinal/report").handler(ctx -> respond(ctx, 200,
         () -> resources.reportReplica(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
             ctx.pathParam("ordinal"), RequestBodies.object(ctx, Kind.SERVICE)), ApiObject::toJson));
+    api.post("/namespaces/:namespace/volumes/:name/detach").handler(ctx -> respond(ctx, 200,
+        () -> resources.detach(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
+            RouteSupport.booleanParam(ctx, "force")), ApiObject::toJson));
     api.post("/namespaces/:namespace/volumes/:name/restore").handler(ctx -> respond(ctx, 201,
         () -> resources.restore(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
             RequestBodies.object(ctx, Kind.VOLUME)), ApiObject::toJson));

@@ -32,6 +32,7 @@ public final class Resources {
   private final Map<Kind, KindRules<?>> rules = new EnumMap<>(Kind.class);
   private final VolumeRestore restores;
   private final ReplicaReports replicaReports;
+  private final VolumeDetach detaches;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing) {
@@ -42,6 +43,12 @@ public final class Resources {
     rules.put(Kind.SERVICE, new ServiceRules(drivers));
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
+    this.detaches = new VolumeDetach(store);
+  }
+
+  /** Takes a Bound volume from its replicas: see {@link VolumeDetach}. */
+  public Future<ApiObject> detach(Principal principal, String namespace, String name, boolean force) {
+    return detaches.detach(principal, namespace, name, force);
   }
 
   /** A runner's report on a service's replica: see {@link ReplicaReports}. */

@@ -31,7 +31,8 @@ public final class Controllers {
     ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, config),
             new StatusWrites(store), config.dataDir().resolve("mounts")), config.node()),
-        settings.resyncInterval(), settings.workers());
+        settings.resyncInterval(), settings.workers(),
+        change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services)).mapEmpty();
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class ResourceController extends VerticleBase {
   private final Function<Vertx, Reconciler> reconcilers;
   private final Duration resyncInterval;
   private final int workers;
+  private final Function<Change, List<ObjectKey>> related;
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
   private long resyncTimer = -1;
@@ -43,6 +45,17 @@ public final class ResourceController extends VerticleBase {
    */
   ResourceController(Kind kind, Set<String> needsWork, String initialPhase, Store store,
       Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers) {
+    this(kind, needsWork, initialPhase, store, reconcilers, resyncInterval, workers, change -> List.of());
+  }
+
+  /**
+   * @param related for a change of another kind, the objects of this kind it concerns
+   *     (a service, for a change of one of its volumes)
+   */
+  ResourceController(Kind kind, Set<String> needsWork, String initialPhase, Store store,
+      Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers,
+      Function<Change, List<ObjectKey>> related) {
+    this.related = related;
     this.kind = kind;
     this.needsWork = needsWork;
     this.initialPhase = initialPhase;
@@ -69,7 +82,11 @@ public final class ResourceController extends VerticleBase {
   }
 
   private void onChange(Change change) {
-    if (change.kind() != kind || change.type() == Change.Type.DELETED) {
+    if (change.kind() != kind) {
+      related.apply(change).forEach(queue::add);
+      return;
+    }
+    if (change.type() == Change.Type.DELETED) {
       return;
     }
     JsonObject status = change.object().getJsonObject("status", new JsonObject());

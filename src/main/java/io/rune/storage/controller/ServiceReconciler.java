@@ -108,7 +108,10 @@ final class ServiceReconciler implements Reconciler {
             || "ReadOnlyMany".equals(volume.spec().getString("accessMode"));
         String target = binder.mountTarget(service.namespace(), instance, entry.getString("name"));
         return binder.bind(volume, claim, node[0], target, readOnly).map(hostPath -> {
-          if (hostPath == null) {
+          if (hostPath == null && volume.status().getBoolean("detachRequested", false)) {
+            waiting.add("volume " + key + " was force-detached by an operator and is not bound again"
+                + " (delete it, or give the service another volume)");
+          } else if (hostPath == null) {
             waiting.add("volume " + key + " is " + volume.status().getString("phase")
                 + (VolumePhase.BOUND.equals(volume.status().getString("phase"))
                     ? " to " + volume.status().getString("boundClaim") : ""));
@@ -188,6 +191,31 @@ final class ServiceReconciler implements Reconciler {
     return resources.create(Principal.SYSTEM, Kind.VOLUME, service.namespace(), volume).<Void>mapEmpty()
         .recover(err -> err instanceof ApiException api && api.code().equals("AlreadyExists")
             ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /**
+   * The services a volume change concerns: those whose replicas hold it, and its owner; so
+   * that a service reacts to its volumes (provisioned, force-detached) without polling.
+   */
+  static List<ObjectKey> servicesOf(io.rune.storage.store.Change change) {
+    JsonObject status = change.object().getJsonObject("status", new JsonObject());
+    Set<ObjectKey> services = new java.util.LinkedHashSet<>();
+    JsonArray claims = status.getJsonArray("boundClaims", new JsonArray());
+    if (status.getString("boundClaim") != null) {
+      claims = claims.copy().add(status.getString("boundClaim"));
+    }
+    for (Object claim : claims) {
+      String[] nsAndInstance = String.valueOf(claim).split("/", 2);
+      int dash = nsAndInstance.length == 2 ? nsAndInstance[1].lastIndexOf('-') : -1;
+      if (dash > 0) {
+        services.add(new ObjectKey(nsAndInstance[0], nsAndInstance[1].substring(0, dash)));
+      }
+    }
+    JsonObject labels = change.object().getJsonObject("labels", new JsonObject());
+    if (labels.getString(OWNER_LABEL) != null) {
+      services.add(new ObjectKey(change.namespace(), labels.getString(OWNER_LABEL)));
+    }
+    return List.copyOf(services);
   }
 
   /** {@code <volume>-<service>-<ordinal>} for a template; the claimed volume (maybe by FQDN) for a claim. */

@@ -42,6 +42,10 @@ final class VolumeBinder {
     String phase = status.getString("phase");
     List<String> claims = claims(status);
     boolean shareable = !"ReadWriteOnce".equals(volume.spec().getString("accessMode", "ReadWriteOnce"));
+    if (status.getBoolean("detachRequested", false)) {
+      // An operator force-detached it: let go, and do not bind it again.
+      return release(volume, claim, target).map(v -> null);
+    }
     Future<ApiObject> bound;
     if (VolumePhase.BOUND.equals(phase)) {
       if (claims.contains(claim)) {

@@ -61,6 +61,38 @@ class ServicesIT {
   }
 
   @Test
+  void aBoundVolumeIsDetachedOnlyWithForceAndIsThenNotBoundAgain() {
+    assertThat(admin.post("/api/v1/namespaces/ops/volumes", new JsonObject().put("name", "api-data")
+        .put("size", "1Gi")).status()).isEqualTo(201);
+    Http.Response idle = admin.post("/api/v1/namespaces/ops/volumes/api-data/detach", new JsonObject());
+    awaitVolume("ops", "api-data", "Available");
+    assertThat(admin.post("/api/v1/namespaces/ops/volumes/api-data/detach", new JsonObject()).json()
+        .getJsonObject("status").getString("message")).contains("nothing to detach");
+    assertThat(idle.status()).isEqualTo(200);
+    assertThat(admin.post("/api/v1/namespaces/ops/services", new JsonObject().put("name", "api").put("scale", 1)
+        .put("volumes", new JsonArray().add(new JsonObject().put("name", "data").put("mountPath", "/srv")
+            .put("claim", new JsonObject().put("name", "api-data"))))).status()).isEqualTo(201);
+    awaitReady("ops", "api", 1);
+
+    Http.Response withoutForce = admin.post("/api/v1/namespaces/ops/volumes/api-data/detach", new JsonObject());
+    assertThat(withoutForce.status()).isEqualTo(409);
+    assertThat(withoutForce.errorCode()).isEqualTo("VolumeInUse");
+    assertThat(withoutForce.json().getJsonObject("error").getString("message")).contains("ops/api-0", "force=true");
+    assertThat(admin.delete("/api/v1/namespaces/ops/volumes/api-data").errorCode()).isEqualTo("VolumeInUse");
+
+    Http.Response forced = admin.post("/api/v1/namespaces/ops/volumes/api-data/detach?force=true", new JsonObject());
+    assertThat(forced.status()).isEqualTo(200);
+    assertThat(forced.json().getJsonObject("status").getString("message")).contains("force-detach", "ops/api-0");
+    JsonObject released = awaitVolume("ops", "api-data", "Released");
+    assertThat(released.getBoolean("detachRequested")).isTrue();
+    JsonObject replica = await().atMost(WAIT).until(() -> admin.get("/api/v1/namespaces/ops/services/api").json()
+        .getJsonObject("status").getJsonArray("replicas").getJsonObject(0), r -> "Pending".equals(r.getString("phase")));
+    assertThat(replica.getString("message")).contains("force-detached");
+    assertThat(admin.delete("/api/v1/namespaces/ops/volumes/api-data").status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> admin.get("/api/v1/namespaces/ops/volumes/api-data").status() == 404);
+  }
+
+  @Test
   void postgresGetsOneVolumePerReplicaThatSurvivesFailuresAndScalingAndGoesWithCascade() throws Exception {
     try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=volumes,services&namespace=prod")) {
       Http.Response cast = admin.post("/api/v1/namespaces/prod/services", postgres(3));
