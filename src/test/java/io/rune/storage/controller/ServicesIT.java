@@ -122,6 +122,17 @@ class ServicesIT {
       }, WAIT);
       assertThat(frames.stream().filter(f -> isVolume(f, "pgdata-postgres-1")).map(ServicesIT::phase).toList())
           .containsSubsequence("Released", "Bound");
+      List<JsonObject> serviceFrames = watch.until(f -> "Service".equals(f.getString("kind"))
+          && "Ready".equals(replicaPhase(f, 1)) && allReady(f), WAIT);
+      List<String> replica1 = new java.util.ArrayList<>();
+      java.util.stream.Stream.concat(frames.stream(), serviceFrames.stream())
+          .filter(f -> "Service".equals(f.getString("kind"))).map(f -> replicaPhase(f, 1))
+          .forEach(p -> {
+            if (replica1.isEmpty() || !replica1.get(replica1.size() - 1).equals(p)) {
+              replica1.add(p);
+            }
+          });
+      assertThat(replica1).as("replica 1 on the watch stream, in order").containsSubsequence("Ready", "Failed", "Ready");
       JsonObject back = awaitReady("prod", "postgres", 3).get(1);
       assertThat(Path.of(back.getJsonArray("mounts").getJsonObject(0).getString("hostPath")).resolve("PG_VERSION"))
           .hasContent("17\n");
@@ -192,6 +203,18 @@ class ServicesIT {
   private static JsonObject volume(String ns, String name) {
     JsonObject volume = admin.get("/api/v1/namespaces/" + ns + "/volumes/" + name).json();
     return volume.getJsonObject("status").copy().put("uid", volume.getString("uid"));
+  }
+
+  private static String replicaPhase(JsonObject serviceFrame, int ordinal) {
+    return serviceFrame.getJsonObject("object").getJsonObject("status", new JsonObject())
+        .getJsonArray("replicas", new JsonArray()).stream().map(JsonObject.class::cast)
+        .filter(r -> r.getInteger("ordinal") == ordinal).map(r -> r.getString("phase")).findFirst().orElse("absent");
+  }
+
+  private static boolean allReady(JsonObject serviceFrame) {
+    JsonArray replicas = serviceFrame.getJsonObject("object").getJsonObject("status", new JsonObject())
+        .getJsonArray("replicas", new JsonArray());
+    return replicas.size() == 3 && replicas.stream().allMatch(r -> "Ready".equals(((JsonObject) r).getString("phase")));
   }
 
   private static boolean isVolume(JsonObject frame, String name) {
