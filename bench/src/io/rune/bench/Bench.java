@@ -7,14 +7,19 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The benchmark of Rune Storage: starts runed on a fresh data directory and measures it beside
  * limits taken in the same run (a bare Vert.x server, the database's raw commit rate), then
- * prints the table and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch
- * directory, and the directory holding the copies of bin/runed and target/rune.jar to run.
+ * snapshots beside {@code cp -a} on another fresh runed ({@link SnapshotBench}), prints the
+ * tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
+ * the directory holding the copies of bin/runed and target/rune.jar to run. The system
+ * property {@code bench.only} ({@code BENCH_ONLY}) limits the run to the API part or the
+ * snapshots; a snapshots-only run rewrites only the Snapshots section of the document.
  */
 public final class Bench {
   /** How long to wait, before each measurement, for other processes to leave the machine alone. */
@@ -34,26 +39,53 @@ public final class Bench {
 
   private Bench() {}
 
+  /** The parts of the bench, as {@code BENCH_ONLY} names them (bench/run passes it as bench.only). */
+  static final String API = "api";
+  static final String SNAPSHOTS = "snapshots";
+
   public static void main(String[] args) {
     Path root = Path.of(args[0]).toAbsolutePath();
     Path work = Path.of(args[1]).toAbsolutePath();
     Path runedHome = Path.of(args[2]).toAbsolutePath();
-    Plan plan = Boolean.getBoolean("bench.quick") ? Plan.QUICK : Plan.FULL;
+    boolean quick = Boolean.getBoolean("bench.quick");
+    Plan plan = quick ? Plan.QUICK : Plan.FULL;
     StallWatch.start();
     Vertx vertx = Vertx.vertx();
     int status;
     try {
-      Report report = new Report();
+      Set<String> parts = parts(System.getProperty("bench.only", ""));
+      List<String> missed = new ArrayList<>();
+      Report report = null;
+      Map<String, String> facts = null;
       List<String> observations = new ArrayList<>();
-      Map<String, String> facts = run(vertx, plan, work, runedHome, report, observations);
-      observations.add(String.format("The longest stall of the whole bench JVM (a thread waking every 100 ms"
-          + " woke late by): %.0f ms.", StallWatch.longestMillis()));
-      System.out.println();
-      System.out.print(report.text());
+      if (parts.contains(API)) {
+        report = new Report();
+        facts = run(vertx, plan, work, runedHome, report, observations);
+        observations.add(String.format("The longest stall of the whole bench JVM (a thread waking every 100 ms"
+            + " woke late by): %.0f ms.", StallWatch.longestMillis()));
+        System.out.println();
+        System.out.print(report.text());
+        report.failures().forEach(row -> missed.add(row.measure()));
+      }
+      String snapshots = null;
+      if (parts.contains(SNAPSHOTS)) {
+        SnapshotBench.Outcome outcome = SnapshotBench.run(quick, work, runedHome);
+        snapshots = SnapshotReport.section(outcome);
+        System.out.println();
+        System.out.print(SnapshotReport.tables(outcome));
+        missed.addAll(SnapshotReport.missed(outcome));
+      }
       Path doc = root.resolve("docs/BENCHMARKS.md");
-      BenchmarksDoc.write(doc, root.resolve("bench/NOTES.md"), plan, facts, report, observations);
-      System.out.println("\nWritten to " + doc);
-      status = report.failures().isEmpty() ? 0 : 1;
+      if (report != null) {
+        BenchmarksDoc.write(doc, root.resolve("bench/NOTES.md"), plan, facts, report, observations, snapshots);
+      } else {
+        BenchmarksDoc.writeSnapshots(doc, root.resolve("bench/NOTES.md"), snapshots);
+      }
+      System.out.println("\nWritten to " + doc + (report == null ? " (its Snapshots section only)" : ""));
+      if (!missed.isEmpty()) {
+        System.out.println("Goals missed: " + String.join("; ", missed));
+      }
+      status = missed.isEmpty() ? 0 : 1;
     } catch (Exception e) {
       System.err.println("bench: failed: " + e.getMessage());
       System.err.printf("bench: the longest stall of the bench JVM itself (machine or VM paused): %.0f ms%n",
@@ -64,6 +96,22 @@ public final class Bench {
       Await.result(vertx.close(), Duration.ofSeconds(30), "closing the bench's Vert.x");
     }
     System.exit(status);
+  }
+
+  /** {@code only} is empty (everything) or a comma-separated list of {@value #API} and {@value #SNAPSHOTS}. */
+  static Set<String> parts(String only) {
+    if (only.isBlank()) {
+      return Set.of(API, SNAPSHOTS);
+    }
+    Set<String> parts = new LinkedHashSet<>();
+    for (String part : only.split(",")) {
+      String name = part.trim();
+      if (!name.equals(API) && !name.equals(SNAPSHOTS)) {
+        throw new IllegalArgumentException("BENCH_ONLY names " + API + " and " + SNAPSHOTS + ", not '" + name + "'");
+      }
+      parts.add(name);
+    }
+    return parts;
   }
 
   private static Map<String, String> run(Vertx vertx, Plan plan, Path work, Path runedHome, Report report,

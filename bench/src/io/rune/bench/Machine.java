@@ -62,7 +62,7 @@ final class Machine {
     }
   }
 
-  private static String firstValue(Path file, String key) {
+  static String firstValue(Path file, String key) {
     try {
       return Files.readAllLines(file).stream().filter(line -> line.startsWith(key))
           .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
@@ -71,7 +71,7 @@ final class Machine {
     }
   }
 
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.readString(file).trim();
     } catch (IOException e) {
