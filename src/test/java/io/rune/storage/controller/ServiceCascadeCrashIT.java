@@ -1,6 +1,5 @@
 package io.rune.storage.controller;
 
-import static io.rune.storage.testing.RunedProcess.awaitReady;
 import static io.rune.storage.testing.RunedProcess.freePort;
 import static io.rune.storage.testing.RunedProcess.stop;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,7 @@ class ServiceCascadeCrashIT {
 
     Process first = RunedProcess.start(home, args, null, "");
     try {
-      Http http = client(home, first);
+      Http http = RunedProcess.adminClient(home, first);
       assertThat(http.post("/api/v1/namespaces/prod/services", ServicesIT.postgres(3)).status()).isEqualTo(201);
       await().atMost(WAIT).until(() -> http.get("/api/v1/namespaces/prod/services/postgres").json()
           .getJsonObject("status").getInteger("readyReplicas", 0) == 3);
@@ -42,7 +41,7 @@ class ServiceCascadeCrashIT {
 
     Process second = RunedProcess.start(home, args, null, "-Drune.failpoints=" + Failpoints.DURING_CASCADE);
     try {
-      Http http = client(home, second);
+      Http http = RunedProcess.adminClient(home, second);
       assertThat(http.delete("/api/v1/namespaces/prod/services/postgres?cascade=true").status()).isEqualTo(200);
       assertThat(second.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("runed halted mid-cascade").isTrue();
     } finally {
@@ -52,7 +51,7 @@ class ServiceCascadeCrashIT {
 
     Process third = RunedProcess.start(home, args, null, "");
     try {
-      Http http = client(home, third);
+      Http http = RunedProcess.adminClient(home, third);
       await().atMost(WAIT).until(() -> http.get("/api/v1/namespaces/prod/services/postgres").status() == 404);
       for (int i = 0; i < 3; i++) {
         int ordinal = i;
@@ -64,11 +63,6 @@ class ServiceCascadeCrashIT {
     } finally {
       stop(third);
     }
-  }
-
-  private static Http client(Path home, Process runed) throws Exception {
-    var ready = awaitReady(runed);
-    return new Http(ready.group(1), Files.readString(home.resolve(".rune/admin.token")).trim());
   }
 
   private static List<Path> directories(Path dir) throws java.io.IOException {

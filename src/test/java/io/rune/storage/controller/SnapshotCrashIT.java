@@ -1,6 +1,5 @@
 package io.rune.storage.controller;
 
-import static io.rune.storage.testing.RunedProcess.awaitReady;
 import static io.rune.storage.testing.RunedProcess.freePort;
 import static io.rune.storage.testing.RunedProcess.stop;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +35,7 @@ class SnapshotCrashIT {
     Process first = RunedProcess.start(home, args, null, "-Drune.failpoints=" + Failpoints.DURING_SNAPSHOT_COPY);
     Map<String, String> original;
     try {
-      Http http = client(home, first);
+      Http http = RunedProcess.adminClient(home, first);
       assertThat(http.post("/api/v1/namespaces/db/volumes", new JsonObject().put("name", "data").put("size", "4Gi"))
           .status()).isEqualTo(201);
       String handle = await().atMost(WAIT).until(() -> http.get("/api/v1/namespaces/db/volumes/data").json()
@@ -57,7 +56,7 @@ class SnapshotCrashIT {
 
     Process second = RunedProcess.start(home, args, null, "");
     try {
-      Http http = client(home, second);
+      Http http = RunedProcess.adminClient(home, second);
       JsonObject status = http.get("/api/v1/namespaces/db/snapshots/snap").json().getJsonObject("status");
       assertThat(status.getString("phase")).as("not Ready on a partial copy").isNotEqualTo("Ready");
       JsonObject ready = await().atMost(WAIT).until(() -> http.get("/api/v1/namespaces/db/snapshots/snap").json()
@@ -68,11 +67,6 @@ class SnapshotCrashIT {
     } finally {
       stop(second);
     }
-  }
-
-  private static Http client(Path home, Process runed) throws Exception {
-    var ready = awaitReady(runed);
-    return new Http(ready.group(1), Files.readString(home.resolve(".rune/admin.token")).trim());
   }
 
   private static List<Path> partials(Path volumes) throws java.io.IOException {

@@ -70,6 +70,15 @@ public final class RunedProcess {
     return matcher;
   }
 
+  /**
+   * Waits for the ready line of a dev-mode runed whose HOME is {@code home} and gives a
+   * client with the admin token it wrote there.
+   */
+  public static Http adminClient(Path home, Process runed) throws Exception {
+    Matcher ready = awaitReady(runed);
+    return new Http(ready.group(1), java.nio.file.Files.readString(home.resolve(".rune/admin.token")).trim());
+  }
+
   public static String log(Process runed) {
     return LOGS.getOrDefault(runed, new StringBuffer()).toString();
   }
