@@ -40,7 +40,7 @@ final class ReplicaReports {
         throw ApiException.invalid("phase", "a runner reports phase Failed (the replica stopped or crashed);"
             + " the server places it again");
       }
-      return store.get(Kind.SERVICE, namespace, service).compose(current -> {
+      return Resources.untilNotMoved(() -> store.get(Kind.SERVICE, namespace, service).compose(current -> {
         if (current == null) {
           throw Resources.notFound(Kind.SERVICE, namespace, service);
         }
@@ -51,7 +51,7 @@ final class ReplicaReports {
         replica.put("phase", "Failed").put("message", "reported failed: "
             + report.getString("message", "no reason given"));
         return store.update(current.withStatus(current.status().copy().put("replicas", replicas)));
-      });
+      }));
     });
   }
 }

@@ -245,10 +245,24 @@ public final class Resources {
             + " without it");
       }
       String ns = scope(kind, namespace);
-      return readForUpdate(store, kind, ns, name, null).compose(current ->
+      return untilNotMoved(() -> readForUpdate(store, kind, ns, name, null).compose(current ->
           kindRules.admitDelete(store, principal, current, cascade)
-              .compose(v -> kindRules.delete(store, current, cascade)));
+              .compose(v -> kindRules.delete(store, current, cascade))));
     });
+  }
+
+  /**
+   * Runs a read-then-write that the caller did not make conditional on a version (a DELETE,
+   * retry-provision) again when a controller's status write got in between: the caller
+   * asked for the change whatever the status, so a Conflict would only be noise.
+   */
+  static <T> Future<T> untilNotMoved(java.util.function.Supplier<Future<T>> readThenWrite) {
+    return untilNotMoved(readThenWrite, 10);
+  }
+
+  private static <T> Future<T> untilNotMoved(java.util.function.Supplier<Future<T>> readThenWrite, int attemptsLeft) {
+    return readThenWrite.get().recover(err -> attemptsLeft > 1 && err instanceof ApiException api
+        && api.code().equals("Conflict") ? untilNotMoved(readThenWrite, attemptsLeft - 1) : Future.failedFuture(err));
   }
 
   /** Makes a class the default, demoting the previous one in the same transaction. */
@@ -275,7 +289,7 @@ public final class Resources {
   public Future<ApiObject> retryProvision(Principal principal, String namespace, String name) {
     return attempt(() -> {
       principal.checkWrite(Kind.VOLUME, namespace);
-      return readForUpdate(store, Kind.VOLUME, namespace, name, null).compose(current -> {
+      return untilNotMoved(() -> readForUpdate(store, Kind.VOLUME, namespace, name, null).compose(current -> {
         String phase = current.status().getString("phase");
         if (!"Failed".equals(phase) && !"Stalled".equals(phase)) {
           throw ApiException.invalidPhase("volume " + current.key() + " is " + phase
@@ -286,7 +300,7 @@ public final class Resources {
             .put("message", "provisioning retry requested").put("lastTransitionAt", Instant.now().toString());
         status.remove("nextAttemptAt");
         return store.update(current.withStatus(status));
-      });
+      }));
     });
   }
 

@@ -25,7 +25,7 @@ final class VolumeDetach {
   Future<ApiObject> detach(Principal principal, String namespace, String name, boolean force) {
     return Resources.attempt(() -> {
       principal.checkWrite(Kind.VOLUME, namespace);
-      return store.get(Kind.VOLUME, namespace, name).compose(volume -> {
+      return Resources.untilNotMoved(() -> store.get(Kind.VOLUME, namespace, name).compose(volume -> {
         if (volume == null) {
           throw Resources.notFound(Kind.VOLUME, namespace, name);
         }
@@ -51,7 +51,7 @@ final class VolumeDetach {
             .put("message", "force-detach requested: unmounting and detaching it from " + holders + " on node "
                 + status.getString("boundNode") + "; it becomes Released and is not bound again, so it can be"
                 + " deleted")));
-      });
+      }));
     });
   }
 }
