@@ -62,7 +62,9 @@ class ServiceCascadeCrashIT {
       assertThat(directories(namespaceDir)).as("reclaim delete removed every directory").isEmpty();
     } finally {
       stop(third);
+      TestServer.deleteTree(home);
     }
+
   }
 
   private static List<Path> directories(Path dir) throws java.io.IOException {

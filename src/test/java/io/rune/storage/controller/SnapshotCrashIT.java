@@ -66,7 +66,9 @@ class SnapshotCrashIT {
       assertThat(partials(volumes)).as("no partial copy is left").isEmpty();
     } finally {
       stop(second);
+      TestServer.deleteTree(home);
     }
+
   }
 
   private static List<Path> partials(Path volumes) throws java.io.IOException {

@@ -27,6 +27,9 @@ public final class TestServer implements AutoCloseable {
   private RuneStorageVerticle verticle;
   private int port;
 
+  /** Whether close() removes the data directory: only one this class made for the test. */
+  private boolean ownsDataDir;
+
   private TestServer(Path dataDir, JsonObject runefile) {
     this.dataDir = dataDir;
     this.runefile = runefile;
@@ -41,7 +44,9 @@ public final class TestServer implements AutoCloseable {
     JsonObject file = runefile.copy();
     file.put("store", file.getJsonObject("store", new JsonObject())
         .put("url", TestPostgres.newDatabaseUrl(name)));
-    return new TestServer(tempDir(name), file).start();
+    TestServer server = new TestServer(tempDir(name), file);
+    server.ownsDataDir = true;
+    return server.start();
   }
 
   /** A server on {@code dataDir} with this runefile: its own embedded PostgreSQL unless store.url is set. */
@@ -95,6 +100,30 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    if (ownsDataDir) {
+      deleteTree(dataDir);
+    }
+  }
+
+  /**
+   * Removes a test's directory tree (volumes of snapshot tests hold gigabytes: left behind,
+   * repeated runs fill the disk). Links are removed, never followed.
+   */
+  public static void deleteTree(Path root) {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Vertx vertx() {
