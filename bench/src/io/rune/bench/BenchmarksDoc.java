@@ -14,8 +14,10 @@ import java.util.Optional;
  * part alone ({@code BENCH_ONLY=api}) keeps the section of an earlier run.
  */
 final class BenchmarksDoc {
-  static final String SNAPSHOTS_BEGIN = "<!-- BEGIN snapshots: written by bench/run; BENCH_ONLY=snapshots"
-      + " bench/run replaces the text from here to END snapshots and nothing else -->";
+  /** The markers are found by these beginnings; the rest of the begin marker is free text. */
+  static final String SNAPSHOTS_BEGIN_PREFIX = "<!-- BEGIN snapshots";
+  static final String SNAPSHOTS_BEGIN = SNAPSHOTS_BEGIN_PREFIX + ": written by bench/run; BENCH_ONLY=snapshots"
+      + " bench/run replaces the text from here to END snapshots, and the Analysis from bench/NOTES.md -->";
   static final String SNAPSHOTS_END = "<!-- END snapshots -->";
   private static final String NOT_MEASURED =
       "## Snapshots\n\nNot measured yet: run `BENCH_ONLY=snapshots bench/run`.\n";
@@ -62,7 +64,7 @@ final class BenchmarksDoc {
           + " (`BENCH_ONLY=snapshots bench/run`); a full `bench/run` writes the rest.\n\n" + fenced;
     } else {
       text = Files.readString(doc);
-      int begin = text.indexOf(SNAPSHOTS_BEGIN);
+      int begin = text.indexOf(SNAPSHOTS_BEGIN_PREFIX);
       int end = text.indexOf(SNAPSHOTS_END);
       if (begin >= 0 && end > begin) {
         int after = end + SNAPSHOTS_END.length();
@@ -89,10 +91,13 @@ final class BenchmarksDoc {
       return Optional.empty();
     }
     String text = Files.readString(doc);
-    int begin = text.indexOf(SNAPSHOTS_BEGIN);
+    int begin = text.indexOf(SNAPSHOTS_BEGIN_PREFIX);
     int end = text.indexOf(SNAPSHOTS_END);
-    return begin >= 0 && end > begin
-        ? Optional.of(text.substring(begin + SNAPSHOTS_BEGIN.length(), end).strip() + "\n") : Optional.empty();
+    if (begin < 0 || end < begin) {
+      return Optional.empty();
+    }
+    int afterMarker = text.indexOf("-->", begin) + "-->".length();
+    return Optional.of(text.substring(afterMarker, end).strip() + "\n");
   }
 
   private static String fenced(String section) {

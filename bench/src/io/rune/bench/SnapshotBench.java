@@ -44,6 +44,9 @@ final class SnapshotBench {
   /** How long to wait, before each measurement, for other processes to leave the CPUs and the disk alone. */
   private static final Duration QUIET_DEADLINE = Duration.ofSeconds(60);
   private static final Duration COMMAND_DEADLINE = Duration.ofMinutes(10);
+  /** Free space left over, beyond what the bench is about to write. */
+  private static final long FREE_SPACE_MARGIN = 2L << 30;
+  private static final double GIB = 1L << 30;
   /** Volumes are provisioned with this size; the local driver does not enforce it. */
   private static final String VOLUME_SIZE = "4Gi";
 
@@ -134,6 +137,9 @@ final class SnapshotBench {
   }
 
   private Outcome measure() throws Exception {
+    // The data sets, and one copy at a time beside them.
+    long biggest = plan.shapes().stream().mapToLong(Shape::bytes).max().orElse(0);
+    requireFreeSpace(plan.shapes().stream().mapToLong(Shape::bytes).sum() + biggest, "the data sets and a copy");
     List<Source> sources = new ArrayList<>();
     for (Shape shape : plan.shapes()) {
       sources.add(prepare(shape));
@@ -179,6 +185,19 @@ final class SnapshotBench {
     return new Outcome(plan, facts, sources, methods, samples, warmUps, observations);
   }
 
+  /**
+   * Fails, before writing, when the file system has less than {@code bytes} and a margin free:
+   * the disk is shared, and a copy that fills it breaks other people's work as well as the run.
+   */
+  private void requireFreeSpace(long bytes, String what) throws IOException {
+    long free = Files.getFileStore(copies).getUsableSpace();
+    if (free < bytes + FREE_SPACE_MARGIN) {
+      throw new IOException(String.format("not enough free space for %s: %.1f GiB free on the file system of %s,"
+          + " %.1f GiB needed (%.1f GiB and a margin of %.1f GiB)", what, free / GIB, copies,
+          (bytes + FREE_SPACE_MARGIN) / GIB, bytes / GIB, FREE_SPACE_MARGIN / GIB));
+    }
+  }
+
   /** GNU cp clones where it can by default since coreutils 9.0: {@code --reflink=auto} changes nothing. */
   static boolean reflinkIsDefault(String cpVersion) {
     Matcher m = Pattern.compile("coreutils\\)\\s+(\\d+)\\.").matcher(cpVersion);
@@ -213,6 +232,7 @@ final class SnapshotBench {
   /** Flush, wait for a quiet machine, time one operation, check its result, remove it. */
   private Sample measureOne(Source source, Method method, int round) throws Exception {
     String what = source.shape().volume() + ", " + method.slug + (round == 0 ? ", warm-up" : ", round " + round);
+    requireFreeSpace(source.shape().bytes(), "a copy of " + source.shape().volume());
     Command.run(List.of("sync"), COMMAND_DEADLINE);
     DiskActivity.Quiet quiet = disk.awaitQuiet(QUIET_DEADLINE);
     if (!quiet.reached()) {
