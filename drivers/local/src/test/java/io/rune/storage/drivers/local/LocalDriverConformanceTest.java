@@ -3,16 +3,13 @@ package io.rune.storage.drivers.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverContext;
-import io.rune.storage.driver.DriverEnvironment;
-import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.driver.conformance.ConformanceTarget;
 import io.rune.storage.driver.conformance.DriverConformance;
 import io.rune.storage.driver.conformance.DriverConformanceTest;
-import io.vertx.core.Vertx;
+import io.rune.storage.driver.conformance.DriverUnderTest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,32 +37,23 @@ class LocalDriverConformanceTest extends DriverConformanceTest {
 
   @TempDir Path tmp;
 
-  private Vertx vertx;
-  private StorageDriver driver;
+  private DriverUnderTest underTest;
   private Target target;
 
   @BeforeEach
   void start() throws IOException {
     tmp = tmp.toRealPath();
     Path volumeRoot = tmp.resolve("volumes");
-    DriverProvider provider = DriverCatalog.discover().providers().stream()
-        .filter(LocalDriverProvider.class::isInstance).findFirst()
-        .orElseThrow(() -> new AssertionError("LocalDriverProvider is not registered in"
-            + " META-INF/services/io.rune.storage.driver.DriverProvider"));
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", volumeRoot, List.of(), false, false), null, null, null);
-    vertx = Vertx.vertx();
-    driver = provider.create(new DriverEnvironment(vertx, config));
-    target = new Target(driver, provider.name(), volumeRoot, tmp.resolve("mounts"));
+    underTest = DriverUnderTest.start(LocalDriverProvider.class, config);
+    target = new Target(underTest.driver(), underTest.name(), volumeRoot, tmp.resolve("mounts"));
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (driver != null) {
-      driver.close().await(10, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close().await(10, TimeUnit.SECONDS);
+    if (underTest != null) {
+      underTest.close();
     }
   }
 
