@@ -107,7 +107,10 @@ final class ServiceReconciler implements Reconciler {
         boolean readOnly = entry.getBoolean("readOnly", false)
             || "ReadOnlyMany".equals(volume.spec().getString("accessMode"));
         String target = binder.mountTarget(service.namespace(), instance, entry.getString("name"));
-        return binder.bind(volume, claim, node[0], target, readOnly).map(hostPath -> {
+        String mounted = mountedBefore(previous, entry.getString("name"), volume, claim);
+        Future<String> bound = mounted != null ? Future.succeededFuture(mounted)
+            : binder.bind(volume, claim, node[0], target, readOnly);
+        return bound.map(hostPath -> {
           if (hostPath == null && volume.status().getBoolean("detachRequested", false)) {
             waiting.add("volume " + key + " was force-detached by an operator and is not bound again"
                 + " (delete it, or give the service another volume)");
@@ -135,6 +138,25 @@ final class ServiceReconciler implements Reconciler {
       }
       return replica;
     });
+  }
+
+  /**
+   * The host path of a mount this replica already had, while its volume is still Bound to
+   * it: a resync or a re-run for another volume then costs no driver calls. A bind that a
+   * crash cut short left no mount in the replica's status, so it is finished by the driver.
+   */
+  private static String mountedBefore(JsonObject previous, String volumeName, ApiObject volume, String claim) {
+    JsonObject status = volume.status();
+    boolean stillOurs = VolumePhase.BOUND.equals(status.getString("phase"))
+        && !status.getBoolean("detachRequested", false)
+        && (claim.equals(status.getString("boundClaim"))
+            || status.getJsonArray("boundClaims", new JsonArray()).contains(claim));
+    if (previous == null || !stillOurs || "Failed".equals(previous.getString("phase"))) {
+      return null;
+    }
+    return previous.getJsonArray("mounts", new JsonArray()).stream().map(JsonObject.class::cast)
+        .filter(m -> volumeName.equals(m.getString("volume"))).map(m -> m.getString("hostPath"))
+        .findFirst().orElse(null);
   }
 
   /** Unmounts and releases every volume the replica holds. */
