@@ -1,11 +1,10 @@
 package io.rune.storage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,9 +29,12 @@ final class CastCommand implements Callable<Integer> {
   @Mixin
   CommonOptions.ChangeOutput output;
 
+  @Mixin
+  CommonOptions.Wait wait;
+
   @Override
   public Integer call() {
-    JsonNode applied = rune.client().post("/apply", read(file), "application/yaml");
+    JsonNode applied = rune.client().post("/apply", InputFiles.read(file), "application/yaml");
     if (output.format.tabular()) {
       for (JsonNode result : applied.path("results")) {
         rune.out().println(result.path("kind").asText().toLowerCase(Locale.ROOT) + "/"
@@ -43,21 +45,20 @@ final class CastCommand implements Callable<Integer> {
       applied.path("results").forEach(result -> rune.out().println(
           result.path("kind").asText().toLowerCase(Locale.ROOT) + "/" + result.path("name").asText()));
       rune.out().flush();
-    } else {
+    }
+    Map<ObjectNode, WaitTarget> targets = new LinkedHashMap<>();
+    for (JsonNode result : applied.path("results")) {
+      ResourceType.ofKindName(result.path("kind").asText())
+          .ifPresent(type -> targets.put((ObjectNode) result, WaitTarget.untilReady(type, result.path("object"))));
+    }
+    rune.awaitIfAsked(wait, output.format, List.copyOf(targets.values()));
+    if (!output.format.tabular() && output.format != OutputFormat.name) {
+      if (wait.wait) {
+        // The objects as they are now, ready, rather than as the write left them.
+        targets.forEach((result, target) -> result.set("object", target.object()));
+      }
       rune.printer().document(applied, output.format);
     }
     return 0;
-  }
-
-  private static byte[] read(String file) {
-    try {
-      return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-    } catch (NoSuchFileException e) {
-      throw new CliException("cannot read " + file + ": there is no such file");
-    } catch (AccessDeniedException e) {
-      throw new CliException("cannot read " + file + ": permission denied");
-    } catch (IOException e) {
-      throw new CliException("cannot read " + (file.equals("-") ? "standard input" : file) + ": " + e.getMessage());
-    }
   }
 }

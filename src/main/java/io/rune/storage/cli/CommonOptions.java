@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The flags several commands share, as picocli mixins, so each means the same everywhere. */
@@ -54,5 +55,16 @@ final class CommonOptions {
         description = "json, yaml or name to print the object the server returned"
             + " (default: a line saying what happened).")
     OutputFormat format;
+  }
+
+  /** {@code --wait} and {@code --timeout}: follow a change on the watch stream until it is done. */
+  static final class Wait {
+    @Option(names = "--wait", description = "Follow the change until it is done (ready, or gone for a delete),"
+        + " showing its progress; exit 1 if it fails.")
+    boolean wait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = Durations.class,
+        description = "How long --wait waits, e.g. 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
   }
 }

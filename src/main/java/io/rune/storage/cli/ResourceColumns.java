@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -38,6 +37,7 @@ final class ResourceColumns {
         columns.add(new Column("SIZE", o -> text(o.path("size"))));
         columns.add(new Column("MODE", o -> MODES.getOrDefault(o.path("accessMode").asText(), text(o.path("accessMode")))));
         columns.add(new Column("PHASE", ResourceColumns::phase));
+        columns.add(new Column("BOUND", ResourceColumns::boundTo));
         columns.add(age);
         if (wide) {
           columns.add(new Column("RECLAIM", o -> text(o.path("reclaimPolicy"))));
@@ -51,12 +51,57 @@ final class ResourceColumns {
         columns.add(new Column("PHASE", ResourceColumns::phase));
         columns.add(age);
         if (wide) {
-          columns.add(new Column("SIZE", o -> bytes(o.path("status").path("sizeBytes"))));
+          columns.add(new Column("SIZE", o -> o.path("status").path("sizeBytes").canConvertToLong()
+              ? Sizes.bytes(o.path("status").path("sizeBytes").asLong()) : NONE));
           columns.add(new Column("REASON", o -> text(o.path("status").path("reason"))));
+        }
+      }
+      case SERVICE -> {
+        columns.add(new Column("READY", o -> o.path("status").path("readyReplicas").asInt(0) + "/"
+            + o.path("scale").asInt(1)));
+        columns.add(new Column("VOLUMES", ResourceColumns::serviceVolumes));
+        columns.add(new Column("PHASE", ResourceColumns::phase));
+        columns.add(age);
+        if (wide) {
+          columns.add(new Column("NODES", ResourceColumns::replicaNodes));
         }
       }
     }
     return columns;
+  }
+
+  /** The claim a Bound volume serves ({@code ns/service-0}), several for a shared one. */
+  private static String boundTo(JsonNode volume) {
+    JsonNode status = volume.path("status");
+    if (!"Bound".equals(status.path("phase").asText())) {
+      return NONE;
+    }
+    if (status.path("boundClaims").isArray() && !status.path("boundClaims").isEmpty()) {
+      StringJoiner claims = new StringJoiner(",");
+      status.path("boundClaims").forEach(claim -> claims.add(shortClaim(volume, claim.asText())));
+      return claims.toString();
+    }
+    return status.path("boundClaim").isTextual() ? shortClaim(volume, status.path("boundClaim").asText()) : NONE;
+  }
+
+  /** A claim without its namespace when it is the volume's own, to keep the column narrow. */
+  private static String shortClaim(JsonNode volume, String claim) {
+    String own = volume.path("namespace").asText() + "/";
+    return claim.startsWith(own) ? claim.substring(own.length()) : claim;
+  }
+
+  /** The service's volumes by their entry names, a template marked with its per-replica form. */
+  private static String serviceVolumes(JsonNode service) {
+    StringJoiner names = new StringJoiner(",");
+    service.path("volumes").forEach(v -> names.add(v.path("name").asText()
+        + (v.has("claimTemplate") ? "(template)" : "")));
+    return names.length() == 0 ? NONE : names.toString();
+  }
+
+  private static String replicaNodes(JsonNode service) {
+    java.util.Set<String> nodes = new java.util.TreeSet<>();
+    service.path("status").path("replicas").forEach(r -> nodes.add(r.path("node").asText()));
+    return nodes.isEmpty() ? NONE : String.join(",", nodes);
   }
 
   /** The phase, with the reason beside it when something went wrong: {@code Failed (ProvisionFailedWillRetry)}. */
@@ -88,21 +133,5 @@ final class ResourceColumns {
     StringJoiner joined = new StringJoiner(",");
     map.properties().forEach(e -> joined.add(e.getKey() + "=" + e.getValue().asText()));
     return joined.toString();
-  }
-
-  /** Bytes in the binary units sizes are written in (512Mi, 5Gi), to one decimal. */
-  private static String bytes(JsonNode value) {
-    if (!value.canConvertToLong()) {
-      return NONE;
-    }
-    double amount = value.asLong();
-    String[] units = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
-    int unit = 0;
-    while (amount >= 1024 && unit < units.length - 1) {
-      amount /= 1024;
-      unit++;
-    }
-    return unit == 0 ? value.asLong() + "" : (amount == Math.floor(amount)
-        ? String.format(Locale.ROOT, "%.0f%s", amount, units[unit]) : String.format(Locale.ROOT, "%.1f%s", amount, units[unit]));
   }
 }

@@ -7,16 +7,46 @@ import java.util.Locale;
 enum ResourceType {
   STORAGE_CLASS(Kind.STORAGE_CLASS),
   VOLUME(Kind.VOLUME),
-  SNAPSHOT(Kind.SNAPSHOT);
+  SNAPSHOT(Kind.SNAPSHOT),
+  SERVICE(Kind.SERVICE);
 
+  private final Kind kind;
   private final String word;
   private final String plural;
   private final boolean namespaced;
 
   ResourceType(Kind kind) {
+    this.kind = kind;
     this.word = kind.kindName().toLowerCase(Locale.ROOT);
     this.plural = kind.plural();
     this.namespaced = kind.namespaced();
+  }
+
+  /** The kind's name as the API and watch frames spell it, e.g. "StorageClass". */
+  String kindName() {
+    return kind.kindName();
+  }
+
+  /** The type of a watch frame's or apply result's {@code kind} ("Volume"), if the CLI knows it. */
+  static java.util.Optional<ResourceType> ofKindName(String kindName) {
+    return java.util.Arrays.stream(values()).filter(t -> t.kind.kindName().equals(kindName)).findFirst();
+  }
+
+  /** The words a person may type for a kind on the command line: volume, volumes, vol. */
+  static java.util.Optional<ResourceType> ofWord(String word) {
+    String lower = word.toLowerCase(Locale.ROOT);
+    return java.util.Arrays.stream(values()).filter(t -> lower.equals(t.word) || lower.equals(t.plural)
+        || lower.equals(t.shortWord())).findFirst();
+  }
+
+  /** The short spelling, as the command aliases have it. */
+  String shortWord() {
+    return switch (this) {
+      case STORAGE_CLASS -> "sc";
+      case VOLUME -> "vol";
+      case SNAPSHOT -> "snap";
+      case SERVICE -> "svc";
+    };
   }
 
   /** The word in {@code -o name} output and messages, e.g. "volume". */

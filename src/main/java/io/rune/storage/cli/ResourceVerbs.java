@@ -1,9 +1,10 @@
 package io.rune.storage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 
-/** The verbs every kind shares (list, get, delete), done the same way for each. */
+/** The verbs every kind shares (list, get, delete, and the answer to a write), done the same way for each. */
 final class ResourceVerbs {
   private final RuneCli rune;
   private final ResourceType type;
@@ -25,12 +26,35 @@ final class ResourceVerbs {
   }
 
   /**
-   * Deletes; a volume or snapshot answers in phase Deleting while its driver reclaims the
-   * storage, and the line says so rather than claiming it is gone.
+   * Deletes; a volume, snapshot or service answers in phase Deleting while its controller
+   * cleans up, and the line says so rather than claiming it is gone. With --wait, follows it
+   * (and {@code alsoGoing}, what the delete took with it) until gone.
+   *
+   * @return the object the server answered with
    */
-  void delete(String namespace, String name, OutputFormat format) {
-    JsonNode deleted = rune.client().delete(type.objectPath(namespace, name));
+  JsonNode delete(String namespace, String name, Map<String, String> query, OutputFormat format,
+      CommonOptions.Wait wait) {
+    JsonNode deleted = rune.client().delete(type.objectPath(namespace, name), query);
     boolean pending = "Deleting".equals(deleted.path("status").path("phase").asText());
     rune.printer().outcome(type, deleted, format, pending ? "marked for deletion" : "deleted");
+    if (pending) {
+      rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, deleted)));
+    }
+    return deleted;
+  }
+
+  /**
+   * The answer to a create or restore: the line (or, with -o, the object), then with --wait
+   * the object followed until ready; in -o formats the object printed is the ready one.
+   */
+  void created(JsonNode object, OutputFormat format, CommonOptions.Wait wait, String what) {
+    if (format.tabular() || !wait.wait) {
+      rune.printer().outcome(type, object, format, what);
+    }
+    WaitTarget target = WaitTarget.untilReady(type, object);
+    rune.awaitIfAsked(wait, format, List.of(target));
+    if (!format.tabular() && wait.wait) {
+      rune.printer().object(type, target.object(), format);
+    }
   }
 }

@@ -33,7 +33,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
         VolumeCommand.class,
         SnapshotCommand.class,
         CastCommand.class,
+        ServiceCommand.class,
+        WatchCommand.class,
         TokenCommand.class,
+        CompletionCommand.class,
     })
 public final class RuneCli {
   static final int SERVER_ERROR = 1;
@@ -89,6 +92,16 @@ public final class RuneCli {
 
   ResourcePrinter printer() {
     return new ResourcePrinter(out(), err(), Instant.now());
+  }
+
+  /**
+   * Follows {@code targets} until done when {@code --wait} was given. Progress goes to stdout
+   * with the default output, and to stderr when stdout carries JSON, YAML or names.
+   */
+  void awaitIfAsked(CommonOptions.Wait wait, OutputFormat format, java.util.List<WaitTarget> targets) {
+    if (wait.wait && !targets.isEmpty()) {
+      new Waiter(client(), WaitDisplay.on(format.tabular() ? out() : err())).await(targets, wait.timeout);
+    }
   }
 
   private static int executionFailed(Exception error, CommandLine commandLine, ParseResult parsed) {

@@ -45,12 +45,26 @@ final class RuneClient {
     return settings.server();
   }
 
+  /** The bearer token, or null when none was found. */
+  String token() {
+    return settings.token();
+  }
+
   JsonNode get(String path, Map<String, String> query) {
     return send("GET", path, query, null, null);
   }
 
   JsonNode delete(String path) {
-    return send("DELETE", path, Map.of(), null, null);
+    return delete(path, Map.of());
+  }
+
+  JsonNode delete(String path, Map<String, String> query) {
+    return send("DELETE", path, query, null, null);
+  }
+
+  /** The sequence number of the newest change this token can see in {@code collectionPath}'s list. */
+  long head(String collectionPath) {
+    return get(collectionPath, Map.of("limit", "1")).path("resourceVersion").asLong();
   }
 
   JsonNode post(String path, JsonNode body) {
@@ -163,7 +177,7 @@ final class RuneClient {
     }
   }
 
-  private static String queryString(Map<String, String> query) {
+  static String queryString(Map<String, String> query) {
     StringJoiner joined = new StringJoiner("&", "?", "").setEmptyValue("");
     query.forEach((name, value) -> {
       if (value != null) {

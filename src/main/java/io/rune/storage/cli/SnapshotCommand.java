@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune snapshot|snap}: Snapshots of Volumes. */
-@Command(name = "snapshot", aliases = "snap", description = "List, show, create and delete Snapshots.")
+@Command(name = "snapshot", aliases = "snap", description = "List, show, create, restore and delete Snapshots.")
 final class SnapshotCommand {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -39,19 +40,31 @@ final class SnapshotCommand {
 
   @Command(name = "delete", description = "Delete a Snapshot.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output) {
-    verbs().delete(namespace.namespace, name, output.format);
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
   }
 
   @Command(name = "create", description = "Snapshot a Volume of the same namespace.")
   void create(@Parameters(paramLabel = "VOLUME") String volume,
       @Option(names = "--name", paramLabel = "NAME",
           description = "The snapshot's name (default: <VOLUME>-<yyyyMMdd-HHmmss>, UTC).") String name,
-      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output) {
+      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
+      @Mixin CommonOptions.Wait wait) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name != null ? name : defaultName(volume, Instant.now()));
     body.putObject("source").put("volume", volume);
     var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.namespace), body);
-    rune.printer().outcome(ResourceType.SNAPSHOT, created, output.format, "created");
+    verbs().created(created, output.format, wait, "created");
+  }
+
+  @Command(name = "restore", description = "Restore a Snapshot into a new Volume, in this namespace or another.")
+  void restore(@Parameters(paramLabel = "SNAPSHOT") String snapshot,
+      @Option(names = "--as", required = true, paramLabel = "NAME", description = "The new volume's name.") String as,
+      @Option(names = "--to-namespace", paramLabel = "NAMESPACE",
+          description = "The new volume's namespace (default: the snapshot's).") String toNamespace,
+      @Mixin VolumeCommand.RestoreOptions restore, @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    String target = toNamespace != null ? toNamespace : namespace.namespace;
+    restore.run(rune, target, as, snapshot, namespace.namespace, output.format, wait);
   }
 
   static String defaultName(String volume, Instant now) {

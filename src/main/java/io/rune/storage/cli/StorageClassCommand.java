@@ -1,12 +1,18 @@
 package io.rune.storage.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune storageclass|sc}: the cluster's StorageClasses. */
-@Command(name = "storageclass", aliases = "sc", description = "List, show, delete StorageClasses; choose the default.")
+@Command(name = "storageclass", aliases = "sc",
+    description = "List, show, create, delete StorageClasses; choose the default.")
 final class StorageClassCommand {
   @ParentCommand
   RuneCli rune;
@@ -25,14 +31,43 @@ final class StorageClassCommand {
     verbs().get(null, name, output.format);
   }
 
-  @Command(name = "delete", description = "Delete a StorageClass (admin).")
-  void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.ChangeOutput output) {
-    verbs().delete(null, name, output.format);
+  @Command(name = "create", description = "Create a StorageClass from a YAML or JSON file (admin).")
+  void create(@Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+          description = "The file: one StorageClass, bare or under a storageClass: key; - for standard input.")
+      String file,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    JsonNode created = rune.client().post(ResourceType.STORAGE_CLASS.collectionPath(null), InputFiles.read(file),
+        "application/yaml");
+    verbs().created(created, output.format, wait, "created");
+  }
+
+  @Command(name = "delete", description = "Delete a StorageClass (admin). Its volumes stay unless --cascade.")
+  void delete(@Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--cascade", description = "Also delete every volume of the class, each through its"
+          + " reclaimPolicy; refused while any of them is Bound.") boolean cascade,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    verbs().delete(null, name, cascade ? Map.of("cascade", "true") : Map.of(), output.format, wait);
+    if (cascade && wait.wait) {
+      rune.awaitIfAsked(wait, output.format, volumesGoingWith(name));
+    }
   }
 
   @Command(name = "set-default", description = "Make a StorageClass the default; the previous default stops being it (admin).")
   void setDefault(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.ChangeOutput output) {
     var updated = rune.client().post(ResourceType.STORAGE_CLASS.objectPath(null, name) + "/set-default", null);
     rune.printer().outcome(ResourceType.STORAGE_CLASS, updated, output.format, "is now the default");
+  }
+
+  /** The volumes a cascade delete of the class marked: being deleted, of that class. */
+  private List<WaitTarget> volumesGoingWith(String storageClass) {
+    List<WaitTarget> going = new ArrayList<>();
+    JsonNode volumes = rune.client().list(ResourceType.VOLUME.collectionPath(null), null, null);
+    for (JsonNode volume : volumes.path("items")) {
+      if (storageClass.equals(volume.path("storageClassName").asText())
+          && "Deleting".equals(volume.path("status").path("phase").asText())) {
+        going.add(WaitTarget.untilGone(ResourceType.VOLUME, volume));
+      }
+    }
+    return going;
   }
 }

@@ -1,12 +1,17 @@
 package io.rune.storage.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune volume|vol}: Volumes. */
-@Command(name = "volume", aliases = "vol", description = "List, show and delete Volumes; retry a failed provision.")
+@Command(name = "volume", aliases = "vol",
+    description = "List, show, delete, detach and restore Volumes; retry a failed provision.")
 final class VolumeCommand {
   @ParentCommand
   RuneCli rune;
@@ -29,15 +34,76 @@ final class VolumeCommand {
 
   @Command(name = "delete", description = "Delete a Volume; its storage is reclaimed per its reclaimPolicy.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output) {
-    verbs().delete(namespace.namespace, name, output.format);
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
   }
 
   @Command(name = "retry-provision", description = "Send a Failed or Stalled Volume back to Pending, attempts reset.")
   void retryProvision(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output) {
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
     var volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace.namespace, name) + "/retry-provision", null);
-    rune.printer().outcome(ResourceType.VOLUME, volume, output.format,
+    verbs().created(volume, output.format, wait,
         "will be provisioned again (phase " + volume.path("status").path("phase").asText("Pending") + ")");
+  }
+
+  @Command(name = "detach", description = "Take a Volume from the replica it is bound to; it becomes Released."
+      + " A Bound volume needs --force.")
+  void detach(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+      @Option(names = "--force", description = "Detach even though a replica is using it: the replica loses"
+          + " its data under it, and the volume is not bound again until deleted.") boolean force,
+      @Mixin CommonOptions.ChangeOutput output) {
+    JsonNode volume;
+    try {
+      volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace.namespace, name) + "/detach"
+          + (force ? "?force=true" : ""), null);
+    } catch (ServerError e) {
+      if (!force && "VolumeInUse".equals(e.code())) {
+        throw new CliException(e.getMessage(), "to take it from that replica anyway: rune volume detach " + name
+            + " -n " + namespace.namespace + " --force");
+      }
+      throw e;
+    }
+    JsonNode status = volume.path("status");
+    rune.printer().outcome(ResourceType.VOLUME, volume, output.format, status.path("detachRequested").asBoolean(false)
+        ? "detach requested: it becomes Released once its replica has let go, and is not bound again"
+        : "is " + status.path("phase").asText() + ", not attached to any replica: nothing to detach");
+  }
+
+  @Command(name = "restore", description = "Make a new Volume NAME from a Snapshot's copy.")
+  void restore(@Parameters(paramLabel = "NAME", description = "The new volume.") String name,
+      @Option(names = "--from-snapshot", required = true, paramLabel = "SNAPSHOT") String snapshot,
+      @Option(names = "--snapshot-namespace", paramLabel = "NAMESPACE",
+          description = "The snapshot's namespace (default: the new volume's).") String snapshotNamespace,
+      @Mixin RestoreOptions restore, @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    restore.run(rune, namespace.namespace, name, snapshot, snapshotNamespace, output.format, wait);
+  }
+
+  /** What a restore may set beside the snapshot, shared by {@code volume restore} and {@code snapshot restore}. */
+  static final class RestoreOptions {
+    @Option(names = "--storage-class", paramLabel = "CLASS",
+        description = "The new volume's class (default: the snapshot's); its driver must be the snapshot's.")
+    String storageClass;
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "The new volume's size, at least the snapshot's"
+        + " (default: the snapshot's).")
+    String size;
+
+    void run(RuneCli rune, String namespace, String name, String snapshot, String snapshotNamespace,
+        OutputFormat format, CommonOptions.Wait wait) {
+      ObjectNode body = CliJson.MAPPER.createObjectNode().put("fromSnapshot", snapshot);
+      if (snapshotNamespace != null) {
+        body.put("snapshotNamespace", snapshotNamespace);
+      }
+      if (storageClass != null) {
+        body.put("storageClassName", storageClass);
+      }
+      if (size != null) {
+        body.put("size", size);
+      }
+      var volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace, name) + "/restore", body);
+      new ResourceVerbs(rune, ResourceType.VOLUME).created(volume, format, wait,
+          "restoring from snapshot/" + snapshot);
+    }
   }
 }

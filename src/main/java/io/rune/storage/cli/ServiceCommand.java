@@ -1,0 +1,39 @@
+package io.rune.storage.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code rune service|svc}: Services and the volumes their replicas mount (create them with rune cast). */
+@Command(name = "service", aliases = "svc", description = "List, show and delete Services (create them with rune cast).")
+final class ServiceCommand {
+  @ParentCommand
+  RuneCli rune;
+
+  private ResourceVerbs verbs() {
+    return new ResourceVerbs(rune, ResourceType.SERVICE);
+  }
+
+  @Command(name = "list", aliases = "ls", description = "List Services.")
+  void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
+      @Mixin CommonOptions.Output output) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format);
+  }
+
+  @Command(name = "get", description = "Show one Service.")
+  void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.Output output) {
+    verbs().get(namespace.namespace, name, output.format);
+  }
+
+  @Command(name = "delete", description = "Delete a Service. Its volumes are kept (Released) unless --cascade.")
+  void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+      @Option(names = "--cascade", description = "Also delete the volumes made from its claimTemplates, each"
+          + " through its reclaimPolicy (admin).") boolean cascade,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    verbs().delete(namespace.namespace, name, cascade ? Map.of("cascade", "true") : Map.of(), output.format, wait);
+  }
+}

@@ -1,0 +1,137 @@
+package io.rune.storage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One object {@code --wait} follows, and what "done" means for it: created objects until
+ * they are ready (or fail for good), deleted ones until they are gone.
+ */
+final class WaitTarget {
+  /** Where a target stands after a frame. */
+  enum State { WORKING, DONE, FAILED }
+
+  private final ResourceType type;
+  private final String namespace;
+  private final String name;
+  private final boolean deletion;
+  private JsonNode object;
+  private long version;
+  private boolean gone;
+
+  private WaitTarget(ResourceType type, JsonNode object, boolean deletion) {
+    this.type = type;
+    this.namespace = type.namespaced() ? object.path("namespace").asText() : null;
+    this.name = object.path("name").asText();
+    this.deletion = deletion;
+    this.object = object;
+    this.version = object.path("resourceVersion").asLong(0);
+  }
+
+  /** An object just created or changed, to be followed until it is ready. */
+  static WaitTarget untilReady(ResourceType type, JsonNode object) {
+    return new WaitTarget(type, object, false);
+  }
+
+  /** An object being deleted, to be followed until it is gone. */
+  static WaitTarget untilGone(ResourceType type, JsonNode object) {
+    return new WaitTarget(type, object, true);
+  }
+
+  ResourceType type() {
+    return type;
+  }
+
+  /** {@code volume/pgdata}. */
+  String label() {
+    return type.qualified(name);
+  }
+
+  /** The resourceVersion last seen: the stream is read after the lowest of these. */
+  long version() {
+    return version;
+  }
+
+  JsonNode object() {
+    return object;
+  }
+
+  /** Whether a watch frame is about this object. */
+  boolean matches(JsonNode frame) {
+    JsonNode changed = frame.path("object");
+    return type.kindName().equals(frame.path("kind").asText())
+        && name.equals(changed.path("name").asText())
+        && (namespace == null || namespace.equals(changed.path("namespace").asText()));
+  }
+
+  /** Takes a frame about this object; frames older than what was already seen are ignored. */
+  void apply(JsonNode frame) {
+    long frameSeq = frame.path("seq").asLong();
+    if (frameSeq <= version) {
+      return;
+    }
+    version = frameSeq;
+    if ("DELETED".equals(frame.path("type").asText())) {
+      gone = true;
+    } else {
+      object = frame.path("object");
+    }
+  }
+
+  State state() {
+    if (deletion) {
+      return gone ? State.DONE : State.WORKING;
+    }
+    if (gone) {
+      return State.FAILED;
+    }
+    JsonNode status = object.path("status");
+    String phase = status.path("phase").asText("");
+    boolean retrying = status.hasNonNull("nextAttemptAt");
+    return switch (type) {
+      case STORAGE_CLASS -> State.DONE;
+      case VOLUME -> switch (phase) {
+        case "Available", "Bound", "Released" -> State.DONE;
+        case "Stalled", "Deleting" -> State.FAILED;
+        case "Failed" -> retrying ? State.WORKING : State.FAILED;
+        default -> State.WORKING;
+      };
+      case SNAPSHOT -> switch (phase) {
+        case "Ready" -> State.DONE;
+        case "Deleting" -> State.FAILED;
+        case "Failed" -> retrying ? State.WORKING : State.FAILED;
+        default -> State.WORKING;
+      };
+      case SERVICE -> "Deleting".equals(phase) ? State.FAILED
+          : status.path("readyReplicas").asInt(0) >= object.path("scale").asInt(1) ? State.DONE : State.WORKING;
+    };
+  }
+
+  /** What the object is doing now, for a progress line: "Provisioning", "Failed (Reason): message; retrying". */
+  String situation() {
+    if (gone) {
+      return deletion ? "deleted" : "was deleted";
+    }
+    JsonNode status = object.path("status");
+    String phase = status.path("phase").asText("Pending");
+    if (type == ResourceType.SERVICE && !phase.equals("Deleting")) {
+      return status.path("readyReplicas").asInt(0) + "/" + object.path("scale").asInt(1) + " replicas ready";
+    }
+    StringBuilder line = new StringBuilder(phase);
+    String reason = status.path("reason").asText("");
+    boolean troubled = phase.equals("Failed") || phase.equals("Stalled") || (deletion && !reason.isEmpty()
+        && !reason.equals("DeletionRequested"));
+    if (troubled) {
+      line.append(" (").append(reason).append(")");
+      String message = status.path("message").asText("");
+      if (!message.isEmpty()) {
+        line.append(": ").append(message);
+      }
+    }
+    return line.toString();
+  }
+
+  /** The copy's progress while it copies, else null. */
+  CopyProgress progress() {
+    return gone ? null : CopyProgress.of(object);
+  }
+}

@@ -1,0 +1,43 @@
+package io.rune.storage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One change as a line of {@code rune watch}'s table: fixed columns, since rows come one at a time. */
+final class WatchLine {
+  private static final String FORMAT_WITH_NAMESPACE = "%-7s   %-8s   %-14s   %-34s   %s";
+  private static final String FORMAT = "%-7s   %-8s   %-34s   %s";
+
+  private WatchLine() {}
+
+  static String header(boolean withNamespace) {
+    return line(withNamespace, "SEQ", "EVENT", "NAMESPACE", "OBJECT", "PHASE");
+  }
+
+  static String of(JsonNode frame, ResourceType type, boolean withNamespace) {
+    JsonNode object = frame.path("object");
+    String namespace = type.namespaced() ? object.path("namespace").asText() : "";
+    return line(withNamespace, frame.path("seq").asText(), frame.path("type").asText(), namespace,
+        type.qualified(object.path("name").asText()), situation(type, object));
+  }
+
+  /** The phase (with the reason when something went wrong), a copy's progress, a service's ready replicas. */
+  private static String situation(ResourceType type, JsonNode object) {
+    JsonNode status = object.path("status");
+    if (type == ResourceType.STORAGE_CLASS) {
+      return object.path("default").asBoolean(false) ? "default" : "";
+    }
+    String phase = ResourceColumns.phase(object);
+    if (type == ResourceType.SERVICE) {
+      return phase + " " + status.path("readyReplicas").asInt(0) + "/" + object.path("scale").asInt(1) + " ready";
+    }
+    CopyProgress progress = CopyProgress.of(object);
+    return progress == null ? phase : phase + " " + progress.text();
+  }
+
+  private static String line(boolean withNamespace, String seq, String event, String namespace, String object,
+      String phase) {
+    String line = withNamespace ? String.format(FORMAT_WITH_NAMESPACE, seq, event, namespace, object, phase)
+        : String.format(FORMAT, seq, event, object, phase);
+    return line.stripTrailing();
+  }
+}
