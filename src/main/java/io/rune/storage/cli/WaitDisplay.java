@@ -29,6 +29,9 @@ final class WaitDisplay {
   }
 
   void show(WaitTarget target) {
+    if (target.type() == ResourceType.STORAGE_CLASS) {
+      return; // ready once written: nothing to follow
+    }
     CopyProgress progress = target.progress();
     String line = target.label() + " " + target.situation();
     if (progress != null) {
