@@ -233,15 +233,16 @@ public final class Resources {
   }
 
   /**
-   * DELETE; {@code cascade} (Services only) also deletes what the object owns, and the
-   * kind's rules decide who may ask for it.
+   * DELETE; {@code cascade} (Services and StorageClasses only) also deletes what the object
+   * owns (a service's template volumes, a class's volumes), and the kind's rules decide who
+   * may ask for it.
    */
   public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name, boolean cascade) {
     return attempt(() -> {
       principal.checkWrite(kind, namespace);
       KindRules<?> kindRules = rules.get(kind);
       if (cascade && !kindRules.cascades()) {
-        throw ApiException.invalid("cascade", "cascade applies to services only; delete a " + kind.kindName()
+        throw ApiException.invalid("cascade", "cascade applies to services and storage classes only; delete a " + kind.kindName()
             + " without it");
       }
       String ns = scope(kind, namespace);

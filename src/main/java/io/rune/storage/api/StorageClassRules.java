@@ -8,6 +8,7 @@ import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.StorageClassSpec.Expression;
 import io.rune.storage.model.StorageClassSpec.TopologyTerm;
+import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
@@ -16,9 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Admission of StorageClasses: a known driver, what it can do, and one default at most. */
+/**
+ * Admission of StorageClasses: a known driver, what it can do, and one default at most.
+ * Deleting a class with cascade (admin only, as every class write) also deletes its volumes.
+ */
 final class StorageClassRules implements KindRules<StorageClassSpec> {
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+  /** How many Bound volumes a refused cascade names before it says "and N more". */
+  private static final int NAMED_BOUND_VOLUMES = 3;
 
   private final DriverCatalog drivers;
 
@@ -75,10 +81,57 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     return Future.succeededFuture(InputParser.toJson(spec));
   }
 
+  /** Only admins write classes at all, cascade or not: {@link Principal#checkWrite} has said so. */
   @Override
   public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current,
       boolean cascade) {
     return Future.succeededFuture();
+  }
+
+  @Override
+  public boolean cascades() {
+    return true;
+  }
+
+  /**
+   * Without cascade the row goes and the class's volumes stay. With cascade, in one
+   * transaction, every volume of the class (in every namespace) is marked for deletion as a
+   * volume DELETE marks it (one already Deleting is left as it is) and the row goes; the
+   * volume controller then reclaims each volume as its own reclaimPolicy says. A Bound
+   * volume of the class refuses the whole request, changing nothing.
+   */
+  @Override
+  public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
+    if (!cascade) {
+      return store.delete(current);
+    }
+    return store.write(tx -> tx.volumesOfClass(current.name()).compose(volumes -> {
+      List<ApiObject> bound = volumes.stream().filter(VolumeRules::isBound).toList();
+      if (!bound.isEmpty()) {
+        throw new ApiException(409, "VolumeInUse", volumesInUse(current.name(), bound), null);
+      }
+      // The class first: when it has changed since it was read, nothing else is written.
+      return tx.delete(current).compose(deleted -> {
+        Future<Void> marked = Future.succeededFuture();
+        for (ApiObject volume : volumes) {
+          if (!VolumeRules.isDeleting(volume)) {
+            marked = marked.compose(v -> tx.update(VolumeRules.markedDeleting(volume)).mapEmpty());
+          }
+        }
+        return marked.map(v -> deleted);
+      });
+    }));
+  }
+
+  private static String volumesInUse(String className, List<ApiObject> bound) {
+    int shown = Math.min(bound.size(), NAMED_BOUND_VOLUMES);
+    String named = String.join(", ", bound.subList(0, shown).stream()
+        .map(v -> v.key() + " (bound to " + v.status().getString("boundClaim") + ")").toList());
+    boolean one = bound.size() == 1;
+    return "StorageClass '" + className + "' cannot be deleted with cascade: " + (one ? "volume " : "volumes ")
+        + named + (bound.size() > shown ? " and " + (bound.size() - shown) + " more" : "")
+        + (one ? " is in use; detach it or delete its service first" : " are in use; detach them or delete their"
+            + " services first") + ", then delete the class again. Nothing was changed";
   }
 
   @Override

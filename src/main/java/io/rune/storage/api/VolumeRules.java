@@ -159,7 +159,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   @Override
   public Future<Void> admitDelete(StoreReader reads, Principal principal, ApiObject current,
       boolean cascade) {
-    if ("Bound".equals(current.status().getString("phase"))) {
+    if (isBound(current)) {
       throw new ApiException(409, "VolumeInUse", "volume " + current.key() + " is bound to "
           + current.status().getString("boundClaim") + "; detach it first", null);
     }
@@ -172,16 +172,33 @@ final class VolumeRules implements KindRules<VolumeSpec> {
    */
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
-    if ("Deleting".equals(current.status().getString("phase"))) {
+    if (isDeleting(current)) {
       return Future.succeededFuture(current);
     }
-    JsonObject status = current.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
-        .put("message", "deletion requested; reclaimPolicy " + current.spec().getString("reclaimPolicy", "retain")
-            + ": the storage is " + ("delete".equals(current.spec().getString("reclaimPolicy"))
-                ? "removed" : "kept") + " before the volume goes")
+    return store.update(markedDeleting(current));
+  }
+
+  /** A Bound volume is in use by a replica: it cannot be deleted until it is detached. */
+  static boolean isBound(ApiObject volume) {
+    return "Bound".equals(volume.status().getString("phase"));
+  }
+
+  static boolean isDeleting(ApiObject volume) {
+    return "Deleting".equals(volume.status().getString("phase"));
+  }
+
+  /**
+   * The volume as a DELETE leaves it, to be written at its version: phase Deleting, reason
+   * DeletionRequested, and a message saying what its reclaimPolicy will do with the storage.
+   */
+  static ApiObject markedDeleting(ApiObject volume) {
+    String reclaimPolicy = volume.spec().getString("reclaimPolicy", "retain");
+    JsonObject status = volume.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
+        .put("message", "deletion requested; reclaimPolicy " + reclaimPolicy + ": the storage is "
+            + ("delete".equals(reclaimPolicy) ? "removed" : "kept") + " before the volume goes")
         .put("lastTransitionAt", Instant.now().toString());
     status.remove("nextAttemptAt");
-    return store.update(current.withStatus(status));
+    return volume.withStatus(status);
   }
 
   @Override

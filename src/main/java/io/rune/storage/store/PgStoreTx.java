@@ -4,6 +4,8 @@ import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One serialised write transaction: it locked the change-log head with its first
@@ -11,6 +13,8 @@ import io.vertx.sqlclient.Tuple;
  */
 final class PgStoreTx extends PgReads implements StoreTx {
   static final String LOCK_HEAD = "SELECT seq FROM change_head WHERE id = 1 FOR UPDATE";
+  private static final String VOLUMES_OF_CLASS = "SELECT " + Rows.OBJECT_COLUMNS
+      + " FROM objects WHERE kind = 'Volume' AND spec ->> 'storageClassName' = $1 ORDER BY namespace, name";
 
   private final SqlConnection conn;
 
@@ -32,6 +36,15 @@ final class PgStoreTx extends PgReads implements StoreTx {
   @Override
   public Future<ApiObject> delete(ApiObject object) {
     return WriteStatements.delete(conn, object);
+  }
+
+  @Override
+  public Future<List<ApiObject>> volumesOfClass(String className) {
+    return conn.preparedQuery(VOLUMES_OF_CLASS).execute(Tuple.of(className)).map(rows -> {
+      List<ApiObject> volumes = new ArrayList<>(rows.size());
+      rows.forEach(row -> volumes.add(Rows.toObject(row)));
+      return volumes;
+    });
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The operations of one serialised write transaction. Updates and deletes take the object
@@ -18,6 +19,12 @@ public interface StoreTx extends StoreReader {
 
   /** Removes {@code object}, still at its resourceVersion, and logs the deletion. */
   Future<ApiObject> delete(ApiObject object);
+
+  /**
+   * Every Volume, in every namespace, whose spec names StorageClass {@code className}, in
+   * order of namespace and name: what a cascade delete of the class marks.
+   */
+  Future<List<ApiObject>> volumesOfClass(String className);
 
   /**
    * Records that a one-time step (such as seeding the built-in classes) has happened;

@@ -27,8 +27,7 @@ import java.util.UUID;
  * own (it is rendered before any user-written field).
  */
 final class WriteStatements {
-  private static final String NEW_BODY = "regexp_replace($9, '\"resourceVersion\":\"[0-9]*\"',"
-      + " '\"resourceVersion\":\"' || h.seq || '\"')::json";
+  private static final String NEW_BODY = newBody("$9");
 
   private static final String INSERT = """
       WITH h AS (UPDATE change_head SET seq = seq + 1 WHERE id = 1 RETURNING seq),
@@ -62,9 +61,9 @@ final class WriteStatements {
            o AS (DELETE FROM objects USING b
                  WHERE kind = $1 AND namespace = $2 AND name = $3 AND resource_version = $4 RETURNING 1),
            l AS (INSERT INTO change_log (seq, type, kind, namespace, name, object, at)
-                 SELECT b.seq, 'DELETED', $1, $2, $3, b.body, $8 FROM b WHERE EXISTS (SELECT 1 FROM o))
+                 SELECT b.seq, 'DELETED', $1, $2, $3, b.body, $5 FROM b WHERE EXISTS (SELECT 1 FROM o))
       SELECT b.seq, pg_notify('%s', b.seq::text) FROM b WHERE EXISTS (SELECT 1 FROM o)"""
-      .formatted(NEW_BODY, PgStore.CHANNEL);
+      .formatted(newBody("$6"), PgStore.CHANNEL);
 
   private WriteStatements() {}
 
@@ -87,8 +86,17 @@ final class WriteStatements {
   static Future<ApiObject> delete(SqlClient client, ApiObject object) {
     Instant now = Rows.now();
     ApiObject last = object.stamped(object.resourceVersion(), now);
-    return client.preparedQuery(DELETE).execute(params(last, object.resourceVersion(), now))
-        .map(rows -> stored(last, rows));
+    // Only what the statement uses: a parameter it never mentions has no type PostgreSQL can
+    // infer, which a statement prepared on a transaction's connection refuses.
+    Tuple params = Tuple.of(last.kind().kindName(), last.namespace(), last.name(), object.resourceVersion())
+        .addValue(Rows.timestamp(now)).addValue(last.toJson().encode());
+    return client.preparedQuery(DELETE).execute(params).map(rows -> stored(last, rows));
+  }
+
+  /** The rendered object in parameter {@code param}, with the new sequence number as its resourceVersion. */
+  private static String newBody(String param) {
+    return "regexp_replace(" + param + ", '\"resourceVersion\":\"[0-9]*\"',"
+        + " '\"resourceVersion\":\"' || h.seq || '\"')::json";
   }
 
   /** $1 kind, $2 namespace, $3 name, $4 uid or expected version, $5-$7 labels/spec/status, $8 time, $9 body. */

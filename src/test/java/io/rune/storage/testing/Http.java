@@ -30,6 +30,11 @@ public final class Http {
     return base;
   }
 
+  /** The bearer token this client sends (null when anonymous), e.g. for the event bus's token header. */
+  public String token() {
+    return token;
+  }
+
   public Response get(String path) {
     return send("GET", path, null, null);
   }
