@@ -46,10 +46,10 @@ final class StorageClassCommand {
       @Option(names = "--cascade", description = "Also delete every volume of the class, each through its"
           + " reclaimPolicy; refused while any of them is Bound.") boolean cascade,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    // Read before the delete: the volumes may be gone before a list after it could see them.
+    List<WaitTarget> going = cascade && wait.wait ? volumesOf(name) : List.of();
     verbs().delete(null, name, cascade ? Map.of("cascade", "true") : Map.of(), output.format, wait);
-    if (cascade && wait.wait) {
-      rune.awaitIfAsked(wait, output.format, volumesGoingWith(name));
-    }
+    rune.awaitIfAsked(wait, output.format, going);
   }
 
   @Command(name = "set-default", description = "Make a StorageClass the default; the previous default stops being it (admin).")
@@ -58,13 +58,15 @@ final class StorageClassCommand {
     rune.printer().outcome(ResourceType.STORAGE_CLASS, updated, output.format, "is now the default");
   }
 
-  /** The volumes a cascade delete of the class marked: being deleted, of that class. */
-  private List<WaitTarget> volumesGoingWith(String storageClass) {
+  /**
+   * The volumes a cascade delete of the class will take, to follow until gone. The watch
+   * starts at the oldest of their versions, so one deleted before it opens is still seen going.
+   */
+  private List<WaitTarget> volumesOf(String storageClass) {
     List<WaitTarget> going = new ArrayList<>();
     JsonNode volumes = rune.client().list(ResourceType.VOLUME.collectionPath(null), null, null);
     for (JsonNode volume : volumes.path("items")) {
-      if (storageClass.equals(volume.path("storageClassName").asText())
-          && "Deleting".equals(volume.path("status").path("phase").asText())) {
+      if (storageClass.equals(volume.path("storageClassName").asText())) {
         going.add(WaitTarget.untilGone(ResourceType.VOLUME, volume));
       }
     }

@@ -154,15 +154,17 @@ class CliIT {
     createVolume(ns2, "broken", "1Gi");
     setVolumeStatus(ns2, "broken", "{\"phase\": \"Failed\", \"reason\": \"ProvisionFailedWillRetry\"}");
     List<String> all = rune.run("vol", "list", "-A").ok().lines();
-    assertThat(cells(all.get(0))).containsExactly("NAMESPACE", "NAME", "CLASS", "SIZE", "MODE", "PHASE", "AGE");
+    assertThat(cells(all.get(0))).containsExactly("NAMESPACE", "NAME", "CLASS", "SIZE", "MODE", "PHASE", "BOUND",
+        "AGE");
     assertThat(all).anySatisfy(row -> assertThat(cells(row)).startsWith(ns1, "ok", "local", "1Gi", "RWO", "Available"));
     assertThat(all).anySatisfy(row -> assertThat(cells(row))
         .startsWith(ns2, "broken", "local", "1Gi", "RWO", "Failed (ProvisionFailedWillRetry)"));
-    assertThat(cells(all.get(1)).get(6)).matches("\\d+[smhdy]");
+    assertThat(cells(all.get(1)).get(6)).isEqualTo("<none>");
+    assertThat(cells(all.get(1)).get(7)).matches("\\d+[smhdy]");
 
     List<String> wide = rune.run("vol", "list", "-n", ns2, "-o", "wide").ok().lines();
     assertThat(cells(wide.get(0)))
-        .containsExactly("NAME", "CLASS", "SIZE", "MODE", "PHASE", "AGE", "RECLAIM", "NODE", "REASON");
+        .containsExactly("NAME", "CLASS", "SIZE", "MODE", "PHASE", "BOUND", "AGE", "RECLAIM", "NODE", "REASON");
     assertThat(cells(wide.get(1))).containsSubsequence("retain", "test-node", "ProvisionFailedWillRetry");
   }
 

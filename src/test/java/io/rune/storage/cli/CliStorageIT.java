@@ -181,7 +181,22 @@ class CliStorageIT {
     assertThat(fromStdin.stderr()).startsWith("error: ").contains("nope").endsWith("(field: driver)\n");
     assertThat(rune.run("sc", "create").exit()).isEqualTo(2);
 
-    assertThat(rune.run("sc", "delete", name).ok().stdout()).isEqualTo("storageclass/" + name + " deleted\n");
+    // Cascade takes the class's volumes with it; --wait follows them until they are gone.
+    String ns = newNamespace();
+    for (String volume : List.of("a", "b")) {
+      assertThat(admin.post(volumes(ns), new JsonObject().put("name", volume).put("size", "1Gi")
+          .put("storageClassName", name)).status()).isEqualTo(201);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Available".equals(phase(ns, "a"))
+        && "Available".equals(phase(ns, "b")));
+    Path dirA = server.config().storage().localVolumeRoot()
+        .resolve(admin.get(volumes(ns) + "/a").json().getJsonObject("status").getString("handle"));
+    RuneProcess.Result cascade = rune.run("sc", "delete", name, "--cascade", "--wait");
+    assertThat(cascade.ok().lines()).startsWith("storageclass/" + name + " deleted")
+        .contains("volume/a deleted", "volume/b deleted");
+    assertThat(admin.get(volumes(ns)).items()).isEmpty();
+    assertThat(dirA).doesNotExist();
+    assertThat(rune.run("sc", "get", name).exit()).isEqualTo(1);
   }
 
   private void castService(String ns, String name, int scale) throws IOException {

@@ -173,11 +173,12 @@ class CliWatchIT {
         service:
           name: waiting
           namespace: %s
+          scale: 1
           volumes: [{name: data, mountPath: /data, claimTemplate: {size: 1Gi, storageClassName: fails-transient}}]
         """.formatted(ns));
     RuneProcess.Result slow = rune.run("cast", "-f", file.toString(), "--wait", "--timeout", "2s");
     assertThat(slow.exit()).isEqualTo(1);
-    assertThat(slow.stdout()).isEqualTo("service/waiting created\nservice/waiting 0/1 replicas ready\n");
+    assertThat(slow.stdout()).as(slow.toString()).isEqualTo("service/waiting created\nservice/waiting 0/1 replicas ready\n");
     assertThat(slow.stderr()).isEqualTo("error: gave up waiting after 2s: service/waiting is 0/1 replicas ready;"
         + " the server goes on with it (see: rune service get waiting -n " + ns + ")\n");
 
