@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -46,6 +48,9 @@ class CliWatchIT {
     admin = server.admin();
     home = TestServer.tempDir("cli-watch-home");
     rune = RuneProcess.as(home, Map.of("RUNE_SERVER", server.baseUrl(), "RUNE_TOKEN", server.adminToken()));
+    assertThat(admin.post("/api/v1/storageclasses", new JsonObject().put("name", "slow-copy")
+        .put("driver", FaultyDriverProvider.NAME).put("parameters", new JsonObject().put("copySeconds", "2")))
+        .status()).isEqualTo(201);
     for (String failWith : List.of("PERMANENT", "TRANSIENT")) {
       assertThat(admin.post("/api/v1/storageclasses", new JsonObject().put("name", "fails-" + failWith.toLowerCase())
           .put("driver", FaultyDriverProvider.NAME).put("reclaimPolicy", "delete")
@@ -148,6 +153,34 @@ class CliWatchIT {
     assertThat(rune.run("snap", "delete", "s2", "-n", ns, "--wait").ok().lines())
         .containsSubsequence("snapshot/s2 marked for deletion", "snapshot/s2 deleted");
     assertThat(admin.get("/api/v1/namespaces/" + ns + "/snapshots/s2").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aSlowCopyShowsItsProgressAsLinesWhenPipedAndAsABarOnATerminal() throws Exception {
+    String ns = newNamespace();
+    createVolume(ns, "slow", "slow-copy");
+    await().atMost(LINE).until(() -> "Available".equals(phase(ns, "slow")));
+
+    List<String> lines = rune.run("snap", "create", "slow", "--name", "piped", "-n", ns, "--wait").ok().lines();
+    List<String> progress = lines.stream().filter(line -> line.matches("snapshot/piped Creating \\d+% \\(.* of 1Gi\\)"))
+        .toList();
+    assertThat(progress).as("%s", lines).isNotEmpty();
+    assertThat(lines).noneMatch(line -> line.contains("\r") || line.contains("#"));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("snapshot/piped Ready");
+
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script gives a terminal");
+    List<String> command = rune.command("snap", "create", "slow", "--name", "on-a-tty", "-n", ns, "--wait");
+    ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-qec",
+        command.stream().map(arg -> "'" + arg + "'").collect(Collectors.joining(" ")), "/dev/null")
+        .redirectErrorStream(true);
+    rune.environment(builder.environment());
+    Process tty = builder.start();
+    tty.getOutputStream().close();
+    String drawn = new String(tty.getInputStream().readAllBytes());
+    assertThat(tty.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(tty.exitValue()).as(drawn).isZero();
+    assertThat(drawn).as(drawn).containsPattern("\rsnapshot/on-a-tty Creating \\[#*-*\\] \\d+% [0-9.]+\\w* ?/1Gi")
+        .contains("snapshot/on-a-tty Ready");
   }
 
   @Test

@@ -65,7 +65,9 @@ public final class TestServer implements AutoCloseable {
   public RuneConfig config() {
     JsonObject file = runefile.copy();
     JsonObject server = file.getJsonObject("server", new JsonObject());
-    server.put("dataDir", dataDir.toString()).put("listen", "127.0.0.1:0").put("node", "test-node");
+    // Port 0 (any free one) unless the test asked for one: a restart then keeps the address.
+    server.put("dataDir", dataDir.toString()).put("listen", server.getString("listen", "127.0.0.1:0"))
+        .put("node", "test-node");
     file.put("server", server);
     JsonObject storage = file.getJsonObject("storage", new JsonObject());
     if (!storage.containsKey("localVolumeRoot")) {

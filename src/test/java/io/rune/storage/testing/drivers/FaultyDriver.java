@@ -1,5 +1,8 @@
 package io.rune.storage.testing.drivers;
 
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
@@ -19,9 +22,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Provisioning that fails as the class's parameters say: {@code failWith} (a DriverError
  * name, default TRANSIENT) for the first {@code failFirst} calls per volume ("always" for
  * every call). Every provision call is recorded with its time, so tests can see how often
- * and when the controller called. Storage is a set of handles in memory.
+ * and when the controller called. Storage is a set of handles in memory. A snapshot copies
+ * nothing, but with {@code copySeconds} it takes that long and reports its progress (1 GiB
+ * in all) ten times a second, as a slow copy would.
  */
 public final class FaultyDriver implements StorageDriver {
+  static final long COPY_BYTES = 1L << 30;
+  private final Vertx vertx;
+
+  FaultyDriver(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
   private static final Map<String, List<Instant>> CALLS = new ConcurrentHashMap<>();
   private static final Map<String, Boolean> STORAGE = new ConcurrentHashMap<>();
 
@@ -62,8 +74,23 @@ public final class FaultyDriver implements StorageDriver {
   @Override
   public Future<String> snapshot(DriverContext ctx, io.rune.storage.driver.SnapshotRequest request) {
     String handle = "faulty-snapshot:" + request.snapshotUid();
-    STORAGE.put(handle, true);
-    return Future.succeededFuture(handle);
+    long steps = Long.parseLong(ctx.parameters().getOrDefault("copySeconds", "0")) * 10;
+    Promise<String> copied = Promise.promise();
+    long[] step = {0};
+    Runnable copy = new Runnable() {
+      @Override
+      public void run() {
+        ctx.progress().report(COPY_BYTES * step[0] / Math.max(1, steps), COPY_BYTES);
+        if (step[0]++ >= steps) {
+          STORAGE.put(handle, true);
+          copied.complete(handle);
+        } else {
+          vertx.setTimer(100, id -> this.run());
+        }
+      }
+    };
+    copy.run();
+    return copied.future();
   }
 
   @Override

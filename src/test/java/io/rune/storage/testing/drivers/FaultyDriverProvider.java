@@ -34,6 +34,6 @@ public final class FaultyDriverProvider implements DriverProvider {
 
   @Override
   public StorageDriver create(DriverEnvironment environment) {
-    return new FaultyDriver();
+    return new FaultyDriver(environment.vertx());
   }
 }
