@@ -63,8 +63,8 @@ final class CommonOptions {
         + " showing its progress; exit 1 if it fails.")
     boolean wait;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = Durations.class,
-        description = "How long --wait waits, e.g. 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationOption.class,
+        description = "How long --wait waits: 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
     Duration timeout;
   }
 }

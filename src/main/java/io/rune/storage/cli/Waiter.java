@@ -65,7 +65,7 @@ final class Waiter {
 
   private static CliException timedOut(List<WaitTarget> targets, Duration timeout) {
     WaitTarget first = targets.stream().filter(t -> t.state() == WaitTarget.State.WORKING).findFirst().orElseThrow();
-    return new CliException("gave up waiting after " + Durations.format(timeout) + ": " + first.label() + " is "
+    return new CliException("gave up waiting after " + DurationOption.format(timeout) + ": " + first.label() + " is "
         + first.situation() + "; the server goes on with it (see: rune " + first.type().word() + " get "
         + first.object().path("name").asText() + (first.type().namespaced()
             ? " -n " + first.object().path("namespace").asText() : "") + ")");

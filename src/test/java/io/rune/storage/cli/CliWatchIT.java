@@ -217,7 +217,7 @@ class CliWatchIT {
 
     RuneProcess.Result badTimeout = rune.run("svc", "delete", "waiting", "-n", ns, "--wait", "--timeout", "soon");
     assertThat(badTimeout.exit()).isEqualTo(2);
-    assertThat(badTimeout.stderr()).contains("'soon' is not a duration like 90s, 5m or 1h30m");
+    assertThat(badTimeout.stderr()).contains("invalid duration \"soon\": use a whole number followed by ms, s, m, h or d");
     assertThat(admin.get("/api/v1/namespaces/" + ns + "/services/waiting").status()).isEqualTo(200);
   }
 

@@ -1,21 +1,23 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.config.ConfigException;
+import io.rune.storage.config.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations on the command line as people write them: 90s, 5m, 1h, 1h30m. */
-final class Durations implements ITypeConverter<Duration> {
+/** Durations on the command line, in the runefile's forms (90s, 5m, 1h), so one spelling works everywhere. */
+final class DurationOption implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
-    String text = value.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!text.matches("(\\d+h)?(\\d+m)?(\\d+s)?") || text.isEmpty()) {
-      throw new TypeConversionException("'" + value + "' is not a duration like 90s, 5m or 1h30m");
+    try {
+      return Durations.parse(value.trim());
+    } catch (ConfigException e) {
+      throw new TypeConversionException(e.getMessage());
     }
-    return Duration.parse("PT" + text.toUpperCase(java.util.Locale.ROOT));
   }
 
-  /** The shortest of those forms: 10m, 1h30m, 45s. */
+  /** The shortest way to say it: 10m, 1h30m, 45s. */
   static String format(Duration duration) {
     long seconds = duration.toSeconds();
     StringBuilder text = new StringBuilder();
