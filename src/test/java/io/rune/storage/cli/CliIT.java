@@ -102,7 +102,7 @@ class CliIT {
     awaitPhase(ns, "web-data", "Available");
     awaitPhase(ns, "db-data", "Available");
     List<String> table = rune.run("volume", "list", "-n", ns).ok().lines();
-    assertThat(cells(table.get(0))).containsExactly("NAME", "CLASS", "SIZE", "MODE", "PHASE", "AGE");
+    assertThat(cells(table.get(0))).containsExactly("NAME", "CLASS", "SIZE", "MODE", "PHASE", "BOUND", "AGE");
     assertThat(table.subList(1, table.size())).extracting(row -> cells(row).subList(0, 5)).containsExactlyInAnyOrder(
         List.of("web-data", "local", "5Gi", "RWO", "Available"), List.of("db-data", "local", "10Gi", "RWO", "Available"));
     assertThat(table).allSatisfy(row -> assertThat(row.length()).isLessThanOrEqualTo(80));
