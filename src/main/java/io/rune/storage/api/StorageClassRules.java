@@ -2,12 +2,14 @@ package io.rune.storage.api;
 
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.StorageClassSpec.Expression;
 import io.rune.storage.model.StorageClassSpec.TopologyTerm;
+import io.rune.storage.model.Topology;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
@@ -51,6 +53,11 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     DriverCapabilities caps = drivers.capabilities(spec.driver()).orElseThrow(() -> ApiException.invalid(
         "driver", "unknown driver '" + spec.driver() + "'; known drivers: " + drivers.names()));
     checkParameters(spec.parameters());
+    Map<String, String> parameters = spec.parameters() == null ? Map.of() : spec.parameters();
+    DriverProvider provider = drivers.provider(spec.driver()).orElseThrow();
+    provider.checkClassParameters(parameters).ifPresent(problem -> {
+      throw ApiException.invalid("parameters." + problem.parameter(), problem.message());
+    });
     String reclaim = spec.reclaimPolicy() == null ? ReclaimPolicy.retain.name() : spec.reclaimPolicy();
     if (ReclaimPolicy.parse(reclaim).isEmpty()) {
       throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not '" + reclaim + "'");
@@ -60,6 +67,11 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
           + "' never deletes storage; use reclaimPolicy retain");
     }
     checkTopologies(spec.allowedTopologies());
+    Map<String, String> topology = provider.classTopology(parameters);
+    if (!topology.isEmpty() && !Topology.allows(spec.allowedTopologies(), topology)) {
+      throw ApiException.unprocessable("TopologyNotAllowed", "allowedTopologies", "the class's own topology "
+          + topology + " (from its parameters) is outside its allowedTopologies: no volume of it could be placed");
+    }
     return Future.succeededFuture(new StorageClassSpec(spec.driver(),
         spec.parameters() == null ? Map.of() : spec.parameters(), reclaim, spec.defaultClass(),
         spec.allowedTopologies() == null ? List.of() : spec.allowedTopologies()));

@@ -2,6 +2,7 @@ package io.rune.storage.api;
 
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.model.AccessMode;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -235,8 +236,23 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     if (!hostPathDriver && spec.createIfMissing() != null) {
       throw ApiException.invalid("createIfMissing", "createIfMissing is only for drivers of host directories (such as local-host)");
     }
-    if (!Topology.allows(cls.allowedTopologies(), spec.topology())) {
-      throw ApiException.unprocessable("TopologyNotAllowed", "topology", "topology " + spec.topology()
+    Map<String, String> parameters = spec.parameters() == null ? Map.of() : spec.parameters();
+    DriverProvider provider = drivers.provider(driver).orElseThrow();
+    provider.checkVolumeParameters(parameters).ifPresent(problem -> {
+      throw ApiException.invalid("parameters." + problem.parameter(), problem.message());
+    });
+    Map<String, String> classTopology = provider.classTopology(cls.parameters());
+    Map<String, String> topology = new java.util.HashMap<>(spec.topology() == null ? Map.of() : spec.topology());
+    for (Map.Entry<String, String> label : classTopology.entrySet()) {
+      String asked = topology.putIfAbsent(label.getKey(), label.getValue());
+      if (asked != null && !asked.equals(label.getValue())) {
+        throw ApiException.unprocessable("TopologyNotAllowed", "topology", "topology " + label.getKey() + "="
+            + asked + " cannot be met: every volume of class " + storageClass.name() + " is in " + label.getKey()
+            + "=" + label.getValue());
+      }
+    }
+    if (!Topology.allows(cls.allowedTopologies(), topology)) {
+      throw ApiException.unprocessable("TopologyNotAllowed", "topology", "topology " + topology
           + " is outside the allowedTopologies of class " + storageClass.name());
     }
     return new VolumeSpec(storageClass.name(), spec.size(), accessMode, reclaim,

@@ -1,5 +1,8 @@
 package io.rune.storage.driver;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * The java.util.ServiceLoader entry of a driver. A driver is one package under
  * {@code drivers/<name>/} (a source root in pom.xml) and one line naming its provider in
@@ -23,4 +26,43 @@ public interface DriverProvider {
 
   /** Makes the driver for this server; called once, when its verticle starts. */
   StorageDriver create(DriverEnvironment environment);
+
+  /**
+   * Checks a StorageClass's parameters before the class is stored: the first problem, or
+   * empty when they are fine. The default accepts any.
+   */
+  default Optional<ParameterProblem> checkClassParameters(Map<String, String> parameters) {
+    return Optional.empty();
+  }
+
+  /**
+   * Checks the parameters a Volume adds to its class's: the first problem, or empty. The
+   * default accepts any, except references to Secrets, which only an admin's class may make
+   * (a volume naming another namespace's secret would borrow its credentials).
+   */
+  default Optional<ParameterProblem> checkVolumeParameters(Map<String, String> parameters) {
+    return parameters.keySet().stream().filter(name -> name.endsWith(DriverContext.SECRET_REF_SUFFIX)).findFirst()
+        .map(name -> new ParameterProblem(name, "a volume cannot name a secret; secret references are"
+            + " StorageClass parameters, set by an admin"));
+  }
+
+  /**
+   * The topology every volume of a class with these parameters has (a cloud driver's
+   * region): checked against the class's allowedTopologies, with the volume's own.
+   */
+  default Map<String, String> classTopology(Map<String, String> parameters) {
+    return Map.of();
+  }
+
+  /**
+   * What, beside the node, a call's circuit breaker is kept for: empty for one breaker per
+   * driver (and node), or, say, the cloud region and a fingerprint of the account's token,
+   * so that one failing region or account does not cut off the others. Never a secret.
+   */
+  default String breakerScope(DriverContext ctx) {
+    return "";
+  }
+
+  /** One parameter at fault and what is wrong with it. */
+  record ParameterProblem(String parameter, String message) {}
 }

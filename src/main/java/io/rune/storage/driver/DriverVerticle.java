@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Runs one driver and answers its calls on the event bus ({@code rune.driver.<name>[.<node>]}),
@@ -29,7 +31,9 @@ public final class DriverVerticle extends VerticleBase {
   private final RuneConfig config;
   private final MeterRegistry metrics;
   private StorageDriver driver;
-  private DriverBreaker breaker;
+  /** Breakers by scope: the node (or cluster), plus whatever the provider adds (a cloud account and region). */
+  private final Map<String, DriverBreaker> breakers = new HashMap<>();
+  private String baseScope;
   private MessageConsumer<JsonObject> consumer;
 
   public DriverVerticle(DriverProvider provider, RuneConfig config, MeterRegistry metrics) {
@@ -45,8 +49,8 @@ public final class DriverVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     driver = provider.create(new DriverEnvironment(vertx, config));
-    String scope = provider.nodeLocal() ? config.node() : "cluster";
-    breaker = new DriverBreaker(vertx, provider.name(), scope, config.drivers(), metrics);
+    baseScope = provider.nodeLocal() ? config.node() : "cluster";
+    breaker(baseScope);
     // Recovery first: no call may meet the leftovers of a crash.
     return driver.recover().compose(v -> {
       consumer = vertx.eventBus().consumer(address(), this::handle);
@@ -58,7 +62,7 @@ public final class DriverVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.eventually(() -> {
-      breaker.close();
+      breakers.values().forEach(DriverBreaker::close);
       return driver.close();
     });
   }
@@ -71,7 +75,8 @@ public final class DriverVerticle extends VerticleBase {
       JsonObject ctxJson = body.getJsonObject("ctx", new JsonObject());
       DriverContext ctx = DriverContext.fromJson(ctxJson, progressTo(ctxJson.getString("progressAddress")));
       JsonObject args = body.getJsonObject("args", new JsonObject());
-      result = breaker.execute(() -> call(op, ctx, args));
+      String extra = provider.breakerScope(ctx);
+      result = breaker(extra.isEmpty() ? baseScope : baseScope + "/" + extra).execute(() -> call(op, ctx, args));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
@@ -83,6 +88,11 @@ public final class DriverVerticle extends VerticleBase {
           }
           message.fail(500, failure.toJson().encode());
         });
+  }
+
+  /** The breaker of {@code scope}, made on first use (handlers run on this verticle's event loop). */
+  private DriverBreaker breaker(String scope) {
+    return breakers.computeIfAbsent(scope, s -> new DriverBreaker(vertx, provider.name(), s, config.drivers(), metrics));
   }
 
   /** Progress reports of a call, sent (from whatever thread the driver reports on) to the caller. */
