@@ -1,0 +1,105 @@
+package io.rune.storage.drivers.digitalocean;
+
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Puts an attached block device at a directory on this droplet: formats it only when it
+ * holds no filesystem at all (a volume with data is never formatted, whatever the class
+ * says), then mounts it. Every step looks before it acts, so mounting twice, or after a
+ * crash half-way, ends in the same state.
+ */
+final class BlockDeviceMounter {
+  static final Set<String> FS_TYPES = Set.of("ext4", "xfs");
+  /** blkid's exit status when it found no filesystem on the device. */
+  private static final int BLKID_NOTHING_FOUND = 2;
+  /** findmnt's exit status when nothing is mounted there. */
+  private static final int FINDMNT_NOTHING = 1;
+
+  private final CommandExecutor commands;
+
+  BlockDeviceMounter(CommandExecutor commands) {
+    this.commands = commands;
+  }
+
+  /** Mounts {@code device} at {@code target}; {@code fsType} is used only to format a blank device. */
+  Future<String> mount(String device, String target, String fsType, boolean readOnly) {
+    return run("blkid", "-p", "-s", "TYPE", "-o", "value", device).compose(probe -> {
+      if (probe.ok()) {
+        return Future.succeededFuture(probe.stdout().strip());
+      }
+      if (probe.exitCode() != BLKID_NOTHING_FOUND) {
+        return failed("blkid could not read " + device, probe);
+      }
+      if (readOnly) {
+        return Future.failedFuture(new DriverException(DriverError.PERMANENT, "device " + device
+            + " holds no filesystem and the mount is read-only, so it cannot be formatted"));
+      }
+      List<String> mkfs = fsType.equals("xfs") ? List.of("mkfs.xfs", device) : List.of("mkfs.ext4", "-F", device);
+      return run(mkfs).compose(made -> made.ok() ? Future.succeededFuture(fsType)
+          : failed("formatting " + device + " as " + fsType + " failed", made));
+    }).compose(existing -> run("mkdir", "-p", target).compose(made -> made.ok()
+        ? mountedAt(target) : failed("could not create " + target, made))
+        .compose(source -> source == null ? mountNow(device, target, existing, readOnly)
+            : alreadyMounted(device, target, source)));
+  }
+
+  /** Unmounts {@code target}; nothing mounted there is success. */
+  Future<Void> unmount(String target) {
+    return mountedAt(target).compose(source -> source == null ? Future.succeededFuture()
+        : run("umount", target).compose(done -> done.ok() ? Future.<Void>succeededFuture()
+            : failed("umount " + target + " failed", done)));
+  }
+
+  private Future<String> mountNow(String device, String target, String fsType, boolean readOnly) {
+    List<String> mount = new ArrayList<>(List.of("mount", "-t", fsType));
+    if (readOnly) {
+      mount.addAll(List.of("-o", "ro"));
+    }
+    mount.addAll(List.of(device, target));
+    return run(mount).compose(done -> done.ok() ? Future.succeededFuture(target)
+        : failed("mount of " + device + " at " + target + " failed", done));
+  }
+
+  /** Mounted already: fine if it is this device (its by-id link resolves to the source), an error if another. */
+  private Future<String> alreadyMounted(String device, String target, String source) {
+    return run("readlink", "-f", device).compose(resolved -> {
+      String real = resolved.stdout().strip();
+      if (source.equals(device) || source.equals(real)) {
+        return Future.succeededFuture(target);
+      }
+      return Future.failedFuture(new DriverException(DriverError.PERMANENT, target + " already has " + source
+          + " mounted, not " + device + " (" + real + "); unmount it first"));
+    });
+  }
+
+  /** The device mounted at {@code target}, or null when nothing is. */
+  private Future<String> mountedAt(String target) {
+    return run("findmnt", "-n", "-o", "SOURCE", "--mountpoint", target).compose(found -> {
+      if (found.ok()) {
+        return Future.succeededFuture(found.stdout().strip());
+      }
+      return found.exitCode() == FINDMNT_NOTHING ? Future.succeededFuture(null)
+          : failed("findmnt could not tell what is mounted at " + target, found);
+    });
+  }
+
+  private Future<CommandExecutor.Result> run(String... command) {
+    return run(List.of(command));
+  }
+
+  private Future<CommandExecutor.Result> run(List<String> command) {
+    return commands.run(command).recover(e -> Future.failedFuture(new DriverException(DriverError.TRANSIENT,
+        "could not run " + command.get(0) + ": " + e.getMessage(), e)));
+  }
+
+  private static <T> Future<T> failed(String what, CommandExecutor.Result result) {
+    String said = result.stderr().isBlank() ? result.stdout().strip() : result.stderr().strip();
+    return Future.failedFuture(new DriverException(DriverError.TRANSIENT, what + " (exit " + result.exitCode()
+        + (said.isEmpty() ? "" : ": " + said) + ")"));
+  }
+}
