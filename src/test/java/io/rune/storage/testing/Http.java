@@ -8,6 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** A plain HTTP client for black-box tests: what any user's client would send. */
 public final class Http {
@@ -64,7 +67,7 @@ public final class Http {
     }
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
+      return new Response(response.statusCode(), response.body(), response.headers().map());
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);
     } catch (InterruptedException e) {
@@ -73,8 +76,18 @@ public final class Http {
     }
   }
 
-  /** A response: status and body, with the parts tests look at. */
-  public record Response(int status, String body) {
+  /** A response: status, body and headers (names in lower case), with the parts tests look at. */
+  public record Response(int status, String body, Map<String, List<String>> headers) {
+
+    public Response(int status, String body) {
+      this(status, body, Map.of());
+    }
+
+    /** The first value of the header, or null. */
+    public String header(String name) {
+      return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of()).stream().findFirst().orElse(null);
+    }
+
     public JsonObject json() {
       return new JsonObject(body);
     }
