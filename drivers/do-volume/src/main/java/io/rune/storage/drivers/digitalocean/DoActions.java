@@ -62,7 +62,7 @@ final class DoActions {
       return Future.failedFuture(new DriverException(DriverError.TRANSIENT, what + " must wait: " + answer.message()
           + " (retried after the droplet's current event)"));
     }
-    if (answer.status() == 422 && (said(answer, "maximum") || said(answer, "limit"))) {
+    if (answer.status() == 422 && (said(answer, "cannot attach more volumes") || said(answer, "maximum"))) {
       return Future.failedFuture(new DriverException(DriverError.PERMANENT, what + " is refused: the droplet has"
           + " as many volumes as DigitalOcean allows (" + answer.message() + "); detach one or use another droplet"));
     }

@@ -22,6 +22,17 @@ final class SimulatedDroplet implements CommandExecutor {
   private final Map<String, String> mounts = new HashMap<>();
   private final Map<String, Result> failures = new HashMap<>();
   private final Map<String, String> names = new HashMap<>();
+  private final java.util.function.Predicate<String> attached;
+
+  /** A droplet whose devices appear only when a test plugs them in. */
+  SimulatedDroplet() {
+    this(device -> false);
+  }
+
+  /** A droplet that also has every device {@code attached} says the cloud has attached to it. */
+  SimulatedDroplet(java.util.function.Predicate<String> attached) {
+    this.attached = attached;
+  }
 
   /** The volume's by-id device is present, as after an attach. */
   synchronized void plugIn(String device) {
@@ -56,10 +67,14 @@ final class SimulatedDroplet implements CommandExecutor {
     return Future.succeededFuture(failure != null ? failure : answer(command));
   }
 
+  private boolean present(String device) {
+    return devices.contains(device) || attached.test(device);
+  }
+
   private Result answer(List<String> command) {
     String last = command.get(command.size() - 1);
     return switch (command.get(0)) {
-      case "blkid" -> !devices.contains(last) ? new Result(2, "", "")
+      case "blkid" -> !present(last) ? new Result(2, "", "")
           : filesystems.containsKey(last) ? new Result(0, filesystems.get(last) + "\n", "") : new Result(2, "", "");
       case "mkfs.ext4", "mkfs.xfs" -> mkfs(command.get(0).substring(5), last);
       case "mkdir" -> new Result(0, "", "");
@@ -74,7 +89,7 @@ final class SimulatedDroplet implements CommandExecutor {
   }
 
   private Result mkfs(String type, String device) {
-    if (!devices.contains(device)) {
+    if (!present(device)) {
       return new Result(1, "", "mke2fs 1.47.0 (5-Feb-2023)\nThe file " + device
           + " does not exist and no size was specified.\n");
     }
@@ -86,7 +101,7 @@ final class SimulatedDroplet implements CommandExecutor {
   private Result mount(List<String> command) {
     String device = command.get(command.size() - 2);
     String target = command.get(command.size() - 1);
-    if (!devices.contains(device)) {
+    if (!present(device)) {
       return new Result(32, "", "mount: " + target + ": special device " + device + " does not exist.\n");
     }
     String type = command.get(command.indexOf("-t") + 1);
