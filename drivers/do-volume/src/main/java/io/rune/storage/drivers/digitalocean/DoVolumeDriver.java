@@ -158,7 +158,9 @@ final class DoVolumeDriver implements StorageDriver {
         if (answer.status() == 409) {
           // Made by a call that raced this one (or whose answer was lost): take that one.
           return existing(cls, name).compose(raced -> raced != null ? adopted(raced, size, cls)
-              : refused("create of volume " + name, answer));
+              : Future.failedFuture(new DriverException(DriverError.TRANSIENT, "DigitalOcean says the name " + name
+                  + " is taken in " + cls.region() + " but does not list it yet (" + answer.message()
+                  + "); looked up again on the next attempt")));
         }
         if (answer.status() == 403) {
           return Future.failedFuture(new DriverException(DriverError.PERMANENT, "DigitalOcean refused volume "
