@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,6 +113,15 @@ public final class DigitalOceanFake {
   }
 
   /** Requests a token may make an hour and a minute; 5000 and 250 (DigitalOcean's) unless set. */
+  /**
+   * How soon after a 429 a request from the same token is still taken for one already in
+   * flight rather than an early retry (default 200 ms); zero counts every request.
+   */
+  public DigitalOceanFake setInFlightGrace(Duration grace) {
+    limits.setInFlightGrace(grace);
+    return this;
+  }
+
   public DigitalOceanFake setRateLimits(int perHour, int perMinute) {
     limits.setLimits(perHour, perMinute);
     return this;

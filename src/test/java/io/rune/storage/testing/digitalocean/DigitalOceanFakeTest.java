@@ -50,6 +50,8 @@ class DigitalOceanFakeTest {
     fake.reset();
     fake.acceptToken(TOKEN).addDroplet(DROPLET, "nyc1").addDroplet(OTHER_DROPLET, "nyc1")
         .addDroplet(DROPLET_IN_LONDON, "lon1");
+    // These tests retry at once on purpose: every request counts, none is taken for one in flight.
+    fake.setInFlightGrace(java.time.Duration.ZERO);
     api = new Http(fake.baseUrl(), TOKEN);
   }
 

@@ -20,13 +20,16 @@ import java.util.Optional;
  *
  * <p>A token answered 429 is told a time before which not to come back (ratelimit-reset, and
  * retry-after where given). A request from it before that time is an early retry, listed by
- * {@link #earlyRetries()}.
+ * {@link #earlyRetries()}, unless it arrived within the in-flight grace (200 ms unless set) of
+ * the 429: a request a client had sent before the 429 reached it is no retry, and on loopback
+ * a client reads an answer well within that.
  */
 final class RateLimits {
   static final int DEFAULT_PER_HOUR = 5000;
   static final int DEFAULT_PER_MINUTE = 250;
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
+  private Duration inFlight = Duration.ofMillis(200);
 
   /** The headers for the reply, and the 429 to answer instead when the request is over a limit. */
   record Verdict(Map<String, String> headers, Optional<ApiError> refusal) {
@@ -41,6 +44,10 @@ final class RateLimits {
   private int perHour = DEFAULT_PER_HOUR;
   private int perMinute = DEFAULT_PER_MINUTE;
 
+  synchronized void setInFlightGrace(Duration grace) {
+    inFlight = grace;
+  }
+
   synchronized void setLimits(int perHour, int perMinute) {
     if (perHour < 1 || perMinute < 1) {
       throw new IllegalArgumentException("rate limits must be 1 or more, not " + perHour + "/h " + perMinute + "/min");
@@ -54,6 +61,9 @@ final class RateLimits {
     Warning warning = warnings.get(key(token));
     if (warning == null) {
       return;
+    }
+    if (now.isBefore(warning.at().plus(inFlight))) {
+      return; // sent before the 429 could have been read
     }
     if (now.isBefore(warning.notBefore())) {
       earlyRetries.add(what + " at " + now + " from token " + token + ", " + Duration.between(now, warning.notBefore()).toMillis()
@@ -152,6 +162,7 @@ final class RateLimits {
     counted.clear();
     warnings.clear();
     earlyRetries.clear();
+    inFlight = Duration.ofMillis(200);
     perHour = DEFAULT_PER_HOUR;
     perMinute = DEFAULT_PER_MINUTE;
   }
