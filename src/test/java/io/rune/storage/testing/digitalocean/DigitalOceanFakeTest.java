@@ -279,7 +279,7 @@ class DigitalOceanFakeTest {
     assertThat(hourly.header("retry-after")).isNull();
 
     fake.reset();
-    fake.acceptToken(TOKEN).setRateLimits(5000, 2);
+    fake.acceptToken(TOKEN).setRateLimits(5000, 2).setInFlightGrace(java.time.Duration.ZERO);
     api.get("/v2/volumes");
     api.get("/v2/volumes");
     Response burst = api.get("/v2/volumes");
