@@ -15,6 +15,9 @@ import io.rune.storage.controller.Controllers;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.DriverVerticle;
+import io.rune.storage.secrets.SecretCipher;
+import io.rune.storage.secrets.SecretKeyFile;
+import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.EmbeddedPostgresServer;
@@ -29,6 +32,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
  * application that embeds it. Start-up order, each step waiting for the one before:
- * database (embedded or external), migrations, first-boot seeding, change feed,
- * event-bus API, driver verticles, controllers, compaction, HTTP server.
+ * the secret key file, database (embedded or external), migrations, first-boot seeding,
+ * change feed, event-bus API, driver verticles, controllers, compaction, HTTP server.
  */
 public final class RuneStorageVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RuneStorageVerticle.class);
@@ -53,6 +57,8 @@ public final class RuneStorageVerticle extends VerticleBase {
   private ChangeFeed feed;
   private EventBusApi eventBusApi;
   private ApiContext apiContext;
+  private SecretCipher secretCipher;
+  private SecretValues secretValues;
   private long compactionTimer = -1;
   private volatile String notReady = "starting";
   private int httpPort = -1;
@@ -64,7 +70,8 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return openDatabase()
+    return loadSecretKey()
+        .compose(v -> openDatabase())
         .compose(connectOptions -> Migrations.apply(vertx, pool).map(applied -> connectOptions))
         .compose(connectOptions -> {
           PgStore store = new PgStore(pool);
@@ -72,7 +79,8 @@ public final class RuneStorageVerticle extends VerticleBase {
           Authenticator authenticator = new Authenticator(tokens);
           DriverCatalog drivers = DriverCatalog.discover();
           Resources resources = new Resources(vertx, store, drivers, HostPathPolicy.forServer(config),
-              config.storage().allowCreateMissing());
+              config.storage().allowCreateMissing(), secretCipher);
+          secretValues = new SecretValues(store, secretCipher);
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
               () -> notReady, meterRegistry());
@@ -82,7 +90,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, config))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
         })
@@ -101,6 +109,17 @@ public final class RuneStorageVerticle extends VerticleBase {
       throw new IllegalStateException("the verticle has not started yet");
     }
     return RestApi.router(apiContext);
+  }
+
+  /**
+   * Decrypts the values of Secrets for the server's own use (and an embedding
+   * application's): no RBAC applies, so never hand it to a client.
+   */
+  public SecretValues secretValues() {
+    if (secretValues == null) {
+      throw new IllegalStateException("the verticle has not started yet");
+    }
+    return secretValues;
   }
 
   /** The port of the HTTP server this verticle started, or -1 when it started none. */
@@ -123,6 +142,20 @@ public final class RuneStorageVerticle extends VerticleBase {
       steps.add(feed.stop());
     }
     return Future.join(steps).eventually(this::closeDatabase);
+  }
+
+  /**
+   * Reads (on first boot: creates) the key Secrets are encrypted under, on a worker thread.
+   * It comes first, so that a key file that is wrong stops the server before anything starts.
+   */
+  private Future<Void> loadSecretKey() {
+    Path keyFile = config.secretKeyFile();
+    boolean createIfMissing = config.secrets().keyFile() == null;
+    return vertx.executeBlocking(() -> SecretKeyFile.load(keyFile, createIfMissing), false)
+        .map(cipher -> {
+          secretCipher = cipher;
+          return null;
+        });
   }
 
   /** Returns the options to LISTEN with (null when only a pool was handed in). */

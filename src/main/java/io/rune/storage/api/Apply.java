@@ -55,11 +55,11 @@ public final class Apply {
   private static Map.Entry<Kind, JsonObject> unwrap(int index, JsonObject document) {
     if (document.size() != 1) {
       throw ApiException.malformed("document " + index + " must have exactly one top-level key naming its kind"
-          + " (storageClass, volume, snapshot or service), found " + document.fieldNames(), "documents[" + index + "]");
+          + " (storageClass, volume, snapshot, service or secret), found " + document.fieldNames(), "documents[" + index + "]");
     }
     String key = document.fieldNames().iterator().next();
     Kind kind = Kind.fromDocumentKey(key).orElseThrow(() -> ApiException.malformed("document " + index
-        + ": unknown kind '" + key + "'; use storageClass, volume, snapshot or service", "documents[" + index + "]"));
+        + ": unknown kind '" + key + "'; use storageClass, volume, snapshot, service or secret", "documents[" + index + "]"));
     if (!(document.getValue(key) instanceof JsonObject body)) {
       throw ApiException.malformed("document " + index + ": '" + key + "' must hold an object",
           "documents[" + index + "]." + key);

@@ -4,6 +4,7 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
+import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -26,6 +27,25 @@ interface KindRules<S> {
 
   /** As {@link #admitCreate}, for replacing {@code current}'s spec. */
   Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, S spec);
+
+  /**
+   * Stores an admitted new object: in {@code tx} when the write is part of a transaction
+   * (null otherwise), else as one statement on {@code store}. A kind that keeps more than
+   * the object row (a Secret's encrypted values) writes all of it here, in one transaction.
+   */
+  default Future<ApiObject> insert(Store store, StoreTx tx, ApiObject draft, S spec) {
+    return tx != null ? tx.insert(draft) : store.insert(draft);
+  }
+
+  /** Whether replacing {@code current} by {@code next} (admitted for {@code spec}) would change nothing. */
+  default Future<Boolean> unchanged(StoreReader reads, ApiObject current, ApiObject next, S spec) {
+    return Future.succeededFuture(next.spec().equals(current.spec()) && next.labels().equals(current.labels()));
+  }
+
+  /** Stores {@code next}, still at the version it was read at, as {@link #insert} stores a new object. */
+  default Future<ApiObject> update(Store store, StoreTx tx, ApiObject next, S spec) {
+    return tx != null ? tx.update(next) : store.update(next);
+  }
 
   /**
    * Whether a delete may ask for {@code cascade}: also deleting what the object owns. A

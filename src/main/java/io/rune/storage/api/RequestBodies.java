@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -60,7 +61,7 @@ final class RequestBodies {
       try {
         array = new JsonArray(text);
       } catch (DecodeException e) {
-        throw ApiException.malformed("the body is not valid JSON: " + firstLine(e.getMessage()), null);
+        throw ApiException.malformed("the body is not valid JSON: " + problem(e), null);
       }
       return documents(array);
     }
@@ -86,7 +87,7 @@ final class RequestBodies {
         return object;
       }
     } catch (DecodeException e) {
-      throw ApiException.malformed("the body is not valid JSON: " + firstLine(e.getMessage())
+      throw ApiException.malformed("the body is not valid JSON: " + problem(e)
           + " (send YAML with Content-Type: application/yaml)", null);
     }
     throw ApiException.malformed("the body must be a JSON object", null);
@@ -106,15 +107,35 @@ final class RequestBodies {
         docs.add(new JsonObject(JsonMapper.STRICT.writeValueAsString(node)));
       }
     } catch (JsonProcessingException e) {
-      throw ApiException.malformed("the body is not valid YAML: " + firstLine(e.getOriginalMessage())
-          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), null);
+      throw ApiException.malformed("the body is not valid YAML: " + problem(e), null);
     } catch (IOException e) {
       throw ApiException.malformed("the body could not be read: " + e.getMessage(), null);
     }
     return docs;
   }
 
-  private static String firstLine(String message) {
-    return message == null ? "" : message.split("\n")[0];
+  /**
+   * What the parser found wrong and where, without the input it quotes: a body may hold a
+   * Secret's values, which no answer (or log) may repeat.
+   */
+  static String problem(Throwable error) {
+    JsonProcessingException parse = null;
+    for (Throwable t = error; t != null && parse == null; t = t.getCause()) {
+      parse = t instanceof JsonProcessingException p ? p : null;
+    }
+    String message = parse != null ? parse.getOriginalMessage() : error.getMessage();
+    String first = message == null ? "" : message.split("\n")[0];
+    int quote = first.length();
+    for (char c : new char[] {'\'', '"', '`', '('}) {
+      int at = first.indexOf(c);
+      quote = at >= 0 ? Math.min(quote, at) : quote;
+    }
+    String problem = first.substring(0, quote).replaceAll("[\\s:;,]+$", "");
+    if (problem.isEmpty()) {
+      problem = "unexpected input";
+    }
+    JsonLocation at = parse == null ? null : parse.getLocation();
+    return at == null || at.getLineNr() < 1 ? problem
+        : problem + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 }

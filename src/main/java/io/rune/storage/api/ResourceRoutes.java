@@ -9,7 +9,7 @@ import io.rune.storage.store.RenderedPage;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The REST routes of StorageClasses, Volumes, Snapshots and Services. */
+/** The REST routes of StorageClasses, Volumes, Snapshots, Services and Secrets. */
 final class ResourceRoutes {
   private final Resources resources;
 
@@ -27,7 +27,7 @@ final class ResourceRoutes {
     api.post(classes + "/:name/set-default").handler(ctx -> respond(ctx, 200,
         () -> resources.setDefault(principal(ctx), ctx.pathParam("name")), ApiObject::toJson));
 
-    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT, Kind.SERVICE}) {
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT, Kind.SERVICE, Kind.SECRET}) {
       String collection = "/namespaces/:namespace/" + kind.plural();
       api.get("/" + kind.plural()).handler(ctx -> list(ctx, kind, null));
       api.get(collection).handler(ctx -> list(ctx, kind, ctx.pathParam("namespace")));
@@ -35,7 +35,7 @@ final class ResourceRoutes {
       api.get(collection + "/:name").handler(ctx -> get(ctx, kind, ctx.pathParam("namespace")));
       api.delete(collection + "/:name").handler(ctx -> delete(ctx, kind, ctx.pathParam("namespace")));
     }
-    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SERVICE}) {
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SERVICE, Kind.SECRET}) {
       api.put("/namespaces/:namespace/" + kind.plural() + "/:name")
           .handler(ctx -> replace(ctx, kind, ctx.pathParam("namespace")));
     }

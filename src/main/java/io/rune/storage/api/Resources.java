@@ -6,6 +6,7 @@ import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
 import io.rune.storage.model.StorageClassSpec;
+import io.rune.storage.secrets.SecretCipher;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ListQuery;
 import io.rune.storage.store.RenderedPage;
@@ -35,12 +36,13 @@ public final class Resources {
   private final VolumeDetach detaches;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
-      boolean allowCreateMissing) {
+      boolean allowCreateMissing, SecretCipher secrets) {
     this.store = store;
     rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
     rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths, allowCreateMissing));
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
     rules.put(Kind.SERVICE, new ServiceRules(drivers));
+    rules.put(Kind.SECRET, new SecretRules(secrets));
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
     this.detaches = new VolumeDetach(store);
@@ -153,7 +155,7 @@ public final class Resources {
           kindRules.initialStatus(), null, null);
       Future<Void> demoted = tx != null && becomesDefaultClass(kind, spec)
           ? StorageClassRules.demoteOtherDefault(tx, input.name()) : Future.succeededFuture();
-      return demoted.compose(v -> tx != null ? tx.insert(draft) : store.insert(draft))
+      return demoted.compose(v -> kindRules.insert(store, tx, draft, spec))
           .recover(err -> Future.failedFuture(err instanceof ApiException api && api.code().equals("AlreadyExists")
               ? ApiException.alreadyExists(kind.kindName() + " " + draft.key()
                   + " already exists; choose another name, or change it with PUT")
@@ -214,16 +216,15 @@ public final class Resources {
   private <S> Future<ApiObject> update(StoreReader reads, StoreTx tx, KindRules<S> kindRules, Principal principal,
       ApiObject current, ResourceInput<S> input, S spec) {
     return kindRules.admitUpdate(reads, principal, current, spec).compose(specJson -> {
-      if (specJson.equals(current.spec()) && input.labels().equals(current.labels())) {
-        return Future.succeededFuture(current);
-      }
       ApiObject next = current.withSpec(specJson, input.labels());
-      if (tx == null) {
-        return store.update(next);
-      }
-      Future<Void> demoted = becomesDefaultClass(kindRules.kind(), spec)
-          ? StorageClassRules.demoteOtherDefault(tx, current.name()) : Future.succeededFuture();
-      return demoted.compose(v -> tx.update(next));
+      return kindRules.unchanged(reads, current, next, spec).compose(same -> {
+        if (same) {
+          return Future.succeededFuture(current);
+        }
+        Future<Void> demoted = tx != null && becomesDefaultClass(kindRules.kind(), spec)
+            ? StorageClassRules.demoteOtherDefault(tx, current.name()) : Future.succeededFuture();
+        return demoted.compose(v -> kindRules.update(store, tx, next, spec));
+      });
     });
   }
 

@@ -18,7 +18,18 @@ public record RuneConfig(
     Storage storage,
     Watch watch,
     Controller controller,
-    Drivers drivers) {
+    Drivers drivers,
+    Secrets secrets) {
+
+  public RuneConfig {
+    secrets = secrets == null ? Secrets.DEFAULT : secrets;
+  }
+
+  /** A configuration without a {@code [secrets]} table: the key file under the data directory. */
+  public RuneConfig(Path dataDir, String listenHost, int listenPort, String node, boolean devMode, Store store,
+      Storage storage, Watch watch, Controller controller, Drivers drivers) {
+    this(dataDir, listenHost, listenPort, node, devMode, store, storage, watch, controller, drivers, Secrets.DEFAULT);
+  }
 
   /** {@code [store]}: where PostgreSQL is and how the change log is kept. */
   public record Store(
@@ -68,6 +79,13 @@ public record RuneConfig(
       /** How long an open breaker fails calls fast before letting one through (half-open). */
       Duration breakerResetTimeout) {}
 
+  /** {@code [secrets]}: the key Secrets are encrypted under. */
+  public record Secrets(
+      /** The key file; null means {@code <dataDir>/secret.key}, created on first boot. */
+      Path keyFile) {
+    public static final Secrets DEFAULT = new Secrets(null);
+  }
+
   /** Directory of the embedded PostgreSQL cluster. */
   public Path embeddedPgDir() {
     return dataDir.resolve("pg");
@@ -75,6 +93,11 @@ public record RuneConfig(
 
   public Path adminTokenFile() {
     return dataDir.resolve("admin.token");
+  }
+
+  /** The key file Secrets are encrypted under: the configured one, or the data directory's. */
+  public Path secretKeyFile() {
+    return secrets.keyFile() != null ? secrets.keyFile() : dataDir.resolve("secret.key");
   }
 
   /** HOST:PORT as written in the runefile; an IPv6 host gets its brackets back. */

@@ -108,8 +108,10 @@ public final class RunefileLoader {
         in.pick("drivers.callTimeout").map(Setting::positiveDuration).orElse(Duration.ofMinutes(10)),
         in.pick("drivers.breakerMaxFailures").map(c -> c.integer(1, 1000)).orElse(5),
         in.pick("drivers.breakerResetTimeout").map(Setting::positiveDuration).orElse(Duration.ofSeconds(30)));
+    RuneConfig.Secrets secrets = new RuneConfig.Secrets(
+        in.pick("secrets.keyFile").map(Setting::absolutePath).orElse(null));
     return new RuneConfig(
-        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers);
+        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers, secrets);
   }
 
   private static Future<JsonObject> readRunefile(Vertx vertx, String configFile) {

@@ -58,6 +58,7 @@ final class RunefileSchema {
         "maxBackoff", Type.STRING, "resyncInterval", Type.STRING, "workers", Type.INTEGER);
     table(tables, "drivers", "callTimeout", Type.STRING, "breakerMaxFailures", Type.INTEGER,
         "breakerResetTimeout", Type.STRING);
+    table(tables, "secrets", "keyFile", Type.STRING);
     TABLES = Collections.unmodifiableMap(tables);
   }
 

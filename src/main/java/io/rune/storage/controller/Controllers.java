@@ -4,6 +4,7 @@ import io.rune.storage.api.Resources;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.Kind;
+import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,9 +14,14 @@ import java.util.Set;
 public final class Controllers {
   private Controllers() {}
 
-  /** Deploys them all (as children of the calling verticle, so they stop before it). */
+  /**
+   * Deploys them all (as children of the calling verticle, so they stop before it).
+   *
+   * @param secrets reads Secret values for drivers' secret references (such as do-volume's
+   *     {@code apiTokenSecretRef}); no controller resolves them yet (issue 7)
+   */
   public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
-      RuneConfig config) {
+      SecretValues secrets, RuneConfig config) {
     RuneConfig.Controller settings = config.controller();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,

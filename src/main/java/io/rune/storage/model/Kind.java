@@ -9,7 +9,8 @@ public enum Kind {
   STORAGE_CLASS("StorageClass", "storageclasses", false),
   VOLUME("Volume", "volumes", true),
   SNAPSHOT("Snapshot", "snapshots", true),
-  SERVICE("Service", "services", true);
+  SERVICE("Service", "services", true),
+  SECRET("Secret", "secrets", true);
 
   private final String kindName;
   private final String plural;

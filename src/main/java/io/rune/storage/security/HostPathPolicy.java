@@ -51,11 +51,13 @@ public final class HostPathPolicy {
 
   /**
    * The policy of a server: its {@code hostPathAllowlist}, with the local volume root, the
-   * embedded database's directory and the admin token file as forbidden roots.
+   * embedded database's directory, the admin token file and the secret key file (wherever
+   * it is configured) as forbidden roots.
    */
   public static HostPathPolicy forServer(RuneConfig config) {
     return new HostPathPolicy(config.storage().hostPathAllowlist(), List.of(
-        config.storage().localVolumeRoot(), config.embeddedPgDir(), config.adminTokenFile()));
+        config.storage().localVolumeRoot(), config.embeddedPgDir(), config.adminTokenFile(),
+        config.secretKeyFile()));
   }
 
   private static List<Path> absolute(String what, List<Path> paths) {

@@ -2,10 +2,12 @@ package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * One serialised write transaction: it locked the change-log head with its first
@@ -15,6 +17,9 @@ final class PgStoreTx extends PgReads implements StoreTx {
   static final String LOCK_HEAD = "SELECT seq FROM change_head WHERE id = 1 FOR UPDATE";
   private static final String VOLUMES_OF_CLASS = "SELECT " + Rows.OBJECT_COLUMNS
       + " FROM objects WHERE kind = 'Volume' AND spec ->> 'storageClassName' = $1 ORDER BY namespace, name";
+
+  private static final String PUT_SEALED_SECRET = "INSERT INTO secret_values (uid, key_id, box) VALUES ($1, $2, $3)"
+      + " ON CONFLICT (uid) DO UPDATE SET key_id = EXCLUDED.key_id, box = EXCLUDED.box";
 
   private final SqlConnection conn;
 
@@ -36,6 +41,14 @@ final class PgStoreTx extends PgReads implements StoreTx {
   @Override
   public Future<ApiObject> delete(ApiObject object) {
     return WriteStatements.delete(conn, object);
+  }
+
+  @Override
+  public Future<Void> putSealedSecret(SealedSecret sealed) {
+    return conn.preparedQuery(PUT_SEALED_SECRET)
+        .execute(Tuple.of(UUID.fromString(sealed.uid()), sealed.keyId(),
+            Buffer.buffer(sealed.box())))
+        .mapEmpty();
   }
 
   @Override

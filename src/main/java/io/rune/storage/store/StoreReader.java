@@ -12,4 +12,7 @@ public interface StoreReader {
 
   /** The default StorageClass, or null when there is none. */
   Future<ApiObject> defaultStorageClass();
+
+  /** The encrypted values of Secret {@code namespace/name}, or null when there is no such secret. */
+  Future<SealedSecret> sealedSecret(String namespace, String name);
 }

@@ -20,6 +20,9 @@ public interface StoreTx extends StoreReader {
   /** Removes {@code object}, still at its resourceVersion, and logs the deletion. */
   Future<ApiObject> delete(ApiObject object);
 
+  /** Stores (or replaces) the encrypted values of the Secret with {@code sealed.uid()}. */
+  Future<Void> putSealedSecret(SealedSecret sealed);
+
   /**
    * Every Volume, in every namespace, whose spec names StorageClass {@code className}, in
    * order of namespace and name: what a cascade delete of the class marks.

@@ -283,5 +283,10 @@ class ServiceRulesTest {
           .filter(o -> o.kind() == Kind.STORAGE_CLASS && o.spec().getBoolean("default", false))
           .findFirst().orElse(null));
     }
+
+    @Override
+    public Future<io.rune.storage.store.SealedSecret> sealedSecret(String namespace, String name) {
+      return Future.succeededFuture(null);
+    }
   }
 }

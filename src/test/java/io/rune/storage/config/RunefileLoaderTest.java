@@ -56,6 +56,8 @@ class RunefileLoaderTest {
       callTimeout = "1m"
       breakerMaxFailures = 2
       breakerResetTimeout = "3s"
+      [secrets]
+      keyFile = "~/keys/rune.key"
       """;
 
   /** Parses through the real TOML format, so values have the types a file would give. */
@@ -104,7 +106,22 @@ class RunefileLoaderTest {
             List.of(Path.of("/srv/data"), HOME.resolve("shared"), Path.of("/srv/other")), true, true),
         new Watch(Duration.ofMillis(500), 50_000),
         new Controller(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), 4),
-        new Drivers(Duration.ofMinutes(1), 2, Duration.ofSeconds(3))));
+        new Drivers(Duration.ofMinutes(1), 2, Duration.ofSeconds(3)),
+        new RuneConfig.Secrets(HOME.resolve("keys/rune.key"))));
+  }
+
+  @Test
+  void theSecretKeyFileIsTheDataDirectorysUnlessConfigured() {
+    RuneConfig defaults = resolve("[server]\ndataDir = \"/data/rune\"\n");
+    assertThat(defaults.secrets()).isEqualTo(RuneConfig.Secrets.DEFAULT);
+    assertThat(defaults.secretKeyFile()).isEqualTo(Path.of("/data/rune/secret.key"));
+    assertThat(resolve(FULL_RUNEFILE).secretKeyFile()).isEqualTo(HOME.resolve("keys/rune.key"));
+    assertThatThrownBy(() -> resolve("[secrets]\nkeyFile = \"keys/rune.key\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("runefile: 'secrets.keyFile' must be an absolute path (\"~/\" may start it), got \"keys/rune.key\"");
+    assertThatThrownBy(() -> resolve("[secrets]\nkey = \"x\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("runefile: unknown key 'secrets.key' (known keys in [secrets]: keyFile)");
   }
 
   @Test
@@ -202,7 +219,7 @@ class RunefileLoaderTest {
             + " preserveOnDelete)");
     assertThatThrownBy(() -> resolve("[stroage]\nx = 1\n"))
         .hasMessage("runefile: unknown table [stroage] (known tables: [server], [store],"
-            + " [storage], [watch], [controller], [drivers])");
+            + " [storage], [watch], [controller], [drivers], [secrets])");
     assertThatThrownBy(() -> resolve("listen = \"a:1\"\n"))
         .hasMessageStartingWith("runefile: unknown key 'listen' (keys belong in one of the tables");
     assertThatThrownBy(() -> resolve("[server.tls]\ncert = \"x\"\n"))

@@ -237,7 +237,21 @@ class HostPathPolicyTest {
     refused(policy, volumeRoot.resolve("default").toString());
     refused(policy, dataDir.resolve("pg").resolve("base").toString());
     refused(policy, dataDir.resolve("admin.token").toString());
+    refused(policy, dataDir.resolve("secret.key").toString());
     refused(policy, dataDir.toString());
+    assertThat(policy.check(FIELD, outside.toString())).isEqualTo(outside);
+  }
+
+  @Test
+  void forServerForbidsAConfiguredSecretKeyFileOutsideTheDataDirectory() throws IOException {
+    Path keys = Files.createDirectories(tmp.resolve("keys"));
+    RuneConfig config = new RuneConfig(tmp.resolve("rune-data"), "127.0.0.1", 0, "node-a", false, null,
+        new RuneConfig.Storage("local", volumeRoot, List.of(tmp), false, false), null, null, null,
+        new RuneConfig.Secrets(keys.resolve("rune.key")));
+    HostPathPolicy policy = HostPathPolicy.forServer(config);
+
+    refused(policy, keys.toString());
+    refused(policy, keys.resolve("rune.key").toString());
     assertThat(policy.check(FIELD, outside.toString())).isEqualTo(outside);
   }
 

@@ -5,6 +5,7 @@ import io.rune.storage.RuneStorageVerticle;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.config.RunefileLoader;
 import io.rune.storage.config.ServerFlags;
+import io.rune.storage.secrets.SecretValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +82,12 @@ public final class TestServer implements AutoCloseable {
     vertx = Vertx.vertx();
     verticle = new RuneStorageVerticle(new RuneStorageOptions(config())
         .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)));
-    await(vertx.deployVerticle(verticle));
+    try {
+      await(vertx.deployVerticle(verticle));
+    } catch (RuntimeException e) {
+      stop(); // a server that did not start leaves no Vert.x threads behind
+      throw e;
+    }
     port = verticle.httpPort();
     return this;
   }
@@ -126,6 +132,11 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The server's own reader of Secret values, as controllers get it. */
+  public SecretValues secretValues() {
+    return verticle.secretValues();
   }
 
   public Vertx vertx() {
