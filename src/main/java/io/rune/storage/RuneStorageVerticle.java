@@ -234,6 +234,12 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   /** One driver verticle per driver; they are children of this one, undeployed before it stops. */
   private Future<Void> deployDrivers(DriverCatalog drivers) {
+    for (String named : config.driverSettings().keySet()) {
+      if (drivers.provider(named).isEmpty()) {
+        return Future.failedFuture(new io.rune.storage.config.ConfigException("runefile: [storage.drivers." + named
+            + "] is for a driver this server does not have (it has " + String.join(", ", drivers.names()) + ")"));
+      }
+    }
     List<Future<String>> deployed = new ArrayList<>();
     for (DriverProvider provider : drivers.providers()) {
       deployed.add(vertx.deployVerticle(new DriverVerticle(provider, config, apiContext.metrics())));

@@ -3,6 +3,7 @@ package io.rune.storage.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole typed configuration of a Rune Storage server, after defaults, the runefile,
@@ -19,16 +20,34 @@ public record RuneConfig(
     Watch watch,
     Controller controller,
     Drivers drivers,
-    Secrets secrets) {
+    Secrets secrets,
+    /** {@code [server] labels}: what this node is (rune.io/region, rune.io/droplet-id …). */
+    Map<String, String> nodeLabels,
+    /** {@code [storage.drivers.<name>]}: each driver's own settings, checked by the driver when it starts. */
+    Map<String, Map<String, String>> driverSettings) {
 
   public RuneConfig {
     secrets = secrets == null ? Secrets.DEFAULT : secrets;
+    nodeLabels = nodeLabels == null ? Map.of() : Map.copyOf(nodeLabels);
+    driverSettings = driverSettings == null ? Map.of() : Map.copyOf(driverSettings);
+  }
+
+  /** A configuration without node labels or driver settings. */
+  public RuneConfig(Path dataDir, String listenHost, int listenPort, String node, boolean devMode, Store store,
+      Storage storage, Watch watch, Controller controller, Drivers drivers, Secrets secrets) {
+    this(dataDir, listenHost, listenPort, node, devMode, store, storage, watch, controller, drivers, secrets,
+        Map.of(), Map.of());
   }
 
   /** A configuration without a {@code [secrets]} table: the key file under the data directory. */
   public RuneConfig(Path dataDir, String listenHost, int listenPort, String node, boolean devMode, Store store,
       Storage storage, Watch watch, Controller controller, Drivers drivers) {
     this(dataDir, listenHost, listenPort, node, devMode, store, storage, watch, controller, drivers, Secrets.DEFAULT);
+  }
+
+  /** The settings of one driver ({@code [storage.drivers.<name>]}), empty when the runefile has none. */
+  public Map<String, String> driverSettings(String driver) {
+    return driverSettings.getOrDefault(driver, Map.of());
   }
 
   /** {@code [store]}: where PostgreSQL is and how the change log is kept. */

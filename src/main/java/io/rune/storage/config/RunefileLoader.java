@@ -111,7 +111,26 @@ public final class RunefileLoader {
     RuneConfig.Secrets secrets = new RuneConfig.Secrets(
         in.pick("secrets.keyFile").map(Setting::absolutePath).orElse(null));
     return new RuneConfig(
-        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers, secrets);
+        dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers, secrets,
+        strings(runefile.getJsonObject("server", new JsonObject()).getJsonObject("labels")),
+        driverSettings(runefile.getJsonObject("storage", new JsonObject()).getJsonObject("drivers")));
+  }
+
+  /** A table of strings (the schema has checked the types). */
+  private static Map<String, String> strings(JsonObject table) {
+    Map<String, String> values = new java.util.TreeMap<>();
+    if (table != null) {
+      table.forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return values;
+  }
+
+  private static Map<String, Map<String, String>> driverSettings(JsonObject drivers) {
+    Map<String, Map<String, String>> settings = new java.util.TreeMap<>();
+    if (drivers != null) {
+      drivers.forEach(e -> settings.put(e.getKey(), strings((JsonObject) e.getValue())));
+    }
+    return settings;
   }
 
   private static Future<JsonObject> readRunefile(Vertx vertx, String configFile) {

@@ -21,7 +21,9 @@ final class RunefileSchema {
     STRING("a string"),
     INTEGER("an integer"),
     BOOLEAN("a boolean"),
-    STRING_ARRAY("an array of strings");
+    STRING_ARRAY("an array of strings"),
+    STRING_TABLE("a table of strings"),
+    DRIVER_TABLES("a table per driver, of strings, numbers and booleans");
 
     final String description;
 
@@ -37,6 +39,11 @@ final class RunefileSchema {
         case BOOLEAN -> value instanceof Boolean;
         case STRING_ARRAY -> value instanceof JsonArray array
             && array.stream().allMatch(String.class::isInstance);
+        case STRING_TABLE -> value instanceof JsonObject table
+            && table.fieldNames().stream().map(table::getValue).allMatch(String.class::isInstance);
+        case DRIVER_TABLES -> value instanceof JsonObject drivers && drivers.fieldNames().stream()
+            .map(drivers::getValue).allMatch(t -> t instanceof JsonObject table && table.fieldNames().stream()
+                .map(table::getValue).allMatch(v -> v instanceof String || v instanceof Number || v instanceof Boolean));
       };
     }
   }
@@ -47,12 +54,12 @@ final class RunefileSchema {
   static {
     Map<String, Map<String, Type>> tables = new LinkedHashMap<>();
     table(tables, "server", "listen", Type.STRING, "dataDir", Type.STRING, "node", Type.STRING,
-        "devMode", Type.BOOLEAN);
+        "devMode", Type.BOOLEAN, "labels", Type.STRING_TABLE);
     table(tables, "store", "url", Type.STRING, "poolSize", Type.INTEGER,
         "changeLogRetention", Type.STRING, "compactionInterval", Type.STRING);
     table(tables, "storage", "defaultStorageClass", Type.STRING, "localVolumeRoot", Type.STRING,
         "hostPathAllowlist", Type.STRING_ARRAY, "allowCreateMissing", Type.BOOLEAN,
-        "preserveOnDelete", Type.BOOLEAN);
+        "preserveOnDelete", Type.BOOLEAN, "drivers", Type.DRIVER_TABLES);
     table(tables, "watch", "bookmarkInterval", Type.STRING, "maxQueuedEvents", Type.INTEGER);
     table(tables, "controller", "maxAttempts", Type.INTEGER, "initialBackoff", Type.STRING,
         "maxBackoff", Type.STRING, "resyncInterval", Type.STRING, "workers", Type.INTEGER);

@@ -18,7 +18,7 @@ public final class Controllers {
    * Deploys them all (as children of the calling verticle, so they stop before it).
    *
    * @param secrets reads Secret values for drivers' secret references (such as do-volume's
-   *     {@code apiTokenSecretRef}); no controller resolves them yet (issue 7)
+   *     {@code apiTokenSecretRef}), resolved into each driver call's context
    */
   public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
       SecretValues secrets, RuneConfig config) {
@@ -26,16 +26,16 @@ public final class Controllers {
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,
         store, v -> {
-          VolumeTargets targets = targets(v, store, catalog, config);
+          VolumeTargets targets = targets(v, store, catalog, secrets, config);
           return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), backoff),
               settings.maxAttempts(), backoff, config.drivers().callTimeout());
         }, settings.resyncInterval(), settings.workers());
     ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotPhase.NEEDS_WORK,
-        SnapshotPhase.PENDING, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, config),
+        SnapshotPhase.PENDING, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
             settings.maxAttempts(), backoff, config.drivers().callTimeout()),
         settings.resyncInterval(), settings.workers());
     ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
-        store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, config),
+        store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
             new StatusWrites(store), config.dataDir().resolve("mounts")), config.node()),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
@@ -43,7 +43,8 @@ public final class Controllers {
         .compose(id -> vertx.deployVerticle(services)).mapEmpty();
   }
 
-  private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, RuneConfig config) {
-    return new VolumeTargets(vertx, store, catalog, config.node(), config.drivers().callTimeout());
+  private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, SecretValues secrets,
+      RuneConfig config) {
+    return new VolumeTargets(vertx, store, catalog, secrets, config.node(), config.drivers().callTimeout());
   }
 }

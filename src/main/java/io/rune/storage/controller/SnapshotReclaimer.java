@@ -9,7 +9,6 @@ import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +45,15 @@ final class SnapshotReclaimer {
       return writes.write(snapshot, s -> s.put("reason", missing.reason).put("message", missing.getMessage()
           + "; the copy cannot be deleted until it is")).map(v -> Outcome.again(backoff.max()));
     }
-    DriverContext ctx = new DriverContext(null, null, Map.of(), status.getString("node"));
-    return handleOf(snapshot, driver, ctx)
-        .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle))
+    // The class the copy was made under, for drivers that need its parameters and secrets (a cloud account).
+    return targets.classContext(status.getString("storageClassName", ""), status.getString("node"))
+        .compose(ctx -> handleOf(snapshot, driver, ctx)
+            .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle)))
         .compose(deleted -> removeRow(snapshot, "deleted by driver " + driverName),
-            err -> writes.reclaimFailed(snapshot, "copy", DriverException.of(err), backoff));
+            err -> err instanceof VolumeTargets.Unresolvable missing
+                ? writes.write(snapshot, s -> s.put("reason", missing.reason).put("message", missing.getMessage()
+                    + "; the copy cannot be deleted until it is")).map(v -> Outcome.again(backoff.max()))
+                : writes.reclaimFailed(snapshot, "copy", DriverException.of(err), backoff));
   }
 
   /**

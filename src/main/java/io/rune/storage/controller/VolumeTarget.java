@@ -13,10 +13,11 @@ import java.util.Map;
 
 /**
  * A volume together with what its driver calls need: the class (absent when it has been
- * deleted since), the driver, the node whose instance to call, and the call context.
+ * deleted since), the driver, the node whose instance to call, the values of the class's
+ * secret references, and the call context.
  */
 record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider provider, StorageDriver driver,
-    String node) {
+    String node, Map<String, String> secrets) {
 
   String driverName() {
     return provider.name();
@@ -32,7 +33,8 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
       strings(storageClass.spec().getJsonObject("parameters"), parameters);
     }
     strings(volume.spec().getJsonObject("parameters"), parameters);
-    return new DriverContext(storageClass == null ? null : storageClass.toJson(), volume.toJson(), parameters, node);
+    return new DriverContext(storageClass == null ? null : storageClass.toJson(), volume.toJson(), parameters, node)
+        .withSecrets(secrets);
   }
 
   /**

@@ -1,15 +1,25 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.RemoteDriver;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.ValidationException;
+import io.rune.storage.secrets.SecretException;
+import io.rune.storage.secrets.SecretRef;
+import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,10 +35,13 @@ final class VolumeTargets {
   private final DriverCatalog catalog;
   private final String localNode;
   private final Duration callTimeout;
+  private final SecretValues secrets;
 
-  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, String localNode, Duration callTimeout) {
+  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, String localNode,
+      Duration callTimeout) {
     this.vertx = vertx;
     this.store = store;
+    this.secrets = secrets;
     this.catalog = catalog;
     this.localNode = localNode;
     // The bus waits a little longer than the driver's breaker, so the breaker's timeout
@@ -62,22 +75,80 @@ final class VolumeTargets {
 
   private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
-    return store.get(Kind.STORAGE_CLASS, "", className).map(storageClass -> {
-      String recordedDriver = classMayBeGone ? volume.status().getString("driver") : null;
-      if (storageClass == null && recordedDriver == null) {
-        throw new Unresolvable("StorageClassNotFound", "StorageClass '" + className
-            + "' does not exist; create it (or recreate the volume with another class), then run retry-provision");
+    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(storageClass)
+        .map(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
+  }
+
+  private VolumeTarget target(ApiObject volume, ApiObject storageClass, Map<String, String> values,
+      boolean classMayBeGone, String nodeHint) {
+    String className = volume.spec().getString("storageClassName");
+    String recordedDriver = classMayBeGone ? volume.status().getString("driver") : null;
+    if (storageClass == null && recordedDriver == null) {
+      throw new Unresolvable("StorageClassNotFound", "StorageClass '" + className
+          + "' does not exist; create it (or recreate the volume with another class), then run retry-provision");
+    }
+    String driverName = recordedDriver != null ? recordedDriver : storageClass.spec().getString("driver");
+    Optional<DriverProvider> provider = catalog.provider(driverName);
+    if (provider.isEmpty()) {
+      throw new Unresolvable("DriverNotFound", "driver '" + driverName + "' is not part of this server"
+          + " (it has " + String.join(", ", catalog.names()) + ")");
+    }
+    String node = nodeFor(volume, provider.get(), nodeHint);
+    return new VolumeTarget(volume, storageClass, provider.get(),
+        new RemoteDriver(vertx, provider.get(), node, callTimeout), node, values);
+  }
+
+  /**
+   * The context of a call about something of class {@code className} that is no single
+   * volume (a snapshot being deleted): the class's parameters and secrets, when it still exists.
+   */
+  Future<DriverContext> classContext(String className, String node) {
+    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(storageClass)
+        .map(values -> {
+          Map<String, String> parameters = new HashMap<>();
+          if (storageClass != null) {
+            storageClass.spec().getJsonObject("parameters", new JsonObject())
+                .forEach(e -> parameters.put(e.getKey(), String.valueOf(e.getValue())));
+          }
+          return new DriverContext(storageClass == null ? null : storageClass.toJson(), null, parameters, node)
+              .withSecrets(values);
+        }));
+  }
+
+  /**
+   * The values of the class's secret references (parameters named {@code *SecretRef}), by
+   * parameter. A missing or unreadable secret makes the volume {@link Unresolvable}: retrying
+   * cannot help until someone writes the secret, then runs retry-provision.
+   */
+  private Future<Map<String, String>> secretsOf(ApiObject storageClass) {
+    JsonObject parameters = storageClass == null ? null : storageClass.spec().getJsonObject("parameters");
+    if (parameters == null) {
+      return Future.succeededFuture(Map.of());
+    }
+    Map<String, String> values = new HashMap<>();
+    List<Future<Void>> reads = new ArrayList<>();
+    for (String parameter : parameters.fieldNames()) {
+      if (!parameter.endsWith(DriverContext.SECRET_REF_SUFFIX)) {
+        continue;
       }
-      String driverName = recordedDriver != null ? recordedDriver : storageClass.spec().getString("driver");
-      Optional<DriverProvider> provider = catalog.provider(driverName);
-      if (provider.isEmpty()) {
-        throw new Unresolvable("DriverNotFound", "driver '" + driverName + "' is not part of this server"
-            + " (it has " + String.join(", ", catalog.names()) + ")");
+      SecretRef ref;
+      try {
+        ref = SecretRef.parse("parameters." + parameter, parameters.getString(parameter));
+      } catch (ValidationException e) {
+        return Future.failedFuture(new Unresolvable("InvalidSecretRef", "class " + storageClass.name() + ": "
+            + e.getMessage()));
       }
-      String node = nodeFor(volume, provider.get(), nodeHint);
-      return new VolumeTarget(volume, storageClass, provider.get(),
-          new RemoteDriver(vertx, provider.get(), node, callTimeout), node);
-    });
+      reads.add(secrets.value(ref).<Void>map(value -> {
+        synchronized (values) {
+          values.put(parameter, value);
+        }
+        return null;
+      }).recover(err -> Future.failedFuture(err instanceof SecretException missing
+          ? new Unresolvable("SecretNotFound", "class " + storageClass.name() + " takes its " + parameter + " from "
+              + ref + ": " + missing.getMessage() + "; write that secret, then run retry-provision")
+          : err)));
+    }
+    return Future.all(reads).map(v -> Map.copyOf(values));
   }
 
   /**

@@ -216,7 +216,7 @@ class RunefileLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("runefile: unknown key 'storage.defaultClass' (known keys in [storage]:"
             + " defaultStorageClass, localVolumeRoot, hostPathAllowlist, allowCreateMissing,"
-            + " preserveOnDelete)");
+            + " preserveOnDelete, drivers)");
     assertThatThrownBy(() -> resolve("[stroage]\nx = 1\n"))
         .hasMessage("runefile: unknown table [stroage] (known tables: [server], [store],"
             + " [storage], [watch], [controller], [drivers], [secrets])");
@@ -324,6 +324,28 @@ class RunefileLoaderTest {
         "postgresql://u:p%40ss@[::1]:5432/rune?sslmode=require", "POSTGRESQL://db")) {
       assertThat(resolve("", NO_FLAGS, Map.of("RUNE_STORE_URL", url)).store().url()).isEqualTo(url);
     }
+  }
+
+  @Test
+  void nodeLabelsAndDriverSettingsAreTablesOfTheirOwn() {
+    RuneConfig config = resolve("""
+        [server.labels]
+        "rune.io/droplet-id" = "4242"
+        "rune.io/region" = "fra1"
+        [storage.drivers.do-volume]
+        apiUrl = "http://127.0.0.1:9000"
+        actionPollInterval = "100ms"
+        """);
+    assertThat(config.nodeLabels()).containsExactly(Map.entry("rune.io/droplet-id", "4242"),
+        Map.entry("rune.io/region", "fra1"));
+    assertThat(config.driverSettings("do-volume")).containsEntry("apiUrl", "http://127.0.0.1:9000")
+        .containsEntry("actionPollInterval", "100ms");
+    assertThat(config.driverSettings("local")).isEmpty();
+
+    assertThatThrownBy(() -> resolve("[server.labels]\n\"rune.io/droplet-id\" = 4242\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'server.labels' must be a table of strings");
+    assertThatThrownBy(() -> resolve("[storage]\ndrivers = \"do-volume\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'storage.drivers' must be a table per driver");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.rune.storage.drivers.digitalocean;
 
 import io.rune.storage.model.AccessMode;
+import io.rune.storage.model.ValidationException;
+import io.rune.storage.secrets.SecretRef;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
@@ -53,9 +55,14 @@ public final class DoVolumeDriverProvider implements DriverProvider {
           + " DigitalOcean region with block storage") + "; use one of " + new TreeSet<>(DoRegions.SLUGS));
     }
     String reference = parameters.get(DoClass.TOKEN_REF);
-    if (reference == null || !SecretReference.valid(reference)) {
-      return problem(DoClass.TOKEN_REF, "apiTokenSecretRef " + (reference == null ? "is required" : "'" + reference
-          + "' is not a secret reference") + ": write <namespace>/<name> (key token) or <namespace>/<name>:<key>");
+    if (reference == null) {
+      return problem(DoClass.TOKEN_REF, "apiTokenSecretRef is required: the Secret holding the DigitalOcean API"
+          + " token, written " + SecretRef.FORM);
+    }
+    try {
+      SecretRef.parse(DoClass.TOKEN_REF, reference);
+    } catch (ValidationException e) {
+      return problem(DoClass.TOKEN_REF, e.getMessage());
     }
     String fsType = parameters.getOrDefault(DoClass.FS_TYPE, "ext4");
     if (!BlockDeviceMounter.FS_TYPES.contains(fsType)) {
@@ -91,10 +98,10 @@ public final class DoVolumeDriverProvider implements DriverProvider {
 
   @Override
   public StorageDriver create(DriverEnvironment environment) {
-    DoVolumeSettings settings = DoVolumeSettings.defaults();
+    DoVolumeSettings settings = DoVolumeSettings.from(environment.config().driverSettings(NAME));
     DoApi api = new DoApi(environment.vertx(), settings, Clock.systemUTC());
     return new DoVolumeDriver(api, new DoActions(environment.vertx(), api, settings),
         new BlockDeviceMounter(new ProcessCommandExecutor(environment.vertx())),
-        new DoNode(environment.config().node(), java.util.Map.of()));
+        new DoNode(environment.config().node(), environment.config().nodeLabels()));
   }
 }

@@ -1,6 +1,12 @@
 package io.rune.storage.drivers.digitalocean;
 
+import io.rune.storage.config.ConfigException;
+import io.rune.storage.config.Durations;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The server-side settings of the do-volume driver. The API's base URL is here, set by the
@@ -18,5 +24,54 @@ record DoVolumeSettings(String apiUrl, Duration requestTimeout, Duration actionP
 
   static DoVolumeSettings defaults() {
     return new DoVolumeSettings(PUBLIC_API, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
+  }
+
+  /**
+   * From the runefile's {@code [storage.drivers.do-volume]} table; what it leaves out keeps
+   * its default.
+   *
+   * @throws ConfigException naming an unknown key or a bad value
+   */
+  static DoVolumeSettings from(Map<String, String> table) {
+    DoVolumeSettings defaults = defaults();
+    for (String key : table.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException("runefile: unknown key 'storage.drivers.do-volume." + key + "' (known keys: "
+            + String.join(", ", KEYS) + ")");
+      }
+    }
+    String apiUrl = table.getOrDefault("apiUrl", defaults.apiUrl());
+    URI uri;
+    try {
+      uri = URI.create(apiUrl);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null || !Set.of("http", "https").contains(uri.getScheme())) {
+      throw new ConfigException("runefile: 'storage.drivers.do-volume.apiUrl' must be an http(s) URL such as "
+          + PUBLIC_API + ", got \"" + apiUrl + "\"");
+    }
+    return new DoVolumeSettings(apiUrl, duration(table, "requestTimeout", defaults.requestTimeout()),
+        duration(table, "actionPollInterval", defaults.actionPollInterval()),
+        duration(table, "actionTimeout", defaults.actionTimeout()));
+  }
+
+  private static final List<String> KEYS = List.of("apiUrl", "requestTimeout", "actionPollInterval", "actionTimeout");
+
+  private static Duration duration(Map<String, String> table, String key, Duration otherwise) {
+    String text = table.get(key);
+    if (text == null) {
+      return otherwise;
+    }
+    Duration value;
+    try {
+      value = Durations.parse(text);
+    } catch (ConfigException e) {
+      throw new ConfigException("runefile: 'storage.drivers.do-volume." + key + "': " + e.getMessage());
+    }
+    if (value.isZero()) {
+      throw new ConfigException("runefile: 'storage.drivers.do-volume." + key + "' must be longer than 0");
+    }
+    return value;
   }
 }
