@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -40,7 +41,9 @@ final class DoApi {
     this.requestTimeoutMillis = settings.requestTimeout().toMillis();
     this.clock = clock;
     this.http = WebClient.create(vertx, new WebClientOptions().setUserAgent("rune-storage do-volume")
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeoutMillis)));
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeoutMillis)),
+        // Room for several tokens' requests in flight, so none queues for a connection after its gate.
+        new PoolOptions().setHttp1MaxSize(64));
   }
 
   /** One answer: the status and the JSON body (empty for 204). */
@@ -92,7 +95,7 @@ final class DoApi {
           .putHeader("Accept", "application/json")
           .timeout(requestTimeoutMillis);
       Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
-      return sent.transform(done -> {
+      return sent.andThen(done -> limiter.release()).transform(done -> {
         if (done.failed()) {
           return Future.failedFuture(new DriverException(DriverError.TRANSIENT, "DigitalOcean API "
               + method + " " + path + " failed: " + done.cause().getMessage(), done.cause()));

@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * What DigitalOcean said about one token's rate limit, and the gate every request with that
@@ -16,25 +18,67 @@ import java.time.Instant;
  * request goes out before the time the API gave.
  */
 final class RateLimiter {
+  /**
+   * Requests of one token in flight at once. A request waits here, not in the HTTP client's
+   * connection queue: one that passed the gate is sent at once, so a 429 that closes the gate
+   * stops every request that had not yet gone.
+   */
+  static final int MAX_IN_FLIGHT = 8;
+
   private final Vertx vertx;
   private final Clock clock;
   private Instant closedUntil = Instant.EPOCH;
+  private int inFlight;
+  private final Deque<Promise<Void>> waiting = new ArrayDeque<>();
 
   RateLimiter(Vertx vertx, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
   }
 
-  /** Completes when a request may be sent: at once, or when the gate opens. */
-  synchronized Future<Void> acquire() {
-    Duration wait = Duration.between(clock.instant(), closedUntil);
+  /**
+   * Completes when a request may be sent: a slot is free and the gate is open. The caller
+   * sends at once and calls {@link #release()} when the answer is in.
+   */
+  Future<Void> acquire() {
+    Promise<Void> slot = Promise.promise();
+    synchronized (this) {
+      if (inFlight < MAX_IN_FLIGHT) {
+        inFlight++;
+        slot.complete();
+      } else {
+        waiting.add(slot);
+      }
+    }
+    return slot.future().compose(v -> gate());
+  }
+
+  /** Gives the slot to the next waiting request. */
+  void release() {
+    Promise<Void> next;
+    synchronized (this) {
+      next = waiting.poll();
+      if (next == null) {
+        inFlight--;
+        return;
+      }
+    }
+    next.complete();
+  }
+
+  /** Completes at once when the gate is open, else when it opens (checked again then: a 429 may have moved it). */
+  private Future<Void> gate() {
+    Duration wait;
+    synchronized (this) {
+      wait = Duration.between(clock.instant(), closedUntil);
+    }
     if (wait.isNegative() || wait.isZero()) {
       return Future.succeededFuture();
     }
     Promise<Void> open = Promise.promise();
     // +1 ms: the reset is a whole second and "before" means strictly before.
     vertx.setTimer(wait.toMillis() + 1, id -> open.complete());
-    return open.future();
+    return open.future().compose(v -> gate());
   }
 
   /** When the gate opens, or a time in the past when it is open. */
