@@ -48,6 +48,13 @@ final class BlockDeviceMounter {
             : alreadyMounted(device, target, source)));
   }
 
+  /** Releases the executor's workers, if it has any. */
+  void close() {
+    if (commands instanceof ProcessCommandExecutor processes) {
+      processes.close();
+    }
+  }
+
   /** Unmounts {@code target}; nothing mounted there is success. */
   Future<Void> unmount(String target) {
     return mountedAt(target).compose(source -> source == null ? Future.succeededFuture()

@@ -129,6 +129,7 @@ final class DoVolumeDriver implements StorageDriver {
   @Override
   public Future<Void> close() {
     api.close();
+    mounter.close();
     return Future.succeededFuture();
   }
 

@@ -143,6 +143,11 @@ class DoVolumeServerIT {
     assertThat(fake.pendingFaults()).isZero();
     assertThat(fake.requests()).filteredOn(r -> r.status() == 429).hasSizeGreaterThanOrEqualTo(40);
     assertThat(fake.earlyRetries()).as("requests sent before the time a 429 gave").isEmpty();
+
+    // One breaker per node, region and token: named by the token's fingerprint, never by the token.
+    String metrics = record(server.anonymous().get("/metrics")).body();
+    String scope = "test-node/fra1/" + new DoToken(TOKEN, "").fingerprint();
+    assertThat(metrics).contains("rune_driver_circuit_state{driver=\"do-volume\",scope=\"" + scope + "\"}");
   }
 
   @Test
