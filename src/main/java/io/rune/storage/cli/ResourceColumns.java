@@ -56,6 +56,14 @@ final class ResourceColumns {
           columns.add(new Column("REASON", o -> text(o.path("status").path("reason"))));
         }
       }
+      case SECRET -> {
+        columns.add(new Column("KEYS", o -> {
+          StringJoiner keys = new StringJoiner(",");
+          o.path("status").path("keys").forEach(k -> keys.add(k.asText()));
+          return keys.length() == 0 ? NONE : keys.toString();
+        }));
+        columns.add(age);
+      }
       case SERVICE -> {
         columns.add(new Column("READY", o -> o.path("status").path("readyReplicas").asInt(0) + "/"
             + o.path("scale").asInt(1)));

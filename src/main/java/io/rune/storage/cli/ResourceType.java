@@ -8,7 +8,8 @@ enum ResourceType {
   STORAGE_CLASS(Kind.STORAGE_CLASS),
   VOLUME(Kind.VOLUME),
   SNAPSHOT(Kind.SNAPSHOT),
-  SERVICE(Kind.SERVICE);
+  SERVICE(Kind.SERVICE),
+  SECRET(Kind.SECRET);
 
   private final Kind kind;
   private final String word;
@@ -46,6 +47,7 @@ enum ResourceType {
       case VOLUME -> "vol";
       case SNAPSHOT -> "snap";
       case SERVICE -> "svc";
+      case SECRET -> "secret";
     };
   }
 

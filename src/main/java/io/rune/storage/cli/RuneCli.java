@@ -34,6 +34,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SnapshotCommand.class,
         CastCommand.class,
         ServiceCommand.class,
+        SecretCommand.class,
         WatchCommand.class,
         TokenCommand.class,
         CompletionCommand.class,

@@ -29,7 +29,7 @@ final class WaitDisplay {
   }
 
   void show(WaitTarget target) {
-    if (target.type() == ResourceType.STORAGE_CLASS) {
+    if (target.type() == ResourceType.STORAGE_CLASS || target.type() == ResourceType.SECRET) {
       return; // ready once written: nothing to follow
     }
     CopyProgress progress = target.progress();

@@ -88,7 +88,7 @@ final class WaitTarget {
     String phase = status.path("phase").asText("");
     boolean retrying = status.hasNonNull("nextAttemptAt");
     return switch (type) {
-      case STORAGE_CLASS -> State.DONE;
+      case STORAGE_CLASS, SECRET -> State.DONE;
       case VOLUME -> switch (phase) {
         case "Available", "Bound", "Released" -> State.DONE;
         case "Stalled", "Deleting" -> State.FAILED;

@@ -36,7 +36,7 @@ final class WatchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Parameters(paramLabel = "KIND", arity = "0..*", description = "What to watch: volumes, snapshots, services,"
-      + " storageclasses (or volume, vol, snap, svc, sc); default: all of them.")
+      + " storageclasses, secrets (or volume, vol, snap, svc, sc, secret); default: all of them.")
   List<String> kindWords = new ArrayList<>();
 
   @Option(names = "--since", paramLabel = "SEQ", description = "First replay every change after sequence SEQ"
@@ -99,7 +99,7 @@ final class WatchCommand implements Callable<Integer> {
     Set<ResourceType> types = new LinkedHashSet<>();
     for (String word : kindWords) {
       types.add(ResourceType.ofWord(word).orElseThrow(() -> new ParameterException(spec.commandLine(),
-          "unknown kind '" + word + "'; use volumes, snapshots, services or storageclasses")));
+          "unknown kind '" + word + "'; use volumes, snapshots, services, storageclasses or secrets")));
     }
     return types.isEmpty() ? new LinkedHashSet<>(List.of(ResourceType.values())) : types;
   }

@@ -26,6 +26,9 @@ final class WatchLine {
     if (type == ResourceType.STORAGE_CLASS) {
       return object.path("default").asBoolean(false) ? "default" : "";
     }
+    if (type == ResourceType.SECRET) {
+      return "keys " + object.path("status").path("keys").toString();
+    }
     String phase = ResourceColumns.phase(object);
     if (type == ResourceType.SERVICE) {
       return phase + " " + status.path("readyReplicas").asInt(0) + "/" + object.path("scale").asInt(1) + " ready";

@@ -199,6 +199,39 @@ class CliStorageIT {
     assertThat(rune.run("sc", "get", name).exit()).isEqualTo(1);
   }
 
+  @Test
+  void secretsGoInFromFilesOrLiteralsAndOnlyTheirKeyNamesComeOut() throws IOException {
+    String ns = newNamespace();
+    String value = "dop_v1_" + "c1a7".repeat(16);
+    Path tokenFile = files.resolve(ns + ".token");
+    Files.writeString(tokenFile, value + "\n");
+    RuneProcess.Result created = rune.run("secret", "create", "cloud", "-n", ns, "--from-file", "token=" + tokenFile,
+        "--from-literal", "region=fra1").ok();
+    assertThat(created.stdout()).isEqualTo("secret/cloud created (keys region, token)\n");
+
+    List<String> table = rune.run("secret", "list", "-n", ns).ok().lines();
+    assertThat(cells(table.get(0))).containsExactly("NAME", "KEYS", "AGE");
+    assertThat(cells(table.get(1))).startsWith("cloud", "region,token");
+    RuneProcess.Result json = rune.run("secret", "get", "cloud", "-n", ns, "-o", "json").ok();
+    assertThat(json.json()).isEqualTo(admin.get("/api/v1/namespaces/" + ns + "/secrets/cloud").json());
+    String readonly = rune.run("token", "create", "--role", "readonly", "-n", ns).ok().stdout().trim();
+    RuneProcess.Result asReader = rune.run("secret", "get", "cloud", "-n", ns, "-o", "yaml", "--token", readonly).ok();
+    for (RuneProcess.Result result : List.of(created, json, asReader)) {
+      assertThat(result.stdout() + result.stderr()).doesNotContain(value);
+    }
+
+    RuneProcess.Result noEquals = rune.run("secret", "create", "bad", "-n", ns, "--from-literal", value);
+    assertThat(noEquals.exit()).isEqualTo(1);
+    assertThat(noEquals.stderr()).isEqualTo("error: --from-literal takes KEY=VALUE (a key, '=', then the value)\n");
+    RuneProcess.Result none = rune.run("secret", "create", "empty", "-n", ns);
+    assertThat(none.exit()).isEqualTo(1);
+    assertThat(none.stderr()).contains("at least one key");
+    assertThat(admin.get("/api/v1/namespaces/" + ns + "/secrets/bad").status()).isEqualTo(404);
+
+    assertThat(rune.run("secret", "delete", "cloud", "-n", ns).ok().stdout()).isEqualTo("secret/cloud deleted\n");
+    assertThat(admin.get("/api/v1/namespaces/" + ns + "/secrets/cloud").status()).isEqualTo(404);
+  }
+
   private void castService(String ns, String name, int scale) throws IOException {
     rune.run("cast", "-f", serviceFile(ns, name, scale), "--wait").ok();
   }

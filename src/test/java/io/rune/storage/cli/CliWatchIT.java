@@ -108,7 +108,7 @@ class CliWatchIT {
     RuneProcess.Result unknownKind = rune.run("watch", "buckets");
     assertThat(unknownKind.exit()).isEqualTo(2);
     assertThat(unknownKind.stderr()).startsWith("error: unknown kind 'buckets'; use volumes, snapshots, services"
-        + " or storageclasses\n").contains("Usage: rune watch");
+        + ", storageclasses or secrets\n").contains("Usage: rune watch");
 
     String readonly = rune.run("token", "create", "--role", "readonly", "-n", "only-this").ok().stdout().trim();
     RuneProcess.Result forbidden = rune.run("watch", "volumes", "-n", "another", "--token", readonly);
