@@ -12,6 +12,18 @@ record DoNode(String name, Map<String, String> labels) {
   static final String DROPLET_LABEL = "rune.io/droplet-id";
   static final String REGION_LABEL = "rune.io/region";
 
+  /**
+   * Refuses a volume of another region before DigitalOcean is asked: a droplet attaches
+   * only volumes of its own region. Without a region label, DigitalOcean's answer decides.
+   */
+  void checkRegion(String volumeRegion) {
+    String region = labels.get(REGION_LABEL);
+    if (region != null && !region.equals(volumeRegion)) {
+      throw new DriverException(DriverError.PERMANENT, "node " + name + " is a droplet in " + region
+          + " (its " + REGION_LABEL + " label); a volume in " + volumeRegion + " cannot be attached there");
+    }
+  }
+
   long dropletId(String node) {
     if (!name.equals(node)) {
       throw new DriverException(DriverError.INVALID_CONFIG, "the do-volume driver of node " + name

@@ -73,7 +73,11 @@ final class DoVolumeDriver implements StorageDriver {
 
   @Override
   public Future<String> attach(DriverContext ctx, String handle, String nodeName) {
-    return DoClass.of(ctx).compose(cls -> attach(cls, handle, node.dropletId(nodeName)));
+    return DoClass.of(ctx).compose(cls -> {
+      long droplet = node.dropletId(nodeName);
+      node.checkRegion(cls.region());
+      return attach(cls, handle, droplet);
+    });
   }
 
   private Future<String> attach(DoClass cls, String handle, long droplet) {

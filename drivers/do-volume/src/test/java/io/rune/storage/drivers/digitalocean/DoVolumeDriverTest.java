@@ -161,6 +161,27 @@ class DoVolumeDriverTest {
   }
 
   @Test
+  void aNodeOfAnotherRegionOrWithoutItsDropletIdIsRefusedBeforeDigitalOceanIsAsked() throws Exception {
+    String handle = get(driver.provision(ctx(), request(1L << 30))).handle();
+    DoVolumeSettings settings = new DoVolumeSettings(fake.baseUrl(), Duration.ofSeconds(10), Duration.ofMillis(20),
+        Duration.ofSeconds(20));
+    DoApi api = new DoApi(vertx, settings, java.time.Clock.systemUTC());
+    DoVolumeDriver inNewYork = new DoVolumeDriver(api, new DoActions(vertx, api, settings),
+        new BlockDeviceMounter(droplet), new DoNode("node-a", Map.of(DoNode.DROPLET_LABEL, Long.toString(DROPLET),
+            DoNode.REGION_LABEL, "nyc3")));
+    long before = fake.requests().size();
+    DriverException elsewhere = failure(inNewYork.attach(ctx(), handle, "node-a"));
+    assertThat(elsewhere.error()).isEqualTo(DriverError.PERMANENT);
+    assertThat(elsewhere.getMessage()).contains("is a droplet in nyc3").contains("a volume in fra1");
+    DriverException unlabelled = failure(new DoVolumeDriver(api, new DoActions(vertx, api, settings),
+        new BlockDeviceMounter(droplet), new DoNode("node-a", Map.of())).attach(ctx(), handle, "node-a"));
+    assertThat(unlabelled.error()).isEqualTo(DriverError.INVALID_CONFIG);
+    assertThat(unlabelled.getMessage()).contains("has no rune.io/droplet-id label");
+    assertThat(fake.requests()).hasSize((int) before);
+    api.close();
+  }
+
+  @Test
   void expandGrowsThroughTheResizeActionAndNeverShrinks() throws Exception {
     String handle = get(driver.provision(ctx(), request(2L << 30))).handle();
     get(driver.expand(ctx(), handle, 1L << 30));
