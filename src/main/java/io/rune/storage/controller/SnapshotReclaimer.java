@@ -46,7 +46,8 @@ final class SnapshotReclaimer {
           + "; the copy cannot be deleted until it is")).map(v -> Outcome.again(backoff.max()));
     }
     // The class the copy was made under, for drivers that need its parameters and secrets (a cloud account).
-    return targets.classContext(status.getString("storageClassName", ""), status.getString("node"))
+    return targets.classContext(status.getString("storageClassName", ""), status.getJsonObject("classParameters"),
+            status.getString("node"))
         .compose(ctx -> handleOf(snapshot, driver, ctx)
             .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle)))
         .compose(deleted -> removeRow(snapshot, "deleted by driver " + driverName),

@@ -99,6 +99,7 @@ final class SnapshotReconciler implements Reconciler {
                 + " with driver " + target.driverName())
             .put("driver", target.driverName()).put("node", target.node())
             .put("storageClassName", volume.spec().getString("storageClassName"))
+            .put("classParameters", target.classParameters())
             .put("sourceSize", volume.spec().getString("size"))
             .put("sizeBytes", Quantity.parseBytes("size", volume.spec().getString("size")))
             .put("sourceVolumeUid", volume.uid()).put("sourceHandle", volume.status().getString("handle"));

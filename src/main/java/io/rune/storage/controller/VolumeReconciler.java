@@ -96,7 +96,10 @@ final class VolumeReconciler implements Reconciler {
                       + (snapshot == null ? "provisioning" : "restoring snapshot " + snapshot.key())
                       + " with driver " + target.driverName()
                       + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
-                  .put("driver", target.driverName()).put("node", target.node());
+                  .put("driver", target.driverName()).put("node", target.node())
+                  // The class's parameters (secret references, not values): enough to reclaim the
+                  // storage after the class is gone, as a cascade delete of the class leaves it.
+                  .put("classParameters", target.classParameters());
               String owner = volume.labels().get(ServiceReconciler.OWNER_LABEL);
               if (owner != null) {
                 s.put("ownerService", owner);

@@ -27,11 +27,23 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
     return volume.spec().getString("reclaimPolicy", "retain");
   }
 
+  /**
+   * The class's parameters: from the class, or, once it is gone, as the volume recorded them
+   * when provisioning started.
+   */
+  JsonObject classParameters() {
+    return classParameters(volume, storageClass);
+  }
+
+  static JsonObject classParameters(ApiObject volume, ApiObject storageClass) {
+    JsonObject parameters = storageClass != null ? storageClass.spec().getJsonObject("parameters")
+        : volume.status().getJsonObject("classParameters");
+    return parameters == null ? new JsonObject() : parameters.copy();
+  }
+
   DriverContext context() {
     Map<String, String> parameters = new HashMap<>();
-    if (storageClass != null) {
-      strings(storageClass.spec().getJsonObject("parameters"), parameters);
-    }
+    strings(classParameters(), parameters);
     strings(volume.spec().getJsonObject("parameters"), parameters);
     return new DriverContext(storageClass == null ? null : storageClass.toJson(), volume.toJson(), parameters, node)
         .withSecrets(secrets);

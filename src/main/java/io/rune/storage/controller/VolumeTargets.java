@@ -75,7 +75,8 @@ final class VolumeTargets {
 
   private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
-    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(storageClass)
+    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(className,
+            VolumeTarget.classParameters(volume, storageClass))
         .map(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
   }
 
@@ -100,19 +101,19 @@ final class VolumeTargets {
 
   /**
    * The context of a call about something of class {@code className} that is no single
-   * volume (a snapshot being deleted): the class's parameters and secrets, when it still exists.
+   * volume (a snapshot being deleted): the class's parameters (as recorded, once it is gone) and secrets.
    */
-  Future<DriverContext> classContext(String className, String node) {
-    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(storageClass)
-        .map(values -> {
-          Map<String, String> parameters = new HashMap<>();
-          if (storageClass != null) {
-            storageClass.spec().getJsonObject("parameters", new JsonObject())
-                .forEach(e -> parameters.put(e.getKey(), String.valueOf(e.getValue())));
-          }
-          return new DriverContext(storageClass == null ? null : storageClass.toJson(), null, parameters, node)
-              .withSecrets(values);
-        }));
+  Future<DriverContext> classContext(String className, JsonObject recordedParameters, String node) {
+    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> {
+      JsonObject classParameters = storageClass != null ? storageClass.spec().getJsonObject("parameters", new JsonObject())
+          : recordedParameters != null ? recordedParameters : new JsonObject();
+      return secretsOf(className, classParameters).map(values -> {
+        Map<String, String> parameters = new HashMap<>();
+        classParameters.forEach(e -> parameters.put(e.getKey(), String.valueOf(e.getValue())));
+        return new DriverContext(storageClass == null ? null : storageClass.toJson(), null, parameters, node)
+            .withSecrets(values);
+      });
+    });
   }
 
   /**
@@ -120,8 +121,7 @@ final class VolumeTargets {
    * parameter. A missing or unreadable secret makes the volume {@link Unresolvable}: retrying
    * cannot help until someone writes the secret, then runs retry-provision.
    */
-  private Future<Map<String, String>> secretsOf(ApiObject storageClass) {
-    JsonObject parameters = storageClass == null ? null : storageClass.spec().getJsonObject("parameters");
+  private Future<Map<String, String>> secretsOf(String className, JsonObject parameters) {
     if (parameters == null) {
       return Future.succeededFuture(Map.of());
     }
@@ -135,7 +135,7 @@ final class VolumeTargets {
       try {
         ref = SecretRef.parse("parameters." + parameter, parameters.getString(parameter));
       } catch (ValidationException e) {
-        return Future.failedFuture(new Unresolvable("InvalidSecretRef", "class " + storageClass.name() + ": "
+        return Future.failedFuture(new Unresolvable("InvalidSecretRef", "class " + className + ": "
             + e.getMessage()));
       }
       reads.add(secrets.value(ref).<Void>map(value -> {
@@ -144,7 +144,7 @@ final class VolumeTargets {
         }
         return null;
       }).recover(err -> Future.failedFuture(err instanceof SecretException missing
-          ? new Unresolvable("SecretNotFound", "class " + storageClass.name() + " takes its " + parameter + " from "
+          ? new Unresolvable("SecretNotFound", "class " + className + " takes its " + parameter + " from "
               + ref + ": " + missing.getMessage() + "; write that secret, then run retry-provision")
           : err)));
     }

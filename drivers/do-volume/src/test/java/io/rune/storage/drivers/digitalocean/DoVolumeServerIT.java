@@ -173,6 +173,20 @@ class DoVolumeServerIT {
   }
 
   @Test
+  void aCascadeDeleteOfTheClassStillRemovesItsVolumesFromDigitalOcean() {
+    ok(admin.post("/api/v1/storageclasses", doClass("do-short-lived", "ops/do-token")), 201);
+    ok(admin.post(volumes("gone"), new JsonObject().put("name", "v").put("size", "1Gi")
+        .put("storageClassName", "do-short-lived")), 201);
+    String id = awaitPhase("gone", "v", "Available").getJsonObject("status").getString("handle");
+    assertThat(fake.volumes()).anyMatch(v -> v.id().equals(id));
+    // The class row goes in the same transaction that marks the volume: the controller
+    // reclaims with the parameters the volume recorded, and the secret they name.
+    ok(admin.delete("/api/v1/storageclasses/do-short-lived?cascade=true"), 200);
+    await().atMost(DEADLINE).until(() -> admin.get(volumes("gone") + "/v").status() == 404);
+    assertThat(fake.volumes()).noneMatch(v -> v.id().equals(id));
+  }
+
+  @Test
   void aMissingSecretLeavesTheVolumeFailedUntilItIsWritten() {
     ok(admin.post("/api/v1/storageclasses", doClass("do-later", "ops/later:apiToken")), 201);
     ok(admin.post(volumes("later"), new JsonObject().put("name", "v").put("size", "1Gi")
