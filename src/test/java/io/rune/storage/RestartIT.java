@@ -16,7 +16,7 @@ class RestartIT {
   @Test
   void objectsTokensAndOperatorEditsSurviveARestart() throws Exception {
     Path dataDir = TestServer.tempDir("restart");
-    try (TestServer server = TestServer.start(dataDir, new JsonObject())) {
+    try (TestServer server = TestServer.start(dataDir, new JsonObject()).removingOnClose()) {
       Path tokenFile = dataDir.resolve("admin.token");
       assertThat(Files.getPosixFilePermissions(tokenFile))
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -49,7 +49,7 @@ class RestartIT {
   @Test
   void theEmbeddedDatabaseIsDurableAndLocal() {
     Path dataDir = TestServer.tempDir("durable");
-    try (TestServer server = TestServer.start(dataDir, new JsonObject())) {
+    try (TestServer server = TestServer.start(dataDir, new JsonObject()).removingOnClose()) {
       JsonObject settings = new JsonObject();
       for (String name : new String[] {"fsync", "synchronous_commit", "full_page_writes", "listen_addresses"}) {
         settings.put(name, server.sqlValue("SELECT current_setting('" + name + "')"));

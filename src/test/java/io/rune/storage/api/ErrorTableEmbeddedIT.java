@@ -8,6 +8,7 @@ class ErrorTableEmbeddedIT extends ErrorTableTests {
   @Override
   protected TestServer startServer() {
     Path dataDir = TestServer.tempDir("errors-embedded");
-    return TestServer.start(dataDir, runefile(dataDir.resolveSibling(dataDir.getFileName() + "-host")));
+    Path hostDir = dataDir.resolveSibling(dataDir.getFileName() + "-host");
+    return TestServer.start(dataDir, runefile(hostDir)).removingOnClose(hostDir);
   }
 }

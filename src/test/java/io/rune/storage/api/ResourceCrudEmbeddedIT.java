@@ -7,6 +7,6 @@ import io.vertx.core.json.JsonObject;
 class ResourceCrudEmbeddedIT extends ResourceCrudTests {
   @Override
   protected TestServer startServer() {
-    return TestServer.start(TestServer.tempDir("crud-embedded"), new JsonObject());
+    return TestServer.start(TestServer.tempDir("crud-embedded"), new JsonObject()).removingOnClose();
   }
 }

@@ -27,7 +27,7 @@ class StoreOutageIT {
     Path pgDir = TestServer.tempDir("outage-pg");
     EmbeddedPostgres postgres = start(pgDir, port);
     JsonObject runefile = new JsonObject().put("store", new JsonObject().put("url", TestPostgres.url(port, "postgres")));
-    try (TestServer server = TestServer.start(TestServer.tempDir("outage"), runefile)) {
+    try (TestServer server = TestServer.start(TestServer.tempDir("outage"), runefile).removingOnClose()) {
       Http admin = server.admin();
       assertThat(admin.post(volumes(), volume("before")).status()).isEqualTo(201);
       // The volume controller's writes move the head too: let it finish first.
@@ -64,6 +64,7 @@ class StoreOutageIT {
       }
     } finally {
       postgres.close();
+      TestServer.deleteTree(pgDir);
     }
   }
 

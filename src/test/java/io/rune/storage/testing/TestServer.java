@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +31,7 @@ public final class TestServer implements AutoCloseable {
 
   /** Whether close() removes the data directory: only one this class made for the test. */
   private boolean ownsDataDir;
+  private final List<Path> alsoRemoved = new java.util.ArrayList<>();
 
   private TestServer(Path dataDir, JsonObject runefile) {
     this.dataDir = dataDir;
@@ -99,6 +101,16 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes {@link #close()} remove the data directory (restarts keep it), and these other
+   * directories the test made for the server: nothing a test started is left in /tmp.
+   */
+  public TestServer removingOnClose(Path... others) {
+    ownsDataDir = true;
+    alsoRemoved.addAll(List.of(others));
+    return this;
+  }
+
   /** Stops and starts again on the same data directory and database. */
   public TestServer restart() {
     stop();
@@ -110,6 +122,7 @@ public final class TestServer implements AutoCloseable {
     stop();
     if (ownsDataDir) {
       deleteTree(dataDir);
+      alsoRemoved.forEach(TestServer::deleteTree);
     }
   }
 
