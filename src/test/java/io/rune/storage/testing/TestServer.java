@@ -57,11 +57,32 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(dataDir, runefile.copy()).start();
   }
 
+  /**
+   * A new directory under /tmp for a test. It is removed when the test JVM exits (set
+   * RUNE_KEEP_TEST_DIRS to keep them for a look), so the homes and data directories of real
+   * processes, which tests cannot always remove while the process runs, do not pile up.
+   */
   public static Path tempDir(String name) {
     try {
-      return Files.createTempDirectory("rune-" + name + "-");
+      Path dir = Files.createTempDirectory("rune-" + name + "-");
+      TEMP_DIRS.add(dir);
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final List<Path> TEMP_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static {
+    if (System.getenv("RUNE_KEEP_TEST_DIRS") == null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(dir -> {
+        try {
+          deleteTree(dir);
+        } catch (RuntimeException e) {
+          // Exiting anyway: a directory that cannot be removed stays, as before.
+        }
+      }), "rune-test-dirs-cleanup"));
     }
   }
 
