@@ -2,9 +2,8 @@ package io.rune.storage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,16 +45,18 @@ final class CastCommand implements Callable<Integer> {
           result.path("kind").asText().toLowerCase(Locale.ROOT) + "/" + result.path("name").asText()));
       rune.out().flush();
     }
-    Map<ObjectNode, WaitTarget> targets = new LinkedHashMap<>();
+    // Each result with the target that follows its object (results of kinds rune does not know are skipped).
+    record Followed(ObjectNode result, WaitTarget target) {}
+    List<Followed> followed = new ArrayList<>();
     for (JsonNode result : applied.path("results")) {
-      ResourceType.ofKindName(result.path("kind").asText())
-          .ifPresent(type -> targets.put((ObjectNode) result, WaitTarget.untilReady(type, result.path("object"))));
+      ResourceType.ofKindName(result.path("kind").asText()).ifPresent(type ->
+          followed.add(new Followed((ObjectNode) result, WaitTarget.untilReady(type, result.path("object")))));
     }
-    rune.awaitIfAsked(wait, output.format, List.copyOf(targets.values()));
+    rune.awaitIfAsked(wait, output.format, followed.stream().map(Followed::target).toList());
     if (!output.format.tabular() && output.format != OutputFormat.name) {
       if (wait.wait) {
         // The objects as they are now, ready, rather than as the write left them.
-        targets.forEach((result, target) -> result.set("object", target.object()));
+        followed.forEach(f -> f.result().set("object", f.target().object()));
       }
       rune.printer().document(applied, output.format);
     }

@@ -32,12 +32,12 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
    * when provisioning started.
    */
   JsonObject classParameters() {
-    return classParameters(volume, storageClass);
+    return classParameters(storageClass, volume.status().getJsonObject("classParameters"));
   }
 
-  static JsonObject classParameters(ApiObject volume, ApiObject storageClass) {
-    JsonObject parameters = storageClass != null ? storageClass.spec().getJsonObject("parameters")
-        : volume.status().getJsonObject("classParameters");
+  /** The class's parameters, or those {@code recorded} (by a volume or snapshot) when the class is gone. */
+  static JsonObject classParameters(ApiObject storageClass, JsonObject recorded) {
+    JsonObject parameters = storageClass != null ? storageClass.spec().getJsonObject("parameters") : recorded;
     return parameters == null ? new JsonObject() : parameters.copy();
   }
 
@@ -65,7 +65,7 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
         context().parameters(), topology, deadline);
   }
 
-  private static void strings(JsonObject json, Map<String, String> into) {
+  static void strings(JsonObject json, Map<String, String> into) {
     if (json != null) {
       json.forEach(e -> into.put(e.getKey(), String.valueOf(e.getValue())));
     }

@@ -76,7 +76,7 @@ final class VolumeTargets {
   private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
     return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(className,
-            VolumeTarget.classParameters(volume, storageClass))
+            VolumeTarget.classParameters(storageClass, volume.status().getJsonObject("classParameters")))
         .map(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
   }
 
@@ -105,16 +105,16 @@ final class VolumeTargets {
    */
   Future<DriverContext> classContext(String className, JsonObject recordedParameters, String node) {
     return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> {
-      JsonObject classParameters = storageClass != null ? storageClass.spec().getJsonObject("parameters", new JsonObject())
-          : recordedParameters != null ? recordedParameters : new JsonObject();
+      JsonObject classParameters = VolumeTarget.classParameters(storageClass, recordedParameters);
       return secretsOf(className, classParameters).map(values -> {
         Map<String, String> parameters = new HashMap<>();
-        classParameters.forEach(e -> parameters.put(e.getKey(), String.valueOf(e.getValue())));
+        VolumeTarget.strings(classParameters, parameters);
         return new DriverContext(storageClass == null ? null : storageClass.toJson(), null, parameters, node)
             .withSecrets(values);
       });
     });
   }
+
 
   /**
    * The values of the class's secret references (parameters named {@code *SecretRef}), by
@@ -125,8 +125,7 @@ final class VolumeTargets {
     if (parameters == null) {
       return Future.succeededFuture(Map.of());
     }
-    Map<String, String> values = new HashMap<>();
-    List<Future<Void>> reads = new ArrayList<>();
+    List<Future<Map.Entry<String, String>>> reads = new ArrayList<>();
     for (String parameter : parameters.fieldNames()) {
       if (!parameter.endsWith(DriverContext.SECRET_REF_SUFFIX)) {
         continue;
@@ -138,17 +137,14 @@ final class VolumeTargets {
         return Future.failedFuture(new Unresolvable("InvalidSecretRef", "class " + className + ": "
             + e.getMessage()));
       }
-      reads.add(secrets.value(ref).<Void>map(value -> {
-        synchronized (values) {
-          values.put(parameter, value);
-        }
-        return null;
-      }).recover(err -> Future.failedFuture(err instanceof SecretException missing
-          ? new Unresolvable("SecretNotFound", "class " + className + " takes its " + parameter + " from "
-              + ref + ": " + missing.getMessage() + "; write that secret, then run retry-provision")
-          : err)));
+      reads.add(secrets.value(ref).map(value -> Map.entry(parameter, value))
+          .recover(err -> Future.failedFuture(err instanceof SecretException missing
+              ? new Unresolvable("SecretNotFound", "class " + className + " takes its " + parameter + " from "
+                  + ref + ": " + missing.getMessage() + "; write that secret, then run retry-provision")
+              : err)));
     }
-    return Future.all(reads).map(v -> Map.copyOf(values));
+    return Future.all(reads).map(all -> reads.stream().map(Future::result)
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue)));
   }
 
   /**

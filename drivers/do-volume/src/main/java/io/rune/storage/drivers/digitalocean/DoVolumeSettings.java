@@ -21,6 +21,7 @@ import java.util.Set;
 record DoVolumeSettings(String apiUrl, Duration requestTimeout, Duration actionPollInterval,
     Duration actionTimeout) {
   static final String PUBLIC_API = "https://api.digitalocean.com";
+  private static final List<String> KEYS = List.of("apiUrl", "requestTimeout", "actionPollInterval", "actionTimeout");
 
   static DoVolumeSettings defaults() {
     return new DoVolumeSettings(PUBLIC_API, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
@@ -55,8 +56,6 @@ record DoVolumeSettings(String apiUrl, Duration requestTimeout, Duration actionP
         duration(table, "actionPollInterval", defaults.actionPollInterval()),
         duration(table, "actionTimeout", defaults.actionTimeout()));
   }
-
-  private static final List<String> KEYS = List.of("apiUrl", "requestTimeout", "actionPollInterval", "actionTimeout");
 
   private static Duration duration(Map<String, String> table, String key, Duration otherwise) {
     String text = table.get(key);
