@@ -76,7 +76,7 @@ public final class RuneStorageVerticle extends VerticleBase {
         .compose(connectOptions -> {
           PgStore store = new PgStore(pool);
           TokenStore tokens = new TokenStore(pool);
-          Authenticator authenticator = new Authenticator(tokens);
+          Authenticator authenticator = new Authenticator(vertx, tokens);
           DriverCatalog drivers = DriverCatalog.discover();
           Resources resources = new Resources(vertx, store, drivers, HostPathPolicy.forServer(config),
               config.storage().allowCreateMissing(), secretCipher);

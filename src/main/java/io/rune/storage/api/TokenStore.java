@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.StoreErrors;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +22,8 @@ import java.util.UUID;
 /** API tokens in PostgreSQL. Only a SHA-256 hash of a token is ever stored. */
 public final class TokenStore {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String DELETE = "WITH gone AS (DELETE FROM tokens WHERE id = $1 RETURNING id)"
+      + " SELECT pg_notify('" + ChangeFeed.TOKENS_CHANNEL + "', id::text) FROM gone";
 
   private final Pool pool;
 
@@ -94,10 +97,37 @@ public final class TokenStore {
         .recover(StoreErrors::translate);
   }
 
-  /** True when a token was removed. */
+  /** A token's description (never its secret), or null when no token has that id. */
+  public Future<JsonObject> get(UUID id) {
+    return pool.preparedQuery("SELECT id, role, namespaces, description, created_at FROM tokens WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : describe(rows.iterator().next()))
+        .recover(StoreErrors::translate);
+  }
+
+  /**
+   * Whether the token of a principal still exists. A principal that is no stored token (the
+   * event bus's trusted caller) cannot be deleted, so it always exists.
+   */
+  public Future<Boolean> exists(String tokenId) {
+    UUID id;
+    try {
+      id = UUID.fromString(tokenId);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(true);
+    }
+    return pool.preparedQuery("SELECT 1 FROM tokens WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() > 0)
+        .recover(StoreErrors::translate);
+  }
+
+  /**
+   * True when a token was removed. The same statement notifies every node listening on the
+   * database (delivered when it commits), so each closes the token's watches.
+   */
   public Future<Boolean> delete(UUID id) {
-    return pool.preparedQuery("DELETE FROM tokens WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.rowCount() == 1)
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 1)
         .recover(StoreErrors::translate);
   }
 

@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,13 +32,33 @@ final class WatchRoute {
       ctx.fail(e);
       return;
     }
-    if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-      ctx.fail(ApiException.malformed("/watch is a WebSocket: connect with a WebSocket client", null));
-      return;
-    }
-    request.toWebSocket()
-        .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), socket, watch,
-            context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents()).start())
+    // The sequence is checked before the upgrade, so a plain GET (how the CLI asks why) gets the reason too.
+    notAhead(watch)
+        .compose(v -> "websocket".equalsIgnoreCase(request.getHeader("Upgrade")) ? request.toWebSocket()
+            : Future.failedFuture(ApiException.malformed("/watch is a WebSocket: connect with a WebSocket client",
+                null)))
+        .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), context.tokens(),
+            socket, watch, context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents())
+            .start())
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Refuses a sinceSeq the log has not reached: the watch would skip every change up to it
+   * without a word (a client that kept a sequence across a database restore, or made one up).
+   * Sequences only grow, so a sinceSeq at or below the head now stays valid.
+   */
+  private Future<Void> notAhead(WatchRequest watch) {
+    if (watch.sinceSeq() == null) {
+      return Future.succeededFuture();
+    }
+    return context.resources().store().bounds().compose(bounds -> {
+      if (watch.sinceSeq() <= bounds.latestSeq()) {
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(ApiException.unprocessable("InvalidSequence", "sinceSeq", "sinceSeq "
+          + watch.sinceSeq() + " is ahead of the change log: the latest sequence is " + bounds.latestSeq()
+          + "; watch from " + bounds.latestSeq() + " or less"));
+    });
   }
 }

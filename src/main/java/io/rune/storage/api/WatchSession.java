@@ -22,13 +22,21 @@ import org.slf4j.LoggerFactory;
  * until the replay has caught up, and then skips any sequence it has already passed: the
  * feed and the log carry the same gap-free sequence, so the seam can neither lose nor
  * repeat a change.
+ *
+ * <p>A watch lives no longer than its token: when the token is deleted (on any node: see
+ * {@link ChangeFeed#TOKEN_REVOKED_ADDRESS}) it ends with an Unauthenticated frame and the
+ * WebSocket code 1008. Should that notice be lost, the watch also re-checks its token once
+ * per bookmark interval, which bounds how long it can outlive the token.
  */
 final class WatchSession {
   private static final Logger log = LoggerFactory.getLogger(WatchSession.class);
   private static final int REPLAY_PAGE = 500;
+  private static final short NORMAL_CLOSURE = 1000;
+  private static final short POLICY_VIOLATION = 1008;
 
   private final Vertx vertx;
   private final Store store;
+  private final TokenStore tokens;
   private final ServerWebSocket socket;
   private final WatchRequest request;
   private final Duration bookmarkInterval;
@@ -36,6 +44,10 @@ final class WatchSession {
 
   private final ArrayDeque<Change> heldBack = new ArrayDeque<>();
   private MessageConsumer<Change> consumer;
+  private MessageConsumer<String> revocations;
+  /** Never, as far as the first check knows: a token deleted while the watch opened is caught at the first tick. */
+  private long tokenCheckedAt = Long.MIN_VALUE;
+  private boolean checkingToken;
   private boolean live;
   private boolean closed;
   private long lastSeq;
@@ -44,10 +56,11 @@ final class WatchSession {
   private long bookmarkTimer = -1;
   private int inFlight;
 
-  WatchSession(Vertx vertx, Store store, ServerWebSocket socket, WatchRequest request,
+  WatchSession(Vertx vertx, Store store, TokenStore tokens, ServerWebSocket socket, WatchRequest request,
       Duration bookmarkInterval, int maxQueued) {
     this.vertx = vertx;
     this.store = store;
+    this.tokens = tokens;
     this.socket = socket;
     this.request = request;
     this.bookmarkInterval = bookmarkInterval;
@@ -58,7 +71,12 @@ final class WatchSession {
     socket.closeHandler(v -> cleanUp());
     socket.textMessageHandler(ignored -> { }); // watchers only listen
     consumer = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onLive(message.body()));
-    return consumer.completion()
+    revocations = vertx.eventBus().localConsumer(ChangeFeed.TOKEN_REVOKED_ADDRESS, message -> {
+      if (message.body().equals(request.principal().tokenId())) {
+        tokenDeleted();
+      }
+    });
+    return Future.all(consumer.completion(), revocations.completion())
         .compose(v -> store.bounds())
         .compose(bounds -> {
           if (request.sinceSeq() == null) {
@@ -84,7 +102,10 @@ final class WatchSession {
               .put("message", "the watch could not read the change log; resume with sinceSeq=" + lastDelivered));
         })
         .onSuccess(v -> bookmarkTimer = vertx.setPeriodic(
-            Math.max(50, bookmarkInterval.toMillis() / 2), id -> maybeBookmark()));
+            Math.max(50, bookmarkInterval.toMillis() / 2), id -> {
+              maybeBookmark();
+              maybeCheckToken();
+            }));
   }
 
   private Future<Void> replay() {
@@ -157,6 +178,28 @@ final class WatchSession {
     }
   }
 
+  /** The backstop for a lost revocation notice; a failed check (the database away) waits for the next. */
+  private void maybeCheckToken() {
+    if (closed || checkingToken
+        || (tokenCheckedAt != Long.MIN_VALUE && System.nanoTime() - tokenCheckedAt < bookmarkInterval.toNanos())) {
+      return;
+    }
+    checkingToken = true;
+    tokens.exists(request.principal().tokenId()).onComplete(result -> {
+      checkingToken = false;
+      tokenCheckedAt = System.nanoTime();
+      if (result.succeeded() && !result.result()) {
+        tokenDeleted();
+      }
+    });
+  }
+
+  private void tokenDeleted() {
+    finish(new JsonObject().put("type", "ERROR").put("code", "Unauthenticated").put("seq", lastDelivered)
+        .put("message", "the token of this watch was deleted; watch again with another token, from sinceSeq="
+            + lastDelivered), POLICY_VIOLATION, "token deleted");
+  }
+
   private void slowConsumer() {
     finish(new JsonObject().put("type", "ERROR").put("code", "SlowConsumer").put("seq", lastDelivered)
         .put("message", "this watcher fell too far behind; resume with sinceSeq=" + lastDelivered));
@@ -164,11 +207,15 @@ final class WatchSession {
 
   /** Sends a last frame and closes; the frame is written before the close frame. */
   private void finish(JsonObject lastFrame) {
+    finish(lastFrame, NORMAL_CLOSURE, null);
+  }
+
+  private void finish(JsonObject lastFrame, short closeCode, String reason) {
     if (closed) {
       return;
     }
     cleanUp();
-    socket.writeTextMessage(lastFrame.encode()).eventually(() -> socket.close());
+    socket.writeTextMessage(lastFrame.encode()).eventually(() -> socket.close(closeCode, reason));
   }
 
   private void cleanUp() {
@@ -182,6 +229,9 @@ final class WatchSession {
     }
     if (consumer != null) {
       consumer.unregister();
+    }
+    if (revocations != null) {
+      revocations.unregister();
     }
   }
 }

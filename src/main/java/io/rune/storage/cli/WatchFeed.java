@@ -117,6 +117,10 @@ final class WatchFeed implements AutoCloseable {
       throw new CliException("the server no longer keeps the changes after sequence " + seq
           + " (the oldest it keeps is " + frame.path("seq").asText() + "); start the watch again without --since");
     }
+    if (code.equals("Unauthenticated")) {
+      // The token was deleted: reconnecting with it can only be refused.
+      throw new CliException("the server ended the watch: " + frame.path("message").asText(code));
+    }
     // SlowConsumer, StoreUnavailable: the server says where to resume, which is where we are.
     reconnect("the server ended the stream: " + frame.path("message").asText(code));
   }
@@ -162,7 +166,16 @@ final class WatchFeed implements AutoCloseable {
     } catch (ExecutionException | CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
         // The server refused the upgrade: the same request without it gets the reason as JSON.
-        client.get("/watch", query);
+        try {
+          client.get("/watch", query);
+        } catch (ServerError refused) {
+          if ("InvalidSequence".equals(refused.code())) {
+            throw new ServerError(refused.status(), refused.code(), refused.getMessage(), null,
+                "watch from a sequence the server has reached (--since with the latest sequence or less),"
+                    + " or without --since to start from now");
+          }
+          throw refused;
+        }
         throw new CliException("the server at " + client.server() + " refused the watch (HTTP "
             + ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode() + ")");
       }

@@ -22,9 +22,19 @@ import org.slf4j.LoggerFactory;
  * <p>NOTIFY only says "something new"; the feed always reads the log itself from the last
  * sequence it published, so a lost notification (a reconnect, a restart) costs latency,
  * never a change. A slow periodic poll backs that up.
+ *
+ * <p>The same LISTEN connection hears of deleted tokens ({@link #TOKENS_CHANNEL}, sent by the
+ * deleting node's DELETE, so every node sharing the database hears it) and passes their ids
+ * on {@link #TOKEN_REVOKED_ADDRESS}, where this node's watches and authentication cache
+ * drop them. A lost notification is covered there: watches re-check their token
+ * periodically and cached lookups expire.
  */
 public final class ChangeFeed {
   public static final String LOCAL_ADDRESS = "rune.internal.changes";
+  /** The NOTIFY channel of deleted tokens; the payload is the token's id. */
+  public static final String TOKENS_CHANNEL = "rune_tokens_revoked";
+  /** This node's address for a deleted token's id (a String), from whichever node deleted it. */
+  public static final String TOKEN_REVOKED_ADDRESS = "rune.internal.tokens.revoked";
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
   private static final int PAGE = 1000;
   private static final long READ_TIMEOUT_SECONDS = 15;
@@ -76,6 +86,8 @@ public final class ChangeFeed {
       subscriber.channel(PgStore.CHANNEL)
           .subscribeHandler(v -> catchUp())
           .handler(payload -> catchUp());
+      subscriber.channel(TOKENS_CHANNEL)
+          .handler(tokenId -> vertx.eventBus().publish(TOKEN_REVOKED_ADDRESS, tokenId, LOCAL));
       return subscriber.connect();
     });
   }

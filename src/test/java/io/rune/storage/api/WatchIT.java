@@ -167,6 +167,49 @@ class WatchIT {
   }
 
   @Test
+  void aSequenceAheadOfTheLogIsRefusedRatherThanSkippingChanges() {
+    String ns = "w" + NAMES.incrementAndGet();
+    long head = head();
+    long ahead = head + 3;
+    Integer refusedWith = null;
+    WatchClient accepted = null;
+    try {
+      accepted = WatchClient.connect(server, server.adminToken(), "kinds=volumes&namespace=" + ns + "&sinceSeq=" + ahead);
+    } catch (java.util.concurrent.CompletionException e) {
+      assertThat(e.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+      refusedWith = ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+    }
+    for (int i = 0; i < 5; i++) {
+      create(ns, "v" + i);
+    }
+    List<Long> logged = loggedSeqs(ns);
+    if (accepted != null) {
+      // A watch that was let in must not skip the changes between the head and its sinceSeq.
+      try (WatchClient watch = accepted) {
+        assertThat(watch.changesThrough(logged.get(logged.size() - 1), WAIT)).extracting(f -> f.getLong("seq"))
+            .as("changes after seq " + ahead + " with the head at " + head).containsExactlyElementsOf(logged);
+      }
+    }
+    assertThat(refusedWith).as("the upgrade's answer to sinceSeq ahead of the head").isEqualTo(422);
+
+    Http.Response refused = admin.get("/api/v1/watch?sinceSeq=" + (logged.get(logged.size() - 1) + 1000));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.errorCode()).isEqualTo("InvalidSequence");
+    assertThat(refused.errorField()).isEqualTo("sinceSeq");
+    java.util.regex.Matcher latest = java.util.regex.Pattern.compile("the latest sequence is (\\d+); watch from (\\d+)"
+        + " or less").matcher(refused.json().getJsonObject("error").getString("message"));
+    assertThat(latest.find()).as(refused.body()).isTrue();
+    assertThat(Long.parseLong(latest.group(1))).isEqualTo(Long.parseLong(latest.group(2)))
+        .isBetween(logged.get(logged.size() - 1), head());
+    // The head itself is a valid place to start: everything after it comes.
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(),
+        "kinds=volumes&namespace=" + ns + "&sinceSeq=" + head)) {
+      assertThat(watch.changesThrough(logged.get(logged.size() - 1), WAIT)).extracting(f -> f.getLong("seq"))
+          .containsExactlyElementsOf(logged);
+    }
+  }
+
+  @Test
   void aCompactedSequenceIsRefusedWithItsOldestRetained() {
     try (TestServer compacting = TestServer.external("compact", new JsonObject().put("store", new JsonObject()
         .put("changeLogRetention", "1ms").put("compactionInterval", "100ms")))) {

@@ -119,6 +119,23 @@ class CliWatchIT {
     RuneProcess.Result compacted = rune.run("watch", "--since", "-1");
     assertThat(compacted.exit()).isEqualTo(1);
     assertThat(compacted.stderr()).isEqualTo("error: sinceSeq cannot be negative (field: sinceSeq)\n");
+
+    long head = Long.parseLong(admin.get("/api/v1/storageclasses?limit=1").json().getString("resourceVersion"));
+    RuneProcess.Result ahead = rune.run("watch", "--since", Long.toString(head + 1000));
+    assertThat(ahead.exit()).isEqualTo(1);
+    assertThat(ahead.stdout()).isEmpty();
+    assertThat(ahead.stderr()).startsWith("error: sinceSeq " + (head + 1000) + " is ahead")
+        .containsPattern("latest sequence is \\d+").contains("without --since");
+  }
+
+  @Test
+  void aWatchWhoseTokenIsDeletedEndsInsteadOfReconnecting() {
+    JsonObject token = admin.post("/api/v1/tokens", new JsonObject().put("role", "readonly")).json();
+    try (RuneProcess.Running watch = rune.start("watch", "volumes", "-A", "--token", token.getString("token"))) {
+      watch.awaitLine(line -> line.startsWith("SEQ"), LINE);
+      assertThat(admin.delete("/api/v1/tokens/" + token.getString("id")).status()).isEqualTo(204);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !watch.isAlive());
+    }
   }
 
   @Test

@@ -52,6 +52,19 @@ public final class TestServer implements AutoCloseable {
     return server.start();
   }
 
+  /**
+   * A second node on {@code first}'s database: its own Vert.x, port and data directory, the
+   * same tokens and objects (CLUSTER.md's shape, without the clustered bus), with its own
+   * runefile otherwise. The first-boot admin token is the first node's.
+   */
+  public static TestServer sameDatabaseAs(TestServer first, String name, JsonObject runefile) {
+    JsonObject file = runefile.copy();
+    file.put("store", file.getJsonObject("store", new JsonObject()).put("url", first.databaseUrl()));
+    TestServer server = new TestServer(tempDir(name), file);
+    server.ownsDataDir = true;
+    return server.start();
+  }
+
   /** A server on {@code dataDir} with this runefile: its own embedded PostgreSQL unless store.url is set. */
   public static TestServer start(Path dataDir, JsonObject runefile) {
     return new TestServer(dataDir, runefile.copy()).start();
