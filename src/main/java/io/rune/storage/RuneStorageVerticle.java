@@ -19,6 +19,7 @@ import io.rune.storage.secrets.SecretCipher;
 import io.rune.storage.secrets.SecretKeyFile;
 import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.BoundedPool;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.EmbeddedPostgresServer;
 import io.rune.storage.store.Migrations;
@@ -33,6 +34,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +163,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   /** Returns the options to LISTEN with (null when only a pool was handed in). */
   private Future<PgConnectOptions> openDatabase() {
     if (options.pool() != null) {
-      pool = options.pool();
+      pool = new BoundedPool(vertx, options.pool(), config.store().requestTimeout());
       return Future.succeededFuture(options.connectOptions());
     }
     Future<PgConnectOptions> connect;
@@ -176,12 +178,16 @@ public final class RuneStorageVerticle extends VerticleBase {
       });
     }
     return connect.map(connectOptions -> {
-      pool = PgBuilder.pool()
+      Duration bound = config.store().requestTimeout();
+      // The pool's own wait is a little longer than the bound: BoundedPool answers first, in
+      // its words, and the pool then drops the waiter, so that waiters cannot pile up.
+      pool = new BoundedPool(vertx, PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(config.store().poolSize())
-              .setConnectionTimeout(10).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+              .setConnectionTimeout((int) bound.plusSeconds(1).toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
           .connectingTo(connectOptions)
           .using(vertx)
-          .build();
+          .build(), bound);
       ownsPool = true;
       return connectOptions;
     });

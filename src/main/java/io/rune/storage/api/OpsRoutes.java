@@ -22,7 +22,7 @@ final class OpsRoutes {
             .onSuccess(v -> ctx.json(RestApi.status("ready")))
             .onFailure(err -> ctx.response().setStatusCode(503)
                 .putHeader("Content-Type", "application/json")
-                .end(RestApi.status("unavailable").put("reason", "the database is not reachable").encode()));
+                .end(RestApi.status("unavailable").put("reason", notReachable(err)).encode()));
       } else {
         ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
             .end(RestApi.status("unavailable").put("reason", problem).encode());
@@ -41,5 +41,13 @@ final class OpsRoutes {
           })
           .onFailure(ctx::fail);
     });
+  }
+
+  /** What the store said is wrong (its first clause: e.g. how long it waited), without the advice. */
+  private static String notReachable(Throwable failure) {
+    if (failure instanceof ApiException api && api.getMessage() != null) {
+      return api.getMessage().split(";", 2)[0];
+    }
+    return "the database is not reachable";
   }
 }

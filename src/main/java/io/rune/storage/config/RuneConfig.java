@@ -55,6 +55,11 @@ public record RuneConfig(
       /** postgresql://user:pass@host:port/db; null means: start the embedded server. */
       String url,
       int poolSize,
+      /**
+       * How long a request's store work may take, waiting for a connection included, before
+       * it is abandoned (its transaction rolled back) and the request answers 503.
+       */
+      Duration requestTimeout,
       /** How long change-log rows are kept before compaction. */
       Duration changeLogRetention,
       /** How often the compactor runs. */

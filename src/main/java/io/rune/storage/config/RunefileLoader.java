@@ -75,6 +75,7 @@ public final class RunefileLoader {
     Store store = new Store(
         in.pick("store.url", "RUNE_STORE_URL").map(Setting::storeUrl).orElse(null),
         in.pick("store.poolSize").map(s -> s.integer(1, 256)).orElse(8),
+        in.pick("store.requestTimeout").map(Setting::positiveDuration).orElse(Duration.ofSeconds(5)),
         in.pick("store.changeLogRetention").map(Setting::positiveDuration)
             .orElse(Duration.ofHours(24)),
         in.pick("store.compactionInterval").map(Setting::positiveDuration)

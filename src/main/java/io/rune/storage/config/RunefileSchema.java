@@ -56,7 +56,7 @@ final class RunefileSchema {
     table(tables, "server", "listen", Type.STRING, "dataDir", Type.STRING, "node", Type.STRING,
         "devMode", Type.BOOLEAN, "labels", Type.STRING_TABLE);
     table(tables, "store", "url", Type.STRING, "poolSize", Type.INTEGER,
-        "changeLogRetention", Type.STRING, "compactionInterval", Type.STRING);
+        "requestTimeout", Type.STRING, "changeLogRetention", Type.STRING, "compactionInterval", Type.STRING);
     table(tables, "storage", "defaultStorageClass", Type.STRING, "localVolumeRoot", Type.STRING,
         "hostPathAllowlist", Type.STRING_ARRAY, "allowCreateMissing", Type.BOOLEAN,
         "preserveOnDelete", Type.BOOLEAN, "drivers", Type.DRIVER_TABLES);

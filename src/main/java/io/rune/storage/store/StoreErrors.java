@@ -29,8 +29,10 @@ public final class StoreErrors {
       }
       // Connection exceptions (08), operator intervention (57P01..57P03: shutdown, crash
       // recovery, not yet accepting connections) and too many connections (53300) are the
-      // database being unavailable, not a bad request.
-      if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
+      // database being unavailable, not a bad request. So is a cancelled statement (57014):
+      // the bounded pool's statement timeout, or a COMMIT refused after its deadline.
+      if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
+          || state.equals("57014")) {
         return unavailable();
       }
       return failure;

@@ -35,6 +35,7 @@ class RunefileLoaderTest {
       [store]
       url = "postgresql://rune:pw@db.internal:5432/rune"
       poolSize = 16
+      requestTimeout = "3s"
       changeLogRetention = "7d"
       compactionInterval = "30s"
       [storage]
@@ -77,7 +78,7 @@ class RunefileLoaderTest {
   void defaults() {
     assertThat(resolve("")).isEqualTo(new RuneConfig(Path.of("/var/lib/rune"), "127.0.0.1", 7861,
         "testhost", false,
-        new Store(null, 8, Duration.ofHours(24), Duration.ofMinutes(5)),
+        new Store(null, 8, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(5)),
         new Storage("local", Path.of("/var/lib/rune/volumes"), List.of(), false, false),
         new Watch(Duration.ofSeconds(10), 1000),
         new Controller(5, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30), 32),
@@ -100,7 +101,7 @@ class RunefileLoaderTest {
   void runefileOverridesEveryDefault() {
     assertThat(resolve(FULL_RUNEFILE)).isEqualTo(new RuneConfig(Path.of("/srv/rune"), "0.0.0.0",
         9000, "box-7", false,
-        new Store("postgresql://rune:pw@db.internal:5432/rune", 16, Duration.ofDays(7),
+        new Store("postgresql://rune:pw@db.internal:5432/rune", 16, Duration.ofSeconds(3), Duration.ofDays(7),
             Duration.ofSeconds(30)),
         new Storage("local-host", Path.of("/mnt/volumes"),
             List.of(Path.of("/srv/data"), HOME.resolve("shared"), Path.of("/srv/other")), true, true),

@@ -1,5 +1,8 @@
 package io.rune.storage.store;
 
+import static io.rune.storage.store.OutageTests.freePort;
+import static io.rune.storage.store.OutageTests.head;
+import static io.rune.storage.store.OutageTests.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.testing.Http;
@@ -9,7 +12,6 @@ import io.rune.storage.testing.WatchClient;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -72,21 +74,7 @@ class StoreOutageIT {
     return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static long head(Http admin) {
-    return Long.parseLong(admin.get("/api/v1/storageclasses").json().getString("resourceVersion"));
-  }
-
   private static String volumes() {
     return "/api/v1/namespaces/outage/volumes";
-  }
-
-  private static JsonObject volume(String name) {
-    return new JsonObject().put("name", name).put("size", "1Gi");
   }
 }
