@@ -44,7 +44,7 @@ public final class BareServer extends VerticleBase {
     this.renderedBody = renderedBody;
   }
 
-  /** Arguments: the PostgreSQL port and the pool size; prints the port it listens on. */
+  /** Arguments: the PostgreSQL port and the pool size (PGPASSWORD: role rune's); prints the port it listens on. */
   public static void main(String[] args) throws Exception {
     int pgPort = Integer.parseInt(args[0]);
     int poolSize = Integer.parseInt(args[1]);
@@ -54,7 +54,7 @@ public final class BareServer extends VerticleBase {
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize))
         .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(pgPort)
-            .setDatabase("rune").setUser("postgres").setPassword("postgres"))
+            .setDatabase("rune").setUser("rune").setPassword(System.getenv("PGPASSWORD")))
         .using(vertx)
         .build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -21,14 +21,18 @@ final class BareServerProcess implements AutoCloseable {
     this.shape = shape;
   }
 
-  static BareServerProcess start(String javaCommand, List<String> jvmOptions, int pgPort, int poolSize, Path log)
+  static BareServerProcess start(String javaCommand, List<String> jvmOptions, int pgPort, String pgPassword,
+      int poolSize, Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaCommand);
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
         Integer.toString(pgPort), Integer.toString(poolSize)));
-    ChildProcess.Started started = ChildProcess.start("bare-server", command, System.getenv(), log, READY,
+    // In the environment, not the command line, where any local user could read it.
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("PGPASSWORD", pgPassword);
+    ChildProcess.Started started = ChildProcess.start("bare-server", command, env, log, READY,
         Duration.ofSeconds(60));
     return new BareServerProcess(started.process(), Integer.parseInt(started.readyLine().group(1)),
         started.readyLine().group(2));

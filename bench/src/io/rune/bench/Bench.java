@@ -129,7 +129,7 @@ public final class Bench {
       List<String> observations) throws Exception {
     step("starting bin/runed --dev-mode (a copy, beside a copy of the jar) on a fresh data directory");
     try (RunedServer runed = RunedServer.start(runedHome, work.resolve("runed-data"), work.resolve("runed.log"))) {
-      Map<String, String> facts = Machine.facts(vertx, runed.javaCommand(), runed.jvmOptions(), runed.pgPort);
+      Map<String, String> facts = Machine.facts(vertx, runed.javaCommand(), runed.jvmOptions(), runed.pgPort, runed.pgPassword);
       try (HttpTarget api = new HttpTarget(vertx, runed.port, runed.token, GetBench.CONNECTIONS)) {
         Session session = new Session(vertx, plan, work, runed, api, report, observations);
         CatalogBench.run(session);

@@ -44,7 +44,7 @@ final class GetBench {
     String runePath = "/api/v1/namespaces/" + VolumeCatalog.NAMESPACE + "/volumes/" + name;
     String barePath = "/volumes/" + VolumeCatalog.NAMESPACE + "/" + name;
     ClosedLoop.Operation runeGet = (worker, seq) -> session.api().send(HttpMethod.GET, runePath, null, 200);
-    try (BareServerProcess bare = BareServerProcess.start(runed.javaCommand(), runed.jvmOptions(), runed.pgPort,
+    try (BareServerProcess bare = BareServerProcess.start(runed.javaCommand(), runed.jvmOptions(), runed.pgPort, runed.pgPassword,
         RUNED_POOL_SIZE, session.work().resolve("bare.log"));
          HttpTarget bareApi = new HttpTarget(session.vertx(), bare.port, runed.token, CONNECTIONS)) {
       ClosedLoop.Operation bareGet = (worker, seq) -> bareApi.send(HttpMethod.GET, barePath, null, 200);

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class Machine {
   private Machine() {}
 
-  static Map<String, String> facts(Vertx vertx, String javaCommand, List<String> jvmOptions, int pgPort) {
+  static Map<String, String> facts(Vertx vertx, String javaCommand, List<String> jvmOptions, int pgPort,
+      String pgPassword) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("Date", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
     facts.put("CPU", firstValue(Path.of("/proc/cpuinfo"), "model name") + ", nproc "
@@ -28,13 +29,13 @@ final class Machine {
     facts.put("Kernel", read(Path.of("/proc/sys/kernel/osrelease")));
     facts.put("Java", javaVersion(javaCommand));
     facts.put("runed JVM options", jvmOptions.isEmpty() ? "(none: JVM defaults)" : String.join(" ", jvmOptions));
-    facts.put("PostgreSQL", postgres(vertx, pgPort));
+    facts.put("PostgreSQL", postgres(vertx, pgPort, pgPassword));
     facts.put("Server revision", System.getProperty("bench.revision", "unknown"));
     return facts;
   }
 
-  private static String postgres(Vertx vertx, int pgPort) {
-    SqlClient client = PgBuilder.client().connectingTo(RawCommitLoad.database(pgPort)).using(vertx).build();
+  private static String postgres(Vertx vertx, int pgPort, String pgPassword) {
+    SqlClient client = PgBuilder.client().connectingTo(RawCommitLoad.database(pgPort, pgPassword)).using(vertx).build();
     try {
       Row row = Await.result(client.query("SELECT current_setting('server_version'), current_setting('fsync'),"
           + " current_setting('synchronous_commit'), current_setting('shared_buffers')").execute(),

@@ -29,15 +29,16 @@ final class RawCommitLoad implements AutoCloseable {
     this.pool = pool;
   }
 
-  static PgConnectOptions database(int pgPort) {
+  /** runed's database, as the role runed works as (the embedded PostgreSQL takes passwords only). */
+  static PgConnectOptions database(int pgPort, String password) {
     return new PgConnectOptions().setHost("127.0.0.1").setPort(pgPort)
-        .setDatabase("rune").setUser("postgres").setPassword("postgres");
+        .setDatabase("rune").setUser("rune").setPassword(password);
   }
 
   /** A pool of {@code concurrency} connections (one per client) and the scratch table. */
-  static RawCommitLoad open(Vertx vertx, int pgPort, int concurrency) {
+  static RawCommitLoad open(Vertx vertx, int pgPort, String password, int concurrency) {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(concurrency))
-        .connectingTo(database(pgPort)).using(vertx).build();
+        .connectingTo(database(pgPort, password)).using(vertx).build();
     RawCommitLoad load = new RawCommitLoad(pool);
     try {
       Await.result(pool.query("CREATE TABLE " + TABLE + " (id bigserial PRIMARY KEY, name text NOT NULL,"

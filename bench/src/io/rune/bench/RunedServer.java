@@ -21,6 +21,8 @@ final class RunedServer implements AutoCloseable {
   final int port;
   final String token;
   final int pgPort;
+  /** The password of role rune, which the server works as, from {@code <dataDir>/pg.passwords}. */
+  final String pgPassword;
   /** The embedded PostgreSQL's postmaster: pg_ctl starts it detached, so it is no child of runed. */
   final ProcessHandle postmaster;
   /** The JVM that serves (bin/runed execs java, so normally the very process started). */
@@ -33,6 +35,11 @@ final class RunedServer implements AutoCloseable {
     this.token = Files.readString(dataDir.resolve("admin.token")).trim();
     List<String> pidFile = Files.readAllLines(dataDir.resolve("pg/postmaster.pid"));
     this.pgPort = Integer.parseInt(pidFile.get(3).trim());
+    java.util.Properties passwords = new java.util.Properties();
+    try (var in = Files.newBufferedReader(dataDir.resolve("pg.passwords"))) {
+      passwords.load(in);
+    }
+    this.pgPassword = passwords.getProperty("rune");
     long postmasterPid = Long.parseLong(pidFile.get(0).trim());
     this.postmaster = ProcessHandle.of(postmasterPid)
         .orElseThrow(() -> new IllegalStateException("no PostgreSQL with pid " + postmasterPid));

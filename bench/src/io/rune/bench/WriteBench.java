@@ -29,7 +29,7 @@ final class WriteBench {
     session.quiet("the raw commit run");
     step("raw insert+NOTIFY commits through the Vert.x PG client: same concurrency and windows");
     Measured raw;
-    try (RawCommitLoad rawLoad = RawCommitLoad.open(session.vertx(), runed.pgPort, CONCURRENCY)) {
+    try (RawCommitLoad rawLoad = RawCommitLoad.open(session.vertx(), runed.pgPort, runed.pgPassword, CONCURRENCY)) {
       raw = Measured.run(session.vertx(), "raw insert+NOTIFY", null, runed.postmaster, CONCURRENCY,
           plan.writeWarmUp(), plan.writeMeasure(), rawLoad::operation);
     }

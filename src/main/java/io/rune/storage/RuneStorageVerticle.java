@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
  * application that embeds it. Start-up order, each step waiting for the one before:
- * the secret key file, database (embedded or external), migrations, first-boot seeding,
+ * the data directory's lock, the secret key file, database (embedded or external), migrations, first-boot seeding,
  * change feed, event-bus API, driver verticles, controllers, compaction, HTTP server.
  */
 public final class RuneStorageVerticle extends VerticleBase {
@@ -53,6 +53,7 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   private final RuneStorageOptions options;
   private final RuneConfig config;
+  private DataDirLock dataDirLock;
   private EmbeddedPostgresServer embedded;
   private Pool pool;
   private boolean ownsPool;
@@ -72,7 +73,8 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return loadSecretKey()
+    return lockDataDir()
+        .compose(v -> loadSecretKey())
         .compose(v -> openDatabase())
         .compose(connectOptions -> Migrations.apply(vertx, pool).map(applied -> connectOptions))
         .compose(connectOptions -> {
@@ -102,7 +104,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .description("Newest change-log sequence published by this node")
               .register(apiContext.metrics());
         })
-        .onFailure(err -> closeDatabase());
+        .onFailure(err -> closeDatabase().eventually(this::unlockDataDir));
   }
 
   /** The REST API as a router, to mount under a host application's own HTTP server. */
@@ -143,7 +145,30 @@ public final class RuneStorageVerticle extends VerticleBase {
     if (feed != null) {
       steps.add(feed.stop());
     }
-    return Future.join(steps).eventually(this::closeDatabase);
+    return Future.join(steps).eventually(this::closeDatabase).eventually(this::unlockDataDir);
+  }
+
+  /**
+   * Before anything else touches the data directory: a second server on it (another runed,
+   * or another verticle in this JVM) stops here and changes nothing.
+   */
+  private Future<Void> lockDataDir() {
+    return vertx.executeBlocking(() -> DataDirLock.acquire(config.dataDir()), false).map(lock -> {
+      dataDirLock = lock;
+      return null;
+    });
+  }
+
+  private Future<Void> unlockDataDir() {
+    DataDirLock lock = dataDirLock;
+    dataDirLock = null;
+    if (lock == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      lock.close();
+      return null;
+    }, false);
   }
 
   /**
@@ -173,7 +198,7 @@ public final class RuneStorageVerticle extends VerticleBase {
       connect = Future.succeededFuture(PgConnectOptions.fromUri(config.store().url()));
     } else {
       connect = vertx.executeBlocking(() -> {
-        embedded = EmbeddedPostgresServer.start(config.embeddedPgDir(), 0);
+        embedded = EmbeddedPostgresServer.start(dataDirLock, config.embeddedPgDir(), 0);
         return embedded.connectOptions();
       });
     }

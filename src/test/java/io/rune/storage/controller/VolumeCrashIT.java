@@ -120,11 +120,10 @@ class VolumeCrashIT {
      * process left its embedded PostgreSQL running, as SIGKILL would.
      */
     JsonObject row(String name) throws Exception {
-      String port = Files.readAllLines(home.resolve(".rune/pg/postmaster.pid")).get(3).trim();
       io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
       try {
         io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(
-            io.vertx.pgclient.PgConnectOptions.fromUri(TestPostgres.url(Integer.parseInt(port), "rune")))
+            io.vertx.pgclient.PgConnectOptions.fromUri(TestPostgres.embeddedUrl(home.resolve(".rune"))))
             .using(vertx).build();
         return TestServer.await(pool.preparedQuery("SELECT body::text FROM objects WHERE kind = 'Volume'"
                 + " AND namespace = 'crash' AND name = $1").execute(io.vertx.sqlclient.Tuple.of(name))

@@ -52,4 +52,27 @@ public final class TestPostgres {
   public static String url(int port, String database) {
     return "postgresql://postgres:postgres@127.0.0.1:" + port + "/" + database;
   }
+
+  /**
+   * The URL of database rune of the embedded PostgreSQL of a server's data directory, as the
+   * role the server works as, with the password the server keeps in {@code <dataDir>/pg.passwords}.
+   */
+  public static String embeddedUrl(java.nio.file.Path dataDir) {
+    return embeddedUrl(dataDir, "rune");
+  }
+
+  /** As {@link #embeddedUrl(java.nio.file.Path)}, as {@code role} (rune or postgres). */
+  public static String embeddedUrl(java.nio.file.Path dataDir, String role) {
+    try {
+      // postmaster.pid: pid, data directory, start time, port, ...
+      String port = java.nio.file.Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).trim();
+      java.util.Properties passwords = new java.util.Properties();
+      try (var in = java.nio.file.Files.newBufferedReader(dataDir.resolve("pg.passwords"))) {
+        passwords.load(in);
+      }
+      return "postgresql://" + role + ":" + passwords.getProperty(role) + "@127.0.0.1:" + port + "/rune";
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -236,13 +236,7 @@ public final class TestServer implements AutoCloseable {
     if (url != null) {
       return url;
     }
-    try {
-      // postmaster.pid: pid, data directory, start time, port, ...
-      String port = Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).trim();
-      return TestPostgres.url(Integer.parseInt(port), "rune");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestPostgres.embeddedUrl(dataDir);
   }
 
   /**
