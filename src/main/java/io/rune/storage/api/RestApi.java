@@ -35,8 +35,14 @@ public final class RestApi {
     root.route("/api/v1/*").subRouter(api);
 
     root.route().last().handler(ctx -> ctx.fail(404));
-    root.route().failureHandler(RestApi::failure);
-    api.route().failureHandler(RestApi::failure);
+    for (Router router : new Router[] {root, api}) {
+      router.route().failureHandler(RestApi::failure);
+      // Failures while matching routes (a path parameter that is not valid percent-encoding)
+      // skip the failure handlers: vertx-web would answer them in plain text.
+      for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+        router.errorHandler(status, ctx -> unmatched(ctx, status));
+      }
+    }
     return root;
   }
 
@@ -54,29 +60,60 @@ public final class RestApi {
     if (ctx.response().ended()) {
       return;
     }
-    ApiException error = toApi(ctx);
+    if (HttpErrors.isStreamFailure(ctx.statusCode(), ctx.failure())) {
+      log.debug("{} {}: the request stream broke: {}", ctx.request().method(), ctx.request().path(),
+          ctx.failure().toString());
+      answer(ctx, HttpErrors.malformedRequest(ctx.failure()));
+      HttpErrors.flushBeforeClose(ctx.request().connection());
+      return;
+    }
+    ApiException error = toApi(ctx, ctx.statusCode(), ctx.failure());
     if (error.status() >= 500 && error.status() != 503) {
       log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
+    answer(ctx, error);
+  }
+
+  /** vertx-web's error handler for {@code status}, reached with no failure handler run. */
+  private static void unmatched(RoutingContext ctx, int status) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ApiException error;
+    if (status == 400) {
+      log.debug("{}: the path could not be decoded", ctx.request().method());
+      error = new ApiException(400, "MalformedRequest", "the path could not be decoded: each '%' must start"
+          + " a valid percent-encoding ('%' and two hex digits) of UTF-8", null);
+    } else {
+      error = toApi(ctx, status, null);
+      if (status == 500) {
+        log.error("{} {} failed while its route was being matched", ctx.request().method(), ctx.request().path());
+      }
+    }
+    answer(ctx, error);
+  }
+
+  private static void answer(RoutingContext ctx, ApiException error) {
     ctx.response().setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
         .end(error.body().encode());
   }
 
-  private static ApiException toApi(RoutingContext ctx) {
-    Throwable failure = ctx.failure() == null ? null : StoreErrors.toApi(ctx.failure());
+  private static ApiException toApi(RoutingContext ctx, int status, Throwable cause) {
+    Throwable failure = cause == null ? null : StoreErrors.toApi(cause);
     if (failure instanceof ApiException api) {
       return api;
     }
-    int status = ctx.statusCode();
     if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
       status = http.getStatusCode();
     }
     return switch (status) {
-      case 404 -> ApiException.notFound("no such path: " + ctx.request().path()
+      case 404 -> ApiException.notFound("no such path: " + HttpErrors.shortened(ctx.request().path())
           + "; see /openapi.yaml for the API");
       case 405 -> new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
-          + ctx.request().path(), null);
+          + HttpErrors.shortened(ctx.request().path()), null);
+      case 415 -> new ApiException(415, "UnsupportedMediaType", "send the body as application/json or"
+          + " application/yaml", null);
       case 413 -> new ApiException(413, "BodyTooLarge", "the body is larger than " + MAX_BODY_BYTES
           + " bytes; split it into several requests", null);
       case 400 -> ApiException.malformed("the request could not be read"

@@ -36,6 +36,7 @@ final class WatchRoute {
       return;
     }
     request.toWebSocket()
+        .onSuccess(socket -> WebSocketInput.check(socket, request.connection()))
         .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), socket, watch,
             context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents()).start())
         .onFailure(ctx::fail);
