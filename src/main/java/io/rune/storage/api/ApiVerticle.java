@@ -34,6 +34,9 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout((int) timeouts.idle().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // With h2c on, a connection only exists once its first request's headers are in: the
+        // clients that never finish them would stay out of the deadlines' sight.
+        .setHttp2ClearTextEnabled(false)
         // No WebSocket extension: the watch offers none, so a frame with a reserved bit set is
         // a protocol error the frame decoder refuses, instead of passing as ordinary data.
         .setPerMessageWebSocketCompressionSupported(false)
