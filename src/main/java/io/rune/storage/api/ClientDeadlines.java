@@ -54,6 +54,12 @@ final class ClientDeadlines {
   void connected(HttpConnection connection) {
     clients.put(connection, new Client(System.nanoTime()));
     connection.closeHandler(v -> clients.remove(connection));
+    // A decoding failure (a bad chunk size) closes the connection: the client's mistake, not
+    // the server's, and an answer already written must still leave.
+    connection.exceptionHandler(failure -> {
+      log.debug("connection from {} failed: {}", connection.remoteAddress(), failure.toString());
+      HttpErrors.flushBeforeClose(connection);
+    });
   }
 
   /** Wraps the server's request handler: a request that arrives has its headers in. */

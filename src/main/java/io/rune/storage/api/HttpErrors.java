@@ -48,6 +48,11 @@ final class HttpErrors {
         + (cause == null || cause.getMessage() == null ? "" : ": " + shortened(cause.getMessage())), null);
   }
 
+  static ApiException badPercentEncoding(String part) {
+    return new ApiException(400, "MalformedRequest", "the " + part + " could not be decoded: each '%' must"
+        + " start a valid percent-encoding ('%' and two hex digits) of UTF-8", null);
+  }
+
   /**
    * Whether a route failed because the request stream broke under it: the decoder found the
    * body's framing wrong (a bad chunk size), or the client went away. BodyHandler hands such

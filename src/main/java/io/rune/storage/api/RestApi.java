@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.Names;
 import io.rune.storage.store.StoreErrors;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,6 +21,7 @@ public final class RestApi {
 
   public static Router router(ApiContext context) {
     Router root = Router.router(context.vertx());
+    root.route().handler(RestApi::decodableQuery);
     new OpsRoutes(context).mount(root);
 
     Router api = Router.router(context.vertx());
@@ -27,6 +29,11 @@ public final class RestApi {
     new WatchRoute(context).mount(api, ctx -> authenticate(context, ctx));
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
+    // A namespace that cannot exist is a mistake to name, not an empty list to answer.
+    api.route("/namespaces/:namespace/*").handler(ctx -> {
+      Validation.check(() -> Names.checkName("namespace", ctx.pathParam("namespace")));
+      ctx.next();
+    });
     new ResourceRoutes(context.resources()).mount(api);
     Apply apply = new Apply(context.resources());
     api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
@@ -44,6 +51,20 @@ public final class RestApi {
       }
     }
     return root;
+  }
+
+  /**
+   * Decodes the query once, up front: a bad percent-encoding found later, by whichever
+   * handler first reads a parameter, would surface there as an unexpected failure.
+   */
+  private static void decodableQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(HttpErrors.badPercentEncoding("query"));
+      return;
+    }
+    ctx.next();
   }
 
   private static void authenticate(ApiContext context, RoutingContext ctx) {
@@ -82,8 +103,7 @@ public final class RestApi {
     ApiException error;
     if (status == 400) {
       log.debug("{}: the path could not be decoded", ctx.request().method());
-      error = new ApiException(400, "MalformedRequest", "the path could not be decoded: each '%' must start"
-          + " a valid percent-encoding ('%' and two hex digits) of UTF-8", null);
+      error = HttpErrors.badPercentEncoding("path");
     } else {
       error = toApi(ctx, status, null);
       if (status == 500) {
