@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
@@ -28,10 +29,11 @@ final class HttpErrors {
     ApiException error;
     if (cause instanceof TooLongHttpLineException) {
       error = new ApiException(414, "UriTooLong", "the request line is longer than the server reads"
-          + " (4096 bytes); shorten the path and query, e.g. a shorter labelSelector", null);
+          + " (" + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes); shorten the path and query,"
+          + " e.g. a shorter labelSelector", null);
     } else if (cause instanceof TooLongHttpHeaderException) {
       error = new ApiException(431, "HeadersTooLarge", "the request headers are larger than the server reads"
-          + " (8192 bytes); send fewer or shorter headers", null);
+          + " (" + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes); send fewer or shorter headers", null);
     } else {
       error = malformedRequest(cause);
     }
