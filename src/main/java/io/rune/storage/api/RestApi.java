@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.Names;
 import io.rune.storage.store.StoreErrors;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,6 +21,7 @@ public final class RestApi {
 
   public static Router router(ApiContext context) {
     Router root = Router.router(context.vertx());
+    root.route().handler(RestApi::decodableQuery);
     new OpsRoutes(context).mount(root);
 
     Router api = Router.router(context.vertx());
@@ -27,6 +29,11 @@ public final class RestApi {
     new WatchRoute(context).mount(api, ctx -> authenticate(context, ctx));
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
+    // A namespace that cannot exist is a mistake to name, not an empty list to answer.
+    api.route("/namespaces/:namespace/*").handler(ctx -> {
+      Validation.check(() -> Names.checkName("namespace", ctx.pathParam("namespace")));
+      ctx.next();
+    });
     new ResourceRoutes(context.resources()).mount(api);
     Apply apply = new Apply(context.resources());
     api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
@@ -35,9 +42,29 @@ public final class RestApi {
     root.route("/api/v1/*").subRouter(api);
 
     root.route().last().handler(ctx -> ctx.fail(404));
-    root.route().failureHandler(RestApi::failure);
-    api.route().failureHandler(RestApi::failure);
+    for (Router router : new Router[] {root, api}) {
+      router.route().failureHandler(RestApi::failure);
+      // Failures while matching routes (a path parameter that is not valid percent-encoding)
+      // skip the failure handlers: vertx-web would answer them in plain text.
+      for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+        router.errorHandler(status, ctx -> unmatched(ctx, status));
+      }
+    }
     return root;
+  }
+
+  /**
+   * Decodes the query once, up front: a bad percent-encoding found later, by whichever
+   * handler first reads a parameter, would surface there as an unexpected failure.
+   */
+  private static void decodableQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(HttpErrors.badPercentEncoding("query"));
+      return;
+    }
+    ctx.next();
   }
 
   private static void authenticate(ApiContext context, RoutingContext ctx) {
@@ -54,29 +81,59 @@ public final class RestApi {
     if (ctx.response().ended()) {
       return;
     }
-    ApiException error = toApi(ctx);
+    if (HttpErrors.isStreamFailure(ctx.statusCode(), ctx.failure())) {
+      log.debug("{} {}: the request stream broke: {}", ctx.request().method(), ctx.request().path(),
+          ctx.failure().toString());
+      answer(ctx, HttpErrors.malformedRequest(ctx.failure()));
+      HttpErrors.flushBeforeClose(ctx.request().connection());
+      return;
+    }
+    ApiException error = toApi(ctx, ctx.statusCode(), ctx.failure());
     if (error.status() >= 500 && error.status() != 503) {
       log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
+    answer(ctx, error);
+  }
+
+  /** vertx-web's error handler for {@code status}, reached with no failure handler run. */
+  private static void unmatched(RoutingContext ctx, int status) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ApiException error;
+    if (status == 400) {
+      log.debug("{}: the path could not be decoded", ctx.request().method());
+      error = HttpErrors.badPercentEncoding("path");
+    } else {
+      error = toApi(ctx, status, null);
+      if (status == 500) {
+        log.error("{} {} failed while its route was being matched", ctx.request().method(), ctx.request().path());
+      }
+    }
+    answer(ctx, error);
+  }
+
+  private static void answer(RoutingContext ctx, ApiException error) {
     ctx.response().setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
         .end(error.body().encode());
   }
 
-  private static ApiException toApi(RoutingContext ctx) {
-    Throwable failure = ctx.failure() == null ? null : StoreErrors.toApi(ctx.failure());
+  private static ApiException toApi(RoutingContext ctx, int status, Throwable cause) {
+    Throwable failure = cause == null ? null : StoreErrors.toApi(cause);
     if (failure instanceof ApiException api) {
       return api;
     }
-    int status = ctx.statusCode();
     if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
       status = http.getStatusCode();
     }
     return switch (status) {
-      case 404 -> ApiException.notFound("no such path: " + ctx.request().path()
+      case 404 -> ApiException.notFound("no such path: " + HttpErrors.shortened(ctx.request().path())
           + "; see /openapi.yaml for the API");
       case 405 -> new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
-          + ctx.request().path(), null);
+          + HttpErrors.shortened(ctx.request().path()), null);
+      case 415 -> new ApiException(415, "UnsupportedMediaType", "send the body as application/json or"
+          + " application/yaml", null);
       case 413 -> new ApiException(413, "BodyTooLarge", "the body is larger than " + MAX_BODY_BYTES
           + " bytes; split it into several requests", null);
       case 400 -> ApiException.malformed("the request could not be read"

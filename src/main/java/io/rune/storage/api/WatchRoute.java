@@ -37,6 +37,7 @@ final class WatchRoute {
         .compose(v -> "websocket".equalsIgnoreCase(request.getHeader("Upgrade")) ? request.toWebSocket()
             : Future.failedFuture(ApiException.malformed("/watch is a WebSocket: connect with a WebSocket client",
                 null)))
+        .onSuccess(socket -> WebSocketInput.check(socket, request.connection()))
         .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), context.tokens(),
             socket, watch, context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents())
             .start())

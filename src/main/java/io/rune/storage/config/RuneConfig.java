@@ -24,12 +24,23 @@ public record RuneConfig(
     /** {@code [server] labels}: what this node is (rune.io/region, rune.io/droplet-id …). */
     Map<String, String> nodeLabels,
     /** {@code [storage.drivers.<name>]}: each driver's own settings, checked by the driver when it starts. */
-    Map<String, Map<String, String>> driverSettings) {
+    Map<String, Map<String, String>> driverSettings,
+    /** {@code [server]} headersTimeout, bodyTimeout, idleTimeout: how long a client may take. */
+    ClientTimeouts clientTimeouts) {
 
   public RuneConfig {
     secrets = secrets == null ? Secrets.DEFAULT : secrets;
+    clientTimeouts = clientTimeouts == null ? ClientTimeouts.DEFAULT : clientTimeouts;
     nodeLabels = nodeLabels == null ? Map.of() : Map.copyOf(nodeLabels);
     driverSettings = driverSettings == null ? Map.of() : Map.copyOf(driverSettings);
+  }
+
+  /** A configuration with the default client timeouts. */
+  public RuneConfig(Path dataDir, String listenHost, int listenPort, String node, boolean devMode, Store store,
+      Storage storage, Watch watch, Controller controller, Drivers drivers, Secrets secrets,
+      Map<String, String> nodeLabels, Map<String, Map<String, String>> driverSettings) {
+    this(dataDir, listenHost, listenPort, node, devMode, store, storage, watch, controller, drivers, secrets,
+        nodeLabels, driverSettings, null);
   }
 
   /** A configuration without node labels or driver settings. */
@@ -108,6 +119,21 @@ public record RuneConfig(
       /** The key file; null means {@code <dataDir>/secret.key}, created on first boot. */
       Path keyFile) {
     public static final Secrets DEFAULT = new Secrets(null);
+  }
+
+  /**
+   * {@code [server]}: how long a client may take before the server drops its connection, so
+   * that clients sending a byte now and then (slowloris) cannot hold connections open.
+   */
+  public record ClientTimeouts(
+      /** From a connection's start, or the end of its previous answer, to a request's last header. */
+      Duration headers,
+      /** From a request's headers to the last byte of its body. */
+      Duration body,
+      /** A connection on which nothing is read or written for this long is closed (watches included). */
+      Duration idle) {
+    public static final ClientTimeouts DEFAULT =
+        new ClientTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5));
   }
 
   /** Directory of the embedded PostgreSQL cluster. */

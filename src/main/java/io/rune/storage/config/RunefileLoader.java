@@ -1,5 +1,6 @@
 package io.rune.storage.config;
 
+import io.rune.storage.config.RuneConfig.ClientTimeouts;
 import io.rune.storage.config.RuneConfig.Controller;
 import io.rune.storage.config.RuneConfig.Drivers;
 import io.rune.storage.config.RuneConfig.Storage;
@@ -114,7 +115,22 @@ public final class RunefileLoader {
     return new RuneConfig(
         dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers, secrets,
         strings(runefile.getJsonObject("server", new JsonObject()).getJsonObject("labels")),
-        driverSettings(runefile.getJsonObject("storage", new JsonObject()).getJsonObject("drivers")));
+        driverSettings(runefile.getJsonObject("storage", new JsonObject()).getJsonObject("drivers")),
+        clientTimeouts(in, watch));
+  }
+
+  private static ClientTimeouts clientTimeouts(Layers in, Watch watch) {
+    ClientTimeouts defaults = ClientTimeouts.DEFAULT;
+    ClientTimeouts timeouts = new ClientTimeouts(
+        in.pick("server.headersTimeout").map(Setting::positiveDuration).orElse(defaults.headers()),
+        in.pick("server.bodyTimeout").map(Setting::positiveDuration).orElse(defaults.body()),
+        in.pick("server.idleTimeout").map(Setting::positiveDuration).orElse(defaults.idle()));
+    // A quiet watch stays open through its bookmarks: an idle timeout shorter than them closes it.
+    if (timeouts.idle().compareTo(watch.bookmarkInterval()) <= 0) {
+      throw new ConfigException("runefile: 'server.idleTimeout' (" + timeouts.idle() + ") must be longer than"
+          + " 'watch.bookmarkInterval' (" + watch.bookmarkInterval() + "), or quiet watches are closed");
+    }
+    return timeouts;
   }
 
   /** A table of strings (the schema has checked the types). */

@@ -54,7 +54,8 @@ final class RunefileSchema {
   static {
     Map<String, Map<String, Type>> tables = new LinkedHashMap<>();
     table(tables, "server", "listen", Type.STRING, "dataDir", Type.STRING, "node", Type.STRING,
-        "devMode", Type.BOOLEAN, "labels", Type.STRING_TABLE);
+        "devMode", Type.BOOLEAN, "labels", Type.STRING_TABLE, "headersTimeout", Type.STRING, "bodyTimeout", Type.STRING,
+        "idleTimeout", Type.STRING);
     table(tables, "store", "url", Type.STRING, "poolSize", Type.INTEGER,
         "requestTimeout", Type.STRING, "changeLogRetention", Type.STRING, "compactionInterval", Type.STRING);
     table(tables, "storage", "defaultStorageClass", Type.STRING, "localVolumeRoot", Type.STRING,

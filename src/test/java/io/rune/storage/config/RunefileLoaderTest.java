@@ -86,6 +86,20 @@ class RunefileLoaderTest {
   }
 
   @Test
+  void clientTimeoutsHaveDefaultsAndAreSetInTheServerTable() {
+    assertThat(resolve("").clientTimeouts()).isEqualTo(new RuneConfig.ClientTimeouts(
+        Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)));
+    assertThat(resolve("[server]\nheadersTimeout = \"2s\"\nbodyTimeout = \"3s\"\nidleTimeout = \"1m\"\n")
+        .clientTimeouts()).isEqualTo(new RuneConfig.ClientTimeouts(
+            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMinutes(1)));
+    assertThatThrownBy(() -> resolve("[server]\nheadersTimeout = \"0s\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'server.headersTimeout'");
+    assertThatThrownBy(() -> resolve("[server]\nidleTimeout = \"5s\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'server.idleTimeout' (PT5S) must be longer than 'watch.bookmarkInterval' (PT10S)");
+  }
+
+  @Test
   void defaultNodeIsTheMachinesHostnameAsALabel() {
     String node = RunefileLoader.resolve(new JsonObject(), NO_FLAGS, NO_ENV).node();
     assertThat(node).matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
