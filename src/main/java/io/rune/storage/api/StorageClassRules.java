@@ -5,11 +5,13 @@ import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.Parameters;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.StorageClassSpec.Expression;
 import io.rune.storage.model.StorageClassSpec.TopologyTerm;
 import io.rune.storage.model.Topology;
+import io.rune.storage.model.UserText;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
@@ -51,8 +53,8 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
       throw ApiException.invalid("driver", "driver is required; known drivers: " + drivers.names());
     }
     DriverCapabilities caps = drivers.capabilities(spec.driver()).orElseThrow(() -> ApiException.invalid(
-        "driver", "unknown driver '" + spec.driver() + "'; known drivers: " + drivers.names()));
-    checkParameters(spec.parameters());
+        "driver", "unknown driver " + UserText.quote(spec.driver()) + "; known drivers: " + drivers.names()));
+    Validation.check(() -> Parameters.check("parameters", spec.parameters()));
     Map<String, String> parameters = spec.parameters() == null ? Map.of() : spec.parameters();
     DriverProvider provider = drivers.provider(spec.driver()).orElseThrow();
     provider.checkClassParameters(parameters).ifPresent(problem -> {
@@ -60,7 +62,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     });
     String reclaim = spec.reclaimPolicy() == null ? ReclaimPolicy.retain.name() : spec.reclaimPolicy();
     if (ReclaimPolicy.parse(reclaim).isEmpty()) {
-      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not '" + reclaim + "'");
+      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not " + UserText.quote(reclaim));
     }
     if (reclaim.equals("delete") && !caps.delete()) {
       throw ApiException.unprocessable("DeleteUnsupported", "reclaimPolicy", "driver '" + spec.driver()
@@ -159,20 +161,6 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
       }
       JsonObject demoted = previous.spec().copy().put("default", false);
       return tx.update(previous.withSpec(demoted, previous.labels())).mapEmpty();
-    });
-  }
-
-  private static void checkParameters(Map<String, String> parameters) {
-    if (parameters == null) {
-      return;
-    }
-    parameters.forEach((key, value) -> {
-      if (key.isBlank()) {
-        throw ApiException.invalid("parameters", "parameter names must not be empty");
-      }
-      if (value == null) {
-        throw ApiException.invalid("parameters." + key, "parameter '" + key + "' needs a value");
-      }
     });
   }
 
