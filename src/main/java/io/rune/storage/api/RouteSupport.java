@@ -59,12 +59,13 @@ final class RouteSupport {
     return value;
   }
 
-  /** The continue token of a list, checked before any query is built from it. */
+  /** The continue token of a list (empty is none), checked before any query is built from it. */
   static String continueParam(RoutingContext ctx) {
     String token = ctx.request().getParam("continue");
-    if (token != null) {
-      ContinueToken.decode(token);
+    if (token == null || token.isEmpty()) {
+      return null;
     }
+    ContinueToken.decode(token);
     return token;
   }
 

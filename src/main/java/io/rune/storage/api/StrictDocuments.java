@@ -61,13 +61,13 @@ final class StrictDocuments {
     while (parser.nextToken() != null) {
       int line = line();
       boolean empty = parser.currentToken() == JsonToken.VALUE_NULL;
-      if (single && !empty && documents.stream().anyMatch(d -> d.value() != null)) {
-        throw ApiException.malformed("the body holds more than one YAML document (another starts at line " + line
-            + "); this endpoint takes one object: send one document, or send several to /apply", null);
-      }
       if (!yaml && !documents.isEmpty()) {
         throw ApiException.malformed("the body has more after its JSON value, at line " + line
             + "; send one JSON value (an array holds several documents)", null);
+      }
+      if (single && !empty && documents.stream().anyMatch(d -> d.value() != null)) {
+        throw ApiException.malformed("the body holds more than one YAML document (another starts at line " + line
+            + "); this endpoint takes one object: send one document, or send several to /apply", null);
       }
       String root = single ? "" : yaml ? "documents[" + documents.size() + "]"
           : parser.currentToken() == JsonToken.START_ARRAY ? "documents" : "documents[0]";

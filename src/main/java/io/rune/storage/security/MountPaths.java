@@ -115,7 +115,8 @@ public final class MountPaths {
       String shown =
           normalized.equals(mountPath)
               ? UserText.quote(mountPath)
-              : UserText.quote(mountPath) + " (" + normalized + ")";
+              : UserText.quote(mountPath) + " ("
+                  + (normalized.length() <= UserText.SHOWN ? normalized : UserText.quote(normalized)) + ")";
       throw new ValidationException(
           BLOCKED,
           field,
