@@ -5,6 +5,7 @@ import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Parameters;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
@@ -174,6 +175,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
       if (term == null || (isEmpty(term.matchLabels()) && isEmpty(term.matchExpressions()))) {
         throw ApiException.invalid(at, "each allowedTopologies entry needs matchLabels or matchExpressions");
       }
+      Validation.check(() -> LabelSelector.checkLabels(at + ".matchLabels", term.matchLabels()));
       List<Expression> expressions = term.matchExpressions() == null ? List.of() : term.matchExpressions();
       for (int j = 0; j < expressions.size(); j++) {
         checkExpression(at + ".matchExpressions[" + j + "]", expressions.get(j));
@@ -194,6 +196,21 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     }
     if (!needsValues && !isEmpty(e.values())) {
       throw ApiException.invalid(at + ".values", "operator " + e.operator() + " takes no values");
+    }
+    // The key and each value are a node label's, so the label rules apply to them too.
+    Validation.check(() -> LabelSelector.checkLabels(at, Map.of(e.key(), "")));
+    if (e.values() != null) {
+      if (e.values().size() > LabelSelector.MAX_LABELS) {
+        throw ApiException.invalid(at + ".values", "an expression may list at most " + LabelSelector.MAX_LABELS
+            + " values");
+      }
+      for (int i = 0; i < e.values().size(); i++) {
+        String value = e.values().get(i);
+        if (value == null) {
+          throw ApiException.invalid(at + ".values[" + i + "]", "a topology value must be a string");
+        }
+        Validation.check(() -> LabelSelector.checkLabels(at + ".values", Map.of(e.key(), value)));
+      }
     }
   }
 

@@ -177,6 +177,15 @@ class InputStrictnessIT extends ApiTestBase {
         .put("labels", new JsonObject().put("example.com/" + "k".repeat(64), "v"))));
     assertRefused(422, "Invalid", () -> admin.post(volumes(ns), new JsonObject().put("name", "v").put("size", "1Gi")
         .put("labels", new JsonObject().put("a".repeat(254) + "/k", "v"))));
+    Http.Response topology = assertRefused(422, "Invalid", () -> admin.post("/api/v1/storageclasses",
+        new JsonObject().put("name", "zoned").put("driver", "local").put("allowedTopologies", new JsonArray()
+            .add(new JsonObject().put("matchLabels", new JsonObject().put("rune.io/zone", longValue))))));
+    assertThat(topology.errorField()).startsWith("allowedTopologies[0].matchLabels");
+    Http.Response expression = assertRefused(422, "Invalid", () -> admin.post("/api/v1/storageclasses",
+        new JsonObject().put("name", "zoned").put("driver", "local").put("allowedTopologies", new JsonArray()
+            .add(new JsonObject().put("matchExpressions", new JsonArray().add(new JsonObject()
+                .put("key", "rune.io/zone").put("operator", "In").put("values", new JsonArray().add("a b"))))))));
+    assertThat(expression.errorField()).startsWith("allowedTopologies[0].matchExpressions[0].values");
     Http.Response longName = assertRefused(422, "Invalid", () -> admin.post(volumes(ns),
         new JsonObject().put("name", "n".repeat(5000)).put("size", "1Gi")));
     assertThat(longName.body()).as("a long name is not echoed whole").hasSizeLessThan(1000);
