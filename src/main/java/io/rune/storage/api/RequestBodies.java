@@ -29,7 +29,7 @@ final class RequestBodies {
       throw ApiException.malformed("the request needs a body: a " + kind.kindName() + " as JSON or YAML", null);
     }
     boolean yaml = isYaml(ctx);
-    List<StrictDocuments.Document> docs = StrictDocuments.read(body.toString(), yaml, true);
+    List<StrictDocuments.Document> docs = StrictDocuments.read(body.getBytes(), yaml, true);
     Object value = docs.stream().map(StrictDocuments.Document::value).filter(v -> v != null).findFirst().orElse(null);
     if (value == null) {
       throw ApiException.malformed("the body is empty", null);
@@ -54,7 +54,7 @@ final class RequestBodies {
     }
     boolean yaml = isYaml(ctx);
     List<JsonObject> docs = new ArrayList<>();
-    for (StrictDocuments.Document doc : StrictDocuments.read(body.toString(), yaml, false)) {
+    for (StrictDocuments.Document doc : StrictDocuments.read(body.getBytes(), yaml, false)) {
       if (doc.value() instanceof JsonArray array && !yaml) {
         return documents(array);
       }
@@ -84,7 +84,7 @@ final class RequestBodies {
 
   /** A JSON object body, read as strictly as {@link #object}. */
   static JsonObject json(Buffer body) {
-    Object value = body == null ? null : StrictDocuments.read(body.toString(), false, true).stream().findFirst()
+    Object value = body == null ? null : StrictDocuments.read(body.getBytes(), false, true).stream().findFirst()
         .map(StrictDocuments.Document::value).orElse(null);
     if (value instanceof JsonObject object) {
       return object;

@@ -10,6 +10,7 @@ import io.rune.storage.model.UserText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,8 +46,13 @@ final class StrictDocuments {
    * named as the user wrote them, under {@code documents[i]} unless {@code single}.
    */
   static List<Document> read(String text, boolean yaml, boolean single) {
-    try (JsonParser parser = yaml ? JsonMapper.YAML.getFactory().createParser(text)
-        : JsonMapper.STRICT.getFactory().createParser(text)) {
+    return read(text.getBytes(StandardCharsets.UTF_8), yaml, single);
+  }
+
+  /** As {@link #read(String, boolean, boolean)}, of UTF-8 bytes: bytes that are not UTF-8 are refused, not replaced. */
+  static List<Document> read(byte[] body, boolean yaml, boolean single) {
+    try (JsonParser parser = yaml ? JsonMapper.YAML.getFactory().createParser(body)
+        : JsonMapper.STRICT.getFactory().createParser(body)) {
       return new StrictDocuments(parser, yaml).documents(single);
     } catch (JsonProcessingException e) {
       throw ApiException.malformed("the body is not valid " + (yaml ? "YAML" : "JSON") + ": "

@@ -96,6 +96,16 @@ class StrictDocumentsTest {
   }
 
   @Test
+  void bytesThatAreNotUtf8AreRefusedNotReplaced() {
+    byte[] json = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'};
+    ApiException e = catchThrowableOfType(ApiException.class, () -> StrictDocuments.read(json, false, true));
+    assertThat(e.code()).isEqualTo("MalformedBody");
+    byte[] yaml = {'a', ':', ' ', (byte) 0xc3, '\n'};
+    assertThat(catchThrowableOfType(ApiException.class, () -> StrictDocuments.read(yaml, true, true)).code())
+        .isEqualTo("MalformedBody");
+  }
+
+  @Test
   void yamlTagsAndDeepNestingAreRefused() {
     assertThat(refused("a: !!binary aGVsbG8=\n", true, true).getMessage()).contains("!!binary");
     String deep = "[".repeat(StrictDocuments.MAX_DEPTH + 2) + "]".repeat(StrictDocuments.MAX_DEPTH + 2);
