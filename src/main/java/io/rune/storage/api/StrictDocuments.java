@@ -71,11 +71,13 @@ final class StrictDocuments {
         throw ApiException.malformed("the body has more after its JSON value, at line " + line
             + "; send one JSON value (an array holds several documents)", null);
       }
-      if (single && !empty && documents.stream().anyMatch(d -> d.value() != null)) {
+      // Numbered as /apply numbers them: empty documents (a stray "---") do not count.
+      long index = documents.stream().filter(d -> d.value() != null).count();
+      if (single && !empty && index > 0) {
         throw ApiException.malformed("the body holds more than one YAML document (another starts at line " + line
             + "); this endpoint takes one object: send one document, or send several to /apply", null);
       }
-      String root = single ? "" : yaml ? "documents[" + documents.size() + "]"
+      String root = single ? "" : yaml ? "documents[" + index + "]"
           : parser.currentToken() == JsonToken.START_ARRAY ? "documents" : "documents[0]";
       documents.add(new Document(value(root, 0), line));
     }

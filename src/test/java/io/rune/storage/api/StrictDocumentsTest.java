@@ -68,8 +68,8 @@ class StrictDocumentsTest {
         .containsExactly(new JsonObject().put("name", "a"), null);
     assertThat(StrictDocuments.read("name: a\n---\nname: b\n", true, false)).extracting(StrictDocuments.Document::line)
         .containsExactly(1, 3);
-    ApiException secondDuplicate = refused("a: 1\n---\nb: 1\nb: 2\n", true, false);
-    assertThat(secondDuplicate.field()).isEqualTo("documents[1].b");
+    ApiException secondDuplicate = refused("---\n---\na: 1\n---\nb: 1\nb: 2\n", true, false);
+    assertThat(secondDuplicate.field()).as("empty documents are not counted").isEqualTo("documents[1].b");
   }
 
   @Test
