@@ -1,6 +1,7 @@
 package io.rune.storage.api;
 
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.UserText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,14 +56,15 @@ public final class Apply {
   private static Map.Entry<Kind, JsonObject> unwrap(int index, JsonObject document) {
     if (document.size() != 1) {
       throw ApiException.malformed("document " + index + " must have exactly one top-level key naming its kind"
-          + " (storageClass, volume, snapshot, service or secret), found " + document.fieldNames(), "documents[" + index + "]");
+          + " (storageClass, volume, snapshot, service or secret), found " + document.size() + ": "
+          + document.fieldNames().stream().limit(5).map(UserText::quote).toList(), "documents[" + index + "]");
     }
     String key = document.fieldNames().iterator().next();
     Kind kind = Kind.fromDocumentKey(key).orElseThrow(() -> ApiException.malformed("document " + index
-        + ": unknown kind '" + key + "'; use storageClass, volume, snapshot, service or secret", "documents[" + index + "]"));
+        + ": unknown kind " + UserText.quote(key) + "; use storageClass, volume, snapshot, service or secret", "documents[" + index + "]"));
     if (!(document.getValue(key) instanceof JsonObject body)) {
-      throw ApiException.malformed("document " + index + ": '" + key + "' must hold an object",
-          "documents[" + index + "]." + key);
+      throw ApiException.malformed("document " + index + ": " + UserText.quote(key) + " must hold an object",
+          UserText.child("documents[" + index + "]", key));
     }
     return Map.entry(kind, body);
   }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.rune.storage.model.JsonMapper;
 import io.rune.storage.model.LabelSelector;
+import io.rune.storage.model.UserText;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Splits a client's JSON object into metadata and spec and converts the spec strictly:
@@ -30,6 +30,7 @@ public final class InputParser {
     if (body == null) {
       throw ApiException.malformed("the body must be a JSON or YAML object", null);
     }
+    StrictDocuments.checkStorable("", body); // REST bodies were checked as they were read; the event bus's were not
     JsonObject spec = new JsonObject();
     for (Map.Entry<String, Object> e : body) {
       if (!METADATA.contains(e.getKey()) && !SERVER_WRITTEN.contains(e.getKey())) {
@@ -65,9 +66,10 @@ public final class InputParser {
   }
 
   private static ApiException fromJackson(JsonMappingException e) {
-    String path = e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
+    String path = "";
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      path = ref.getFieldName() != null ? UserText.child(path, ref.getFieldName()) : path + "[" + ref.getIndex() + "]";
+    }
     if (e instanceof UnrecognizedPropertyException unknown) {
       return ApiException.malformed("unknown field '" + path + "'; known fields here: "
           + unknown.getKnownPropertyIds(), path);
@@ -75,8 +77,7 @@ public final class InputParser {
     if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
       return ApiException.malformed("field '" + path + "' must be " + describe(mismatch.getTargetType()), path);
     }
-    return ApiException.malformed("field '" + path + "' could not be read: "
-        + e.getOriginalMessage().split("\n")[0], path);
+    return ApiException.malformed("field '" + path + "' could not be read: " + RequestBodies.problem(e), path);
   }
 
   private static String describe(Class<?> type) {
@@ -114,16 +115,12 @@ public final class InputParser {
     Map<String, String> labels = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : json) {
       if (!(e.getValue() instanceof String) && !(e.getValue() instanceof Number)) {
-        throw ApiException.malformed("label '" + e.getKey() + "' must be a string",
-            "labels." + e.getKey());
+        throw ApiException.malformed("label " + UserText.quote(e.getKey()) + " must be a string",
+            UserText.child("labels", e.getKey()));
       }
       labels.put(e.getKey(), String.valueOf(e.getValue()));
     }
-    try {
-      LabelSelector.checkLabels("labels", labels);
-    } catch (io.rune.storage.model.ValidationException v) {
-      throw new ApiException(422, v.code(), v.getMessage(), v.field());
-    }
+    Validation.check(() -> LabelSelector.checkLabels("labels", labels));
     return labels;
   }
 

@@ -2,16 +2,11 @@ package io.rune.storage.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import io.rune.storage.model.JsonMapper;
 import io.rune.storage.model.Kind;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,16 +21,21 @@ final class RequestBodies {
 
   /**
    * One object of {@code kind}. YAML may use the documents' wrapped form
-   * ({@code volume: {...}}); JSON may too, for symmetry.
+   * ({@code volume: {...}}); JSON may too, for symmetry. A second YAML document is refused.
    */
   static JsonObject object(RoutingContext ctx, Kind kind) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       throw ApiException.malformed("the request needs a body: a " + kind.kindName() + " as JSON or YAML", null);
     }
-    JsonObject json = isYaml(ctx) ? yamlDocuments(body.toString()).stream().findFirst().orElse(null) : json(body);
-    if (json == null) {
+    boolean yaml = isYaml(ctx);
+    List<StrictDocuments.Document> docs = StrictDocuments.read(body.getBytes(), yaml, true);
+    Object value = docs.stream().map(StrictDocuments.Document::value).filter(v -> v != null).findFirst().orElse(null);
+    if (value == null) {
       throw ApiException.malformed("the body is empty", null);
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw ApiException.malformed("the body must be " + (yaml ? "a YAML mapping" : "a JSON object"), null);
     }
     if (json.size() == 1) {
       String key = json.fieldNames().iterator().next();
@@ -46,26 +46,28 @@ final class RequestBodies {
     return json;
   }
 
-  /** The documents of an /apply body, in order. */
+  /** The documents of an /apply body, in order: YAML documents, a JSON array of objects, or one JSON object. */
   static List<JsonObject> documents(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       throw ApiException.malformed("the request needs a body: one or more documents", null);
     }
-    if (isYaml(ctx)) {
-      return yamlDocuments(body.toString());
-    }
-    String text = body.toString().strip();
-    if (text.startsWith("[")) {
-      JsonArray array;
-      try {
-        array = new JsonArray(text);
-      } catch (DecodeException e) {
-        throw ApiException.malformed("the body is not valid JSON: " + problem(e), null);
+    boolean yaml = isYaml(ctx);
+    List<JsonObject> docs = new ArrayList<>();
+    for (StrictDocuments.Document doc : StrictDocuments.read(body.getBytes(), yaml, false)) {
+      if (doc.value() instanceof JsonArray array && !yaml) {
+        return documents(array);
       }
-      return documents(array);
+      if (doc.value() == null && yaml) {
+        continue; // an empty document, e.g. a trailing "---"
+      }
+      if (!(doc.value() instanceof JsonObject object)) {
+        throw ApiException.malformed(yaml ? "YAML document " + docs.size() + " (line " + doc.line() + ") must be a"
+            + " mapping" : "the body must be a JSON object or an array of them", "documents[" + docs.size() + "]");
+      }
+      docs.add(object);
     }
-    return List.of(json(body));
+    return docs;
   }
 
   /** The documents of a JSON array, each of which must be an object. */
@@ -80,38 +82,14 @@ final class RequestBodies {
     return docs;
   }
 
+  /** A JSON object body, read as strictly as {@link #object}. */
   static JsonObject json(Buffer body) {
-    try {
-      Object value = io.vertx.core.json.Json.decodeValue(body);
-      if (value instanceof JsonObject object) {
-        return object;
-      }
-    } catch (DecodeException e) {
-      throw ApiException.malformed("the body is not valid JSON: " + problem(e)
-          + " (send YAML with Content-Type: application/yaml)", null);
+    Object value = body == null ? null : StrictDocuments.read(body.getBytes(), false, true).stream().findFirst()
+        .map(StrictDocuments.Document::value).orElse(null);
+    if (value instanceof JsonObject object) {
+      return object;
     }
     throw ApiException.malformed("the body must be a JSON object", null);
-  }
-
-  private static List<JsonObject> yamlDocuments(String text) {
-    List<JsonObject> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = JsonMapper.YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        JsonNode node = it.nextValue();
-        if (node == null || node.isNull() || node.isMissingNode()) {
-          continue; // an empty document, e.g. a trailing "---"
-        }
-        if (!node.isObject()) {
-          throw ApiException.malformed("YAML document " + docs.size() + " must be a mapping", "documents[" + docs.size() + "]");
-        }
-        docs.add(new JsonObject(JsonMapper.STRICT.writeValueAsString(node)));
-      }
-    } catch (JsonProcessingException e) {
-      throw ApiException.malformed("the body is not valid YAML: " + problem(e), null);
-    } catch (IOException e) {
-      throw ApiException.malformed("the body could not be read: " + e.getMessage(), null);
-    }
-    return docs;
   }
 
   /**

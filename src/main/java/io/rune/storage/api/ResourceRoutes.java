@@ -19,63 +19,75 @@ final class ResourceRoutes {
 
   void mount(Router api) {
     String classes = "/storageclasses";
-    api.get(classes).handler(ctx -> list(ctx, Kind.STORAGE_CLASS, null));
-    api.post(classes).handler(ctx -> create(ctx, Kind.STORAGE_CLASS, null));
-    api.get(classes + "/:name").handler(ctx -> get(ctx, Kind.STORAGE_CLASS, null));
-    api.put(classes + "/:name").handler(ctx -> replace(ctx, Kind.STORAGE_CLASS, null));
-    api.delete(classes + "/:name").handler(ctx -> delete(ctx, Kind.STORAGE_CLASS, null));
+    api.get(classes).handler(ctx -> list(ctx, Kind.STORAGE_CLASS, false));
+    api.post(classes).handler(ctx -> create(ctx, Kind.STORAGE_CLASS, false));
+    api.get(classes + "/:name").handler(ctx -> get(ctx, Kind.STORAGE_CLASS, false));
+    api.put(classes + "/:name").handler(ctx -> replace(ctx, Kind.STORAGE_CLASS, false));
+    api.delete(classes + "/:name").handler(ctx -> delete(ctx, Kind.STORAGE_CLASS, false));
     api.post(classes + "/:name/set-default").handler(ctx -> respond(ctx, 200,
-        () -> resources.setDefault(principal(ctx), ctx.pathParam("name")), ApiObject::toJson));
+        () -> resources.setDefault(principal(ctx), name(ctx)), ApiObject::toJson));
 
     for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT, Kind.SERVICE, Kind.SECRET}) {
       String collection = "/namespaces/:namespace/" + kind.plural();
-      api.get("/" + kind.plural()).handler(ctx -> list(ctx, kind, null));
-      api.get(collection).handler(ctx -> list(ctx, kind, ctx.pathParam("namespace")));
-      api.post(collection).handler(ctx -> create(ctx, kind, ctx.pathParam("namespace")));
-      api.get(collection + "/:name").handler(ctx -> get(ctx, kind, ctx.pathParam("namespace")));
-      api.delete(collection + "/:name").handler(ctx -> delete(ctx, kind, ctx.pathParam("namespace")));
+      api.get("/" + kind.plural()).handler(ctx -> list(ctx, kind, false));
+      api.get(collection).handler(ctx -> list(ctx, kind, true));
+      api.post(collection).handler(ctx -> create(ctx, kind, true));
+      api.get(collection + "/:name").handler(ctx -> get(ctx, kind, true));
+      api.delete(collection + "/:name").handler(ctx -> delete(ctx, kind, true));
     }
     for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SERVICE, Kind.SECRET}) {
-      api.put("/namespaces/:namespace/" + kind.plural() + "/:name")
-          .handler(ctx -> replace(ctx, kind, ctx.pathParam("namespace")));
+      api.put("/namespaces/:namespace/" + kind.plural() + "/:name").handler(ctx -> replace(ctx, kind, true));
     }
     api.post("/namespaces/:namespace/volumes/:name/retry-provision").handler(ctx -> respond(ctx, 200,
-        () -> resources.retryProvision(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name")),
-        ApiObject::toJson));
+        () -> resources.retryProvision(principal(ctx), namespace(ctx), name(ctx)), ApiObject::toJson));
     api.post("/namespaces/:namespace/services/:name/replicas/:ordinal/report").handler(ctx -> respond(ctx, 200,
-        () -> resources.reportReplica(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
+        () -> resources.reportReplica(principal(ctx), namespace(ctx), name(ctx),
             ctx.pathParam("ordinal"), RequestBodies.object(ctx, Kind.SERVICE)), ApiObject::toJson));
     api.post("/namespaces/:namespace/volumes/:name/detach").handler(ctx -> respond(ctx, 200,
-        () -> resources.detach(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
+        () -> resources.detach(principal(ctx), namespace(ctx), name(ctx),
             RouteSupport.booleanParam(ctx, "force")), ApiObject::toJson));
     api.post("/namespaces/:namespace/volumes/:name/restore").handler(ctx -> respond(ctx, 201,
-        () -> resources.restore(principal(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
+        () -> resources.restore(principal(ctx), namespace(ctx), name(ctx),
             RequestBodies.object(ctx, Kind.VOLUME)), ApiObject::toJson));
   }
 
+  // Path parameters are read inside the work of a route, so that a bad one is answered as an error body.
+  private static String namespace(RoutingContext ctx) {
+    return RouteSupport.nameParam(ctx, "namespace");
+  }
+
+  private static String name(RoutingContext ctx) {
+    return RouteSupport.nameParam(ctx, "name");
+  }
+
+  private static String namespaceIf(RoutingContext ctx, boolean namespaced) {
+    return namespaced ? namespace(ctx) : null;
+  }
+
   // Reads answer with the JSON stored beside each object, never rebuilding it per request.
-  private void list(RoutingContext ctx, Kind kind, String namespace) {
-    RouteSupport.respondText(ctx, () -> resources.list(principal(ctx), kind, namespace,
-        ctx.request().getParam("labelSelector"), RouteSupport.intParam(ctx, "limit"),
-        ctx.request().getParam("continue")).map(ResourceRoutes::render));
+  private void list(RoutingContext ctx, Kind kind, boolean namespaced) {
+    RouteSupport.respondText(ctx, () -> resources.list(principal(ctx), kind, namespaceIf(ctx, namespaced),
+        RouteSupport.textParam(ctx, "labelSelector"), RouteSupport.intParam(ctx, "limit"),
+        RouteSupport.continueParam(ctx)).map(ResourceRoutes::render));
   }
 
-  private void get(RoutingContext ctx, Kind kind, String namespace) {
-    RouteSupport.respondText(ctx, () -> resources.getRendered(principal(ctx), kind, namespace, ctx.pathParam("name")));
+  private void get(RoutingContext ctx, Kind kind, boolean namespaced) {
+    RouteSupport.respondText(ctx, () -> resources.getRendered(principal(ctx), kind, namespaceIf(ctx, namespaced),
+        name(ctx)));
   }
 
-  private void create(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 201, () -> resources.create(principal(ctx), kind, namespace, RequestBodies.object(ctx, kind)),
-        ApiObject::toJson);
-  }
-
-  private void replace(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 200, () -> resources.replace(principal(ctx), kind, namespace, ctx.pathParam("name"),
+  private void create(RoutingContext ctx, Kind kind, boolean namespaced) {
+    respond(ctx, 201, () -> resources.create(principal(ctx), kind, namespaceIf(ctx, namespaced),
         RequestBodies.object(ctx, kind)), ApiObject::toJson);
   }
 
-  private void delete(RoutingContext ctx, Kind kind, String namespace) {
-    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespace, ctx.pathParam("name"),
+  private void replace(RoutingContext ctx, Kind kind, boolean namespaced) {
+    respond(ctx, 200, () -> resources.replace(principal(ctx), kind, namespaceIf(ctx, namespaced), name(ctx),
+        RequestBodies.object(ctx, kind)), ApiObject::toJson);
+  }
+
+  private void delete(RoutingContext ctx, Kind kind, boolean namespaced) {
+    respond(ctx, 200, () -> resources.delete(principal(ctx), kind, namespaceIf(ctx, namespaced), name(ctx),
         RouteSupport.booleanParam(ctx, "cascade")), ApiObject::toJson);
   }
 

@@ -1,5 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.Names;
+import io.rune.storage.model.UserText;
+import io.rune.storage.store.ContinueToken;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +42,33 @@ final class RouteSupport {
     return null;
   }
 
+  /** A path parameter that is a name (a namespace or an object's name), checked as names are. */
+  static String nameParam(RoutingContext ctx, String name) {
+    String value = ctx.pathParam(name);
+    Validation.check(() -> Names.checkName(name, value));
+    return value;
+  }
+
+  /** A query parameter as text, refused when it holds what no text field may (a NUL). */
+  static String textParam(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    String problem = value == null ? null : UserText.unstorable(value);
+    if (problem != null) {
+      throw ApiException.invalid(name, name + " holds " + problem + ", which no parameter may hold");
+    }
+    return value;
+  }
+
+  /** The continue token of a list (empty is none), checked before any query is built from it. */
+  static String continueParam(RoutingContext ctx) {
+    String token = ctx.request().getParam("continue");
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    ContinueToken.decode(token);
+    return token;
+  }
+
   static Integer intParam(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
     if (value == null) {
@@ -47,7 +77,7 @@ final class RouteSupport {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw ApiException.invalid(name, name + " must be a whole number, not '" + value + "'");
+      throw ApiException.invalid(name, name + " must be a whole number, not " + UserText.quote(value));
     }
   }
 
@@ -60,7 +90,7 @@ final class RouteSupport {
     if (value.equals("true")) {
       return true;
     }
-    throw ApiException.invalid(name, name + " must be true or false, not '" + value + "'");
+    throw ApiException.invalid(name, name + " must be true or false, not " + UserText.quote(value));
   }
 
   /** Runs {@code work} and answers 200 with the JSON text it yields. */

@@ -3,11 +3,13 @@ package io.rune.storage.api;
 import io.rune.storage.model.AccessMode;
 import io.rune.storage.model.ClaimName;
 import io.rune.storage.model.Names;
+import io.rune.storage.model.Parameters;
 import io.rune.storage.model.Quantity;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.ServiceSpec;
 import io.rune.storage.model.ServiceSpec.ClaimTemplate;
 import io.rune.storage.model.ServiceSpec.ServiceVolume;
+import io.rune.storage.model.UserText;
 import io.rune.storage.security.MountPaths;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +52,7 @@ final class ServiceVolumeLint {
       String directory = MountPaths.normalize(volume.mountPath());
       Integer samePath = mountPaths.putIfAbsent(directory, i);
       if (samePath != null) {
-        throw ApiException.invalid(at + ".mountPath", at + ".mountPath \"" + volume.mountPath() + "\" is the same"
+        throw ApiException.invalid(at + ".mountPath", at + ".mountPath " + UserText.quote(volume.mountPath()) + " is the same"
             + " directory (" + directory + ") as the mountPath of volume '" + volumes.get(samePath).name()
             + "'; mount each volume on its own directory");
       }
@@ -96,15 +98,17 @@ final class ServiceVolumeLint {
           + " inside the volume, such as logs");
     }
     if (subPath.startsWith("/")) {
-      throw ApiException.invalid(field, field + " \"" + subPath + "\" is absolute: it is a directory inside the"
+      throw ApiException.invalid(field, field + " " + UserText.quote(subPath) + " is absolute: it is a directory inside the"
           + " volume, such as logs or data/db");
     }
-    if (subPath.indexOf('\0') >= 0) {
-      throw ApiException.invalid(field, field + " contains a NUL character");
+    String control = UserText.controlCharacter(subPath);
+    if (control != null) {
+      throw ApiException.invalid(field, field + " holds " + control + "; it is a directory inside the volume, such as"
+          + " logs");
     }
     for (String part : subPath.split("/")) {
       if (part.equals("..")) {
-        throw ApiException.invalid(field, field + " \"" + subPath + "\" contains '..': it must stay inside the"
+        throw ApiException.invalid(field, field + " " + UserText.quote(subPath) + " contains '..': it must stay inside the"
             + " volume, such as logs or data/db");
       }
     }
@@ -121,22 +125,13 @@ final class ServiceVolumeLint {
     }
     if (template.accessMode() != null && AccessMode.parse(template.accessMode()).isEmpty()) {
       throw ApiException.invalid(at + ".accessMode", at + ".accessMode must be ReadWriteOnce, ReadOnlyMany or"
-          + " ReadWriteMany, not '" + template.accessMode() + "'");
+          + " ReadWriteMany, not " + UserText.quote(template.accessMode()));
     }
     if (template.reclaimPolicy() != null && ReclaimPolicy.parse(template.reclaimPolicy()).isEmpty()) {
-      throw ApiException.invalid(at + ".reclaimPolicy", at + ".reclaimPolicy must be retain or delete, not '"
-          + template.reclaimPolicy() + "'");
+      throw ApiException.invalid(at + ".reclaimPolicy", at + ".reclaimPolicy must be retain or delete, not "
+          + UserText.quote(template.reclaimPolicy()));
     }
-    if (template.parameters() != null) {
-      template.parameters().forEach((key, value) -> {
-        if (key.isBlank()) {
-          throw ApiException.invalid(at + ".parameters", "parameter names must not be empty");
-        }
-        if (value == null) {
-          throw ApiException.invalid(at + ".parameters." + key, "parameter '" + key + "' needs a value");
-        }
-      });
-    }
+    Validation.check(() -> Parameters.check(at + ".parameters", template.parameters()));
   }
 
   /**

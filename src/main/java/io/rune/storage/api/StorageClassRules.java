@@ -5,11 +5,14 @@ import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.LabelSelector;
+import io.rune.storage.model.Parameters;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.StorageClassSpec.Expression;
 import io.rune.storage.model.StorageClassSpec.TopologyTerm;
 import io.rune.storage.model.Topology;
+import io.rune.storage.model.UserText;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
@@ -51,8 +54,8 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
       throw ApiException.invalid("driver", "driver is required; known drivers: " + drivers.names());
     }
     DriverCapabilities caps = drivers.capabilities(spec.driver()).orElseThrow(() -> ApiException.invalid(
-        "driver", "unknown driver '" + spec.driver() + "'; known drivers: " + drivers.names()));
-    checkParameters(spec.parameters());
+        "driver", "unknown driver " + UserText.quote(spec.driver()) + "; known drivers: " + drivers.names()));
+    Validation.check(() -> Parameters.check("parameters", spec.parameters()));
     Map<String, String> parameters = spec.parameters() == null ? Map.of() : spec.parameters();
     DriverProvider provider = drivers.provider(spec.driver()).orElseThrow();
     provider.checkClassParameters(parameters).ifPresent(problem -> {
@@ -60,7 +63,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     });
     String reclaim = spec.reclaimPolicy() == null ? ReclaimPolicy.retain.name() : spec.reclaimPolicy();
     if (ReclaimPolicy.parse(reclaim).isEmpty()) {
-      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not '" + reclaim + "'");
+      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not " + UserText.quote(reclaim));
     }
     if (reclaim.equals("delete") && !caps.delete()) {
       throw ApiException.unprocessable("DeleteUnsupported", "reclaimPolicy", "driver '" + spec.driver()
@@ -162,20 +165,6 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     });
   }
 
-  private static void checkParameters(Map<String, String> parameters) {
-    if (parameters == null) {
-      return;
-    }
-    parameters.forEach((key, value) -> {
-      if (key.isBlank()) {
-        throw ApiException.invalid("parameters", "parameter names must not be empty");
-      }
-      if (value == null) {
-        throw ApiException.invalid("parameters." + key, "parameter '" + key + "' needs a value");
-      }
-    });
-  }
-
   private static void checkTopologies(List<TopologyTerm> terms) {
     if (terms == null) {
       return;
@@ -186,6 +175,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
       if (term == null || (isEmpty(term.matchLabels()) && isEmpty(term.matchExpressions()))) {
         throw ApiException.invalid(at, "each allowedTopologies entry needs matchLabels or matchExpressions");
       }
+      Validation.check(() -> LabelSelector.checkLabels(at + ".matchLabels", term.matchLabels()));
       List<Expression> expressions = term.matchExpressions() == null ? List.of() : term.matchExpressions();
       for (int j = 0; j < expressions.size(); j++) {
         checkExpression(at + ".matchExpressions[" + j + "]", expressions.get(j));
@@ -206,6 +196,21 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     }
     if (!needsValues && !isEmpty(e.values())) {
       throw ApiException.invalid(at + ".values", "operator " + e.operator() + " takes no values");
+    }
+    // The key and each value are a node label's, so the label rules apply to them too.
+    Validation.check(() -> LabelSelector.checkLabels(at, Map.of(e.key(), "")));
+    if (e.values() != null) {
+      if (e.values().size() > LabelSelector.MAX_LABELS) {
+        throw ApiException.invalid(at + ".values", "an expression may list at most " + LabelSelector.MAX_LABELS
+            + " values");
+      }
+      for (int i = 0; i < e.values().size(); i++) {
+        String value = e.values().get(i);
+        if (value == null) {
+          throw ApiException.invalid(at + ".values[" + i + "]", "a topology value must be a string");
+        }
+        Validation.check(() -> LabelSelector.checkLabels(at + ".values", Map.of(e.key(), value)));
+      }
     }
   }
 

@@ -8,11 +8,13 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
+import io.rune.storage.model.Parameters;
 import io.rune.storage.model.Quantity;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
 import io.rune.storage.model.VolumeSpec;
+import io.rune.storage.model.UserText;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
@@ -62,15 +64,16 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     }
     if (spec.accessMode() != null && AccessMode.parse(spec.accessMode()).isEmpty()) {
       throw ApiException.invalid("accessMode",
-          "accessMode must be ReadWriteOnce, ReadOnlyMany or ReadWriteMany, not '" + spec.accessMode() + "'");
+          "accessMode must be ReadWriteOnce, ReadOnlyMany or ReadWriteMany, not " + UserText.quote(spec.accessMode()));
     }
     if (spec.reclaimPolicy() != null && ReclaimPolicy.parse(spec.reclaimPolicy()).isEmpty()) {
-      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not '"
-          + spec.reclaimPolicy() + "'");
+      throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not "
+          + UserText.quote(spec.reclaimPolicy()));
     }
     if (spec.topology() != null) {
       Validation.check(() -> LabelSelector.checkLabels("topology", spec.topology()));
     }
+    Validation.check(() -> Parameters.check("parameters", spec.parameters()));
     if (spec.source() != null) {
       checkSource(principal, input.namespace(), spec.source());
     }

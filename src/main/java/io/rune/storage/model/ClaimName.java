@@ -32,7 +32,8 @@ public record ClaimName(String volume, String namespace) {
     }
     String[] parts = value.split("\\.", -1);
     if (parts.length != 3 || !parts[2].equals(DOMAIN)) {
-      throw ValidationException.invalid(field, field + " \"" + value + "\" is not a volume name: " + FORMS);
+      throw ValidationException.invalid(field, field + " " + UserText.quote(value) + " is not a volume name: "
+          + FORMS);
     }
     checkPart(field, value, parts[0]);
     checkPart(field, value, parts[1]);
@@ -41,8 +42,8 @@ public record ClaimName(String volume, String namespace) {
 
   private static void checkPart(String field, String value, String part) {
     if (!Names.isValid(part)) {
-      throw ValidationException.invalid(field, field + " \"" + value + "\" is not a volume name: \"" + part
-          + "\" is not a DNS label (at most 63 lowercase letters, digits or '-'); " + FORMS);
+      throw ValidationException.invalid(field, field + " " + UserText.quote(value) + " is not a volume name: " + UserText.quote(part)
+          + " is not a DNS label (at most 63 lowercase letters, digits or '-'); " + FORMS);
     }
   }
 

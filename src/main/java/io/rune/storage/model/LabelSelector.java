@@ -67,6 +67,12 @@ public final class LabelSelector {
   /** The longest key prefix (a DNS subdomain). */
   public static final int MAX_PREFIX_LENGTH = 253;
 
+  /**
+   * The most labels one object (or one topology) may have. With the sizes above, 64 labels
+   * stay far below Kubernetes' 256 KiB for all of them (at most about 24 KiB).
+   */
+  public static final int MAX_LABELS = 64;
+
   private static final String FIELD = "labelSelector";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
@@ -145,7 +151,7 @@ public final class LabelSelector {
     if (term.charAt(at) == '!') {
       if (at + 1 >= term.length() || term.charAt(at + 1) != '=') {
         throw selectorError(
-            text, "\"" + term + "\" has a '!' that is not part of \"!=\" or a leading \"!key\"; "
+            text, UserText.quote(term) + " has a '!' that is not part of \"!=\" or a leading \"!key\"; "
                 + SYNTAX);
       }
       op = Operator.NOT_EQUALS;
@@ -157,12 +163,12 @@ public final class LabelSelector {
     String key = term.substring(0, at).trim();
     String value = term.substring(valueStart).trim();
     if (key.isEmpty()) {
-      throw selectorError(text, "\"" + term + "\" has no key before the operator; " + SYNTAX);
+      throw selectorError(text, UserText.quote(term) + " has no key before the operator; " + SYNTAX);
     }
     checkSelectorKey(text, key);
     String problem = valueProblem(value);
     if (problem != null) {
-      throw selectorError(text, "the value of \"" + key + "\" " + problem);
+      throw selectorError(text, "the value of " + UserText.quote(key) + " " + problem);
     }
     return new Requirement(key, op, value);
   }
@@ -180,13 +186,13 @@ public final class LabelSelector {
   private static void checkSelectorKey(String text, String key) {
     String problem = keyProblem(key);
     if (problem != null) {
-      throw selectorError(text, "the key \"" + key + "\" " + problem);
+      throw selectorError(text, "the key " + UserText.quote(key) + " " + problem);
     }
   }
 
   private static ValidationException selectorError(String text, String what) {
     return ValidationException.invalid(
-        FIELD, FIELD + " \"" + text + "\" is not a valid selector: " + what);
+        FIELD, FIELD + " " + UserText.quote(text) + " is not a valid selector: " + what);
   }
 
   /**
@@ -200,15 +206,19 @@ public final class LabelSelector {
     if (labels == null) {
       return;
     }
+    if (labels.size() > MAX_LABELS) {
+      throw ValidationException.invalid(field, field + " has " + labels.size() + " labels; an object may have at most "
+          + MAX_LABELS);
+    }
     for (Map.Entry<String, String> e : labels.entrySet()) {
       String key = e.getKey();
-      String path = field + "[\"" + escape(key) + "\"]";
       if (key == null) {
-        throw ValidationException.invalid(path, field + " has a null key: " + KEY_RULE);
+        throw ValidationException.invalid(field, field + " has a null key: " + KEY_RULE);
       }
+      String path = field + "[" + UserText.quote(key) + "]";
       String problem = keyProblem(key);
       if (problem != null) {
-        throw ValidationException.invalid(path, path + ": the key \"" + key + "\" " + problem);
+        throw ValidationException.invalid(path, path + ": the key " + UserText.quote(key) + " " + problem);
       }
       if (e.getValue() == null) {
         throw ValidationException.invalid(
@@ -217,7 +227,7 @@ public final class LabelSelector {
       problem = valueProblem(e.getValue());
       if (problem != null) {
         throw ValidationException.invalid(
-            path, path + ": the value \"" + e.getValue() + "\" " + problem);
+            path, path + ": the value " + UserText.quote(e.getValue()) + " " + problem);
       }
     }
   }
@@ -239,7 +249,7 @@ public final class LabelSelector {
         return "has a prefix longer than " + MAX_PREFIX_LENGTH + " characters; " + KEY_RULE;
       }
       if (!DNS_SUBDOMAIN.matcher(prefix).matches()) {
-        return "has a prefix \"" + prefix + "\" that is not a lowercase DNS subdomain; "
+        return "has a prefix " + UserText.quote(prefix) + " that is not a lowercase DNS subdomain; "
             + KEY_RULE;
       }
     }
@@ -267,10 +277,6 @@ public final class LabelSelector {
       return "is not valid; " + VALUE_RULE;
     }
     return null;
-  }
-
-  private static String escape(String key) {
-    return key == null ? "null" : key.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   /** The requirements, all of which must hold; empty for the selector of everything. */

@@ -42,11 +42,11 @@ public final class Names {
     if (value.length() > MAX_LENGTH) {
       throw ValidationException.invalid(
           field,
-          field + " \"" + value + "\" is too long (" + value.length() + " characters): " + RULE);
+          field + " " + UserText.quote(value) + " is too long (" + value.length() + " characters): " + RULE);
     }
     if (!DNS_LABEL.matcher(value).matches()) {
       throw ValidationException.invalid(
-          field, field + " \"" + value + "\" is not a valid name: " + reason(value) + "; " + RULE);
+          field, field + " " + UserText.quote(value) + " is not a valid name: " + reason(value) + "; " + RULE);
     }
   }
 

@@ -61,7 +61,7 @@ public final class Quantity {
     if (value == null || value.isEmpty()) {
       throw ValidationException.invalid(field, field + " is required: " + SUFFIXES);
     }
-    String quoted = field + " \"" + value + "\"";
+    String quoted = field + " " + UserText.quote(value);
     if (value.length() > MAX_TEXT_LENGTH) {
       throw ValidationException.invalid(field, field + " is too long to be a size: " + SUFFIXES);
     }

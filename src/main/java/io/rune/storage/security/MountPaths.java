@@ -1,5 +1,6 @@
 package io.rune.storage.security;
 
+import io.rune.storage.model.UserText;
 import io.rune.storage.model.ValidationException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,11 +27,21 @@ public final class MountPaths {
           "/var/run/docker.sock", "it would give the container control of the host's Docker daemon",
           "/run/docker.sock", "it would give the container control of the host's Docker daemon");
 
+  private static final String SYSTEM_FILES = "it would replace the container's programs or libraries";
+
   /** Paths blocked together with everything under them, with the reason why. */
   private static final Map<String, String> BLOCKED_TREES =
       Map.of(
           "/proc", "it would shadow or expose the kernel's process information",
-          "/sys", "it would shadow or expose the kernel's system interfaces");
+          "/sys", "it would shadow or expose the kernel's system interfaces",
+          "/dev", "it would shadow or expose the container's devices",
+          "/boot", "it would expose or replace the kernel and boot files",
+          "/bin", SYSTEM_FILES,
+          "/sbin", SYSTEM_FILES,
+          "/lib", SYSTEM_FILES,
+          "/lib64", SYSTEM_FILES,
+          "/usr", SYSTEM_FILES,
+          "/root", "it would replace the root user's home (its keys and shell start-up files)");
 
   private MountPaths() {}
 
@@ -69,17 +80,23 @@ public final class MountPaths {
    * {@code volumes[0].mountPath}).
    *
    * @throws ValidationException with code {@code Invalid} when it is missing or relative, and
-   *     with code {@value #BLOCKED} when it is on the blocklist
+   *     with code {@value #BLOCKED} when it is on the blocklist or holds a control character
    */
   public static void checkMountPath(String field, String mountPath) {
     if (mountPath == null || mountPath.isEmpty()) {
       throw ValidationException.invalid(
           field, field + " is required: use an absolute path in the container, such as /data");
     }
+    // Refused outright, not normalised: "/data\n/etc" is one path here and may be two to a tool.
+    String control = UserText.controlCharacter(mountPath);
+    if (control != null) {
+      throw new ValidationException(BLOCKED, field, field + " " + UserText.quote(mountPath) + " holds " + control
+          + "; a mountPath is a plain absolute path, such as /data");
+    }
     if (!mountPath.startsWith("/")) {
       throw ValidationException.invalid(
           field,
-          field + " \"" + mountPath + "\" is relative: use an absolute path in the container,"
+          field + " " + UserText.quote(mountPath) + " is relative: use an absolute path in the container,"
               + " such as /data");
     }
     String normalized = normalize(mountPath);
@@ -97,8 +114,9 @@ public final class MountPaths {
     if (reason != null) {
       String shown =
           normalized.equals(mountPath)
-              ? "\"" + mountPath + "\""
-              : "\"" + mountPath + "\" (" + normalized + ")";
+              ? UserText.quote(mountPath)
+              : UserText.quote(mountPath) + " ("
+                  + (normalized.length() <= UserText.SHOWN ? normalized : UserText.quote(normalized)) + ")";
       throw new ValidationException(
           BLOCKED,
           field,

@@ -1,6 +1,9 @@
 package io.rune.storage.store;
 
 import io.rune.storage.api.ApiException;
+import io.rune.storage.model.UserText;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -19,15 +22,17 @@ public final class ContinueToken {
   /** Returns {namespace, name}. */
   public static String[] decode(String token) {
     try {
-      String key = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      String key = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(token)))
+          .toString();
       String[] parts = key.split("\u0000", -1);
-      if (parts.length == 2) {
+      // Only what encode() makes: two parts, each storable text (a name, or "" for a cluster-scoped kind).
+      if (parts.length == 2 && UserText.unstorable(parts[0]) == null && UserText.unstorable(parts[1]) == null) {
         return parts;
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | CharacterCodingException e) {
       // fall through to the error below
     }
-    throw ApiException.invalid("continue",
-        "the continue token is not one this server issued; start the list again without it");
+    throw ApiException.malformed("the continue token is not one this server gave; list again without it",
+        "continue");
   }
 }

@@ -238,13 +238,17 @@ class WatchIT {
         .put("watch", new JsonObject().put("maxQueuedEvents", 4)))) {
       Http client = small.admin();
       try (WatchClient watch = WatchClient.connectPaused(small, small.adminToken(), "kinds=volumes")) {
-        String big = "x".repeat(100_000);
+        // Parameters hold at most 4096 characters each: 25 of them pad a frame to ~100 KB.
+        JsonObject big = new JsonObject();
+        for (int p = 0; p < 25; p++) {
+          big.put("pad" + p, "x".repeat(4000));
+        }
         // Frames of ~100 KB each until the server gives up on the reader: bounded, about 40 MB at most.
         for (int batch = 0; batch < 45 && !watch.closedBy(Duration.ZERO); batch++) {
           JsonArray docs = new JsonArray();
           for (int i = 0; i < 9; i++) {
             docs.add(new JsonObject().put("volume", new JsonObject().put("name", "b" + batch + "-" + i)
-                .put("namespace", "slow").put("size", "1Gi").put("parameters", new JsonObject().put("pad", big))));
+                .put("namespace", "slow").put("size", "1Gi").put("parameters", big)));
           }
           assertThat(client.send("POST", "/api/v1/apply", docs.encode(), "application/json").status()).isEqualTo(200);
         }

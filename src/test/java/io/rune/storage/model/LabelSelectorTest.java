@@ -247,4 +247,26 @@ class LabelSelectorTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("not a lowercase DNS subdomain");
   }
+
+  @Test
+  void checkLabelsCountsThemAndShowsOnlyAPrefixOfAValue() {
+    Map<String, String> labels = new HashMap<>();
+    for (int i = 0; i < LabelSelector.MAX_LABELS; i++) {
+      labels.put("label-" + i, "v");
+    }
+    LabelSelector.checkLabels("labels", labels);
+    labels.put("one-more", "v");
+    ValidationException many = catchThrowableOfType(ValidationException.class,
+        () -> LabelSelector.checkLabels("labels", labels));
+    assertThat(many.field()).isEqualTo("labels");
+    assertThat(many.getMessage()).contains("65 labels", "at most 64");
+
+    String value = "v".repeat(60) + "-the-end-of-it";
+    ValidationException longValue = catchThrowableOfType(ValidationException.class,
+        () -> LabelSelector.checkLabels("labels", Map.of("app", value)));
+    assertThat(longValue.getMessage()).doesNotContain("the-end-of-it").contains("…");
+    ValidationException selector = catchThrowableOfType(ValidationException.class,
+        () -> LabelSelector.parse("a".repeat(10_000) + "=b"));
+    assertThat(selector.getMessage()).hasSizeLessThan(500);
+  }
 }

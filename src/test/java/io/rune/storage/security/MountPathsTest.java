@@ -45,7 +45,9 @@ class MountPathsTest {
         "/", "//", "/.", "/..", "/etc", "/etc/", "/./etc", "/foo/../etc", "//etc//",
         "/var/run/docker.sock", "/var/run/../run/docker.sock", "/run/docker.sock",
         "/run/./docker.sock/", "/proc", "/proc/", "//proc/1", "/proc/self/root", "/sys",
-        "/sys/fs/cgroup", "/x/../sys/kernel"
+        "/sys/fs/cgroup", "/x/../sys/kernel", "/dev", "/dev/sda", "/boot", "/boot/grub", "/bin",
+        "/sbin/init", "/lib", "/lib/x86_64-linux-gnu", "/lib64", "/usr", "/usr/local", "/usr/local/bin/",
+        "/root", "/root/.ssh", "/srv/../usr/lib"
       })
   void blocks(String mountPath) {
     ValidationException e =
@@ -65,11 +67,33 @@ class MountPathsTest {
       strings = {
         "/data", "/etc/app", "/etc/app/", "/procfs", "/proc-data", "/system", "/sysroot",
         "/var/run", "/var/run/app.sock", "/run/docker.sock.d", "/var/lib/postgresql/data",
-        "/etc2", "/srv/etc", "/srv/proc", "/docker.sock"
+        "/etc2", "/srv/etc", "/srv/proc", "/docker.sock", "/devdata", "/dev-data", "/usr-data",
+        "/library", "/lib32", "/binaries", "/rootfs", "/data/usr", "/srv/root", "/home/root/data"
       })
   void allows(String mountPath) {
     MountPaths.checkMountPath(FIELD, mountPath);
     assertThat(MountPaths.normalize(mountPath)).startsWith("/");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/data\n/etc", "/data\t", "/data\r", "/da\u0000ta", "\n/etc", "/data\u007f",
+      "/data\u0085"})
+  void refusesControlCharactersWithoutEchoingThem(String mountPath) {
+    ValidationException e =
+        catchThrowableOfType(
+            ValidationException.class, () -> MountPaths.checkMountPath(FIELD, mountPath));
+    assertThat(e).as("%s should be refused", mountPath).isNotNull();
+    assertThat(e.code()).isEqualTo("MountPathBlocked");
+    assertThat(e.field()).isEqualTo(FIELD);
+    assertThat(e.getMessage()).contains("control character").doesNotContain("\n", "\t", "\r", "\u0000");
+  }
+
+  @Test
+  void aLongPathIsShownCutShort() {
+    String path = "/proc/" + "x".repeat(10_000);
+    ValidationException e =
+        catchThrowableOfType(ValidationException.class, () -> MountPaths.checkMountPath(FIELD, path));
+    assertThat(e.getMessage()).hasSizeLessThan(400).contains("…");
   }
 
   @Test
