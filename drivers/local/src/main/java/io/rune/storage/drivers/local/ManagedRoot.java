@@ -278,9 +278,10 @@ final class ManagedRoot {
   }
 
   static DriverException notADirectory(Kind kind, String handle, Path dir) {
-    return DriverException.permanent("local " + kind.noun + " \"" + handle + "\": " + dir
-        + " is not a directory (a symbolic link or a file was put in its place); an operator must"
-        + " remove it");
+    String what = Files.isSymbolicLink(dir) ? "a symbolic link" : "a file";
+    return DriverException.permanent("local " + kind.noun + " \"" + handle + "\": " + dir + " is " + what
+        + ", not a directory (it was put in the directory's place, and is never followed); an operator must"
+        + " put the directory back");
   }
 
   private DriverException refuse(Kind kind, String handle, String why) {
