@@ -36,7 +36,7 @@ public final class Controllers {
         settings.resyncInterval(), settings.workers());
     ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
-            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node()),
+            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), backoff),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))

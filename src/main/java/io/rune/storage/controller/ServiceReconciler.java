@@ -13,12 +13,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a Service's replicas {@code <service>-0 … <service>-(scale-1)} placed, each with its
@@ -31,20 +34,26 @@ import java.util.function.Function;
  */
 final class ServiceReconciler implements Reconciler {
   static final String OWNER_LABEL = "rune.io/owner-service";
+  private static final Logger log = LoggerFactory.getLogger(ServiceReconciler.class);
   private static final Duration WHILE_WAITING = Duration.ofSeconds(1);
+  private static final String MOUNT_FAILED = "MountFailed";
+  /** Stands for a host path in a bind the driver refused (no path is ever empty). */
+  private static final String REFUSED = "";
 
   private final Store store;
   private final Resources resources;
   private final VolumeBinder binder;
   private final StatusWrites writes;
   private final String localNode;
+  private final Backoff backoff;
 
-  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode) {
+  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, Backoff backoff) {
     this.store = store;
     this.resources = resources;
     this.binder = binder;
     this.writes = new StatusWrites(store);
     this.localNode = localNode;
+    this.backoff = backoff;
   }
 
   @Override
@@ -76,7 +85,7 @@ final class ServiceReconciler implements Reconciler {
         .compose(v -> {
           JsonArray now = new JsonArray(new ArrayList<Object>(placed));
           boolean ready = placed.stream().allMatch(r -> "Ready".equals(r.getString("phase")));
-          Outcome outcome = ready ? Outcome.DONE : Outcome.again(WHILE_WAITING);
+          Outcome outcome = ready ? Outcome.DONE : Outcome.again(nextLook(placed));
           if (now.equals(service.status().getJsonArray("replicas"))) {
             return Future.succeededFuture(outcome);
           }
@@ -86,12 +95,21 @@ final class ServiceReconciler implements Reconciler {
         });
   }
 
-  /** Binds and mounts each of the replica's volumes; Ready when all are mounted. */
+  /**
+   * Binds and mounts each of the replica's volumes; Ready when all are mounted. A replica
+   * whose mount the driver refused is Pending with reason MountFailed, and is tried again
+   * only when its backoff ({@code nextAttemptAt}) is over, whatever wakes the service.
+   */
   private Future<JsonObject> place(ApiObject service, JsonObject previous, int ordinal) {
+    if (previous != null && "Pending".equals(previous.getString("phase"))
+        && MOUNT_FAILED.equals(previous.getString("reason")) && untilNextAttempt(previous) > 0) {
+      return Future.succeededFuture(previous);
+    }
     String instance = service.name() + "-" + ordinal;
     String claim = service.namespace() + "/" + instance;
     JsonArray mounts = new JsonArray();
     List<String> waiting = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     String[] node = {previous != null ? previous.getString("node") : null};
     List<JsonObject> entries = entries(service);
     return sequentially(entries, entry -> {
@@ -109,8 +127,17 @@ final class ServiceReconciler implements Reconciler {
         String target = binder.mountTarget(service.namespace(), instance, entry.getString("name"));
         String mounted = mountedBefore(previous, entry.getString("name"), volume, claim);
         Future<String> bound = mounted != null ? Future.succeededFuture(mounted)
-            : binder.bind(volume, claim, node[0], target, readOnly);
+            : binder.bind(volume, claim, node[0], target, readOnly).recover(err -> {
+              if (err instanceof VolumeBinder.MountRefused) {
+                refused.add(err.getMessage());
+                return Future.succeededFuture(REFUSED);
+              }
+              return Future.failedFuture(err);
+            });
         return bound.map(hostPath -> {
+          if (REFUSED.equals(hostPath)) {
+            return null;
+          }
           if (hostPath == null && volume.status().getBoolean("detachRequested", false)) {
             waiting.add("volume " + key + " was force-detached by an operator and is not bound again"
                 + " (delete it, or give the service another volume)");
@@ -136,8 +163,33 @@ final class ServiceReconciler implements Reconciler {
       if (!waiting.isEmpty()) {
         replica.put("message", "waiting: " + String.join("; ", waiting));
       }
-      return replica;
+      return refused.isEmpty() ? replica : refusedMount(claim, replica, previous, refused);
     });
+  }
+
+  /** The replica with the driver's refusal, the attempts so far and when the next one is. */
+  private JsonObject refusedMount(String claim, JsonObject replica, JsonObject previous, List<String> refused) {
+    int attempts = (previous != null && MOUNT_FAILED.equals(previous.getString("reason"))
+        ? previous.getInteger("mountAttempts", 0) : 0) + 1;
+    Duration wait = backoff.after(attempts);
+    String message = String.join("; ", refused) + "; next attempt in " + Backoff.format(wait) + " (" + attempts
+        + " failed so far)" + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
+    log.warn("Replica {}: {}", claim, message);
+    return replica.put("phase", "Pending").put("reason", MOUNT_FAILED).put("message", message)
+        .put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
+  }
+
+  /** How long until a replica that is not Ready should be looked at again. */
+  private static Duration nextLook(List<JsonObject> replicas) {
+    long millis = replicas.stream().filter(r -> !"Ready".equals(r.getString("phase")))
+        .mapToLong(r -> MOUNT_FAILED.equals(r.getString("reason")) ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
+        .min().orElse(WHILE_WAITING.toMillis());
+    return Duration.ofMillis(Math.max(1, millis));
+  }
+
+  private static long untilNextAttempt(JsonObject replica) {
+    String next = replica.getString("nextAttemptAt");
+    return next == null ? 0 : Duration.between(Instant.now(), Instant.parse(next)).toMillis();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.rune.storage.controller;
 
+import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
@@ -14,9 +15,13 @@ import java.util.List;
  * unmount and detach) on the replica's node. The row says Bound (with the claim and node)
  * before the driver is called; attach and mount are idempotent, so a bind repeated after a
  * crash only finishes it. A volume is bound to several replicas only when its access mode
- * allows sharing ({@code boundClaims} lists them; {@code boundClaim} is the first).
+ * allows sharing ({@code boundClaims} lists them; {@code boundClaim} is the first). When the
+ * driver refuses the attach or mount, the volume stays Bound with reason AttachFailed and the
+ * driver's words, and the bind fails with {@link MountRefused}.
  */
 final class VolumeBinder {
+  static final String ATTACH_FAILED = "AttachFailed";
+
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final Path mountRoot;
@@ -60,7 +65,7 @@ final class VolumeBinder {
         || (VolumePhase.RELEASED.equals(phase) && (claim.equals(status.getString("boundClaim")) || shareable))) {
       bound = writes.write(volume, s -> s.put("phase", VolumePhase.BOUND).put("boundClaim", claim)
           .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
-          .put("reason", "Bound").put("message", "bound to replica " + claim + " on node " + node));
+          .put("reason", "Bound").put("message", boundMessage(claim, node)));
     } else {
       return Future.succeededFuture(null);
     }
@@ -69,8 +74,37 @@ final class VolumeBinder {
       return t.driver().attach(t.context(), handle, node)
           .compose(device -> t.driver().mount(t.context(), new MountRequest(handle, node, device, target, readOnly,
               t.storageClass() == null ? null : t.storageClass().spec().getJsonObject("parameters", new JsonObject())
-                  .getString("fsType"))));
+                  .getString("fsType"))))
+          .transform(result -> result.succeeded() ? attached(row, claim, node).map(result.result())
+              : refused(row, claim, node, DriverException.of(result.cause())));
     }));
+  }
+
+  /**
+   * The volume stays Bound (it is still reserved for the claim) but says it is not attached:
+   * its reason is AttachFailed with the driver's words, until an attach succeeds.
+   */
+  private Future<String> refused(ApiObject volume, String claim, String node, DriverException error) {
+    String message = "attaching or mounting it for replica " + claim + " on node " + node + " failed: "
+        + error.getMessage();
+    JsonObject status = volume.status();
+    Future<ApiObject> written = ATTACH_FAILED.equals(status.getString("reason"))
+        && message.equals(status.getString("message")) ? Future.succeededFuture(volume)
+        : writes.write(volume, s -> s.put("reason", ATTACH_FAILED).put("message", message));
+    return written.compose(v -> Future.failedFuture(new MountRefused(volume.key() + " could not be mounted: "
+        + error.getMessage(), error)));
+  }
+
+  /** After a refused attach, the volume says again that it is bound. */
+  private Future<ApiObject> attached(ApiObject volume, String claim, String node) {
+    if (!ATTACH_FAILED.equals(volume.status().getString("reason"))) {
+      return Future.succeededFuture(volume);
+    }
+    return writes.write(volume, s -> s.put("reason", "Bound").put("message", boundMessage(claim, node)));
+  }
+
+  private static String boundMessage(String claim, String node) {
+    return "bound to replica " + claim + " on node " + node;
   }
 
   /**
@@ -99,6 +133,15 @@ final class VolumeBinder {
           }
         }))
         .mapEmpty();
+  }
+
+  /** The driver refused to attach or mount a volume for a replica; the volume's status says so. */
+  static final class MountRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MountRefused(String message, DriverException cause) {
+      super(message, cause, false, false);
+    }
   }
 
   private static List<String> claims(JsonObject status) {

@@ -16,9 +16,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The two services of API.md through the real server: claims, claim templates, binding, release, cascade. */
+/**
+ * The two services of API.md through the real server: claims, claim templates, binding, release,
+ * cascade, and a refused attach.
+ */
 class ServicesIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  /** How long attach attempts are counted, and how many the backoff (2 s, 4 s, 8 s, …) allows in it. */
+  private static final Duration WATCHED = Duration.ofSeconds(20);
+  private static final int MAX_ATTEMPTS_WATCHED = 5;
   private static TestServer server;
   private static Http admin;
   private static Path root;
@@ -180,6 +186,62 @@ class ServicesIT {
     JsonObject current = admin.get("/api/v1/namespaces/prod/services/postgres").json();
     Http.Response put = admin.put("/api/v1/namespaces/prod/services/postgres", current.put("scale", scale));
     assertThat(put.status()).as(put.toString()).isEqualTo(200);
+  }
+
+  /**
+   * A Bound volume whose directory was swapped for a symbolic link, then attached again (the
+   * runner reported its replica failed): the volume and the replica say the attach was refused
+   * and why, the attempts follow the backoff (2 s, 4 s, 8 s, …, not one every 2 s or faster),
+   * and putting the directory back lets it recover.
+   */
+  @Test
+  void aRefusedAttachIsInTheStatusRetriedWithBackoffAndRecovers() throws Exception {
+    assertThat(admin.post("/api/v1/namespaces/att/volumes", new JsonObject().put("name", "data").put("size", "1Gi"))
+        .status()).isEqualTo(201);
+    Http.Response created = admin.post("/api/v1/namespaces/att/services", new JsonObject().put("name", "app")
+        .put("scale", 1).put("volumes", new JsonArray().add(new JsonObject().put("name", "data")
+            .put("mountPath", "/srv").put("claim", new JsonObject().put("name", "data")))));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> firstReplica("att", "app").getString("phase"), "Ready"::equals);
+    Path dir = root.resolve(volume("att", "data").getString("handle"));
+    Path elsewhere = server.config().dataDir().resolve("moved-away");
+
+    Files.move(dir, elsewhere);
+    Files.createSymbolicLink(dir, elsewhere);
+    assertThat(admin.post("/api/v1/namespaces/att/services/app/replicas/0/report", new JsonObject()
+        .put("phase", "Failed").put("message", "container exited")).status()).isEqualTo(200);
+
+    JsonObject refused = await().atMost(WAIT).until(() -> volume("att", "data"),
+        s -> "AttachFailed".equals(s.getString("reason")));
+    assertThat(refused.getString("phase")).isEqualTo("Bound");
+    assertThat(refused.getString("message")).contains(dir.getFileName().toString(), "symbolic link",
+        "not a directory");
+    JsonObject replica = await().atMost(WAIT).until(() -> firstReplica("att", "app"),
+        r -> "MountFailed".equals(r.getString("reason")));
+    assertThat(replica.getString("phase")).isEqualTo("Pending");
+    assertThat(replica.getString("message")).contains("att/data", "symbolic link", "next attempt in");
+    assertThat(replica.getJsonArray("mounts")).isEmpty();
+
+    int before = replica.getInteger("mountAttempts");
+    await().pollDelay(WATCHED).atMost(WATCHED.plusSeconds(5)).until(() -> true);
+    int after = firstReplica("att", "app").getInteger("mountAttempts");
+    assertThat(after - before).as("attach attempts in %s after attempt %d", WATCHED, before)
+        .isBetween(1, MAX_ATTEMPTS_WATCHED);
+
+    Files.delete(dir);
+    Files.move(elsewhere, dir);
+    JsonObject ready = await().atMost(WAIT).until(() -> firstReplica("att", "app"), r -> "Ready".equals(r.getString("phase")));
+    assertThat(ready.containsKey("reason")).as(ready.encode()).isFalse();
+    assertThat(ready.getJsonArray("mounts").getJsonObject(0).getString("hostPath")).isEqualTo(dir.toString());
+    JsonObject bound = volume("att", "data");
+    assertThat(bound.getString("phase")).isEqualTo("Bound");
+    assertThat(bound.getString("reason")).as(bound.encode()).isEqualTo("Bound");
+  }
+
+  private static JsonObject firstReplica(String ns, String service) {
+    JsonArray replicas = admin.get("/api/v1/namespaces/" + ns + "/services/" + service).json().getJsonObject("status")
+        .getJsonArray("replicas", new JsonArray());
+    return replicas.isEmpty() ? new JsonObject() : replicas.getJsonObject(0);
   }
 
   private static List<JsonObject> awaitReady(String ns, String service, int count) {

@@ -12,13 +12,19 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies a directory tree to a new directory that appears complete or not at all (STORAGE.md,
- * "Snapshots"): the copy is written to the hidden sibling {@code .<name>.partial} and renamed
- * into place once it is whole and on disk. A crash mid-copy leaves only a partial, which the
- * next attempt throws away, never a target that looks finished.
+ * "Snapshots"): the copy is written to a hidden sibling {@code .<name>.<attempt>.partial} and
+ * renamed into place once it is whole and on disk. A crash mid-copy leaves only a partial,
+ * which the next attempt throws away, never a target that looks finished; and as each attempt
+ * writes to a partial of its own, a cp that outlived an earlier attempt cannot spoil the next
+ * one (its processes die with the server, see {@link CopyProcesses}).
  *
  * <p>The copy is GNU {@code cp -a --reflink=auto}: it keeps modes, owners, times, symbolic
  * links (as links) and hard links (as links within the copy), and clones data where the file
@@ -27,6 +33,8 @@ import java.util.List;
 final class CompleteCopy {
 
   private static final int MAX_STDERR = 2000;
+  private static final Logger LOG = LoggerFactory.getLogger(CompleteCopy.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private CompleteCopy() {}
 
@@ -38,8 +46,8 @@ final class CompleteCopy {
    * @throws DriverException TRANSIENT when cp or sync fail (with their error output)
    */
   static void copy(Path source, Path target, CopyProgress progress) throws IOException {
-    Path partial = ManagedRoot.partialOf(target);
-    TreeRemoval.remove(partial);
+    removeLeftovers(target);
+    Path partial = ManagedRoot.partialOf(target, HexFormat.of().toHexDigits(RANDOM.nextLong()));
     try {
       progress.startWatching(source, partial);
       try {
@@ -72,6 +80,22 @@ final class CompleteCopy {
     progress.finished();
   }
 
+  /**
+   * Removes what earlier attempts at {@code target} left. One that cannot be removed (a stray
+   * cp still writes into it) is logged and left for the next start, which stops the stray
+   * first: this attempt writes elsewhere.
+   */
+  private static void removeLeftovers(Path target) throws IOException {
+    for (Path leftover : ManagedRoot.partialsOf(target)) {
+      try {
+        TreeRemoval.remove(leftover);
+      } catch (IOException e) {
+        LOG.warn("cannot remove {}, left by an earlier copy to {} ({}); this copy writes to a partial of its"
+            + " own", leftover, target, e.toString());
+      }
+    }
+  }
+
   private static void removeQuietly(Path partial, Exception failure) {
     try {
       TreeRemoval.remove(partial);
@@ -83,7 +107,7 @@ final class CompleteCopy {
   private static void run(String what, List<String> command) throws IOException {
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      process = new ProcessBuilder(CopyProcesses.dyingWithServer(command)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
       throw DriverException.permanent(what + ": cannot run " + command.get(0) + " (" + e.getMessage()
           + "); the local driver needs GNU coreutils on the node");

@@ -197,14 +197,20 @@ public final class LocalDriver implements StorageDriver {
   }
 
   /**
-   * Removes the partial copies a crash left mid-snapshot or mid-restore: nothing can finish
-   * them, and each only takes space. One that cannot be removed is logged and left for the
-   * next copy to the same target, which removes it first (and fails with the reason if it
-   * still cannot); the driver answers meanwhile.
+   * Stops the copies a crash left running (see {@link CopyProcesses}), then removes the
+   * partial copies it left mid-snapshot or mid-restore: nothing can finish them, and each only
+   * takes space. One that cannot be removed is logged and left for the next copy to the same
+   * target, which tries again (and writes to a partial of its own meanwhile); the driver
+   * answers meanwhile.
    */
   @Override
   public Future<Void> recover() {
-    return blocking("remove partial copies below " + root.path(), () -> {
+    Future<Void> stopped = CopyProcesses.stopStrays(vertx, workers, root.path())
+        .recover(e -> {
+          LOG.warn("cannot look for copies left running below {}: {}", root.path(), e.toString());
+          return Future.succeededFuture();
+        });
+    return stopped.compose(v -> blocking("remove partial copies below " + root.path(), () -> {
       for (Path partial : root.partials()) {
         try {
           TreeRemoval.remove(partial);
@@ -215,7 +221,7 @@ public final class LocalDriver implements StorageDriver {
         }
       }
       return null;
-    });
+    }));
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * {@code <namespace>/<name>_<uid>} for volumes and
  * {@code .snapshots/<namespace>/<name>_<uid>} for snapshots. Names are DNS-1123 labels, so
  * neither {@code _} nor a leading {@code .} can occur in them: the uid part cannot be
- * forged by a name, and snapshots and the partial copies ({@code .<name>_<uid>.partial})
- * never clash with a volume.
+ * forged by a name, and snapshots and the partial copies
+ * ({@code .<name>_<uid>.<attempt>.partial}) never clash with a volume.
  *
  * <p>Handles come back from the database, where anyone with access could have edited them,
  * so every one is checked before the file system is touched: lexically (nothing absolute,
@@ -46,6 +46,7 @@ final class ManagedRoot {
 
   private static final Pattern UUID = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern ATTEMPT = Pattern.compile("[0-9a-f]{1,32}");
 
   private final Path root;
 
@@ -65,16 +66,31 @@ final class ManagedRoot {
     return SNAPSHOTS + "/" + checkedName("namespace", namespace) + "/" + leaf(snapshotName, snapshotUid);
   }
 
-  /** The sibling a copy is written to before it is renamed to {@code target}. */
-  static Path partialOf(Path target) {
-    return target.resolveSibling("." + target.getFileName() + ".partial");
+  /**
+   * The sibling one copy attempt writes to before it is renamed to {@code target}:
+   * {@code .<name>_<uid>.<attempt>.partial}. Each attempt has its own, so a copy never writes
+   * into what an earlier attempt left, even while a cp of that attempt is somehow still at it.
+   */
+  static Path partialOf(Path target, String attempt) {
+    if (!ATTEMPT.matcher(attempt).matches()) {
+      throw new IllegalArgumentException("attempt \"" + attempt + "\" is not a short hex token");
+    }
+    return target.resolveSibling("." + target.getFileName() + "." + attempt + ".partial");
+  }
+
+  /** The partial copies earlier attempts at {@code target} left beside it. Blocking. */
+  static List<Path> partialsOf(Path target) throws IOException {
+    String leaf = target.getFileName().toString();
+    return entries(target.getParent()).stream()
+        .filter(entry -> leaf.equals(partialLeaf(entry.getFileName().toString()))).toList();
   }
 
   /**
-   * The partial copies a crash left: entries named {@code .<name>_<uid>.partial} directly in a
-   * namespace directory of volumes or of snapshots. Nothing else matches, not even such a name
-   * inside a volume (that is a tenant's file), and namespace directories that are symbolic
-   * links are not entered. Blocking.
+   * The partial copies a crash left: entries named {@code .<name>_<uid>.<attempt>.partial}
+   * (or {@code .<name>_<uid>.partial}, as earlier versions named them) directly in a namespace
+   * directory of volumes or of snapshots. Nothing else matches, not even such a name inside a
+   * volume (that is a tenant's file), and namespace directories that are symbolic links are
+   * not entered. Blocking.
    */
   List<Path> partials() throws IOException {
     List<Path> found = new ArrayList<>();
@@ -87,7 +103,7 @@ final class ManagedRoot {
         if (Names.isValid(namespace.getFileName().toString())
             && Files.isDirectory(namespace, LinkOption.NOFOLLOW_LINKS)) {
           for (Path entry : entries(namespace)) {
-            if (isPartial(entry.getFileName().toString())) {
+            if (partialLeaf(entry.getFileName().toString()) != null) {
               found.add(entry);
             }
           }
@@ -97,10 +113,33 @@ final class ManagedRoot {
     return found;
   }
 
-  private static boolean isPartial(String fileName) {
-    return fileName.length() > ".partial".length() + 1 && fileName.startsWith(".")
-        && fileName.endsWith(".partial")
-        && isLeaf(fileName.substring(1, fileName.length() - ".partial".length()));
+  /**
+   * Whether {@code path}, as a cp of this driver was given it, names a partial copy in this
+   * root whose real path is {@code realRoot}: {@code <realRoot>[/.snapshots]/<namespace>/<partial>}.
+   */
+  static boolean isPartialIn(Path realRoot, Path path) {
+    Path namespace = path.getParent();
+    if (!path.isAbsolute() || !path.equals(path.normalize()) || namespace == null
+        || namespace.getParent() == null || partialLeaf(path.getFileName().toString()) == null
+        || !Names.isValid(namespace.getFileName().toString())) {
+      return false;
+    }
+    Path area = namespace.getParent();
+    return area.equals(realRoot) || area.equals(realRoot.resolve(SNAPSHOTS));
+  }
+
+  /** The {@code <name>_<uid>} a partial copy's file name belongs to, or null if it names none. */
+  private static String partialLeaf(String fileName) {
+    if (fileName.length() <= ".partial".length() + 1 || !fileName.startsWith(".") || !fileName.endsWith(".partial")) {
+      return null;
+    }
+    String inner = fileName.substring(1, fileName.length() - ".partial".length());
+    int dot = inner.indexOf('.');
+    if (dot >= 0 && !ATTEMPT.matcher(inner.substring(dot + 1)).matches()) {
+      return null;
+    }
+    String leaf = dot < 0 ? inner : inner.substring(0, dot);
+    return isLeaf(leaf) ? leaf : null;
   }
 
   private static List<Path> entries(Path dir) throws IOException {
@@ -239,9 +278,10 @@ final class ManagedRoot {
   }
 
   static DriverException notADirectory(Kind kind, String handle, Path dir) {
-    return DriverException.permanent("local " + kind.noun + " \"" + handle + "\": " + dir
-        + " is not a directory (a symbolic link or a file was put in its place); an operator must"
-        + " remove it");
+    String what = Files.isSymbolicLink(dir) ? "a symbolic link" : "a file";
+    return DriverException.permanent("local " + kind.noun + " \"" + handle + "\": " + dir + " is " + what
+        + ", not a directory (it was put in the directory's place, and is never followed); an operator must"
+        + " put the directory back");
   }
 
   private DriverException refuse(Kind kind, String handle, String why) {

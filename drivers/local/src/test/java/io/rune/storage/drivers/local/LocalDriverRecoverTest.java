@@ -6,8 +6,11 @@ import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.SnapshotRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalDriverRecoverTest extends LocalDriverFixture {
@@ -57,6 +60,47 @@ class LocalDriverRecoverTest extends LocalDriverFixture {
     ProvisionedVolume restored = await(driver.restore(CTX,
         new RestoreRequest(snapshot, request("other", "copy", restoredUid))));
     assertThat(root.resolve(restored.handle()).resolve("data.txt")).hasContent("fresh");
+  }
+
+  @Test
+  void recoverStopsTheCopiesAnEarlierServerLeftRunningAndNoOtherProcess() throws Exception {
+    Path fifo = tmp.resolve("never-written");
+    run("mkfifo", fifo.toString());
+    Path snapshotPartial = root.resolve(".snapshots/default/.snap_" + uid() + ".0123abcd.partial");
+    Path restorePartial = root.resolve("other/.copy_" + uid() + ".partial");
+    Files.createDirectories(snapshotPartial.getParent());
+    Files.createDirectories(restorePartial.getParent());
+    // cp blocks reading the FIFO, as a long copy would run on; orphans, as a crash leaves them.
+    long strayCopy = orphan("cp", fifo.toString(), snapshotPartial.toString());
+    long strayRestore = orphan("cp", "-a", "--", fifo.toString(), restorePartial.toString());
+    long elsewhere = orphan("cp", fifo.toString(), outside.resolve(".snap_" + uid() + ".partial").toString());
+    long intoAVolume = orphan("cp", fifo.toString(), root.resolve("default/web_" + uid()).toString());
+    try {
+      await(driver.recover());
+
+      assertThat(CopyProcesses.ended(ProcessHandle.of(strayCopy).orElseThrow())).isTrue();
+      assertThat(ProcessHandle.of(strayRestore).map(CopyProcesses::ended).orElse(true)).isTrue();
+      assertThat(ProcessHandle.of(elsewhere).map(CopyProcesses::ended)).as("a copy into another root").contains(false);
+      assertThat(ProcessHandle.of(intoAVolume).map(CopyProcesses::ended)).as("not a partial").contains(false);
+    } finally {
+      for (long pid : new long[] {strayCopy, strayRestore, elsewhere, intoAVolume}) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** Starts {@code command} in a shell that exits at once, so that its parent is no longer this JVM. */
+  private static long orphan(String... command) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", "\"$@\" </dev/null >/dev/null 2>&1 & echo $!", "sh"));
+    argv.addAll(List.of(command));
+    Process shell = new ProcessBuilder(argv).start();
+    String pid = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(shell.waitFor()).isZero();
+    return Long.parseLong(pid);
+  }
+
+  private static void run(String... command) throws Exception {
+    assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
   }
 
   @Test
