@@ -86,6 +86,19 @@ class EmbeddingIT {
       assertThat(invalid.failureCode()).isEqualTo(422);
       assertThat(new JsonObject(invalid.getMessage()).getJsonObject("error").getString("field")).isEqualTo("size");
 
+      // What REST refuses in a path is refused on the bus too: a NUL never reaches the store (it was a 500).
+      for (JsonObject request : java.util.List.of(
+          new JsonObject().put("namespace", "apps").put("name", "ca\u0000che"),
+          new JsonObject().put("namespace", "ap\u0000ps").put("name", "cache"),
+          new JsonObject().put("namespace", "apps").put("name", 42))) {
+        ReplyException refusedName = (ReplyException) catchThrowableOfType(IllegalStateException.class, () -> await(
+            host.eventBus().request("rune.api.volumes.get", request))).getCause();
+        JsonObject error = new JsonObject(refusedName.getMessage()).getJsonObject("error");
+        assertThat(refusedName.failureCode()).as(request.encode()).isIn(400, 422);
+        assertThat(error.getString("field")).as(request.encode()).isIn("name", "namespace");
+        assertThat(error.getString("message")).doesNotContain("\u0000");
+      }
+
       JsonObject applied = (JsonObject) await(host.eventBus().request("rune.api.apply", new JsonObject()
           .put("documents", new io.vertx.core.json.JsonArray().add(new JsonObject().put("snapshot", new JsonObject()
               .put("name", "cache-1").put("namespace", "apps").put("source", new JsonObject().put("volume", "cache"))))))).body();

@@ -2,6 +2,7 @@ package io.rune.storage.api;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.Names;
 import io.rune.storage.store.StoreErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,29 +44,29 @@ public final class EventBusApi {
 
   public Future<Void> start() {
     for (Kind kind : Kind.values()) {
-      on(address(kind, "get"), (p, body) -> resources.get(p, kind, body.getString("namespace"),
-          body.getString("name")).map(ApiObject::toJson));
-      on(address(kind, "list"), (p, body) -> resources.list(p, kind, body.getString("namespace"),
+      on(address(kind, "get"), (p, body) -> resources.get(p, kind, name(body, "namespace"),
+          name(body, "name")).map(ApiObject::toJson));
+      on(address(kind, "list"), (p, body) -> resources.list(p, kind, name(body, "namespace"),
           body.getString("labelSelector"), body.getInteger("limit"), body.getString("continue"))
           .map(page -> new JsonObject(ResourceRoutes.render(page))));
-      on(address(kind, "create"), (p, body) -> resources.create(p, kind, body.getString("namespace"),
+      on(address(kind, "create"), (p, body) -> resources.create(p, kind, name(body, "namespace"),
           object(body)).map(ApiObject::toJson));
-      on(address(kind, "update"), (p, body) -> resources.replace(p, kind, body.getString("namespace"),
-          body.getString("name"), object(body)).map(ApiObject::toJson));
-      on(address(kind, "delete"), (p, body) -> resources.delete(p, kind, body.getString("namespace"),
-          body.getString("name"), cascade(body)).map(ApiObject::toJson));
+      on(address(kind, "update"), (p, body) -> resources.replace(p, kind, name(body, "namespace"),
+          name(body, "name"), object(body)).map(ApiObject::toJson));
+      on(address(kind, "delete"), (p, body) -> resources.delete(p, kind, name(body, "namespace"),
+          name(body, "name"), cascade(body)).map(ApiObject::toJson));
     }
     on(address(Kind.STORAGE_CLASS, "set-default"),
-        (p, body) -> resources.setDefault(p, body.getString("name")).map(ApiObject::toJson));
+        (p, body) -> resources.setDefault(p, name(body, "name")).map(ApiObject::toJson));
     on(address(Kind.VOLUME, "retry-provision"), (p, body) -> resources.retryProvision(p,
-        body.getString("namespace"), body.getString("name")).map(ApiObject::toJson));
-    on(address(Kind.SERVICE, "report"), (p, body) -> resources.reportReplica(p, body.getString("namespace"),
-        body.getString("name"), String.valueOf(body.getValue("ordinal")), body.getJsonObject("report", new JsonObject()))
+        name(body, "namespace"), name(body, "name")).map(ApiObject::toJson));
+    on(address(Kind.SERVICE, "report"), (p, body) -> resources.reportReplica(p, name(body, "namespace"),
+        name(body, "name"), String.valueOf(body.getValue("ordinal")), body.getJsonObject("report", new JsonObject()))
         .map(ApiObject::toJson));
-    on(address(Kind.VOLUME, "detach"), (p, body) -> resources.detach(p, body.getString("namespace"),
-        body.getString("name"), body.getBoolean("force", false)).map(ApiObject::toJson));
-    on(address(Kind.VOLUME, "restore"), (p, body) -> resources.restore(p, body.getString("namespace"),
-        body.getString("name"), body.getJsonObject("restore", new JsonObject())).map(ApiObject::toJson));
+    on(address(Kind.VOLUME, "detach"), (p, body) -> resources.detach(p, name(body, "namespace"),
+        name(body, "name"), body.getBoolean("force", false)).map(ApiObject::toJson));
+    on(address(Kind.VOLUME, "restore"), (p, body) -> resources.restore(p, name(body, "namespace"),
+        name(body, "name"), body.getJsonObject("restore", new JsonObject())).map(ApiObject::toJson));
     on(PREFIX + "apply", (p, body) -> apply.apply(p, documents(body)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
@@ -89,6 +90,22 @@ public final class EventBusApi {
             message.fail(api.status(), api.body().encode());
           });
     }));
+  }
+
+  /**
+   * A {@code namespace} or {@code name} field, checked as REST checks its path (absent is
+   * null: a list of every namespace), so nothing the store cannot hold (a NUL) reaches it.
+   */
+  private static String name(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw ApiException.malformed("field '" + field + "' must be a string", field);
+    }
+    Validation.check(() -> Names.checkName(field, text));
+    return text;
   }
 
   private static JsonObject object(JsonObject body) {

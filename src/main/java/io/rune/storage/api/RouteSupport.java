@@ -45,6 +45,10 @@ final class RouteSupport {
   /** A path parameter that is a name (a namespace or an object's name), checked as names are. */
   static String nameParam(RoutingContext ctx, String name) {
     String value = ctx.pathParam(name);
+    if (value != null && value.indexOf('\uFFFD') >= 0) {
+      // Percent-encoded bytes that are not UTF-8 decode to U+FFFD: the path cannot be read.
+      throw HttpErrors.badPercentEncoding("path");
+    }
     Validation.check(() -> Names.checkName(name, value));
     return value;
   }

@@ -153,7 +153,8 @@ class InputStrictnessIT extends ApiTestBase {
     assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=99999999999"));
     assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=-1"));
     assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=%00"));
-    Http.Response huge = assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?labelSelector="
+    // Past the request line's limit (4096 bytes) the HTTP decoder refuses it first, as 414.
+    Http.Response huge = assertRefused(414, "UriTooLong", () -> admin.get(volumes(ns) + "?labelSelector="
         + "a".repeat(5000) + "%3Db"));
     assertThat(huge.body()).as("a refusal echoes a short prefix only").hasSizeLessThan(1000);
   }

@@ -174,7 +174,8 @@ class TokenRightsIT {
     for (String description : List.of(secretish, "backup\u0000job", "line\nbreak", "bell\u0007")) {
       Http.Response refused = admin.post("/api/v1/tokens", new JsonObject().put("role", "readonly")
           .put("description", description));
-      assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+      // A NUL is refused where any body is read (400, no field may hold one); the rest by the token's rules.
+      assertThat(refused.status()).as(refused.body()).isEqualTo(description.contains("\u0000") ? 400 : 422);
       assertThat(refused.errorField()).isEqualTo("description");
       assertThat(refused.body()).doesNotContain("x".repeat(40));
     }
