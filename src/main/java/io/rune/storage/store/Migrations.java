@@ -19,7 +19,8 @@ public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** In order. Add new files at the end; never edit one that has shipped. */
-  static final List<String> FILES = List.of("V001__objects_and_change_log.sql", "V002__secret_values.sql");
+  static final List<String> FILES = List.of("V001__objects_and_change_log.sql", "V002__secret_values.sql",
+      "V004__token_expiry.sql");
 
   private static final long LOCK_KEY = 0x52554e45L; // "RUNE"
 
