@@ -15,13 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * sharing the database as soon as the deletion's notification arrives (see
  * {@link ChangeFeed#TOKEN_REVOKED_ADDRESS}), and, should a notification be lost, at most
  * {@link #CACHE_MILLIS} after the deletion, when the cached lookup expires.
+ *
+ * <p>An expiring token is never cached past its expiry: the cached lookup ends at the
+ * earlier of the two, measured from when the lookup was sent with the time the database's
+ * clock gave the token then. So every node refuses it from the moment the database's clock
+ * passes its expiry (give or take one lookup's round trip), whatever the nodes' own clocks say.
  */
 public final class Authenticator {
   static final long CACHE_MILLIS = 5_000;
   private static final int CACHE_LIMIT = 10_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  private record Cached(Principal principal, long expiresAt) {}
+  private static final long CACHE_NANOS = CACHE_MILLIS * 1_000_000;
+
+  /** A lookup that may be reused until {@code System.nanoTime()} reaches {@code until}. */
+  private record Cached(Principal principal, long until) {}
 
   private final Vertx vertx;
   private final TokenStore tokens;
@@ -38,22 +46,25 @@ public final class Authenticator {
       return Future.failedFuture(ApiException.unauthenticated(
           "no token: send 'Authorization: Bearer <token>' (the first admin token is in <dataDir>/admin.token)"));
     }
-    long now = System.currentTimeMillis();
+    long asked = System.nanoTime();
     Cached cached = cache.get(secret);
-    if (cached != null && cached.expiresAt > now) {
+    if (cached != null && asked - cached.until < 0) {
       return Future.succeededFuture(cached.principal);
     }
-    return tokens.find(secret).compose(principal -> {
-      if (principal == null) {
+    return tokens.find(secret).compose(found -> {
+      if (!found.found() || found.expired()) {
         cache.remove(secret);
-        return Future.failedFuture(ApiException.unauthenticated(
-            "unknown token: check the token, or ask an admin for a new one"));
+        return Future.failedFuture(ApiException.unauthenticated(found.found()
+            ? "this token expired at " + found.principal().expiresAt() + "; ask an admin for a new one"
+            : "unknown token: check the token, or ask an admin for a new one"));
       }
       if (cache.size() >= CACHE_LIMIT) {
         cache.clear();
       }
-      cache.put(secret, new Cached(principal, now + CACHE_MILLIS));
-      return Future.succeededFuture(principal);
+      // From when the lookup was sent: the database measured the time left no earlier than that.
+      long until = asked + (found.left() == null ? CACHE_NANOS : Math.min(CACHE_NANOS, found.left().toNanos()));
+      cache.put(secret, new Cached(found.principal(), until));
+      return Future.succeededFuture(found.principal());
     });
   }
 

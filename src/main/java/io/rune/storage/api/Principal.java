@@ -1,20 +1,26 @@
 package io.rune.storage.api;
 
 import io.rune.storage.model.Kind;
+import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Who is asking: a token's role and the namespaces it is scoped to (empty means all).
- * Every door checks the same rules here.
+ * Who is asking: a token's role, the namespaces it is scoped to (empty means all) and when
+ * it expires (null: never). Every door checks the same rules here.
  */
-public record Principal(String tokenId, Role role, Set<String> namespaces) {
+public record Principal(String tokenId, Role role, Set<String> namespaces, Instant expiresAt) {
 
   /** An embedding application calling over the event bus without a token. */
   public static final Principal SYSTEM = new Principal("system", Role.admin, Set.of());
 
   public Principal {
     namespaces = Set.copyOf(namespaces);
+  }
+
+  /** A principal that never expires. */
+  public Principal(String tokenId, Role role, Set<String> namespaces) {
+    this(tokenId, role, namespaces, null);
   }
 
   public boolean isAdmin() {
@@ -49,28 +55,34 @@ public record Principal(String tokenId, Role role, Set<String> namespaces) {
   }
 
   /**
-   * Refuses a token with more rights than this one: a higher role, or namespaces outside
-   * this token's own. It is the one rule for every way a token comes to exist or is managed
-   * (REST's /tokens is the only one today: the event bus and /apply carry resource kinds,
-   * never tokens), so a narrower token can never widen itself through another.
+   * Refuses a token with more rights than this one: a higher role, namespaces outside this
+   * token's own, or a longer life (this token expires, and the other would outlive it). It is
+   * the one rule for every way a token comes to exist or is managed (REST's /tokens is the
+   * only one today: the event bus and /apply carry resource kinds, never tokens), so a
+   * narrower token can never widen itself through another.
    */
-  public void checkMayGrant(Role role, Set<String> namespaces) {
-    String refusal = grantRefusal(role, namespaces);
+  public void checkMayGrant(Role role, Set<String> namespaces, Instant expiresAt) {
+    String refusal = grantRefusal(role, namespaces, expiresAt);
     if (refusal != null) {
       throw ApiException.forbidden(refusal);
     }
   }
 
-  /** Whether a token with this role and these namespaces has no more rights than this one. */
-  public boolean mayGrant(Role role, Set<String> namespaces) {
-    return grantRefusal(role, namespaces) == null;
+  /** Whether a token with this role, these namespaces and this expiry (null: never) has no more rights than this one. */
+  public boolean mayGrant(Role role, Set<String> namespaces, Instant expiresAt) {
+    return grantRefusal(role, namespaces, expiresAt) == null;
   }
 
-  private String grantRefusal(Role role, Set<String> wanted) {
+  private String grantRefusal(Role role, Set<String> wanted, Instant wantedExpiry) {
     if (role.compareTo(this.role) < 0) {
       return "the role " + role + " has more rights than this token's role " + this.role
           + "; ask a token with the role " + role + " or higher";
     }
+    String refusal = namespaceRefusal(wanted);
+    return refusal != null ? refusal : expiryRefusal(wantedExpiry);
+  }
+
+  private String namespaceRefusal(Set<String> wanted) {
     if (namespaces.isEmpty()) {
       return null;
     }
@@ -84,6 +96,22 @@ public record Principal(String tokenId, Role role, Set<String> namespaces) {
     if (!outside.isEmpty()) {
       return "namespaces " + outside + " are outside this token's namespaces " + own
           + "; a token may only grant namespaces of its own";
+    }
+    return null;
+  }
+
+  /** Refused rather than shortened to this token's expiry, as namespaces are refused rather than narrowed. */
+  private String expiryRefusal(Instant wanted) {
+    if (expiresAt == null) {
+      return null;
+    }
+    if (wanted == null) {
+      return "this token expires at " + expiresAt + ", and a token without expiry would outlive it;"
+          + " send an 'expiresAt' at or before " + expiresAt;
+    }
+    if (wanted.isAfter(expiresAt)) {
+      return "a token expiring at " + wanted + " would outlive this token, which expires at " + expiresAt
+          + "; send an 'expiresAt' at or before " + expiresAt;
     }
     return null;
   }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,11 +18,11 @@ import java.util.UUID;
 
 /**
  * Admin-only token management. A new token's secret is returned once and never again; no
- * token creates, lists or deletes a token with more rights than its own
+ * token creates, lists or deletes a token with more rights than its own, a longer life included
  * ({@link Principal#checkMayGrant}).
  */
 final class TokenRoutes {
-  private static final Set<String> FIELDS = Set.of("role", "namespaces", "description");
+  private static final Set<String> FIELDS = Set.of("role", "namespaces", "description", "expiresAt", "expiresIn");
   static final int MAX_DESCRIPTION = 256;
   private static final int PREFIX_SHOWN = 16;
 
@@ -54,8 +55,16 @@ final class TokenRoutes {
       }
       List<String> namespaces = namespaces(body.getValue("namespaces"));
       String description = description(body.getValue("description", ""));
-      creator.checkMayGrant(role, Set.copyOf(namespaces));
-      return tokens.create(role, namespaces, description);
+      TokenExpiry expiry = TokenExpiry.parse(body.getValue("expiresAt"), body.getValue("expiresIn"));
+      if (expiry.never()) {
+        creator.checkMayGrant(role, Set.copyOf(namespaces), null);
+        return tokens.create(role, namespaces, description, null);
+      }
+      return tokens.now().compose(now -> {
+        Instant expiresAt = expiry.resolve(now);
+        creator.checkMayGrant(role, Set.copyOf(namespaces), expiresAt);
+        return tokens.create(role, namespaces, description, expiresAt);
+      });
     }, created -> created));
 
     // A scoped admin manages only the tokens it could have created: others it neither sees nor deletes.
@@ -63,7 +72,7 @@ final class TokenRoutes {
       Principal caller = principal(ctx);
       caller.checkAdmin("listing tokens");
       return tokens.list().map(list -> list.stream().filter(token -> caller.mayGrant(role(token),
-          grantedNamespaces(token))).toList());
+          grantedNamespaces(token), expiresAt(token))).toList());
     }, list -> new JsonObject().put("items", new JsonArray(new ArrayList<Object>(list)))));
 
     api.delete("/tokens/:id").handler(ctx -> {
@@ -75,9 +84,10 @@ final class TokenRoutes {
           if (token == null) {
             return Future.failedFuture(ApiException.notFound("no token has id " + id));
           }
-          if (!caller.mayGrant(role(token), grantedNamespaces(token))) {
+          if (!caller.mayGrant(role(token), grantedNamespaces(token), expiresAt(token))) {
             return Future.failedFuture(ApiException.forbidden("token " + id + " has rights beyond this token's"
-                + " (role " + caller.role() + ", namespaces " + scope(caller) + "); only a token with at least"
+                + " (role " + caller.role() + ", namespaces " + scope(caller)
+                + (caller.expiresAt() == null ? "" : ", expiring at " + caller.expiresAt()) + "); only a token with at least"
                 + " its rights may delete it"));
           }
           return tokens.delete(id);
@@ -97,6 +107,11 @@ final class TokenRoutes {
 
   private static Role role(JsonObject token) {
     return Role.valueOf(token.getString("role"));
+  }
+
+  private static Instant expiresAt(JsonObject token) {
+    String expiresAt = token.getString("expiresAt");
+    return expiresAt == null ? null : Instant.parse(expiresAt);
   }
 
   private static Set<String> grantedNamespaces(JsonObject token) {

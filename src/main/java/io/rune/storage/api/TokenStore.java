@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,6 +28,9 @@ public final class TokenStore {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String DELETE = "WITH gone AS (DELETE FROM tokens WHERE id = $1 RETURNING id)"
       + " SELECT pg_notify('" + ChangeFeed.TOKENS_CHANNEL + "', id::text) FROM gone";
+
+  /** The columns {@link #describe} shows. */
+  private static final String DESCRIBED = "id, role, namespaces, description, created_at, expires_at";
 
   private final Pool pool;
 
@@ -47,11 +54,62 @@ public final class TokenStore {
     }
   }
 
-  /** The principal of a secret, or null when no token has that hash. */
-  public Future<Principal> find(String secret) {
-    return pool.preparedQuery("SELECT id, role, namespaces FROM tokens WHERE token_hash = $1")
-        .execute(Tuple.of(hash(secret)))
-        .map(rows -> rows.size() == 0 ? null : principal(rows.iterator().next()))
+  /**
+   * A token as the database sees it now: its principal (null when no token matches) and the
+   * time it has left by the database's clock (null when it never expires, zero or less once
+   * it has expired). Every node reads expiry this way, so they agree on it whatever their
+   * own clocks say.
+   */
+  public record Lookup(Principal principal, Duration left) {
+    static final Lookup NONE = new Lookup(null, null);
+
+    public boolean found() {
+      return principal != null;
+    }
+
+    public boolean expired() {
+      return left != null && (left.isZero() || left.isNegative());
+    }
+  }
+
+  /** The token whose secret this is. */
+  public Future<Lookup> find(String secret) {
+    return lookup("token_hash = $1", hash(secret));
+  }
+
+  /**
+   * The token of a principal, as it is now. A principal that is no stored token (the event
+   * bus's trusted caller) can be neither deleted nor expired: it is found, for ever.
+   */
+  public Future<Lookup> find(Principal principal) {
+    UUID id;
+    try {
+      id = UUID.fromString(principal.tokenId());
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(new Lookup(principal, null));
+    }
+    return lookup("id = $1", id);
+  }
+
+  private Future<Lookup> lookup(String where, Object key) {
+    return pool.preparedQuery("SELECT id, role, namespaces, expires_at,"
+            + " (extract(epoch FROM expires_at - now()) * 1000000)::bigint AS micros_left FROM tokens WHERE " + where)
+        .execute(Tuple.of(key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Lookup.NONE;
+          }
+          Row row = rows.iterator().next();
+          Long micros = row.getLong("micros_left");
+          return new Lookup(principal(row), micros == null ? null : Duration.ofNanos(micros * 1000));
+        })
+        .recover(StoreErrors::translate);
+  }
+
+  /** The database's clock, which alone decides when tokens expire. */
+  public Future<Instant> now() {
+    return pool.query("SELECT now()").execute()
+        .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
         .recover(StoreErrors::translate);
   }
 
@@ -72,20 +130,21 @@ public final class TokenStore {
         .recover(StoreErrors::translate);
   }
 
-  /** Creates a token; the returned JSON holds the secret, shown this once. */
-  public Future<JsonObject> create(Role role, List<String> namespaces, String description) {
+  /** Creates a token (expiring at {@code expiresAt}, or never when null); the returned JSON holds the secret, shown this once. */
+  public Future<JsonObject> create(Role role, List<String> namespaces, String description, Instant expiresAt) {
     String secret = newSecret();
     UUID id = UUID.randomUUID();
     return pool.preparedQuery("""
-            INSERT INTO tokens (id, token_hash, role, namespaces, description)
-            VALUES ($1, $2, $3, $4, $5) RETURNING id, role, namespaces, description, created_at""")
-        .execute(Tuple.of(id, hash(secret), role.name(), namespaces.toArray(new String[0]), description))
+            INSERT INTO tokens (id, token_hash, role, namespaces, description, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING\s""" + DESCRIBED)
+        .execute(Tuple.of(id, hash(secret), role.name(), namespaces.toArray(new String[0]), description,
+            expiresAt == null ? null : expiresAt.atOffset(ZoneOffset.UTC)))
         .map(rows -> describe(rows.iterator().next()).put("token", secret))
         .recover(StoreErrors::translate);
   }
 
   public Future<List<JsonObject>> list() {
-    return pool.query("SELECT id, role, namespaces, description, created_at FROM tokens ORDER BY created_at, id")
+    return pool.query("SELECT " + DESCRIBED + " FROM tokens ORDER BY created_at, id")
         .execute()
         .map(rows -> {
           List<JsonObject> tokens = new ArrayList<>();
@@ -99,25 +158,9 @@ public final class TokenStore {
 
   /** A token's description (never its secret), or null when no token has that id. */
   public Future<JsonObject> get(UUID id) {
-    return pool.preparedQuery("SELECT id, role, namespaces, description, created_at FROM tokens WHERE id = $1")
+    return pool.preparedQuery("SELECT " + DESCRIBED + " FROM tokens WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : describe(rows.iterator().next()))
-        .recover(StoreErrors::translate);
-  }
-
-  /**
-   * Whether the token of a principal still exists. A principal that is no stored token (the
-   * event bus's trusted caller) cannot be deleted, so it always exists.
-   */
-  public Future<Boolean> exists(String tokenId) {
-    UUID id;
-    try {
-      id = UUID.fromString(tokenId);
-    } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(true);
-    }
-    return pool.preparedQuery("SELECT 1 FROM tokens WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.size() > 0)
         .recover(StoreErrors::translate);
   }
 
@@ -133,15 +176,21 @@ public final class TokenStore {
 
   private static Principal principal(Row row) {
     return new Principal(row.getUUID("id").toString(), Role.valueOf(row.getString("role")),
-        Set.of(row.getArrayOfStrings("namespaces")));
+        Set.of(row.getArrayOfStrings("namespaces")), instant(row.getOffsetDateTime("expires_at")));
   }
 
   private static JsonObject describe(Row row) {
+    Instant expiresAt = instant(row.getOffsetDateTime("expires_at"));
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
         .put("role", row.getString("role"))
         .put("namespaces", new JsonArray(List.of((Object[]) row.getArrayOfStrings("namespaces"))))
         .put("description", row.getString("description"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("expiresAt", expiresAt == null ? null : expiresAt.toString());
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 }

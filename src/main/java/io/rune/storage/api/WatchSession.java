@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeFeed#TOKEN_REVOKED_ADDRESS}) it ends with an Unauthenticated frame and the
  * WebSocket code 1008. Should that notice be lost, the watch also re-checks its token once
  * per bookmark interval, which bounds how long it can outlive the token.
+ *
+ * <p>Nor does a watch outlive its token's expiry: its first token check reads, by the
+ * database's clock, how long the token has left and sets a timer that ends the watch the
+ * same way when it runs out (at the expiry, plus the check's return trip at most).
  */
 final class WatchSession {
   private static final Logger log = LoggerFactory.getLogger(WatchSession.class);
@@ -45,7 +49,7 @@ final class WatchSession {
   private final ArrayDeque<Change> heldBack = new ArrayDeque<>();
   private MessageConsumer<Change> consumer;
   private MessageConsumer<String> revocations;
-  /** Never, as far as the first check knows: a token deleted while the watch opened is caught at the first tick. */
+  /** Never, until the check at the start, which catches a token deleted or expired while the watch opened. */
   private long tokenCheckedAt = Long.MIN_VALUE;
   private boolean checkingToken;
   private boolean live;
@@ -54,6 +58,7 @@ final class WatchSession {
   private long lastDelivered;
   private long lastFrameAt = System.nanoTime();
   private long bookmarkTimer = -1;
+  private long expiryTimer = -1;
   private int inFlight;
 
   WatchSession(Vertx vertx, Store store, TokenStore tokens, ServerWebSocket socket, WatchRequest request,
@@ -73,11 +78,14 @@ final class WatchSession {
     consumer = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onLive(message.body()));
     revocations = vertx.eventBus().localConsumer(ChangeFeed.TOKEN_REVOKED_ADDRESS, message -> {
       if (message.body().equals(request.principal().tokenId())) {
-        tokenDeleted();
+        tokenGone("was deleted", "token deleted");
       }
     });
     return Future.all(consumer.completion(), revocations.completion())
-        .compose(v -> store.bounds())
+        .compose(v -> {
+          maybeCheckToken(); // now rather than at the first tick, to set the expiry timer
+          return store.bounds();
+        })
         .compose(bounds -> {
           if (request.sinceSeq() == null) {
             lastSeq = bounds.latestSeq();
@@ -101,11 +109,15 @@ final class WatchSession {
           finish(new JsonObject().put("type", "ERROR").put("code", "StoreUnavailable").put("seq", lastDelivered)
               .put("message", "the watch could not read the change log; resume with sinceSeq=" + lastDelivered));
         })
-        .onSuccess(v -> bookmarkTimer = vertx.setPeriodic(
-            Math.max(50, bookmarkInterval.toMillis() / 2), id -> {
-              maybeBookmark();
-              maybeCheckToken();
-            }));
+        .onSuccess(v -> {
+          if (closed) {
+            return; // ended while starting (compacted, or its token gone): no timer to leave behind
+          }
+          bookmarkTimer = vertx.setPeriodic(Math.max(50, bookmarkInterval.toMillis() / 2), id -> {
+            maybeBookmark();
+            maybeCheckToken();
+          });
+        });
   }
 
   private Future<Void> replay() {
@@ -178,26 +190,42 @@ final class WatchSession {
     }
   }
 
-  /** The backstop for a lost revocation notice; a failed check (the database away) waits for the next. */
+  /**
+   * The backstop for a lost revocation notice, and how the watch learns when its token
+   * expires; a failed check (the database away) waits for the next.
+   */
   private void maybeCheckToken() {
     if (closed || checkingToken
         || (tokenCheckedAt != Long.MIN_VALUE && System.nanoTime() - tokenCheckedAt < bookmarkInterval.toNanos())) {
       return;
     }
     checkingToken = true;
-    tokens.exists(request.principal().tokenId()).onComplete(result -> {
+    tokens.find(request.principal()).onComplete(result -> {
       checkingToken = false;
       tokenCheckedAt = System.nanoTime();
-      if (result.succeeded() && !result.result()) {
-        tokenDeleted();
+      if (result.failed()) {
+        return;
+      }
+      TokenStore.Lookup token = result.result();
+      if (!token.found()) {
+        tokenGone("was deleted", "token deleted");
+      } else if (token.expired()) {
+        tokenExpired();
+      } else if (token.left() != null && expiryTimer < 0 && !closed) {
+        // Counted from the answer, which came after the database measured the time left: never early.
+        expiryTimer = vertx.setTimer(token.left().toMillis() + 1, id -> tokenExpired());
       }
     });
   }
 
-  private void tokenDeleted() {
+  private void tokenExpired() {
+    tokenGone("expired at " + request.principal().expiresAt(), "token expired");
+  }
+
+  private void tokenGone(String what, String reason) {
     finish(new JsonObject().put("type", "ERROR").put("code", "Unauthenticated").put("seq", lastDelivered)
-        .put("message", "the token of this watch was deleted; watch again with another token, from sinceSeq="
-            + lastDelivered), POLICY_VIOLATION, "token deleted");
+        .put("message", "the token of this watch " + what + "; watch again with another token, from sinceSeq="
+            + lastDelivered), POLICY_VIOLATION, reason);
   }
 
   private void slowConsumer() {
@@ -226,6 +254,9 @@ final class WatchSession {
     heldBack.clear();
     if (bookmarkTimer >= 0) {
       vertx.cancelTimer(bookmarkTimer);
+    }
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
     }
     if (consumer != null) {
       consumer.unregister();
