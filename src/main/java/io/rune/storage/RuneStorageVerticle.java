@@ -31,7 +31,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +54,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   private final RuneConfig config;
   private DataDirLock dataDirLock;
   private EmbeddedPostgresServer embedded;
-  private Pool pool;
+  private BoundedPool pool;
   private boolean ownsPool;
   private ChangeFeed feed;
   private EventBusApi eventBusApi;

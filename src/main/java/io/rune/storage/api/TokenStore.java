@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.rune.storage.store.BoundedPool;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.StoreErrors;
 import io.vertx.core.Future;
@@ -33,9 +34,12 @@ public final class TokenStore {
   private static final String DESCRIBED = "id, role, namespaces, description, created_at, expires_at";
 
   private final Pool pool;
+  /** The pool's view for statements that only read (no transaction of their own). */
+  private final Pool reads;
 
-  public TokenStore(Pool pool) {
+  public TokenStore(BoundedPool pool) {
     this.pool = pool;
+    this.reads = pool.reads();
   }
 
   /** A new secret: "rune_" and 32 random bytes, URL-safe. */
@@ -92,7 +96,7 @@ public final class TokenStore {
   }
 
   private Future<Lookup> lookup(String where, Object key) {
-    return pool.preparedQuery("SELECT id, role, namespaces, expires_at,"
+    return reads.preparedQuery("SELECT id, role, namespaces, expires_at,"
             + " (extract(epoch FROM expires_at - now()) * 1000000)::bigint AS micros_left FROM tokens WHERE " + where)
         .execute(Tuple.of(key))
         .map(rows -> {
@@ -108,13 +112,13 @@ public final class TokenStore {
 
   /** The database's clock, which alone decides when tokens expire. */
   public Future<Instant> now() {
-    return pool.query("SELECT now()").execute()
+    return reads.query("SELECT now()").execute()
         .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
         .recover(StoreErrors::translate);
   }
 
   public Future<Boolean> hasBootstrapToken() {
-    return pool.query("SELECT 1 FROM tokens WHERE bootstrap").execute()
+    return reads.query("SELECT 1 FROM tokens WHERE bootstrap").execute()
         .map(rows -> rows.size() > 0)
         .recover(StoreErrors::translate);
   }
@@ -144,7 +148,7 @@ public final class TokenStore {
   }
 
   public Future<List<JsonObject>> list() {
-    return pool.query("SELECT " + DESCRIBED + " FROM tokens ORDER BY created_at, id")
+    return reads.query("SELECT " + DESCRIBED + " FROM tokens ORDER BY created_at, id")
         .execute()
         .map(rows -> {
           List<JsonObject> tokens = new ArrayList<>();
@@ -158,7 +162,7 @@ public final class TokenStore {
 
   /** A token's description (never its secret), or null when no token has that id. */
   public Future<JsonObject> get(UUID id) {
-    return pool.preparedQuery("SELECT " + DESCRIBED + " FROM tokens WHERE id = $1")
+    return reads.preparedQuery("SELECT " + DESCRIBED + " FROM tokens WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : describe(rows.iterator().next()))
         .recover(StoreErrors::translate);

@@ -37,12 +37,33 @@ public final class BoundedPool implements Pool {
   private final Pool pool;
   private final long boundMillis;
   private final String boundText;
+  /** Whether each statement gets a transaction of its own; false for the {@link #reads()} view. */
+  private final boolean ownTransactions;
+  private final BoundedPool reads;
 
   public BoundedPool(Vertx vertx, Pool pool, Duration bound) {
+    this(vertx, pool, bound, true);
+  }
+
+  private BoundedPool(Vertx vertx, Pool pool, Duration bound, boolean ownTransactions) {
     this.vertx = vertx;
     this.pool = pool;
     this.boundMillis = bound.toMillis();
     this.boundText = bound.toMillis() % 1000 == 0 ? bound.toSeconds() + "s" : bound.toMillis() + "ms";
+    this.ownTransactions = ownTransactions;
+    this.reads = ownTransactions ? new BoundedPool(vertx, pool, bound, false) : this;
+  }
+
+  /**
+   * The same pool and bound for statements that only read. A read abandoned at the bound has
+   * nothing to roll back, so it runs as it is: one round trip, where a statement of its own
+   * transaction costs three (BEGIN with its limits, the statement, COMMIT). Its connection is
+   * still closed at the bound, so the answer is a 503 in time; the server then drops the
+   * read when it finds the client gone. (No session-wide statement_timeout: the migrations'
+   * advisory lock shares these connections and must be able to wait.)
+   */
+  public BoundedPool reads() {
+    return reads;
   }
 
   /** Unbounded: whoever holds a connection decides how long it needs it (migrations). */
@@ -160,23 +181,27 @@ public final class BoundedPool implements Pool {
         + "; retry later; nothing was changed");
   }
 
-  /** A query that runs, on each execution, in a bounded transaction of its own. */
+  /** A query bounded on each execution: in a transaction of its own, except on the {@link #reads()} view. */
   private record BoundedQuery<T>(BoundedPool pool, Function<SqlConnection, ? extends Query<T>> onConnection)
       implements PreparedQuery<T> {
 
     @Override
     public Future<T> execute() {
-      return pool.withTransaction(conn -> onConnection.apply(conn).execute());
+      return run(conn -> onConnection.apply(conn).execute());
     }
 
     @Override
     public Future<T> execute(io.vertx.sqlclient.Tuple tuple) {
-      return pool.withTransaction(conn -> prepared(conn).execute(tuple));
+      return run(conn -> prepared(conn).execute(tuple));
     }
 
     @Override
     public Future<T> executeBatch(java.util.List<io.vertx.sqlclient.Tuple> batch) {
-      return pool.withTransaction(conn -> prepared(conn).executeBatch(batch));
+      return run(conn -> prepared(conn).executeBatch(batch));
+    }
+
+    private Future<T> run(Function<SqlConnection, Future<T>> statement) {
+      return pool.ownTransactions ? pool.withTransaction(statement) : pool.withConnection(statement);
     }
 
     @Override

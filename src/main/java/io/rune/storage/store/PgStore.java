@@ -35,10 +35,13 @@ public final class PgStore extends PgReads implements Store {
       + " WHERE kind = $1 AND status ->> 'phase' = ANY($2) ORDER BY namespace, name";
 
   private final Pool pool;
+  /** The pool's view for statements that only read (no transaction of their own). */
+  private final Pool reads;
 
-  public PgStore(Pool pool) {
-    super(pool);
+  public PgStore(BoundedPool pool) {
+    super(pool.reads());
     this.pool = pool;
+    this.reads = pool.reads();
   }
 
   public Pool pool() {
@@ -47,7 +50,7 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<String> getRendered(Kind kind, String namespace, String name) {
-    return pool.preparedQuery(SELECT_RENDERED)
+    return reads.preparedQuery(SELECT_RENDERED)
         .execute(Tuple.of(kind.kindName(), namespace == null ? "" : namespace, name))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
         .recover(StoreErrors::translate);
@@ -55,7 +58,7 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases) {
-    return pool.preparedQuery(KEYS_IN_PHASE)
+    return reads.preparedQuery(KEYS_IN_PHASE)
         .execute(Tuple.of(kind.kindName()).addArrayOfString(phases.toArray(String[]::new)))
         .map(rows -> {
           List<ObjectKey> keys = new ArrayList<>(rows.size());
@@ -83,7 +86,7 @@ public final class PgStore extends PgReads implements Store {
   @Override
   public Future<RenderedPage> list(ListQuery query) {
     ListSql sql = ListSql.build(query);
-    return pool.preparedQuery(sql.text()).execute(sql.params())
+    return reads.preparedQuery(sql.text()).execute(sql.params())
         .map(rows -> {
           List<String> items = new ArrayList<>(rows.size());
           long head = 0;
@@ -112,7 +115,7 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<List<Change>> changesAfter(long afterSeq, int limit) {
-    return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(afterSeq, limit))
+    return reads.preparedQuery(CHANGES_AFTER).execute(Tuple.of(afterSeq, limit))
         .map(rows -> {
           List<Change> changes = new ArrayList<>(rows.size());
           for (Row row : rows) {
@@ -125,7 +128,7 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<ChangeLogBounds> bounds() {
-    return pool.preparedQuery(BOUNDS).execute()
+    return reads.preparedQuery(BOUNDS).execute()
         .map(rows -> {
           Row row = rows.iterator().next();
           return new ChangeLogBounds(row.getLong(0), row.getLong(1));
@@ -142,6 +145,6 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<Void> ping() {
-    return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(StoreErrors::translate);
+    return reads.query("SELECT 1").execute().<Void>mapEmpty().recover(StoreErrors::translate);
   }
 }
