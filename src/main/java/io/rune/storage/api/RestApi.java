@@ -1,6 +1,5 @@
 package io.rune.storage.api;
 
-import io.rune.storage.model.Names;
 import io.rune.storage.store.StoreErrors;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,7 +30,7 @@ public final class RestApi {
     api.route().handler(ctx -> authenticate(context, ctx));
     // A namespace that cannot exist is a mistake to name, not an empty list to answer.
     api.route("/namespaces/:namespace/*").handler(ctx -> {
-      Validation.check(() -> Names.checkName("namespace", ctx.pathParam("namespace")));
+      RouteSupport.nameParam(ctx, "namespace");
       ctx.next();
     });
     new ResourceRoutes(context.resources()).mount(api);

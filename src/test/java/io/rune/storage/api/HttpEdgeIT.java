@@ -79,6 +79,7 @@ class HttpEdgeIT {
   @Test
   void badPercentEncodingOnEveryKindOfPathIs400InTheErrorShape() {
     for (String path : new String[] {"/api/v1/namespaces/%zz/volumes", "/api/v1/namespaces/ns/volumes/%e2%28",
+        "/api/v1/namespaces/%e2%28/volumes",
         "/api/v1/storageclasses/%", "/api/v1/namespaces/%G1/secrets/x", "/healthz%zz"}) {
       RawHttp.Response response = RawHttp.exchange(server.port(), request("GET", path));
       assertThat(response.status()).as("status of %s: %s", path, response).isIn(400, 404);
