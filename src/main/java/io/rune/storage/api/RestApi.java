@@ -28,11 +28,6 @@ public final class RestApi {
     new WatchRoute(context).mount(api, ctx -> authenticate(context, ctx));
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
-    // A namespace that cannot exist is a mistake to name, not an empty list to answer.
-    api.route("/namespaces/:namespace/*").handler(ctx -> {
-      RouteSupport.nameParam(ctx, "namespace");
-      ctx.next();
-    });
     new ResourceRoutes(context.resources()).mount(api);
     Apply apply = new Apply(context.resources());
     api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,

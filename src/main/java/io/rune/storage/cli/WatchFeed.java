@@ -129,26 +129,26 @@ final class WatchFeed implements AutoCloseable {
   private void reconnect(String why) {
     close();
     Instant giveUp = Instant.now().plus(RECONNECT_FOR);
-    long backoff = 200;
+    long backoff = 0;
     while (true) {
       try {
-        connect();
+        // Each attempt after the first is scheduled after its back-off; the CLI's thread waits for its outcome.
+        CompletableFuture.runAsync(this::connect, CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS))
+            .join();
         return;
-      } catch (ServerError refused) {
-        throw refused; // the server answered, and said no: retrying will not change that
-      } catch (CliException unreachable) {
+      } catch (CompletionException failed) {
+        if (failed.getCause() instanceof ServerError refused) {
+          throw refused; // the server answered, and said no: retrying will not change that
+        }
+        if (!(failed.getCause() instanceof CliException unreachable)) {
+          throw failed;
+        }
         if (Instant.now().isAfter(giveUp)) {
           throw new CliException(why + ", and reconnecting failed for " + RECONNECT_FOR.toSeconds() + "s: "
               + unreachable.getMessage());
         }
       }
-      try {
-        Thread.sleep(backoff); // a back-off between reconnection attempts, not a wait for a condition
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException("interrupted while reconnecting to " + client.server());
-      }
-      backoff = Math.min(backoff * 2, 3000);
+      backoff = Math.min(Math.max(backoff * 2, 200), 3000);
     }
   }
 
