@@ -35,6 +35,17 @@ public final class Authenticator {
   private final TokenStore tokens;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
+  /** How long the watches of one token on this node share a lookup of it (see {@link #recheck}). */
+  static final long RECHECK_SHARE_MILLIS = 1_000;
+  private static final long RECHECK_SHARE_NANOS = RECHECK_SHARE_MILLIS * 1_000_000;
+
+  /** A shared lookup, sent at {@code asked}; its answer notes when it came. */
+  private record Recheck(Future<Answered> answer, long asked) {}
+
+  private record Answered(TokenStore.Lookup lookup, long at) {}
+
+  private final Map<String, Recheck> rechecks = new ConcurrentHashMap<>();
+
   public Authenticator(Vertx vertx, TokenStore tokens) {
     this.vertx = vertx;
     this.tokens = tokens;
@@ -69,6 +80,29 @@ public final class Authenticator {
   }
 
   /**
+   * A watch's token as it is now, for the watches' periodic checks. The watches of one token
+   * on this node share one lookup for {@link #RECHECK_SHARE_MILLIS}, so the database is asked
+   * about a token about once a second however many watches use it, not once per watch per
+   * interval. The time left is counted down from when the shared answer came, which is no
+   * earlier than the database measured it, so an expiry timer set from it is never early.
+   */
+  public Future<TokenStore.Lookup> recheck(Principal principal) {
+    long now = System.nanoTime();
+    if (rechecks.size() >= CACHE_LIMIT) {
+      rechecks.clear();
+    }
+    Recheck shared = rechecks.compute(principal.tokenId(), (id, current) ->
+        current != null && now - current.asked < RECHECK_SHARE_NANOS ? current
+            : new Recheck(tokens.find(principal).map(lookup -> new Answered(lookup, System.nanoTime())), now));
+    return shared.answer.map(answered -> {
+      TokenStore.Lookup lookup = answered.lookup;
+      long since = System.nanoTime() - answered.at;
+      return lookup.left() == null || since <= 0 ? lookup
+          : new TokenStore.Lookup(lookup.principal(), lookup.left().minusNanos(since));
+    });
+  }
+
+  /**
    * Tells this node that a token was deleted here: its cached lookups go and its watches
    * close now, without waiting for the database's notification (which the other nodes get).
    */
@@ -78,5 +112,6 @@ public final class Authenticator {
 
   private void forget(String tokenId) {
     cache.values().removeIf(cached -> cached.principal.tokenId().equals(tokenId));
+    rechecks.remove(tokenId);
   }
 }

@@ -38,7 +38,7 @@ final class WatchRoute {
             : Future.failedFuture(ApiException.malformed("/watch is a WebSocket: connect with a WebSocket client",
                 null)))
         .onSuccess(socket -> WebSocketInput.check(socket, request.connection()))
-        .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), context.tokens(),
+        .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), context.authenticator(),
             socket, watch, context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents())
             .start())
         .onFailure(ctx::fail);

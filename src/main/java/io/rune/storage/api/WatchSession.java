@@ -40,7 +40,7 @@ final class WatchSession {
 
   private final Vertx vertx;
   private final Store store;
-  private final TokenStore tokens;
+  private final Authenticator authenticator;
   private final ServerWebSocket socket;
   private final WatchRequest request;
   private final Duration bookmarkInterval;
@@ -61,11 +61,11 @@ final class WatchSession {
   private long expiryTimer = -1;
   private int inFlight;
 
-  WatchSession(Vertx vertx, Store store, TokenStore tokens, ServerWebSocket socket, WatchRequest request,
+  WatchSession(Vertx vertx, Store store, Authenticator authenticator, ServerWebSocket socket, WatchRequest request,
       Duration bookmarkInterval, int maxQueued) {
     this.vertx = vertx;
     this.store = store;
-    this.tokens = tokens;
+    this.authenticator = authenticator;
     this.socket = socket;
     this.request = request;
     this.bookmarkInterval = bookmarkInterval;
@@ -200,7 +200,7 @@ final class WatchSession {
       return;
     }
     checkingToken = true;
-    tokens.find(request.principal()).onComplete(result -> {
+    authenticator.recheck(request.principal()).onComplete(result -> {
       checkingToken = false;
       tokenCheckedAt = System.nanoTime();
       if (result.failed()) {
