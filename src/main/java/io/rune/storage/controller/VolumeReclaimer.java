@@ -1,7 +1,6 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverException;
-import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +33,8 @@ final class VolumeReclaimer {
     }
     return targets.resolveForCleanup(volume)
         .compose(target -> handleOf(target)
-            .compose(handle -> target.driver().delete(target.context(), handle))
+            .compose(handle -> handle == null ? Future.<Void>succeededFuture()
+                : target.driver().delete(target.context(), handle))
             .compose(deleted -> {
               Failpoints.hit(Failpoints.AFTER_DELETE);
               return removeRow(volume, "deleted by driver " + target.driverName());
@@ -54,18 +54,17 @@ final class VolumeReclaimer {
   }
 
   /**
-   * The recorded handle, or, when the result of provisioning was never recorded, the one
-   * the driver gives for this volume's uid: provisioning is idempotent, so asking again
-   * finds what an unrecorded attempt made.
+   * The recorded handle, or, when the result of provisioning was never recorded, the one the
+   * driver finds for this volume's request (null: nothing was made, so nothing to delete).
+   * Never provision here: against a backend that keeps failing, that made storage for every
+   * deleted volume instead of deleting any.
    */
   private static Future<String> handleOf(VolumeTarget target) {
     String recorded = target.volume().status().getString("handle");
     if (recorded != null) {
       return Future.succeededFuture(recorded);
     }
-    // Only to find the handle: the driver answers at once for storage it already made.
-    ProvisionRequest request = target.provisionRequest(Instant.now().plusSeconds(60));
-    return target.driver().provision(target.context(), request).map(made -> made.handle());
+    return target.driver().find(target.context(), target.provisionRequest(Instant.now().plusSeconds(60)));
   }
 
   private Future<Outcome> removeRow(ApiObject volume, String what) {

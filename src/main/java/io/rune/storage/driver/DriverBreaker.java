@@ -74,7 +74,7 @@ final class DriverBreaker {
     if (outcome.succeeded()) {
       return false;
     }
-    return !(outcome.cause() instanceof DriverException e) || e.retryable();
+    return !(outcome.cause() instanceof DriverException e) || e.blamesBackend();
   }
 
   private static double stateValue(CircuitBreaker breaker) {

@@ -4,24 +4,75 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
-/** A typed driver failure; its message is written for the operator reading a volume's status. */
+/**
+ * A typed driver failure; its message is written for the operator reading a volume's status.
+ *
+ * <p>Besides its type, a failure says what it {@link Blame blames}: the backend (every call
+ * would fail now: it feeds the breaker of that backend) or the one object the call was about
+ * (a refused path, a directory in the way: it never feeds a breaker, so one broken volume
+ * cannot delay another). It may also carry a {@link #reason()}: one word naming the cause for
+ * the object's status ({@code HostPathBlocked}), where the type alone would say too little.
+ */
 public final class DriverException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final DriverError error;
+  /** What a failure is the fault of. */
+  public enum Blame {
+    /** The backend: unreachable, 5xx, timeout, rate limit. Counted by the backend's breaker. */
+    BACKEND,
+    /** This one object: its path, its parameters, something in its way, not found. */
+    OBJECT
+  }
 
+  private final DriverError error;
+  private final Blame blame;
+  private final String reason;
+
+  /** A failure blamed as its type usually is: transient and unavailable on the backend, the rest on the object. */
   public DriverException(DriverError error, String message) {
-    super(message);
-    this.error = Objects.requireNonNull(error, "error");
+    this(error, defaultBlame(error), null, message, null);
   }
 
   public DriverException(DriverError error, String message, Throwable cause) {
+    this(error, defaultBlame(error), null, message, cause);
+  }
+
+  /**
+   * @param reason one CamelCase word for the object's status ({@code HostPathBlocked}), or null
+   *     to let the controller name it from the type
+   */
+  public DriverException(DriverError error, Blame blame, String reason, String message, Throwable cause) {
     super(message, cause);
     this.error = Objects.requireNonNull(error, "error");
+    this.blame = Objects.requireNonNull(blame, "blame");
+    this.reason = reason;
+  }
+
+  /** A fault of this one object that another attempt may get past (someone moves the thing in the way). */
+  public static DriverException objectFault(DriverError error, String reason, String message) {
+    return new DriverException(error, Blame.OBJECT, reason, message, null);
   }
 
   public DriverError error() {
     return error;
+  }
+
+  public Blame blame() {
+    return blame;
+  }
+
+  /** Whether this failure says the backend is in trouble (and so counts for its breaker). */
+  public boolean blamesBackend() {
+    return blame == Blame.BACKEND;
+  }
+
+  /** The cause in one word for a status, or null. */
+  public String reason() {
+    return reason;
+  }
+
+  private static Blame defaultBlame(DriverError error) {
+    return error == DriverError.TRANSIENT || error == DriverError.UNAVAILABLE ? Blame.BACKEND : Blame.OBJECT;
   }
 
   public boolean retryable() {
@@ -56,7 +107,9 @@ public final class DriverException extends RuntimeException {
 
   /** The form sent over the event bus. */
   public JsonObject toJson() {
-    return new JsonObject().put("error", error.name()).put("message", getMessage());
+    JsonObject json = new JsonObject().put("error", error.name()).put("blame", blame.name())
+        .put("message", getMessage());
+    return reason == null ? json : json.put("reason", reason);
   }
 
   public static DriverException fromJson(JsonObject json) {
@@ -66,6 +119,13 @@ public final class DriverException extends RuntimeException {
     } catch (IllegalArgumentException unknown) {
       error = DriverError.TRANSIENT;
     }
-    return new DriverException(error, json.getString("message", "driver call failed"));
+    Blame blame;
+    try {
+      blame = json.containsKey("blame") ? Blame.valueOf(json.getString("blame")) : defaultBlame(error);
+    } catch (IllegalArgumentException unknown) {
+      blame = defaultBlame(error);
+    }
+    return new DriverException(error, blame, json.getString("reason"), json.getString("message",
+        "driver call failed"), null);
   }
 }

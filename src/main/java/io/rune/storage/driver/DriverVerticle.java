@@ -107,6 +107,7 @@ public final class DriverVerticle extends VerticleBase {
   private Future<Object> call(String op, DriverContext ctx, JsonObject args) {
     return switch (op) {
       case "provision" -> driver.provision(ctx, DriverMessages.provisionRequest(args)).map(DriverMessages::provisioned);
+      case "find" -> driver.find(ctx, DriverMessages.provisionRequest(args)).map(s -> s);
       case "delete" -> driver.delete(ctx, args.getString("handle")).map(v -> null);
       case "attach" -> driver.attach(ctx, args.getString("handle"), args.getString("node")).map(s -> s);
       case "detach" -> driver.detach(ctx, args.getString("handle"), args.getString("node")).map(v -> null);

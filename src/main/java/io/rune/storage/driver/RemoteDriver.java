@@ -56,6 +56,11 @@ public final class RemoteDriver implements StorageDriver {
   }
 
   @Override
+  public Future<String> find(DriverContext ctx, ProvisionRequest request) {
+    return call("find", ctx, DriverMessages.provisionRequest(request)).map(result -> (String) result);
+  }
+
+  @Override
   public Future<String> attach(DriverContext ctx, String handle, String node) {
     return call("attach", ctx, new JsonObject().put("handle", handle).put("node", node)).map(String.class::cast);
   }

@@ -26,6 +26,17 @@ public interface StorageDriver {
 
   Future<Void> delete(DriverContext ctx, String handle);
 
+  /**
+   * The handle of the storage that {@code request} made, or null when there is none; never
+   * makes anything. Reclaim uses it when provisioning started but its result was never
+   * recorded: it looks the storage up by its deterministic name and must check every field
+   * that identifies it (name, region, tags for a cloud volume), so that storage which merely
+   * looks similar is never taken for this volume's and deleted.
+   */
+  default Future<String> find(DriverContext ctx, ProvisionRequest request) {
+    return DriverException.unsupported(name(), "finding storage without making it");
+  }
+
   /** Makes the volume available on {@code node}; returns the device (or directory) path. */
   Future<String> attach(DriverContext ctx, String handle, String node);
 
