@@ -263,8 +263,9 @@ final class ManagedRoot {
   Path existing(String handle, Kind kind) throws IOException {
     Path dir = locate(handle, kind);
     if (dir == null || !isHandle(handle, kind) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      // With the whole root gone (an unmounted disk), every volume is missing: not this one's fault.
-      String rootProblem = Files.exists(root) ? PathFaults.rootProblem(root) : "does not exist (is its disk mounted?)";
+      // With the whole root unusable, every volume is missing: not this one's fault. (A root
+      // merely not made yet, as on a node that never held a volume, is not a problem.)
+      String rootProblem = PathFaults.rootProblem(root);
       if (rootProblem != null) {
         throw faults.rootFault("find " + kind.noun + " " + handle, rootProblem, null);
       }
