@@ -30,7 +30,7 @@ record AttemptFailures(int maxAttempts, Backoff backoff, String failedPhase, Str
     }
     if (!error.retryable()) {
       return new Decision(s -> {
-        s.put("phase", failedPhase).put("reason", permanentReason(error.error()))
+        s.put("phase", failedPhase).put("reason", error.reason() != null ? error.reason() : permanentReason(error.error()))
             .put("message", prefix + "; retrying cannot fix this: fix the cause, then " + afterFix);
         s.remove("nextAttemptAt");
       }, Outcome.DONE);

@@ -96,12 +96,17 @@ public final class DriverException extends RuntimeException {
     return new DriverException(DriverError.INVALID_CONFIG, message);
   }
 
-  /** Any failure as a DriverException: an unexpected one is taken as transient. */
+  /**
+   * Any failure as a DriverException: an unexpected one is taken as transient and blamed on
+   * the backend (a driver that does not say whose fault it is cannot be trusted to be well).
+   * Its message never names a Java class, which would tell the user nothing.
+   */
   public static DriverException of(Throwable failure) {
     if (failure instanceof DriverException driverException) {
       return driverException;
     }
-    String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+    String message = failure.getMessage() != null && !failure.getMessage().isBlank() ? failure.getMessage()
+        : "the driver failed unexpectedly (the server log has the details)";
     return new DriverException(DriverError.TRANSIENT, message, failure);
   }
 

@@ -133,6 +133,10 @@ public final class DriverVerticle extends VerticleBase {
       return new DriverException(DriverError.TRANSIENT, "driver '" + provider.name()
           + "' did not finish within " + config.drivers().callTimeout().toSeconds() + " s");
     }
+    if (!(err instanceof DriverException)) {
+      // The caller only gets the message: keep the rest where an operator can find it.
+      log.warn("Driver {} failed with an unexpected error", provider.name(), err);
+    }
     return DriverException.of(err);
   }
 }

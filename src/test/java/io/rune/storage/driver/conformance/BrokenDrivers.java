@@ -5,6 +5,7 @@ import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.SnapshotRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,6 +66,18 @@ final class BrokenDrivers {
     @Override
     public DriverCapabilities capabilities() {
       return ADVERTISED;
+    }
+  }
+
+  /** Looks a volume up by provisioning it, as reclaim once did: finding makes what it looks for. */
+  static final class FindProvisions extends DirectoryDriver {
+    FindProvisions(Vertx vertx, Path root) {
+      super(vertx, root, EVERY_CAPABILITY);
+    }
+
+    @Override
+    public Future<String> find(DriverContext ctx, ProvisionRequest request) {
+      return provision(ctx, request).map(ProvisionedVolume::handle);
     }
   }
 }

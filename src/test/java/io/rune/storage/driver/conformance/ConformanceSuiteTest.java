@@ -90,6 +90,16 @@ class ConformanceSuiteTest {
     }
 
     @Test
+    void aFindThatProvisionsIsRejected() {
+      DriverConformance conformance = conformance(new BrokenDrivers.FindProvisions(vertx, root));
+
+      assertThatThrownBy(conformance::checkFind).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("never provisioned")
+          .hasMessageContaining("instead of null");
+      assertThatCode(conformance::checkLifecycle).doesNotThrowAnyException();
+    }
+
+    @Test
     void storageLeftBehindByDeleteIsALeak() {
       DriverConformance conformance = conformance(new BrokenDrivers.LeaksOnDelete(vertx, root));
 

@@ -33,6 +33,15 @@ public interface ConformanceTarget {
   ProvisionRequest newVolume(String uid, String name);
 
   /**
+   * A request for a volume that is never provisioned, whose storage does not exist: what the
+   * suite asks find about. The default is {@link #newVolume}; a target whose newVolume makes
+   * something ahead (the host directory of a host-path driver) overrides it to make nothing.
+   */
+  default ProvisionRequest unprovisionedVolume(String uid, String name) {
+    return newVolume(uid, name);
+  }
+
+  /**
    * The context to pass with calls about the volume of {@code request}: the StorageClass and
    * Volume JSON the driver reads (a hostPath for a host-path driver, say) and the node.
    */

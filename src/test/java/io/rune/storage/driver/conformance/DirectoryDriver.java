@@ -98,6 +98,12 @@ public class DirectoryDriver implements StorageDriver {
   }
 
   @Override
+  public Future<String> find(DriverContext ctx, ProvisionRequest request) {
+    String handle = volumeHandle(request);
+    return blocking(() -> Files.isDirectory(volumeDirectory(handle)) ? handle : null);
+  }
+
+  @Override
   public Future<Void> delete(DriverContext ctx, String handle) {
     return blocking(() -> {
       deleteTree(volumeDirectory(handle));

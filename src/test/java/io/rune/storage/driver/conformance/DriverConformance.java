@@ -129,6 +129,47 @@ public final class DriverConformance {
   }
 
   /**
+   * find looks storage up and never makes it: after provision it gives the provisioned
+   * handle; for a volume never provisioned it gives null and the storage that volume would get
+   * still does not exist; after delete (a driver that removes storage) it gives null again.
+   */
+  public void checkFind() {
+    withCleanup(cleanup -> {
+      Volume volume = provision(cleanup, "conformance-find");
+      String what = "find of volume uid " + volume.request().uid() + " after its provision";
+      String found = calls.succeeds(what, () -> driver.find(volume.ctx(), volume.request()));
+      if (!volume.handle().equals(found)) {
+        throw new AssertionError("driver '" + target.driverName() + "': " + what + " gave '" + found
+            + "' instead of the handle provision gave, '" + volume.handle() + "'");
+      }
+      ProvisionRequest never = target.unprovisionedVolume(uid(), "conformance-never-provisioned");
+      DriverContext neverCtx = target.contextFor(never);
+      String neverWhat = "find of volume uid " + never.uid() + ", never provisioned";
+      String none = calls.succeeds(neverWhat, () -> driver.find(neverCtx, never));
+      if (none != null) {
+        cleanup.add("delete of volume '" + none + "'", () -> driver.delete(neverCtx, none));
+        throw new AssertionError("driver '" + target.driverName() + "': " + neverWhat + " gave '" + none
+            + "' instead of null; reclaim would take storage that is not this volume's for it");
+      }
+      String wouldBe = unknownHandle(volume.handle(), volume.request().uid(), never.uid());
+      if (target.storageExists(wouldBe)) {
+        cleanup.add("delete of volume '" + wouldBe + "'", () -> driver.delete(neverCtx, wouldBe));
+        throw new AssertionError("driver '" + target.driverName() + "': " + neverWhat + " made storage ('"
+            + wouldBe + "' exists after it); find must never make anything");
+      }
+      if (driver.capabilities().delete()) {
+        calls.succeeds("delete of volume '" + volume.handle() + "'", () -> driver.delete(volume.ctx(), volume.handle()));
+        String afterDelete = "find of volume uid " + volume.request().uid() + " after its delete";
+        String gone = calls.succeeds(afterDelete, () -> driver.find(volume.ctx(), volume.request()));
+        if (gone != null) {
+          throw new AssertionError("driver '" + target.driverName() + "': " + afterDelete + " gave '" + gone
+              + "' instead of null");
+        }
+      }
+    });
+  }
+
+  /**
    * Each operation whose capability the driver does not advertise (snapshot and restore
    * without snapshots, expand without expand) fails with UNSUPPORTED: not another error,
    * which a controller might retry, and not success.

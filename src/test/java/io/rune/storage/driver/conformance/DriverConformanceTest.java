@@ -42,6 +42,11 @@ public abstract class DriverConformanceTest {
   }
 
   @Test
+  public void findGivesTheProvisionedHandleAndNeverMakesAnything() {
+    conformance().checkFind();
+  }
+
+  @Test
   public void unadvertisedOperationsFailWithUnsupported() {
     List<String> checked = conformance().checkUnsupportedOperations();
     // Aborted, not passed: a driver advertising every optional operation gave nothing to check.

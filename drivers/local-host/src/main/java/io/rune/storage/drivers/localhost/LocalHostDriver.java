@@ -6,25 +6,27 @@ import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.DriverException.Blame;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.driver.VolumeUsage;
 import io.rune.storage.drivers.local.DirectoryUsage;
+import io.rune.storage.drivers.local.PathFaults;
 import io.rune.storage.model.AccessMode;
 import io.rune.storage.model.ValidationException;
 import io.rune.storage.security.HostPathPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,17 +44,25 @@ public final class LocalHostDriver implements StorageDriver {
   public static final String NODE_LABEL = "rune.io/node";
   public static final String ROOT_LABEL = "rune.io/host-path-root";
 
+  /** The reason word of a host directory a symbolic link was swapped in for. */
+  static final String REFUSED = "HostPathRefused";
+  /** The reason word of a host directory that does not exist (and may not be created). */
+  static final String MISSING = "HostPathMissing";
+
   private static final String FIELD = "hostPath";
   private static final Logger LOG = LoggerFactory.getLogger(LocalHostDriver.class);
 
   private final RuneConfig config;
   private final HostPathPolicy policy;
   private final WorkerExecutor workers;
+  private final PathFaults faults;
 
   public LocalHostDriver(DriverEnvironment environment) {
     this.config = environment.config();
     this.policy = HostPathPolicy.forServer(config);
     this.workers = environment.vertx().createSharedWorkerExecutor("rune-driver-local-host", 4);
+    // No root every call needs: each host directory is the operator's, and fails alone.
+    this.faults = new PathFaults(NAME, "HostPathBlocked", null);
   }
 
   @Override
@@ -77,13 +87,31 @@ public final class LocalHostDriver implements StorageDriver {
         create(hostPath, real, createIfMissing);
       }
       if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-        throw DriverException.invalidConfig(describe(hostPath, real) + " is not a directory: a local-host"
-            + " volume needs a directory");
+        throw faults.blocked(FIELD + " of the volume: ", real);
       }
-      Path entry = policy.allowlistEntryOf(real).orElseThrow(() -> DriverException.invalidConfig(
+      Path entry = policy.allowlistEntryOf(real).orElseThrow(() -> notAllowed(
           describe(hostPath, real) + " is not under [storage] hostPathAllowlist"));
       return new ProvisionedVolume(real.toString(), Map.of(NODE_LABEL, config.node(), ROOT_LABEL,
           entry.toString()));
+    });
+  }
+
+  /**
+   * The handle provision gave (or would give) the volume: the real path of its host directory,
+   * when that is allowed and exists as a directory; null otherwise. Never creates it.
+   */
+  @Override
+  public Future<String> find(DriverContext ctx, ProvisionRequest request) {
+    String hostPath = ctx == null ? null : ctx.volumeField(FIELD);
+    return blocking("look up " + FIELD + " " + hostPath, () -> {
+      Path real;
+      try {
+        checkRequest(request);
+        real = allowed(hostPath);
+      } catch (DriverException refused) {
+        return null;
+      }
+      return Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS) ? real.toString() : null;
     });
   }
 
@@ -93,14 +121,13 @@ public final class LocalHostDriver implements StorageDriver {
     if (!createIfMissing || !allowCreateMissing) {
       String missing = describe(hostPath, real) + " does not exist on node " + config.node();
       if (!createIfMissing && !allowCreateMissing) {
-        throw DriverException.invalidConfig(missing + ": create it, or set createIfMissing: true on the"
+        throw missing(missing + ": create it, or set createIfMissing: true on the"
             + " volume and ask an operator to set [storage] allowCreateMissing = true in the runefile");
       }
       if (!createIfMissing) {
-        throw DriverException.invalidConfig(missing + ": create it, or set createIfMissing: true on the"
-            + " volume");
+        throw missing(missing + ": create it, or set createIfMissing: true on the volume");
       }
-      throw DriverException.invalidConfig(missing + " and [storage] allowCreateMissing is false in the"
+      throw missing(missing + " and [storage] allowCreateMissing is false in the"
           + " runefile, so createIfMissing cannot create it: create it, or ask an operator to set"
           + " allowCreateMissing = true");
     }
@@ -108,7 +135,7 @@ public final class LocalHostDriver implements StorageDriver {
     // createDirectories follows links it meets on the way: check what it really made.
     Path made = allowed(real.toString());
     if (!made.equals(real)) {
-      throw DriverException.invalidConfig(describe(hostPath, real) + " changed while it was being created"
+      throw refused(describe(hostPath, real) + " changed while it was being created"
           + " (it now leads to " + made + " through a symbolic link)");
     }
     LOG.info("created host directory {} for a local-host volume (createIfMissing)", real);
@@ -182,25 +209,40 @@ public final class LocalHostDriver implements StorageDriver {
   private Path hostDirectory(String handle) {
     Path real = allowed(handle);
     if (!real.equals(Path.of(handle).normalize())) {
-      throw DriverException.invalidConfig("host directory " + handle + " now leads to " + real
-          + " through a symbolic link; refusing to hand it out (an operator must restore the directory)");
+      throw refused("host directory " + handle + " now leads to " + real + " through a symbolic link;"
+          + " refusing to hand it out: put the directory back in place of the link, then run retry");
     }
     if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
-      throw new DriverException(DriverError.NOT_FOUND, "host directory " + handle + " does not exist on node "
-          + config.node());
+      throw DriverException.objectFault(DriverError.NOT_FOUND, MISSING, "host directory " + handle
+          + " does not exist on node " + config.node() + ": create it again, then run retry");
     }
     if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-      throw DriverException.invalidConfig("host directory " + handle + " is no longer a directory");
+      throw faults.blocked("host directory " + handle + ": ", real);
     }
     return real;
   }
 
+  /** The real path of an allowed host path; refused (the object's fault) as the policy says. */
   private Path allowed(String hostPath) {
     try {
       return policy.check(FIELD, hostPath);
     } catch (ValidationException e) {
-      throw DriverException.invalidConfig(e.getMessage());
+      throw notAllowed(e.getMessage());
     }
+  }
+
+  /** A host path the policy refuses: the same word the API answers at write time. */
+  private static DriverException notAllowed(String message) {
+    return new DriverException(DriverError.INVALID_CONFIG, Blame.OBJECT, HostPathPolicy.NOT_ALLOWED, message, null);
+  }
+
+  /** A host path that changed under the volume (a link swapped in): refused until someone restores it. */
+  private static DriverException refused(String message) {
+    return new DriverException(DriverError.INVALID_CONFIG, Blame.OBJECT, REFUSED, message, null);
+  }
+
+  private static DriverException missing(String message) {
+    return new DriverException(DriverError.INVALID_CONFIG, Blame.OBJECT, MISSING, message, null);
   }
 
   private static String describe(String hostPath, Path real) {
@@ -216,23 +258,15 @@ public final class LocalHostDriver implements StorageDriver {
     }
   }
 
+  /** File system work on the driver's pool, its failures classified there (which may block). */
   private <T> Future<T> blocking(String what, Callable<T> work) {
-    return workers.executeBlocking(work, false).recover(failure -> Future.failedFuture(translate(what, failure)));
-  }
-
-  private static DriverException translate(String what, Throwable failure) {
-    if (failure instanceof DriverException driverException) {
-      return driverException;
-    }
-    if (failure instanceof FileSystemException fs) {
-      String reason = fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
-      return DriverException.transientError("local-host driver could not " + what + ": " + fs.getFile()
-          + ": " + reason, failure);
-    }
-    if (failure instanceof IOException) {
-      return DriverException.transientError("local-host driver could not " + what + ": " + failure.getMessage(),
-          failure);
-    }
-    return DriverException.of(failure);
+    return workers.<T>executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        throw faults.classify(what, e);
+      }
+    }, false).recover(failure -> Future.failedFuture(failure instanceof RejectedExecutionException
+        ? PathFaults.poolRefused(NAME, what) : faults.classify(what, failure)));
   }
 }

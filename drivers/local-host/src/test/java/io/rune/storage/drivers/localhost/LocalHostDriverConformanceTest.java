@@ -97,6 +97,13 @@ class LocalHostDriverConformanceTest extends DriverConformanceTest {
           Map.of(LocalHostDriver.NODE_LABEL, NODE), Instant.now().plusSeconds(60));
     }
 
+    /** Its host directory is not made: find must say there is nothing, and make nothing. */
+    @Override
+    public ProvisionRequest unprovisionedVolume(String uid, String name) {
+      return new ProvisionRequest(uid, name, "conformance", ONE_MIB, "ReadWriteOnce", Map.of(),
+          Map.of(LocalHostDriver.NODE_LABEL, NODE), Instant.now().plusSeconds(60));
+    }
+
     @Override
     public DriverContext contextFor(ProvisionRequest request) {
       JsonObject storageClass = new JsonObject().put("name", "conformance").put("driver", driverName);

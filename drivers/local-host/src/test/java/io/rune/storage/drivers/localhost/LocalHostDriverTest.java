@@ -157,7 +157,11 @@ class LocalHostDriverTest {
         .contains("server's own storage");
     refused(driver, "data", false);
     assertThat(refused(driver, null, false).getMessage()).contains("hostPath is required");
-    assertThat(refused(driver, allow.resolve("file.txt").toString(), false).getMessage()).contains("not a directory");
+    DriverException blocked = failure(driver.provision(ctx(allow.resolve("file.txt").toString(), false),
+        request("ReadWriteOnce")));
+    assertThat(blocked.reason()).isEqualTo("HostPathBlocked");
+    assertThat(blocked.blamesBackend()).isFalse();
+    assertThat(blocked.getMessage()).contains(allow.resolve("file.txt") + " is a file, not a directory; move it away");
 
     assertThat(outside.resolve("new")).doesNotExist();
     assertThat(outside.resolve("precious.txt")).hasContent("keep me");
@@ -270,5 +274,46 @@ class LocalHostDriverTest {
     var usage = await(driver.usage(ctx(handle, false), handle));
     assertThat(usage.usedBytes()).isEqualTo(1000);
     assertThat(usage.capacityBytes()).isEqualTo(Files.getFileStore(data).getTotalSpace());
+  }
+
+  @Test
+  void faultsOfOneHostDirectoryAreThatVolumesWithAReasonWord() throws IOException {
+    Path data = allow.resolve("data");
+    String handle = provision(data).handle();
+    DriverContext ctx = ctx(handle, false);
+    Files.move(data, allow.resolve("data.moved"));
+    Files.createSymbolicLink(data, Files.createDirectories(allow.resolve("other")));
+
+    DriverException swapped = failure(driver.mount(ctx, new MountRequest(handle, NODE, handle, "/data", false, null)));
+    assertThat(swapped.blame()).isEqualTo(DriverException.Blame.OBJECT);
+    assertThat(swapped.reason()).isEqualTo("HostPathRefused");
+    assertThat(swapped.getMessage()).isEqualTo("host directory " + data + " now leads to " + allow.resolve("other")
+        + " through a symbolic link; refusing to hand it out: put the directory back in place of the link, then run"
+        + " retry");
+
+    DriverException missing = refused(driver, allow.resolve("not-there").toString(), false);
+    assertThat(missing.reason()).isEqualTo("HostPathMissing");
+    assertThat(missing.blamesBackend()).isFalse();
+    DriverException notAllowed = refused(driver, outside.toString(), false);
+    assertThat(notAllowed.reason()).isEqualTo("HostPathNotAllowed");
+    assertThat(notAllowed.blamesBackend()).isFalse();
+  }
+
+  @Test
+  void findGivesTheHostDirectoryOnlyWhenItExistsAndNeverCreatesIt() throws Exception {
+    Path data = allow.resolve("data");
+    String handle = provision(data).handle();
+    assertThat(await(driver.find(ctx(data.toString(), false), request("ReadWriteOnce")))).isEqualTo(handle);
+
+    Path missing = allow.resolve("missing");
+    LocalHostDriver allowing = driver(true);
+    try {
+      assertThat(await(allowing.find(ctx(missing.toString(), true), request("ReadWriteOnce")))).isNull();
+    } finally {
+      allowing.close().await(10, TimeUnit.SECONDS);
+    }
+    assertThat(missing).doesNotExist();
+    assertThat(await(driver.find(ctx(outside.toString(), false), request("ReadWriteOnce")))).isNull();
+    assertThat(await(driver.find(ctx(null, false), request("ReadWriteOnce")))).isNull();
   }
 }

@@ -1,6 +1,8 @@
 package io.rune.storage.drivers.local;
 
+import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.DriverException.Blame;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -109,8 +111,9 @@ final class CompleteCopy {
     try {
       process = new ProcessBuilder(CopyProcesses.dyingWithServer(command)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
-      throw DriverException.permanent(what + ": cannot run " + command.get(0) + " (" + e.getMessage()
-          + "); the local driver needs GNU coreutils on the node");
+      // Without cp no copy of this node can be made: the node's fault, not the volume's.
+      throw new DriverException(DriverError.PERMANENT, Blame.BACKEND, null, what + ": cannot run " + command.get(0)
+          + " (" + e.getMessage() + "); the local driver needs GNU coreutils on the node", e);
     }
     process.getOutputStream().close();
     String errors;
@@ -129,8 +132,11 @@ final class CompleteCopy {
       if (errors.length() > MAX_STDERR) {
         errors = errors.substring(0, MAX_STDERR) + " …";
       }
-      throw DriverException.transientError(what + " failed: " + command.get(0) + " exited with " + exit
-          + (errors.isEmpty() ? "" : ": " + errors), null);
+      // cp names the file it could not copy: one tenant's unreadable file fails this copy alone,
+      // a full or failing disk every copy.
+      Blame blame = PathFaults.fileSystemWide(errors) ? Blame.BACKEND : Blame.OBJECT;
+      throw new DriverException(DriverError.TRANSIENT, blame, null, what + " failed: " + command.get(0)
+          + " exited with " + exit + (errors.isEmpty() ? "" : ": " + errors), null);
     }
   }
 }

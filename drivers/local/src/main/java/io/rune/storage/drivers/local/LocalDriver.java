@@ -21,7 +21,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +87,46 @@ public final class LocalDriver implements StorageDriver {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       } catch (FileAlreadyExistsException e) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          throw ManagedRoot.notADirectory(Kind.VOLUME, handle, dir);
+          throw root.notADirectory(Kind.VOLUME, handle, dir);
         }
       }
       return placed(handle);
+    });
+  }
+
+  /**
+   * The handle of the volume {@code request} made, when its directory exists below this root
+   * and is a directory; null otherwise. A request this driver would refuse made nothing.
+   */
+  @Override
+  public Future<String> find(DriverContext ctx, ProvisionRequest request) {
+    return blocking("look up volume " + request.namespace() + "/" + request.name(), () -> {
+      String handle;
+      try {
+        handle = acceptedHandle(request);
+      } catch (DriverException refused) {
+        return null;
+      }
+      Path dir = root.locate(handle, Kind.VOLUME);
+      return dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? handle : null;
+    });
+  }
+
+  /**
+   * A directory has no size of its own to change (enforcing one is the volume root's quota,
+   * which this driver does not set yet), so growing succeeds once the volume is found to
+   * exist; while it is in use too.
+   */
+  @Override
+  public Future<Void> expand(DriverContext ctx, String handle, long newSizeBytes) {
+    if (newSizeBytes <= 0) {
+      return Future.failedFuture(DriverException.invalidConfig("cannot expand local volume " + handle + " to "
+          + newSizeBytes + " bytes: a size must be positive"));
+    }
+    return blocking("expand volume " + handle, () -> {
+      root.existing(handle, Kind.VOLUME);
+      LOG.info("local volume {} may now hold {} bytes", handle, newSizeBytes);
+      return null;
     });
   }
 
@@ -259,7 +295,7 @@ public final class LocalDriver implements StorageDriver {
       return false;
     }
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw ManagedRoot.notADirectory(kind, handle, target);
+      throw root.notADirectory(kind, handle, target);
     }
     return true;
   }
@@ -289,23 +325,19 @@ public final class LocalDriver implements StorageDriver {
     return promise.future();
   }
 
+  /**
+   * Runs file system work on the driver's pool; its failures are classified there, where
+   * looking at the file system to see whose fault they are may block.
+   */
   private <T> Future<T> blocking(String what, Callable<T> work) {
-    return workers.executeBlocking(work, false).recover(failure -> Future.failedFuture(translate(what, failure)));
+    return workers.<T>executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        throw root.faults().classify(what, e);
+      }
+    }, false).recover(failure -> Future.failedFuture(failure instanceof RejectedExecutionException
+        ? PathFaults.poolRefused(NAME, what) : root.faults().classify(what, failure)));
   }
 
-  private static DriverException translate(String what, Throwable failure) {
-    if (failure instanceof DriverException driverException) {
-      return driverException;
-    }
-    if (failure instanceof FileSystemException fs) {
-      String reason = fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
-      return DriverException.transientError("local driver could not " + what + ": " + fs.getFile()
-          + (fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "") + ": " + reason, failure);
-    }
-    if (failure instanceof IOException) {
-      return DriverException.transientError("local driver could not " + what + ": " + failure.getMessage(),
-          failure);
-    }
-    return DriverException.of(failure);
-  }
 }

@@ -14,9 +14,12 @@ import java.util.Set;
  */
 public final class LocalDriverProvider implements DriverProvider {
 
-  /** Plain directories cannot be grown or shrunk (there is no quota), nor shared across nodes. */
+  /**
+   * A directory lives on one node, so it cannot be shared across nodes; it can grow at any
+   * time, in use or not, as its size is only a limit the driver keeps.
+   */
   static final DriverCapabilities CAPABILITIES = new DriverCapabilities(
-      Set.of(AccessMode.ReadWriteOnce), true, false, false, true, List.of(LocalDriver.NODE_LABEL), false);
+      Set.of(AccessMode.ReadWriteOnce), true, true, true, true, List.of(LocalDriver.NODE_LABEL), false);
 
   @Override
   public String name() {

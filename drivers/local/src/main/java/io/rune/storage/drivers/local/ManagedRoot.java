@@ -48,14 +48,24 @@ final class ManagedRoot {
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern ATTEMPT = Pattern.compile("[0-9a-f]{1,32}");
 
+  /** The reason word of a handle refused because it would lead elsewhere (through a link, or lexically). */
+  static final String REFUSED = "PathRefused";
+
   private final Path root;
+  private final PathFaults faults;
 
   ManagedRoot(Path root) {
     this.root = root.toAbsolutePath().normalize();
+    this.faults = new PathFaults(LocalDriver.NAME, "PathBlocked", this.root);
   }
 
   Path path() {
     return root;
+  }
+
+  /** How failures below this root are blamed. */
+  PathFaults faults() {
+    return faults;
   }
 
   static String volumeHandle(String namespace, String name, String uid) {
@@ -253,8 +263,14 @@ final class ManagedRoot {
   Path existing(String handle, Kind kind) throws IOException {
     Path dir = locate(handle, kind);
     if (dir == null || !isHandle(handle, kind) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      throw new DriverException(DriverError.NOT_FOUND, "local " + kind.noun + " \"" + handle
-          + "\" does not exist on this node (no directory " + root.resolve(handle).normalize() + ")");
+      // With the whole root unusable, every volume is missing: not this one's fault. (A root
+      // merely not made yet, as on a node that never held a volume, is not a problem.)
+      String rootProblem = PathFaults.rootProblem(root);
+      if (rootProblem != null) {
+        throw faults.rootFault("find " + kind.noun + " " + handle, rootProblem, null);
+      }
+      throw DriverException.objectFault(DriverError.NOT_FOUND, "StorageMissing", "local " + kind.noun + " \""
+          + handle + "\" does not exist on this node (no directory " + root.resolve(handle).normalize() + ")");
     }
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw notADirectory(kind, handle, dir);
@@ -271,21 +287,20 @@ final class ManagedRoot {
     Files.createDirectories(path.getParent());
     Path located = locate(handle, kind);
     if (located == null) {
-      throw DriverException.transientError("local " + kind.noun + " directory " + path.getParent()
-          + " vanished while it was being created", null);
+      // Someone removed it under us: this object's bad luck, which the next attempt gets past.
+      throw new DriverException(DriverError.TRANSIENT, DriverException.Blame.OBJECT, null, "local " + kind.noun
+          + " directory " + path.getParent() + " vanished while it was being created", null);
     }
     return located;
   }
 
-  static DriverException notADirectory(Kind kind, String handle, Path dir) {
-    String what = Files.isSymbolicLink(dir) ? "a symbolic link" : "a file";
-    return DriverException.permanent("local " + kind.noun + " \"" + handle + "\": " + dir + " is " + what
-        + ", not a directory (it was put in the directory's place, and is never followed); an operator must"
-        + " put the directory back");
+  /** Something other than a directory (a file, a symbolic link) stands where the directory of {@code handle} goes. */
+  DriverException notADirectory(Kind kind, String handle, Path dir) {
+    return faults.blocked("local " + kind.noun + " \"" + handle + "\": ", dir);
   }
 
   private DriverException refuse(Kind kind, String handle, String why) {
-    return DriverException.permanent("refusing local " + kind.noun + " handle \"" + handle + "\": it "
-        + why + "; handles of the local driver name directories below " + area(kind));
+    return DriverException.objectFault(DriverError.PERMANENT, REFUSED, "refusing local " + kind.noun + " handle \""
+        + handle + "\": it " + why + "; handles of the local driver name directories below " + area(kind));
   }
 }

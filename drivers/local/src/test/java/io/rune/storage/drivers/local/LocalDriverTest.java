@@ -31,8 +31,8 @@ class LocalDriverTest extends LocalDriverFixture {
     var caps = provider.capabilities();
     assertThat(caps.accessModes()).containsExactly(AccessMode.ReadWriteOnce);
     assertThat(caps.snapshots()).isTrue();
-    assertThat(caps.expand()).isFalse();
-    assertThat(caps.onlineExpand()).isFalse();
+    assertThat(caps.expand()).isTrue();
+    assertThat(caps.onlineExpand()).isTrue();
     assertThat(caps.delete()).isTrue();
     assertThat(caps.topologyKeys()).containsExactly("rune.io/node");
     assertThat(caps.hostPaths()).isFalse();
@@ -238,9 +238,18 @@ class LocalDriverTest extends LocalDriverFixture {
   }
 
   @Test
-  void expandIsUnsupported() {
+  void expandSucceedsForAnExistingVolumeAndTouchesNothing() throws IOException {
     String handle = provision("default", "web-data", uid()).handle();
-    assertThat(failure(driver.expand(CTX, handle, 2L << 30)).error()).isEqualTo(DriverError.UNSUPPORTED);
-    assertThat(Set.of(root.resolve(handle).toFile().list())).isEmpty();
+    Files.writeString(root.resolve(handle).resolve("data.txt"), "kept");
+
+    await(driver.expand(CTX, handle, 2L << 30));
+    await(driver.expand(CTX, handle, 2L << 30));
+
+    assertThat(Set.of(root.resolve(handle).toFile().list())).containsExactly("data.txt");
+    DriverException missing = failure(driver.expand(CTX, "default/gone_" + uid(), 2L << 30));
+    assertThat(missing.error()).isEqualTo(DriverError.NOT_FOUND);
+    assertThat(missing.blamesBackend()).isFalse();
+    assertThat(failure(driver.expand(CTX, handle, 0)).error()).isEqualTo(DriverError.INVALID_CONFIG);
+    assertThat(failure(driver.expand(CTX, "../outside", 1L << 30)).error()).isEqualTo(DriverError.PERMANENT);
   }
 }
