@@ -41,21 +41,6 @@ final class FakeCloud {
       String filesystemType, String filesystemLabel, List<String> tags) {
   }
 
-  private static final class RunningAction {
-    DoAction action;
-    int pollsLeft;
-    boolean untilReleased;
-    boolean endsErrored;
-
-    RunningAction(DoAction action) {
-      this.action = action;
-    }
-
-    boolean held() {
-      return untilReleased || pollsLeft > 0;
-    }
-  }
-
   private final Clock clock;
   private final Map<String, DoVolume> volumes = new LinkedHashMap<>();
   private final Map<String, DoSnapshot> snapshots = new LinkedHashMap<>();
