@@ -112,7 +112,6 @@ public final class DigitalOceanFake {
     return this;
   }
 
-  /** Requests a token may make an hour and a minute; 5000 and 250 (DigitalOcean's) unless set. */
   /**
    * How soon after a 429 a request from the same token is still taken for one already in
    * flight rather than an early retry (default 200 ms); zero counts every request.
@@ -122,8 +121,27 @@ public final class DigitalOceanFake {
     return this;
   }
 
+  /** Requests a token may make an hour and a minute; 5000 and 250 (DigitalOcean's) unless set. */
   public DigitalOceanFake setRateLimits(int perHour, int perMinute) {
     limits.setLimits(perHour, perMinute);
+    return this;
+  }
+
+  /**
+   * A volume that exists without any request to the fake, as one made by another tool or
+   * before Rune: with this name, region, size and tags (Rune's or none), detached.
+   */
+  public DoVolume addVolume(String name, String region, long sizeGigabytes, List<String> tags) {
+    return cloud.seedVolume(name, region, sizeGigabytes, tags);
+  }
+
+  /**
+   * Whether GET /v2/volumes ignores its region filter and lists the name's volumes of every
+   * region (as it does when no region is given): a client must check what it is answered,
+   * not trust the filter. Off unless set; {@link #reset()} turns it off.
+   */
+  public DigitalOceanFake listEveryRegion(boolean every) {
+    cloud.listEveryRegion(every);
     return this;
   }
 
@@ -133,6 +151,11 @@ public final class DigitalOceanFake {
    */
   public void inject(int times, RequestMatch match, Fault fault) {
     faults.add(times, Objects.requireNonNull(match, "match"), Objects.requireNonNull(fault, "fault"));
+  }
+
+  /** Forgets the queued faults no request has taken (and nothing else). */
+  public void clearFaults() {
+    faults.clear();
   }
 
   /** How many queued faults no request has taken yet. */

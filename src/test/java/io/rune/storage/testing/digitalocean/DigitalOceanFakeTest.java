@@ -198,6 +198,51 @@ class DigitalOceanFakeTest {
   }
 
   @Test
+  void aResizeRunsInProgressThenCompletesAndIsRefusedForAnUnknownVolumeOrAnotherRegion() {
+    String id = createVolume("grown", "nyc1", 10).getString("id");
+    assertError(api.post("/v2/volumes/0b5a5d2e-9c1a-4f7e-8a39-1c2d3e4f5a6b/actions", resize(20)), 404, "not_found");
+    assertError(api.post("/v2/volumes/" + id + "/actions", resize(20).put("region", "lon1")), 422,
+        "unprocessable_entity");
+
+    fake.inject(1, RequestMatch.of("POST", "/v2/volumes/*/actions"), Fault.actionInProgressForPolls(1));
+    Response started = api.post("/v2/volumes/" + id + "/actions", resize(20));
+    assertThat(started.status()).isEqualTo(202);
+    JsonObject action = started.json().getJsonObject("action");
+    assertThat(action.getString("type")).isEqualTo("resize_volume");
+    assertThat(action.getString("status")).isEqualTo("in-progress");
+    assertThat(action.getString("region_slug")).isEqualTo("nyc1");
+    assertThat(volume(id).getLong("size_gigabytes")).as("the new size shows once completed").isEqualTo(10);
+    assertThat(api.get("/v2/volumes/" + id + "/actions").json().getJsonArray("actions").getJsonObject(0)
+        .getString("status")).isEqualTo("in-progress");
+    assertThat(poll(id, action.getLong("id")).getString("status")).isEqualTo("in-progress");
+    assertThat(poll(id, action.getLong("id")).getString("status")).isEqualTo("completed");
+    assertThat(volume(id).getLong("size_gigabytes")).isEqualTo(20);
+    assertThat(fake.contractViolations()).isEmpty();
+  }
+
+  @Test
+  void aSeededVolumeIsListedAndTheRegionFilterCanBeIgnoredOnCommand() {
+    createVolume("same-name", "nyc1", 10);
+    DoVolume elsewhere = fake.addVolume("same-name", "lon1", 5, List.of("rune"));
+    assertThat(fake.requests()).as("seeding makes no request").hasSize(1);
+    assertThat(api.get("/v2/volumes?name=same-name&region=nyc1").json().getJsonArray("volumes")).hasSize(1);
+    fake.listEveryRegion(true);
+    JsonArray listed = api.get("/v2/volumes?name=same-name&region=nyc1").json().getJsonArray("volumes");
+    assertThat(listed).hasSize(2);
+    assertThat(listed.getJsonObject(1).getString("id")).isEqualTo(elsewhere.id());
+    assertThat(listed.getJsonObject(1).getJsonObject("region").getString("slug")).isEqualTo("lon1");
+    assertThat(listed.getJsonObject(1).getJsonArray("tags").getList()).containsExactly("rune");
+
+    fake.inject(5, RequestMatch.any(), Fault.serverError());
+    fake.clearFaults();
+    assertThat(fake.pendingFaults()).isZero();
+    fake.reset();
+    fake.acceptToken(TOKEN);
+    assertThat(api.get("/v2/volumes").json().getJsonArray("volumes")).isEmpty();
+    assertThat(fake.contractViolations()).isEmpty();
+  }
+
+  @Test
   void whatDoesNotExistIsNotFound() {
     String missing = "/v2/volumes/0b5a5d2e-9c1a-4f7e-8a39-1c2d3e4f5a6b";
     assertError(api.get(missing), 404, "not_found");

@@ -53,7 +53,7 @@ final class Endpoints {
   }
 
   private Reply listVolumes(Call call) {
-    List<DoVolume> volumes = cloud.volumes(call.query("name"), call.query("region"));
+    List<DoVolume> volumes = cloud.listed(call.query("name"), call.query("region"));
     return Reply.json(200, DoJson.page("volumes", volumes, DoJson::volume, call.base(), call.path(), call.query()));
   }
 
@@ -96,7 +96,8 @@ final class Endpoints {
     DoAction action = switch (type) {
       case "attach" -> cloud.attach(volumeId(call), requiredLong(body, "droplet_id"), call.actionFault());
       case "detach" -> cloud.detach(volumeId(call), requiredLong(body, "droplet_id"), call.actionFault());
-      default -> cloud.resize(volumeId(call), requiredLong(body, "size_gigabytes"), call.actionFault());
+      default -> cloud.resize(volumeId(call), requiredLong(body, "size_gigabytes"), body.getString("region"),
+          call.actionFault());
     };
     return actionReply(202, action);
   }

@@ -41,21 +41,6 @@ final class FakeCloud {
       String filesystemType, String filesystemLabel, List<String> tags) {
   }
 
-  private static final class RunningAction {
-    DoAction action;
-    int pollsLeft;
-    boolean untilReleased;
-    boolean endsErrored;
-
-    RunningAction(DoAction action) {
-      this.action = action;
-    }
-
-    boolean held() {
-      return untilReleased || pollsLeft > 0;
-    }
-  }
-
   private final Clock clock;
   private final Map<String, DoVolume> volumes = new LinkedHashMap<>();
   private final Map<String, DoSnapshot> snapshots = new LinkedHashMap<>();
@@ -65,6 +50,7 @@ final class FakeCloud {
   private long nextActionId = FIRST_ACTION_ID;
   private int maxVolumesPerDroplet = DEFAULT_MAX_VOLUMES_PER_DROPLET;
   private long capacityGigabytes = Long.MAX_VALUE;
+  private boolean listsEveryRegion;
 
   FakeCloud(Clock clock) {
     this.clock = clock;
@@ -80,6 +66,19 @@ final class FakeCloud {
 
   synchronized void setCapacityGigabytes(long gigabytes) {
     capacityGigabytes = gigabytes;
+  }
+
+  synchronized void listEveryRegion(boolean every) {
+    listsEveryRegion = every;
+  }
+
+  /** A volume made outside the API (by another tool, another account's console): no request is recorded. */
+  synchronized DoVolume seedVolume(String name, String region, long sizeGigabytes, List<String> tags) {
+    settle();
+    DoVolume volume = new DoVolume(UUID.randomUUID().toString(), name, region, sizeGigabytes, "", "ext4", "",
+        tags, List.of(), now());
+    volumes.put(volume.id(), volume);
+    return volume;
   }
 
   synchronized void withoutStorage(String region) {
@@ -148,6 +147,11 @@ final class FakeCloud {
         .filter(v -> name == null || v.name().equals(name))
         .filter(v -> region == null || v.region().equals(region))
         .toList();
+  }
+
+  /** The list endpoint's answer: as {@link #volumes}, but the region filter is dropped when told to. */
+  synchronized List<DoVolume> listed(String name, String region) {
+    return volumes(name, listsEveryRegion ? null : region);
   }
 
   synchronized DoVolume volume(String id) {
@@ -233,9 +237,14 @@ final class FakeCloud {
     return start(volume, "detach_volume", dropletId, null, fault);
   }
 
-  synchronized DoAction resize(String volumeId, long sizeGigabytes, Supplier<Optional<ActionFault>> fault) {
+  synchronized DoAction resize(String volumeId, long sizeGigabytes, String region,
+      Supplier<Optional<ActionFault>> fault) {
     settle();
     DoVolume volume = existing(volumeId);
+    if (region != null && !region.equals(volume.region())) {
+      // Not on the facts page or in the spec; DigitalOcean refuses it, the wording is this fake's.
+      throw ApiError.unprocessable("The volume is in " + volume.region() + ", not in " + region);
+    }
     if (sizeGigabytes <= volume.sizeGigabytes()) {
       throw ApiError.unprocessable("A volume can only be resized upwards: " + sizeGigabytes
           + " GiB is not more than its " + volume.sizeGigabytes() + " GiB");
@@ -385,6 +394,7 @@ final class FakeCloud {
     nextActionId = FIRST_ACTION_ID;
     maxVolumesPerDroplet = DEFAULT_MAX_VOLUMES_PER_DROPLET;
     capacityGigabytes = Long.MAX_VALUE;
+    listsEveryRegion = false;
   }
 
   private Instant now() {

@@ -10,8 +10,12 @@ import java.util.Set;
 /**
  * Puts an attached block device at a directory on this droplet: formats it only when it
  * holds no filesystem at all (a volume with data is never formatted, whatever the class
- * says), then mounts it. Every step looks before it acts, so mounting twice, or after a
- * crash half-way, ends in the same state.
+ * says), then mounts it and grows its filesystem to the device (a volume resized while it
+ * was not mounted here gets its new space at its next mount). Every step looks before it
+ * acts, so mounting twice, or after a crash half-way, ends in the same state.
+ *
+ * <p>A tool that fails on this device is a fault of this volume, not of DigitalOcean: it
+ * never feeds the breaker. A tool that cannot be run at all is this droplet's problem.
  */
 final class BlockDeviceMounter {
   static final Set<String> FS_TYPES = Set.of("ext4", "xfs");
@@ -19,6 +23,10 @@ final class BlockDeviceMounter {
   private static final int BLKID_NOTHING_FOUND = 2;
   /** findmnt's exit status when nothing is mounted there. */
   private static final int FINDMNT_NOTHING = 1;
+  static final String DEVICE_COMMAND_FAILED = "DeviceCommandFailed";
+  static final String FS_NOT_GROWN = "FilesystemNotGrown";
+  static final String TARGET_IN_USE = "MountTargetInUse";
+  static final String NO_FILESYSTEM = "NoFilesystem";
 
   private final CommandExecutor commands;
 
@@ -36,8 +44,8 @@ final class BlockDeviceMounter {
         return failed("blkid could not read " + device, probe);
       }
       if (readOnly) {
-        return Future.failedFuture(new DriverException(DriverError.PERMANENT, "device " + device
-            + " holds no filesystem and the mount is read-only, so it cannot be formatted"));
+        return DoFaults.failed(DriverError.PERMANENT, NO_FILESYSTEM, "device " + device
+            + " holds no filesystem and the mount is read-only, so it cannot be formatted");
       }
       List<String> mkfs = fsType.equals("xfs") ? List.of("mkfs.xfs", device) : List.of("mkfs.ext4", "-F", device);
       return run(mkfs).compose(made -> made.ok() ? Future.succeededFuture(fsType)
@@ -68,8 +76,41 @@ final class BlockDeviceMounter {
       mount.addAll(List.of("-o", "ro"));
     }
     mount.addAll(List.of(device, target));
-    return run(mount).compose(done -> done.ok() ? Future.succeededFuture(target)
-        : failed("mount of " + device + " at " + target + " failed", done));
+    return run(mount).compose(done -> !done.ok() ? failed("mount of " + device + " at " + target + " failed", done)
+        : readOnly ? Future.succeededFuture(target) : grow(device, target, fsType).map(target));
+  }
+
+  /**
+   * Grows the filesystem on {@code device} to the device's size, if the device is mounted on
+   * this droplet (ext4 and xfs grow while mounted); not mounted here: nothing to do now, its
+   * next mount grows it. Growing what already fills its device changes nothing.
+   */
+  Future<Void> grow(String device) {
+    return run("readlink", "-f", device).compose(resolved -> run("findmnt", "-n", "-o", "TARGET,FSTYPE",
+        "--source", resolved.ok() ? resolved.stdout().strip() : device)).compose(found -> {
+          if (found.exitCode() == FINDMNT_NOTHING) {
+            return Future.succeededFuture();
+          }
+          if (!found.ok()) {
+            return failed("findmnt could not tell where " + device + " is mounted", found);
+          }
+          String[] first = found.stdout().strip().split("\\R")[0].trim().split("\\s+");
+          return first.length < 2 ? Future.succeededFuture() : grow(device, first[0], first[1]);
+        });
+  }
+
+  private Future<Void> grow(String device, String target, String fsType) {
+    List<String> command = switch (fsType) {
+      case "ext4" -> List.of("resize2fs", device);
+      case "xfs" -> List.of("xfs_growfs", target);
+      default -> null;
+    };
+    if (command == null) {
+      return Future.failedFuture(DoFaults.object(DriverError.PERMANENT, FS_NOT_GROWN, device + " holds " + fsType
+          + ", which Rune cannot grow; only ext4 and xfs grow with their volume"));
+    }
+    return run(command).compose(done -> done.ok() ? Future.<Void>succeededFuture()
+        : failed("growing the " + fsType + " filesystem of " + device + " at " + target + " failed", done));
   }
 
   /** Mounted already: fine if it is this device (its by-id link resolves to the source), an error if another. */
@@ -79,8 +120,8 @@ final class BlockDeviceMounter {
       if (source.equals(device) || source.equals(real)) {
         return Future.succeededFuture(target);
       }
-      return Future.failedFuture(new DriverException(DriverError.PERMANENT, target + " already has " + source
-          + " mounted, not " + device + " (" + real + "); unmount it first"));
+      return DoFaults.failed(DriverError.PERMANENT, TARGET_IN_USE, target + " already has " + source
+          + " mounted, not " + device + " (" + real + "); unmount it first");
     });
   }
 
@@ -106,7 +147,7 @@ final class BlockDeviceMounter {
 
   private static <T> Future<T> failed(String what, CommandExecutor.Result result) {
     String said = result.stderr().isBlank() ? result.stdout().strip() : result.stderr().strip();
-    return Future.failedFuture(new DriverException(DriverError.TRANSIENT, what + " (exit " + result.exitCode()
-        + (said.isEmpty() ? "" : ": " + said) + ")"));
+    return DoFaults.failed(DriverError.TRANSIENT, DEVICE_COMMAND_FAILED, what + " (exit " + result.exitCode()
+        + (said.isEmpty() ? "" : ": " + said) + ")");
   }
 }

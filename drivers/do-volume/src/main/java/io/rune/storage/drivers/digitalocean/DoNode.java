@@ -19,8 +19,8 @@ record DoNode(String name, Map<String, String> labels) {
   void checkRegion(String volumeRegion) {
     String region = labels.get(REGION_LABEL);
     if (region != null && !region.equals(volumeRegion)) {
-      throw new DriverException(DriverError.PERMANENT, "node " + name + " is a droplet in " + region
-          + " (its " + REGION_LABEL + " label); a volume in " + volumeRegion + " cannot be attached there");
+      throw DoFaults.object(DriverError.PERMANENT, DoFaults.REGION_MISMATCH, "node " + name + " is a droplet in "
+          + region + " (its " + REGION_LABEL + " label); a volume in " + volumeRegion + " cannot be attached there");
     }
   }
 

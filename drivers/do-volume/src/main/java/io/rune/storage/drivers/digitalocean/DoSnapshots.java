@@ -1,7 +1,6 @@
 package io.rune.storage.drivers.digitalocean;
 
 import io.rune.storage.driver.DriverError;
-import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.SnapshotRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -31,13 +30,13 @@ final class DoSnapshots {
         }
         if (answer.status() == 409) {
           return find(token, volume, name, 1).compose(raced -> raced != null ? Future.succeededFuture(raced)
-              : DoVolumeDriver.refused("snapshot " + name + " of volume " + volume, answer));
+              : DoFaults.refused("snapshot " + name + " of volume " + volume, answer));
         }
         if (answer.status() == 404) {
-          return Future.failedFuture(new DriverException(DriverError.NOT_FOUND, "DigitalOcean has no volume "
-              + volume + " to snapshot"));
+          return DoFaults.failed(DriverError.NOT_FOUND, DoFaults.NOT_FOUND, "DigitalOcean has no volume "
+              + volume + " to snapshot");
         }
-        return DoVolumeDriver.refused("snapshot " + name + " of volume " + volume, answer);
+        return DoFaults.refused("snapshot " + name + " of volume " + volume, answer);
       });
     });
   }
@@ -45,7 +44,7 @@ final class DoSnapshots {
   Future<Void> delete(DoToken token, String snapshotId) {
     return api.delete(token, "/v2/volumes/snapshots/" + snapshotId).compose(answer -> answer.ok()
         || answer.status() == 404 ? Future.<Void>succeededFuture()
-        : DoVolumeDriver.refused("delete of snapshot " + snapshotId, answer));
+        : DoFaults.refused("delete of snapshot " + snapshotId, answer));
   }
 
   /** The id of the volume's snapshot called {@code name}, page by page, or null. */
@@ -53,11 +52,11 @@ final class DoSnapshots {
     return api.get(token, "/v2/volumes/" + volume + "/snapshots?per_page=" + PAGE + "&page=" + page)
         .compose(answer -> {
           if (answer.status() == 404) {
-            return Future.failedFuture(new DriverException(DriverError.NOT_FOUND, "DigitalOcean has no volume "
-                + volume + " to snapshot"));
+            return DoFaults.failed(DriverError.NOT_FOUND, DoFaults.NOT_FOUND, "DigitalOcean has no volume "
+                + volume + " to snapshot");
           }
           if (!answer.ok()) {
-            return DoVolumeDriver.refused("listing the snapshots of volume " + volume, answer);
+            return DoFaults.refused("listing the snapshots of volume " + volume, answer);
           }
           JsonArray snapshots = answer.body().getJsonArray("snapshots", new JsonArray());
           for (int i = 0; i < snapshots.size(); i++) {

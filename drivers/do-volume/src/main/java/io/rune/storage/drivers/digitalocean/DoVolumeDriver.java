@@ -3,7 +3,6 @@ package io.rune.storage.drivers.digitalocean;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
-import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -13,19 +12,23 @@ import io.rune.storage.driver.StorageDriver;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code do-volume}: a volume is a DigitalOcean block volume in the class's region, made
  * with the token of the class's secret. Provision, snapshot and restore look up by name
  * (derived from the uid) before they create, so a retry after a crash or a timeout adopts
- * what the first call made instead of making a second one. Attach and detach go through
- * volume actions followed to the end; mount formats a blank device and mounts it.
+ * what the first call made instead of making a second one; {@link #find} is that lookup
+ * alone, for reclaim. Both go through {@link DoLookup}, which checks name, region and tags.
+ * Attach, detach and resize go through volume actions followed to the end; mount formats a
+ * blank device, mounts it and grows its filesystem to the device.
  */
 final class DoVolumeDriver implements StorageDriver {
   private final DoApi api;
   private final DoActions actions;
   private final DoSnapshots snapshots;
+  private final DoLookup lookup;
   private final BlockDeviceMounter mounter;
   private final DoNode node;
 
@@ -33,6 +36,7 @@ final class DoVolumeDriver implements StorageDriver {
     this.api = api;
     this.actions = actions;
     this.snapshots = new DoSnapshots(api);
+    this.lookup = new DoLookup(api);
     this.mounter = mounter;
     this.node = node;
   }
@@ -64,11 +68,18 @@ final class DoVolumeDriver implements StorageDriver {
         return Future.succeededFuture();
       }
       if (answer.status() == 409) {
-        return Future.failedFuture(new DriverException(DriverError.TRANSIENT, "DigitalOcean volume " + handle
-            + " is still attached to a droplet and cannot be deleted yet (" + answer.message() + ")"));
+        return DoFaults.failed(DriverError.TRANSIENT, DoFaults.VOLUME_ATTACHED, "DigitalOcean volume " + handle
+            + " is still attached to a droplet and cannot be deleted yet (" + answer.message() + ")");
       }
-      return refused("delete of volume " + handle, answer);
+      return DoFaults.refused("delete of volume " + handle, answer);
     });
+  }
+
+  /** The id of the volume this request made, checked by name, region and tags; null when there is none. */
+  @Override
+  public Future<String> find(DriverContext ctx, ProvisionRequest request) {
+    return DoClass.of(ctx).compose(cls -> lookup.find(cls, request))
+        .map(found -> found.ours() == null ? null : found.ours().getString("id"));
   }
 
   @Override
@@ -88,9 +99,9 @@ final class DoVolumeDriver implements StorageDriver {
         return Future.succeededFuture(device);
       }
       if (!droplets.isEmpty()) {
-        return Future.failedFuture(new DriverException(DriverError.PERMANENT, "DigitalOcean volume " + handle
+        return DoFaults.failed(DriverError.PERMANENT, DoFaults.VOLUME_ATTACHED, "DigitalOcean volume " + handle
             + " is attached to droplet " + droplets.getValue(0) + "; a ReadWriteOnce volume is attached to one"
-            + " droplet at a time, detach it there first"));
+            + " droplet at a time, detach it there first");
       }
       return actions.attach(cls.token(), handle, droplet, cls.region()).map(device);
     });
@@ -122,12 +133,37 @@ final class DoVolumeDriver implements StorageDriver {
     return DoClass.of(ctx).compose(cls -> snapshots.delete(cls.token(), snapshotHandle));
   }
 
-  /** Grows the volume (DigitalOcean resizes upwards only); a size it already has is success. */
+  /**
+   * Grows the volume with the resize action, followed to completion (DigitalOcean resizes
+   * upwards only, attached volumes too); a size it already has is success without a call. A
+   * resize a timed-out earlier call left running is followed, not started twice. When the
+   * volume is mounted on this droplet, its filesystem is grown too; elsewhere, the next mount
+   * grows it.
+   */
   @Override
   public Future<Void> expand(DriverContext ctx, String handle, long newSizeBytes) {
     long wanted = DoClass.gigabytes(newSizeBytes);
-    return DoClass.of(ctx).compose(cls -> volume(cls, handle).compose(volume -> volume.getLong("size_gigabytes", 0L)
-        >= wanted ? Future.<Void>succeededFuture() : actions.resize(cls.token(), handle, wanted, cls.region())));
+    return DoClass.of(ctx).compose(cls -> volume(cls, handle).compose(volume -> {
+      if (!cls.region().equals(DoLookup.region(volume))) {
+        return DoFaults.failed(DriverError.PERMANENT, DoFaults.REGION_MISMATCH, "DigitalOcean volume " + handle
+            + " is in " + DoLookup.region(volume) + ", not in " + cls.region() + " where its class makes volumes");
+      }
+      String device = DoNames.device(volume.getString("name"));
+      if (volume.getLong("size_gigabytes", 0L) >= wanted) {
+        return mounter.grow(device);
+      }
+      return actions.awaitRunningResize(cls.token(), handle).compose(followed -> followed
+          ? expand(ctx, handle, newSizeBytes)
+          : actions.resize(cls.token(), handle, wanted, cls.region()).recover(refused -> grownMeanwhile(cls,
+              handle, wanted, refused)).compose(resized -> mounter.grow(device)));
+    }));
+  }
+
+  /** A resize refused because one that ended meanwhile already gave the size (422 "only upwards") is done. */
+  private Future<Void> grownMeanwhile(DoClass cls, String handle, long wanted, Throwable refused) {
+    return volume(cls, handle).transform(read -> read.succeeded()
+        && read.result().getLong("size_gigabytes", 0L) >= wanted ? Future.<Void>succeededFuture()
+        : Future.<Void>failedFuture(refused));
   }
 
   @Override
@@ -145,14 +181,19 @@ final class DoVolumeDriver implements StorageDriver {
   private Future<ProvisionedVolume> create(DoClass cls, ProvisionRequest request, String snapshotId) {
     String name = DoNames.volume(request.uid());
     long size = DoClass.gigabytes(request.sizeBytes());
-    return existing(cls, name).compose(found -> {
-      if (found != null) {
-        return adopted(found, size, cls);
+    List<String> tags = DoNames.tags(request.namespace(), request.name());
+    return lookup.find(cls, request).compose(found -> {
+      if (found.ours() != null) {
+        return adopted(found.ours(), size, cls);
+      }
+      if (found.foreign() != null) {
+        return DoFaults.failed(DriverError.PERMANENT, DoFaults.NAME_TAKEN, DoLookup.foreignMessage(found.foreign(),
+            tags));
       }
       JsonObject body = new JsonObject().put("name", name).put("size_gigabytes", size).put("region", cls.region())
           .put("description", DoNames.description(request.namespace(), request.name()))
           .put("filesystem_type", cls.fsType())
-          .put("tags", new JsonArray(DoNames.tags(request.namespace(), request.name())));
+          .put("tags", new JsonArray(tags));
       if (snapshotId != null) {
         body.put("snapshot_id", snapshotId);
       }
@@ -161,17 +202,19 @@ final class DoVolumeDriver implements StorageDriver {
           return adopted(answer.body().getJsonObject("volume"), size, cls);
         }
         if (answer.status() == 409) {
-          // Made by a call that raced this one (or whose answer was lost): take that one.
-          return existing(cls, name).compose(raced -> raced != null ? adopted(raced, size, cls)
-              : Future.failedFuture(new DriverException(DriverError.TRANSIENT, "DigitalOcean says the name " + name
-                  + " is taken in " + cls.region() + " but does not list it yet (" + answer.message()
-                  + "); looked up again on the next attempt")));
+          // Made by a call that raced this one (or whose answer was lost): take that one, if it is ours.
+          return lookup.find(cls, request).compose(raced -> raced.ours() != null ? adopted(raced.ours(), size, cls)
+              : DoFaults.failed(raced.foreign() != null ? DriverError.PERMANENT : DriverError.TRANSIENT,
+                  DoFaults.NAME_TAKEN, raced.foreign() != null ? DoLookup.foreignMessage(raced.foreign(), tags)
+                      : "DigitalOcean says the name " + name + " is taken in " + cls.region()
+                          + " but does not list it yet (" + answer.message() + "); looked up again on the next"
+                          + " attempt"));
         }
         if (answer.status() == 403) {
-          return Future.failedFuture(new DriverException(DriverError.PERMANENT, "DigitalOcean refused volume "
-              + name + ": " + answer.message() + " (raise the account's limit or delete unused volumes)"));
+          return DoFaults.failed(DriverError.PERMANENT, DoFaults.CAPACITY, "DigitalOcean refused volume "
+              + name + ": " + answer.message() + " (raise the account's limit or delete unused volumes)");
         }
-        return refused("create of volume " + name + " (" + size + " GiB in " + cls.region() + ")", answer);
+        return DoFaults.refused("create of volume " + name + " (" + size + " GiB in " + cls.region() + ")", answer);
       });
     });
   }
@@ -179,39 +222,22 @@ final class DoVolumeDriver implements StorageDriver {
   private static Future<ProvisionedVolume> adopted(JsonObject volume, long size, DoClass cls) {
     long has = volume.getLong("size_gigabytes", 0L);
     if (has != size) {
-      return Future.failedFuture(new DriverException(DriverError.PERMANENT, "DigitalOcean already has volume "
+      return DoFaults.failed(DriverError.PERMANENT, DoFaults.REFUSED, "DigitalOcean already has volume "
           + volume.getString("name") + " in " + cls.region() + " with " + has + " GiB, not the " + size
-          + " GiB asked for; delete it there or ask for its size"));
+          + " GiB asked for; delete it there or ask for its size");
     }
     return Future.succeededFuture(new ProvisionedVolume(volume.getString("id"),
         Map.of(DoVolumeDriverProvider.REGION_LABEL, cls.region())));
   }
 
-  /** The volume called {@code name} in the class's region, or null. */
-  private Future<JsonObject> existing(DoClass cls, String name) {
-    return api.get(cls.token(), "/v2/volumes?name=" + name + "&region=" + cls.region()).compose(answer -> {
-      if (!answer.ok()) {
-        return refused("lookup of volume " + name, answer);
-      }
-      JsonArray volumes = answer.body().getJsonArray("volumes", new JsonArray());
-      return Future.succeededFuture(volumes.isEmpty() ? null : volumes.getJsonObject(0));
-    });
-  }
-
   private Future<JsonObject> volume(DoClass cls, String handle) {
     return api.get(cls.token(), "/v2/volumes/" + handle).compose(answer -> {
       if (answer.status() == 404) {
-        return Future.failedFuture(new DriverException(DriverError.NOT_FOUND, "DigitalOcean has no volume "
-            + handle + " (deleted outside Rune?)"));
+        return DoFaults.failed(DriverError.NOT_FOUND, DoFaults.NOT_FOUND, "DigitalOcean has no volume "
+            + handle + " (deleted outside Rune?)");
       }
       return answer.ok() ? Future.succeededFuture(answer.body().getJsonObject("volume"))
-          : refused("lookup of volume " + handle, answer);
+          : DoFaults.refused("lookup of volume " + handle, answer);
     });
-  }
-
-  static <T> Future<T> refused(String what, DoApi.Response answer) {
-    DriverError error = answer.status() == 429 || answer.status() >= 500 ? DriverError.TRANSIENT : DriverError.PERMANENT;
-    return Future.failedFuture(new DriverException(error, what + " was refused by DigitalOcean (HTTP "
-        + answer.status() + (answer.errorId().isEmpty() ? "" : " " + answer.errorId()) + "): " + answer.message()));
   }
 }

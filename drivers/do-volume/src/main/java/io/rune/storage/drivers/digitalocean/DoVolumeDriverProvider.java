@@ -17,14 +17,15 @@ import java.util.TreeSet;
 
 /**
  * The {@code do-volume} driver: DigitalOcean block volumes. ReadWriteOnce (a volume is on
- * one droplet at a time), snapshots and restore, growth; topology {@code rune.io/region}.
+ * one droplet at a time), snapshots and restore, growth (online: DigitalOcean resizes attached
+ * volumes, and the filesystem is grown where it is mounted); topology {@code rune.io/region}.
  * It runs on every node, because attaching and mounting happen on the node's own droplet.
  */
 public final class DoVolumeDriverProvider implements DriverProvider {
   public static final String NAME = "do-volume";
   static final String REGION_LABEL = "rune.io/region";
   static final DriverCapabilities CAPABILITIES = new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce),
-      true, true, false, true, List.of(REGION_LABEL), false);
+      true, true, true, true, List.of(REGION_LABEL), false);
 
   @Override
   public String name() {

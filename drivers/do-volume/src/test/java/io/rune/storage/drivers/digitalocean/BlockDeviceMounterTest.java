@@ -22,7 +22,8 @@ class BlockDeviceMounterTest {
         List.of("mkfs.xfs", DEVICE),
         List.of("mkdir", "-p", "/mnt/rune/v"),
         List.of("findmnt", "-n", "-o", "SOURCE", "--mountpoint", "/mnt/rune/v"),
-        List.of("mount", "-t", "xfs", DEVICE, "/mnt/rune/v"));
+        List.of("mount", "-t", "xfs", DEVICE, "/mnt/rune/v"),
+        List.of("xfs_growfs", "/mnt/rune/v"));
     assertThat(droplet.mountedAt("/mnt/rune/v")).isEqualTo(DEVICE);
   }
 
@@ -59,10 +60,13 @@ class BlockDeviceMounterTest {
     DriverException taken = failure(mounter.mount(DEVICE, "/mnt/rune/v", "ext4", false));
     assertThat(taken.error()).isEqualTo(DriverError.PERMANENT);
     assertThat(taken.getMessage()).contains("/mnt/rune/v already has").contains("unmount it first");
+    assertThat(taken.reason()).isEqualTo(BlockDeviceMounter.TARGET_IN_USE);
 
     droplet.failNext("mount", new CommandExecutor.Result(32, "", "mount: /mnt/rune/w: permission denied.\n"));
     DriverException denied = failure(mounter.mount(DEVICE, "/mnt/rune/w", "ext4", false));
     assertThat(denied.error()).isEqualTo(DriverError.TRANSIENT);
+    assertThat(denied.blamesBackend()).as("a tool failing on one device is that volume's fault").isFalse();
+    assertThat(denied.reason()).isEqualTo(BlockDeviceMounter.DEVICE_COMMAND_FAILED);
     assertThat(denied.getMessage()).isEqualTo("mount of " + DEVICE + " at /mnt/rune/w failed (exit 32: mount:"
         + " /mnt/rune/w: permission denied.)");
 

@@ -1,21 +1,16 @@
 package io.rune.storage.drivers.digitalocean;
 
 import static io.rune.storage.drivers.digitalocean.DoVolumeDriverConformanceTest.DROPLET;
-import static io.rune.storage.drivers.digitalocean.DoVolumeDriverConformanceTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
-import io.rune.storage.testing.digitalocean.DigitalOceanFake;
 import io.rune.storage.testing.digitalocean.DoVolume;
 import io.rune.storage.testing.digitalocean.Fault;
 import io.rune.storage.testing.digitalocean.RecordedRequest;
 import io.rune.storage.testing.digitalocean.RequestMatch;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,34 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** How do-volume meets DigitalOcean's refusals, limits and failures, against the local DigitalOcean API. */
-class DoVolumeDriverTest {
-  private Vertx vertx;
-  private DigitalOceanFake fake;
-  private DoVolumeDriver driver;
-  private final SimulatedDroplet droplet = new SimulatedDroplet();
-
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    fake = get(DigitalOceanFake.start(vertx)).acceptToken(TOKEN).addDroplet(DROPLET, "fra1");
-    driver = DoVolumeDriverConformanceTest.newDriver(vertx, fake, droplet);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    assertThat(fake.contractViolations()).isEmpty();
-    get(fake.close());
-    driver.close();
-    get(vertx.close());
-  }
-
+class DoVolumeDriverTest extends FakeAccountTest {
   @Test
   void provisionIsIdempotentByNameAndRoundsUpToWholeGibibytes() throws Exception {
     ProvisionRequest request = request(1_500_000_000L);
@@ -83,6 +54,8 @@ class DoVolumeDriverTest {
     DriverException taken = failure(driver.provision(ctx(), raced));
     assertThat(taken.error()).isEqualTo(DriverError.TRANSIENT);
     assertThat(taken.getMessage()).contains("is taken").contains("looked up again");
+    assertThat(taken.blamesBackend()).as("a name clash is this volume's").isFalse();
+    assertThat(taken.reason()).isEqualTo(DoFaults.NAME_TAKEN);
     assertThat(get(driver.provision(ctx(), raced)).handle()).isNotBlank();
     assertThat(fake.volumes()).hasSize(2);
   }
@@ -104,6 +77,7 @@ class DoVolumeDriverTest {
     DriverException unavailable = failure(driver.provision(ctx(), request(1L << 30)));
     assertThat(unavailable.error()).isEqualTo(DriverError.TRANSIENT);
     assertThat(unavailable.getMessage()).contains("HTTP 503");
+    assertThat(unavailable.blamesBackend()).isTrue();
 
     String wrong = "dop_v1_wrong" + UUID.randomUUID();
     DriverException auth = failure(driver.provision(
@@ -114,12 +88,34 @@ class DoVolumeDriverTest {
   }
 
   @Test
+  void anApiThatRefusesConnectionsOrAnswersTooSlowlyIsTheBackendsFault() throws Exception {
+    DoVolumeSettings nowhere = new DoVolumeSettings("http://127.0.0.1:1", Duration.ofSeconds(2),
+        Duration.ofMillis(20), Duration.ofSeconds(2));
+    DoApi refusing = new DoApi(vertx, nowhere, java.time.Clock.systemUTC());
+    DriverException refused = failure(new DoVolumeDriver(refusing, new DoActions(vertx, refusing, nowhere),
+        new BlockDeviceMounter(droplet), new DoNode("node-a", Map.of())).find(ctx(), request(1L << 30)));
+    assertThat(refused.error()).isEqualTo(DriverError.TRANSIENT);
+    assertThat(refused.blamesBackend()).isTrue();
+    refusing.close();
+
+    DoVolumeSettings impatient = new DoVolumeSettings(fake.baseUrl(), Duration.ofMillis(200),
+        Duration.ofMillis(20), Duration.ofSeconds(2));
+    DoApi slow = new DoApi(vertx, impatient, java.time.Clock.systemUTC());
+    fake.inject(1, RequestMatch.any(), Fault.delay(Duration.ofSeconds(2)));
+    DriverException timedOut = failure(new DoVolumeDriver(slow, new DoActions(vertx, slow, impatient),
+        new BlockDeviceMounter(droplet), new DoNode("node-a", Map.of())).find(ctx(), request(1L << 30)));
+    assertThat(timedOut.blamesBackend()).isTrue();
+    slow.close();
+  }
+
+  @Test
   void attachFollowsTheActionAndAnErroredActionFails() throws Exception {
     String handle = get(driver.provision(ctx(), request(1L << 30))).handle();
     fake.inject(1, RequestMatch.of("POST", "/v2/volumes/*/actions"), Fault.actionErrored());
     DriverException errored = failure(driver.attach(ctx(), handle, "node-a"));
     assertThat(errored.error()).isEqualTo(DriverError.TRANSIENT);
     assertThat(errored.getMessage()).contains("ended errored");
+    assertThat(errored.blamesBackend()).isFalse();
     assertThat(fake.volumes().get(0).dropletIds()).isEmpty();
 
     fake.inject(1, RequestMatch.of("POST", "/v2/volumes/*/actions"), Fault.actionInProgressForPolls(3));
@@ -132,10 +128,14 @@ class DoVolumeDriverTest {
     DriverException pending = failure(driver.detach(ctx(), handle, "node-a"));
     assertThat(pending.error()).isEqualTo(DriverError.TRANSIENT);
     assertThat(pending.getMessage()).contains("pending event");
+    assertThat(pending.blamesBackend()).as("one droplet's pending event is not an outage").isFalse();
+    assertThat(pending.reason()).isEqualTo(DoFaults.DROPLET_BUSY);
 
     DriverException attached = failure(driver.delete(ctx(), handle));
     assertThat(attached.error()).isEqualTo(DriverError.TRANSIENT);
     assertThat(attached.getMessage()).contains("still attached");
+    assertThat(attached.blamesBackend()).isFalse();
+    assertThat(attached.reason()).isEqualTo(DoFaults.VOLUME_ATTACHED);
 
     get(driver.detach(ctx(), handle, "node-a"));
     get(driver.detach(ctx(), handle, "node-a"));
@@ -158,6 +158,7 @@ class DoVolumeDriverTest {
     DriverException capacity = failure(driver.provision(ctx(), request(1L << 30)));
     assertThat(capacity.error()).isEqualTo(DriverError.PERMANENT);
     assertThat(capacity.getMessage()).contains("capacity limit");
+    assertThat(capacity.blamesBackend()).isFalse();
   }
 
   @Test
@@ -197,25 +198,8 @@ class DoVolumeDriverTest {
     assertThat(actions).containsExactly("resize");
   }
 
-  private static DriverContext ctx() {
-    return DoVolumeDriverConformanceTest.context(TOKEN, new JsonObject());
-  }
-
   private static ProvisionRequest request(long bytes) {
     return new ProvisionRequest(UUID.randomUUID().toString(), "data", "team", bytes, "ReadWriteOnce", Map.of(),
         Map.of(), Instant.now().plusSeconds(60));
-  }
-
-  private static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  private static DriverException failure(Future<?> future) throws Exception {
-    try {
-      get(future);
-    } catch (ExecutionException e) {
-      return (DriverException) e.getCause();
-    }
-    throw new AssertionError("the call succeeded");
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -148,6 +149,91 @@ class DoVolumeServerIT {
     String metrics = record(server.anonymous().get("/metrics")).body();
     String scope = "test-node/fra1/" + new DoToken(TOKEN, "").fingerprint();
     assertThat(metrics).contains("rune_driver_circuit_state{driver=\"do-volume\",scope=\"" + scope + "\"}");
+  }
+
+  @Test
+  void deletingAVolumeWhoseEveryCreateFailedMakesNoCreateNorDeleteAndRemovesItsRow() {
+    AtomicBoolean failing = new AtomicBoolean(true);
+    fake.inject(10_000, (method, path) -> failing.get() && method.equals("POST") && path.equals("/v2/volumes"),
+        Fault.serverError());
+    try {
+      String name = "rune-" + createdUid("never", "v");
+      JsonObject stopped = awaitStopped("never", "v");
+      assertThat(stopped.getJsonObject("status").getString("handle")).isNull();
+      long creates = creates(name);
+      assertThat(creates).as("provision tried to create it").isPositive();
+
+      int mark = fake.requests().size();
+      ok(admin.delete(volumes("never") + "/v"), 200);
+      await().atMost(DEADLINE).until(() -> admin.get(volumes("never") + "/v").status() == 404);
+      assertThat(creates(name)).as("creates after the delete").isEqualTo(creates);
+      assertThat(since(mark)).as("requests of the reclaim").noneMatch(r -> r.method().equals("POST")
+          || r.method().equals("DELETE")).anyMatch(r -> lists(r, name));
+      assertThat(fake.volumes()).noneMatch(v -> v.name().equals(name));
+    } finally {
+      failing.set(false);
+      fake.clearFaults();
+    }
+  }
+
+  @Test
+  void aVolumeOfTheRightNameInAnotherRegionIsNeverAdoptedNorDeleted() {
+    AtomicBoolean failing = new AtomicBoolean(true);
+    fake.inject(10_000, (method, path) -> failing.get() && method.equals("POST") && path.equals("/v2/volumes"),
+        Fault.serverError());
+    try {
+      String uid = createdUid("lookalike", "v");
+      DoVolume elsewhere = fake.addVolume("rune-" + uid, "ams3", 1, List.of("rune", "rune-namespace:lookalike",
+          "rune-volume:v"));
+      fake.listEveryRegion(true);
+      JsonObject stopped = awaitStopped("lookalike", "v");
+      assertThat(stopped.getJsonObject("status").getString("handle")).as("never adopted").isNull();
+      assertThat(fake.requests()).as("provision saw it listed").anyMatch(r -> lists(r, elsewhere.name()));
+
+      int mark = fake.requests().size();
+      ok(admin.delete(volumes("lookalike") + "/v"), 200);
+      await().atMost(DEADLINE).until(() -> admin.get(volumes("lookalike") + "/v").status() == 404);
+      assertThat(since(mark)).as("requests of the reclaim").anyMatch(r -> lists(r, elsewhere.name()))
+          .noneMatch(r -> r.method().equals("DELETE") || r.method().equals("POST"));
+      assertThat(fake.requests()).noneMatch(r -> r.method().equals("DELETE") && r.path().contains(elsewhere.id()));
+      assertThat(fake.volumes()).as("still there").anyMatch(v -> v.id().equals(elsewhere.id()));
+    } finally {
+      failing.set(false);
+      fake.clearFaults();
+      fake.listEveryRegion(false);
+    }
+  }
+
+  /** Posts a 1Gi volume of class do (reclaimPolicy delete) and answers its uid. */
+  private String createdUid(String ns, String name) {
+    Http.Response created = admin.post(volumes(ns), new JsonObject().put("name", name).put("size", "1Gi")
+        .put("storageClassName", "do").put("reclaimPolicy", "delete"));
+    ok(created, 201);
+    return created.json().getString("uid");
+  }
+
+  /** Waits until provisioning has given up (retries exhausted or not retryable): no next attempt. */
+  private JsonObject awaitStopped(String ns, String name) {
+    return await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+        .until(() -> record(admin.get(volumes(ns) + "/" + name)).json(), v -> {
+          JsonObject status = v.getJsonObject("status");
+          return Set.of("Failed", "Stalled").contains(status.getString("phase"))
+              && !status.containsKey("nextAttemptAt");
+        });
+  }
+
+  private long creates(String name) {
+    return createBodies().stream().filter(body -> name.equals(body.getString("name"))).count();
+  }
+
+  private List<RecordedRequest> since(int mark) {
+    List<RecordedRequest> all = fake.requests();
+    return all.subList(Math.min(mark, all.size()), all.size());
+  }
+
+  private static boolean lists(RecordedRequest request, String name) {
+    return request.method().equals("GET") && request.path().equals("/v2/volumes") && request.query() != null
+        && request.query().contains("name=" + name);
   }
 
   @Test

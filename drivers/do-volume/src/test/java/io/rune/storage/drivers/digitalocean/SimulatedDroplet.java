@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A droplet's block-device tools for tests: records every command the driver runs and
- * answers as blkid, mkfs, findmnt, mount and friends really do (their exit statuses and
+ * answers as blkid, mkfs, findmnt, mount, resize2fs and friends really do (their exit statuses and
  * output), from a small model of which devices exist, hold a filesystem, and are mounted
  * where. Devices appear when a test says a volume is attached.
  */
@@ -78,8 +78,9 @@ final class SimulatedDroplet implements CommandExecutor {
           : filesystems.containsKey(last) ? new Result(0, filesystems.get(last) + "\n", "") : new Result(2, "", "");
       case "mkfs.ext4", "mkfs.xfs" -> mkfs(command.get(0).substring(5), last);
       case "mkdir" -> new Result(0, "", "");
-      case "findmnt" -> mounts.containsKey(last) ? new Result(0, real(mounts.get(last)) + "\n", "")
-          : new Result(1, "", "");
+      case "findmnt" -> command.contains("--source") ? mountOf(last)
+          : mounts.containsKey(last) ? new Result(0, real(mounts.get(last)) + "\n", "") : new Result(1, "", "");
+      case "resize2fs", "xfs_growfs" -> new Result(0, "", "");
       case "readlink" -> new Result(0, real(last) + "\n", "");
       case "mount" -> mount(command);
       case "umount" -> mounts.remove(last) != null ? new Result(0, "", "")
@@ -111,6 +112,13 @@ final class SimulatedDroplet implements CommandExecutor {
     }
     mounts.put(target, device);
     return new Result(0, "", "");
+  }
+
+  /** findmnt --source: the target and type of the first mount of this (resolved) device. */
+  private Result mountOf(String realDevice) {
+    return mounts.entrySet().stream().filter(m -> real(m.getValue()).equals(realDevice)).findFirst()
+        .map(m -> new Result(0, m.getKey() + " " + filesystems.get(m.getValue()) + "\n", ""))
+        .orElse(new Result(1, "", ""));
   }
 
   /** What a by-id link resolves to: /dev/sda, /dev/sdb … in the order devices were first seen. */
