@@ -42,9 +42,10 @@ final class IdleBench {
   private static final java.util.regex.Pattern SQL_COUNT =
       java.util.regex.Pattern.compile("vertx_pool_completed_total\\{[^}]*pool_type=\"sql\"[^}]*\\} (\\S+)");
 
+  /** Both windows are longer than the controllers' default resyncInterval (30 s), so each holds a resync. */
   record Plan(int few, int many, Duration window) {
     static final Plan FULL = new Plan(100, 10_000, Duration.ofSeconds(60));
-    static final Plan QUICK = new Plan(100, 1_000, Duration.ofSeconds(10));
+    static final Plan QUICK = new Plan(100, 1_000, Duration.ofSeconds(35));
   }
 
   /** One idle window: CPU in ms, database counters, and how long loading and settling took. */
