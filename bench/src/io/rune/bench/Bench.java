@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,12 @@ import java.util.Set;
 /**
  * The benchmark of Rune Storage: starts runed on a fresh data directory and measures it beside
  * limits taken in the same run (a bare Vert.x server, the database's raw commit rate), then
- * snapshots beside {@code cp -a} on another fresh runed ({@link SnapshotBench}), prints the
- * tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
+ * the idle figure on another fresh runed ({@link IdleBench}), then snapshots beside {@code cp -a}
+ * on a third ({@link SnapshotBench}), prints the tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
  * the directory holding the copies of bin/runed and target/rune.jar to run. The system
- * property {@code bench.only} ({@code BENCH_ONLY}) limits the run to the API part or the
- * snapshots; a snapshots-only run rewrites only the Snapshots section of the document.
+ * property {@code bench.only} ({@code BENCH_ONLY}) limits the run to some of the API part, the
+ * idle figure and the snapshots; a run without the API part rewrites only its own sections of
+ * the document.
  */
 public final class Bench {
   /** How long to wait, before each measurement, for other processes to leave the machine alone. */
@@ -41,7 +43,9 @@ public final class Bench {
 
   /** The parts of the bench, as {@code BENCH_ONLY} names them (bench/run passes it as bench.only). */
   static final String API = "api";
+  static final String IDLE = "idle";
   static final String SNAPSHOTS = "snapshots";
+  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS);
 
   public static void main(String[] args) {
     Path root = Path.of(args[0]).toAbsolutePath();
@@ -67,36 +71,54 @@ public final class Bench {
         System.out.print(report.text());
         report.failures().forEach(row -> missed.add(row.measure()));
       }
-      String snapshots = null;
-      boolean snapshotsFailed = false;
+      Map<BenchmarksDoc.Section, String> sections = new EnumMap<>(BenchmarksDoc.Section.class);
+      boolean partFailed = false;
+      if (parts.contains(IDLE)) {
+        try {
+          IdleBench.Outcome outcome = IdleBench.run(vertx, quick, work, runedHome);
+          sections.put(BenchmarksDoc.Section.IDLE, IdleReport.section(outcome));
+          System.out.println();
+          System.out.print(IdleReport.table(outcome).text());
+          System.out.println(IdleReport.details(outcome));
+          missed.addAll(IdleReport.missed(outcome));
+        } catch (Exception e) {
+          if (report == null && !parts.contains(SNAPSHOTS)) {
+            throw e;
+          }
+          // What was measured is written all the same; the document keeps its earlier Idle section.
+          System.err.println("bench: the idle bench failed: " + e.getMessage());
+          e.printStackTrace();
+          partFailed = true;
+        }
+      }
       if (parts.contains(SNAPSHOTS)) {
         try {
           SnapshotBench.Outcome outcome = SnapshotBench.run(quick, work, runedHome);
-          snapshots = SnapshotReport.section(outcome);
+          sections.put(BenchmarksDoc.Section.SNAPSHOTS, SnapshotReport.section(outcome));
           System.out.println();
           System.out.print(SnapshotReport.tables(outcome));
           missed.addAll(SnapshotReport.missed(outcome));
         } catch (Exception e) {
-          if (report == null) {
+          if (report == null && sections.isEmpty()) {
             throw e;
           }
           // The API results are written all the same; the document keeps its earlier Snapshots section.
           System.err.println("bench: the snapshot bench failed: " + e.getMessage());
           e.printStackTrace();
-          snapshotsFailed = true;
+          partFailed = true;
         }
       }
       Path doc = root.resolve("docs/BENCHMARKS.md");
       if (report != null) {
-        BenchmarksDoc.write(doc, root.resolve("bench/NOTES.md"), plan, facts, report, observations, snapshots);
+        BenchmarksDoc.write(doc, root.resolve("bench/NOTES.md"), plan, facts, report, observations, sections);
       } else {
-        BenchmarksDoc.writeSnapshots(doc, root.resolve("bench/NOTES.md"), snapshots);
+        BenchmarksDoc.writeSections(doc, root.resolve("bench/NOTES.md"), sections);
       }
-      System.out.println("\nWritten to " + doc + (report == null ? " (its Snapshots section only)" : ""));
+      System.out.println("\nWritten to " + doc + (report == null ? " (only its sections " + sections.keySet() + ")" : ""));
       if (!missed.isEmpty()) {
         System.out.println("Goals missed: " + String.join("; ", missed));
       }
-      status = snapshotsFailed ? 2 : missed.isEmpty() ? 0 : 1;
+      status = partFailed ? 2 : missed.isEmpty() ? 0 : 1;
     } catch (Exception e) {
       System.err.println("bench: failed: " + e.getMessage());
       System.err.printf("bench: the longest stall of the bench JVM itself (machine or VM paused): %.0f ms%n",
@@ -109,16 +131,16 @@ public final class Bench {
     System.exit(status);
   }
 
-  /** {@code only} is empty (everything) or a comma-separated list of {@value #API} and {@value #SNAPSHOTS}. */
+  /** {@code only} is empty (everything) or a comma-separated list of {@link #PARTS}. */
   static Set<String> parts(String only) {
     if (only.isBlank()) {
-      return Set.of(API, SNAPSHOTS);
+      return new LinkedHashSet<>(PARTS);
     }
     Set<String> parts = new LinkedHashSet<>();
     for (String part : only.split(",")) {
       String name = part.trim();
-      if (!name.equals(API) && !name.equals(SNAPSHOTS)) {
-        throw new IllegalArgumentException("BENCH_ONLY names " + API + " and " + SNAPSHOTS + ", not '" + name + "'");
+      if (!PARTS.contains(name)) {
+        throw new IllegalArgumentException("BENCH_ONLY names " + String.join(", ", PARTS) + ", not '" + name + "'");
       }
       parts.add(name);
     }

@@ -1,5 +1,7 @@
 package io.rune.storage.api;
 
+import io.rune.storage.store.StoreErrors;
+import io.rune.storage.store.StoreException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -81,5 +83,22 @@ public class ApiException extends RuntimeException {
 
   public static ApiException storeUnavailable(String message) {
     return new ApiException(503, "StoreUnavailable", message, null);
+  }
+
+  /**
+   * The API's words for a failure: a store's refusal (or a database failure the store has
+   * not yet classified) as its status and code; anything else unchanged. The one place the
+   * store's exceptions meet the API contract: every door renders what this returns.
+   */
+  public static Throwable from(Throwable failure) {
+    if (!(StoreErrors.of(failure) instanceof StoreException store)) {
+      return failure;
+    }
+    return switch (store.type()) {
+      case CONFLICT -> conflict(store.getMessage());
+      case ALREADY_EXISTS -> alreadyExists(store.getMessage());
+      case UNAVAILABLE -> storeUnavailable(store.getMessage());
+      case INVALID_CONTINUE_TOKEN -> malformed(store.getMessage(), "continue");
+    };
   }
 }

@@ -70,8 +70,9 @@ public final class Apply {
   }
 
   private static Throwable located(int index, Map.Entry<Kind, JsonObject> doc, Throwable err) {
-    if (!(err instanceof ApiException api) || api.code().equals("StoreUnavailable")) {
-      return err;
+    Throwable failure = ApiException.from(err);
+    if (!(failure instanceof ApiException api) || api.code().equals("StoreUnavailable")) {
+      return failure;
     }
     String name = doc.getValue().getString("name", "?");
     String field = "documents[" + index + "]" + (api.field() == null ? "" : "." + api.field());

@@ -3,7 +3,6 @@ package io.rune.storage.api;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.Names;
-import io.rune.storage.store.StoreErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -85,7 +84,7 @@ public final class EventBusApi {
       principal.compose(p -> Resources.attempt(() -> operation.apply(p, body)))
           .onSuccess(message::reply)
           .onFailure(err -> {
-            Throwable failure = StoreErrors.toApi(err);
+            Throwable failure = ApiException.from(err);
             ApiException api = failure instanceof ApiException e ? e : ApiException.internal();
             message.fail(api.status(), api.body().encode());
           });

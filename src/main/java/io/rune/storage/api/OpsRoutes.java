@@ -45,7 +45,7 @@ final class OpsRoutes {
 
   /** What the store said is wrong (its first clause: e.g. how long it waited), without the advice. */
   private static String notReachable(Throwable failure) {
-    if (failure instanceof ApiException api && api.getMessage() != null) {
+    if (ApiException.from(failure) instanceof ApiException api && api.getMessage() != null) {
       return api.getMessage().split(";", 2)[0];
     }
     return "the database is not reachable";

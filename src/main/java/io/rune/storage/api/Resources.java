@@ -11,6 +11,7 @@ import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ListQuery;
 import io.rune.storage.store.RenderedPage;
 import io.rune.storage.store.Store;
+import io.rune.storage.store.StoreException;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
@@ -156,7 +157,7 @@ public final class Resources {
       Future<Void> demoted = tx != null && becomesDefaultClass(kind, spec)
           ? StorageClassRules.demoteOtherDefault(tx, input.name()) : Future.succeededFuture();
       return demoted.compose(v -> kindRules.insert(store, tx, draft, spec))
-          .recover(err -> Future.failedFuture(err instanceof ApiException api && api.code().equals("AlreadyExists")
+          .recover(err -> Future.failedFuture(StoreException.is(err, StoreException.Type.ALREADY_EXISTS)
               ? ApiException.alreadyExists(kind.kindName() + " " + draft.key()
                   + " already exists; choose another name, or change it with PUT")
               : err));
@@ -263,8 +264,9 @@ public final class Resources {
   }
 
   private static <T> Future<T> untilNotMoved(java.util.function.Supplier<Future<T>> readThenWrite, int attemptsLeft) {
-    return readThenWrite.get().recover(err -> attemptsLeft > 1 && err instanceof ApiException api
-        && api.code().equals("Conflict") ? untilNotMoved(readThenWrite, attemptsLeft - 1) : Future.failedFuture(err));
+    return readThenWrite.get().recover(err -> attemptsLeft > 1
+        && ApiException.from(err) instanceof ApiException api && api.code().equals("Conflict")
+        ? untilNotMoved(readThenWrite, attemptsLeft - 1) : Future.failedFuture(err));
   }
 
   /** Makes a class the default, demoting the previous one in the same transaction. */

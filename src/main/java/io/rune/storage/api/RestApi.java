@@ -1,6 +1,5 @@
 package io.rune.storage.api;
 
-import io.rune.storage.store.StoreErrors;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -114,7 +113,7 @@ public final class RestApi {
   }
 
   private static ApiException toApi(RoutingContext ctx, int status, Throwable cause) {
-    Throwable failure = cause == null ? null : StoreErrors.toApi(cause);
+    Throwable failure = cause == null ? null : ApiException.from(cause);
     if (failure instanceof ApiException api) {
       return api;
     }

@@ -1,9 +1,9 @@
 package io.rune.storage.controller;
 
-import io.rune.storage.api.ApiException;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.store.Store;
+import io.rune.storage.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -53,7 +53,7 @@ final class StatusWrites {
   }
 
   private static <T> Future<T> movedOn(Throwable err) {
-    if (err instanceof ApiException api && api.code().equals("Conflict")) {
+    if (StoreException.is(err, StoreException.Type.CONFLICT)) {
       return Future.failedFuture(new Moved());
     }
     return Future.failedFuture(err);

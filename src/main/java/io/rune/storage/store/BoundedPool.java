@@ -1,6 +1,5 @@
 package io.rune.storage.store;
 
-import io.rune.storage.api.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -176,8 +175,8 @@ public final class BoundedPool implements Pool {
     conn.close();
   }
 
-  private ApiException timedOut() {
-    return ApiException.storeUnavailable("the database did not answer within " + boundText
+  private StoreException timedOut() {
+    return new StoreException(StoreException.Type.UNAVAILABLE, "the database did not answer within " + boundText
         + "; retry later; nothing was changed");
   }
 

@@ -1,6 +1,5 @@
 package io.rune.storage.store;
 
-import io.rune.storage.api.ApiException;
 import io.rune.storage.model.UserText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,7 +31,7 @@ public final class ContinueToken {
     } catch (IllegalArgumentException | CharacterCodingException e) {
       // fall through to the error below
     }
-    throw ApiException.malformed("the continue token is not one this server gave; list again without it",
-        "continue");
+    throw new StoreException(StoreException.Type.INVALID_CONTINUE_TOKEN,
+        "the continue token is not one this server gave; list again without it");
   }
 }

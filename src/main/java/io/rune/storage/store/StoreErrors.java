@@ -1,31 +1,30 @@
 package io.rune.storage.store;
 
-import io.rune.storage.api.ApiException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
-/** Turns database failures into the API's words. */
+/** Turns database failures into the store's own exceptions; anything else passes unchanged. */
 public final class StoreErrors {
   private StoreErrors() {}
 
   public static <T> Future<T> translate(Throwable failure) {
-    return Future.failedFuture(toApi(failure));
+    return Future.failedFuture(of(failure));
   }
 
-  public static Throwable toApi(Throwable failure) {
-    if (failure instanceof ApiException) {
+  public static Throwable of(Throwable failure) {
+    if (failure instanceof StoreException) {
       return failure;
     }
     if (failure instanceof PgException pg) {
       String state = pg.getSqlState() == null ? "" : pg.getSqlState();
       if (state.equals("23505") && "objects_pkey".equals(pg.getConstraint())) {
-        return ApiException.alreadyExists("an object with this name already exists");
+        return new StoreException(StoreException.Type.ALREADY_EXISTS, "an object with this name already exists");
       }
       if (state.equals("23505") && "objects_one_default_storage_class".equals(pg.getConstraint())) {
-        return ApiException.conflict("another StorageClass became the default at the same time; retry");
+        return new StoreException(StoreException.Type.CONFLICT, "another StorageClass became the default at the same time; retry");
       }
       // Connection exceptions (08), operator intervention (57P01..57P03: shutdown, crash
       // recovery, not yet accepting connections) and too many connections (53300) are the
@@ -59,8 +58,8 @@ public final class StoreErrors {
     return false;
   }
 
-  private static ApiException unavailable() {
-    return ApiException.storeUnavailable(
+  private static StoreException unavailable() {
+    return new StoreException(StoreException.Type.UNAVAILABLE,
         "the database is unavailable; nothing was changed, retry later");
   }
 }

@@ -1,6 +1,5 @@
 package io.rune.storage.store;
 
-import io.rune.storage.api.ApiException;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -111,7 +110,7 @@ final class WriteStatements {
 
   private static ApiObject stored(ApiObject draft, RowSet<Row> rows) {
     if (rows.size() == 0) {
-      throw ApiException.conflict(draft.kind().kindName() + " " + draft.key() + " has changed since"
+      throw new StoreException(StoreException.Type.CONFLICT, draft.kind().kindName() + " " + draft.key() + " has changed since"
           + " resourceVersion " + draft.resourceVersion() + "; read it again and reapply the change");
     }
     long seq = rows.iterator().next().getLong(0);

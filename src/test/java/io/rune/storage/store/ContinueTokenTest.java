@@ -3,7 +3,6 @@ package io.rune.storage.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.rune.storage.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -36,10 +35,9 @@ class ContinueTokenTest {
   }
 
   private static void assertRefused(String token) {
-    ApiException e = catchThrowableOfType(ApiException.class, () -> ContinueToken.decode(token));
+    StoreException e = catchThrowableOfType(StoreException.class, () -> ContinueToken.decode(token));
     assertThat(e).as("token %s", token).isNotNull();
-    assertThat(e.status()).isEqualTo(400);
-    assertThat(e.field()).isEqualTo("continue");
+    assertThat(e.type()).isEqualTo(StoreException.Type.INVALID_CONTINUE_TOKEN);
     assertThat(e.getMessage()).isEqualTo("the continue token is not one this server gave; list again without it");
   }
 }
