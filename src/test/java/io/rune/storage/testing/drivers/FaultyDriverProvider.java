@@ -12,7 +12,8 @@ import java.util.Set;
  * A driver that exists only on the test class path (listed in the test resources'
  * META-INF/services), to drive the controller through failures a real backend would
  * produce: classes of driver {@code test-faulty} fail as their parameters say. It keeps
- * snapshots too (in memory), so that a restore across drivers has a second driver to meet.
+ * snapshots too (in memory), so that a restore across drivers has a second driver to meet,
+ * and its volumes grow, online, so that expansion can fail on command too.
  */
 public final class FaultyDriverProvider implements DriverProvider {
   public static final String NAME = "test-faulty";
@@ -24,7 +25,7 @@ public final class FaultyDriverProvider implements DriverProvider {
 
   @Override
   public DriverCapabilities capabilities() {
-    return new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, false, false, true, List.of(), false);
+    return new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, true, true, true, List.of(), false);
   }
 
   @Override
