@@ -98,10 +98,11 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       return checkClaim(reads, principal, namespace, scale, at, volume, readOnly).map(v ->
           new ServiceVolume(volume.name(), volume.mountPath(), readOnly, volume.subPath(), volume.claim(), null));
     }
-    ClaimTemplate template = was != null && was.claimTemplate() != null
-        ? unchangedTemplate(at + ".claimTemplate", volume.name(), was.claimTemplate(), volume.claimTemplate())
+    ClaimTemplate before = was != null ? was.claimTemplate() : null;
+    ClaimTemplate template = before != null
+        ? unchangedTemplate(at + ".claimTemplate", volume.name(), before, volume.claimTemplate())
         : volume.claimTemplate();
-    return admitTemplate(reads, at + ".claimTemplate", template).map(admitted ->
+    return admitTemplate(reads, at + ".claimTemplate", template, before).map(admitted ->
         new ServiceVolume(volume.name(), volume.mountPath(), readOnly, volume.subPath(), null, admitted));
   }
 
@@ -153,14 +154,15 @@ final class ServiceRules implements KindRules<ServiceSpec> {
   }
 
   /**
-   * A template of a volume entry that already existed may be restated but not changed: the
-   * volumes already made from it keep it. Omitted fields mean "as before".
+   * A template of a volume entry that already existed may be restated but not changed, except
+   * for a larger size, which grows the volumes made from it (checked in {@link #admitTemplate}):
+   * they keep the rest. Omitted fields mean "as before".
    */
   private static ClaimTemplate unchangedTemplate(String at, String volumeName, ClaimTemplate was, ClaimTemplate now) {
     boolean sameSize = Quantity.parseBytes(at + ".size", now.size()) == Quantity.parseBytes(at + ".size", was.size());
     ClaimTemplate merged = new ClaimTemplate(
         Objects.requireNonNullElse(now.storageClassName(), was.storageClassName()),
-        sameSize ? was.size() : now.size(),
+        was.size(),
         Objects.requireNonNullElse(now.accessMode(), was.accessMode()),
         Objects.requireNonNullElse(now.reclaimPolicy(), was.reclaimPolicy()),
         now.parameters() != null ? now.parameters() : was.parameters());
@@ -169,11 +171,16 @@ final class ServiceRules implements KindRules<ServiceSpec> {
           + InputParser.toJson(was).encode() + "): the volumes already made from it keep it; to use a different"
           + " template, add it under a new volume name");
     }
-    return was;
+    return sameSize ? was : new ClaimTemplate(was.storageClassName(), now.size(), was.accessMode(),
+        was.reclaimPolicy(), was.parameters());
   }
 
-  /** Checks a template against its class's driver and fills the defaults, as VolumeRules does for a volume. */
-  private Future<ClaimTemplate> admitTemplate(StoreReader reads, String at, ClaimTemplate template) {
+  /**
+   * Checks a template against its class's driver and fills the defaults, as VolumeRules does
+   * for a volume; a template that was there {@code before} may only grow, where the driver can expand.
+   */
+  private Future<ClaimTemplate> admitTemplate(StoreReader reads, String at, ClaimTemplate template,
+      ClaimTemplate before) {
     String classField = at + ".storageClassName";
     Future<ApiObject> storageClass = template.storageClassName() != null
         ? reads.get(Kind.STORAGE_CLASS, "", template.storageClassName())
@@ -201,6 +208,9 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       if ("delete".equals(reclaim) && !caps.delete()) {
         throw ApiException.unprocessable("DeleteUnsupported", at + ".reclaimPolicy", "driver '" + driver
             + "' (class " + found.name() + ") never deletes storage; use reclaimPolicy retain");
+      }
+      if (before != null) {
+        VolumeRules.checkGrowth(at + ".size", found, caps, before.size(), template.size());
       }
       if (caps.hostPaths()) {
         throw ApiException.invalid(classField, "class " + found.name() + " (driver '" + driver + "') mounts existing"

@@ -175,7 +175,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
       if (term == null || (isEmpty(term.matchLabels()) && isEmpty(term.matchExpressions()))) {
         throw ApiException.invalid(at, "each allowedTopologies entry needs matchLabels or matchExpressions");
       }
-      Validation.check(() -> LabelSelector.checkLabels(at + ".matchLabels", term.matchLabels()));
+      Validation.check(() -> Topology.checkLabels(at + ".matchLabels", term.matchLabels()));
       List<Expression> expressions = term.matchExpressions() == null ? List.of() : term.matchExpressions();
       for (int j = 0; j < expressions.size(); j++) {
         checkExpression(at + ".matchExpressions[" + j + "]", expressions.get(j));
@@ -197,7 +197,8 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
     if (!needsValues && !isEmpty(e.values())) {
       throw ApiException.invalid(at + ".values", "operator " + e.operator() + " takes no values");
     }
-    // The key and each value are a node label's, so the label rules apply to them too.
+    // The key and each value are a node label's, so the label rules apply to them too (a
+    // host-path-root value is a path, checked as one).
     Validation.check(() -> LabelSelector.checkLabels(at, Map.of(e.key(), "")));
     if (e.values() != null) {
       if (e.values().size() > LabelSelector.MAX_LABELS) {
@@ -209,7 +210,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
         if (value == null) {
           throw ApiException.invalid(at + ".values[" + i + "]", "a topology value must be a string");
         }
-        Validation.check(() -> LabelSelector.checkLabels(at + ".values", Map.of(e.key(), value)));
+        Validation.check(() -> Topology.checkLabels(at + ".values", Map.of(e.key(), value)));
       }
     }
   }

@@ -6,7 +6,6 @@ import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.model.AccessMode;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
-import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
 import io.rune.storage.model.Parameters;
 import io.rune.storage.model.Quantity;
@@ -21,6 +20,7 @@ import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -71,7 +71,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
           + UserText.quote(spec.reclaimPolicy()));
     }
     if (spec.topology() != null) {
-      Validation.check(() -> LabelSelector.checkLabels("topology", spec.topology()));
+      Validation.check(() -> Topology.checkLabels("topology", spec.topology()));
     }
     Validation.check(() -> Parameters.check("parameters", spec.parameters()));
     if (spec.source() != null) {
@@ -120,9 +120,11 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         throw ApiException.invalid("storageClassName", "StorageClass '" + spec.storageClassName()
             + "' does not exist; list them with GET /api/v1/storageclasses");
       }
-      VolumeSpec admitted = admit(found, spec);
-      return checkRestoreSource(reads, namespace, admitted, capabilities(found), found.spec().getString("driver"))
-          .map(v -> InputParser.toJson(admitted));
+      return hostDirectory(found, spec).compose(dir -> {
+        VolumeSpec admitted = admit(found, spec, dir);
+        return checkRestoreSource(reads, namespace, admitted, capabilities(found), found.spec().getString("driver"))
+            .map(v -> InputParser.toJson(admitted));
+      });
     });
   }
 
@@ -143,20 +145,11 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         throw ApiException.invalid("storageClassName", "StorageClass '" + was.storageClassName()
             + "' no longer exists; this volume cannot be changed until it does");
       }
-      DriverCapabilities caps = capabilities(found);
-      long before = Quantity.parseBytes("size", was.size());
-      long after = Quantity.parseBytes("size", spec.size());
-      if (after < before) {
-        throw ApiException.invalid("size", "size cannot shrink (it is " + was.size() + ")");
-      }
-      if (after > before && !caps.expand()) {
-        throw ApiException.invalid("size", "driver '" + found.spec().getString("driver")
-            + "' cannot expand volumes; size must stay " + was.size());
-      }
+      checkGrowth("size", found, was.size(), spec.size());
       VolumeSpec merged = new VolumeSpec(was.storageClassName(), spec.size(), was.accessMode(),
           spec.reclaimPolicy(), spec.parameters(), was.hostPath(), spec.createIfMissing(),
           spec.topology(), was.source());
-      return Future.succeededFuture(InputParser.toJson(admit(found, merged)));
+      return hostDirectory(found, merged).map(dir -> InputParser.toJson(admit(found, merged, dir)));
     });
   }
 
@@ -211,8 +204,29 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         .put("lastTransitionAt", Instant.now().toString());
   }
 
+  /**
+   * A size may stay or grow, never shrink, and grow only where the class's driver can expand
+   * volumes: growth that could never happen is refused, not stored. {@code field} names the
+   * size (a volume's, or a claimTemplate's).
+   */
+  static void checkGrowth(String field, ApiObject storageClass, DriverCapabilities caps, String was, String now) {
+    long before = Quantity.parseBytes(field, was);
+    long after = Validation.check(() -> Quantity.parseBytes(field, now));
+    if (after < before) {
+      throw ApiException.invalid(field, "volumes cannot shrink: " + now + " is below the current " + was);
+    }
+    if (after > before && !caps.expand()) {
+      throw ApiException.unprocessable("ExpandUnsupported", field, "driver '" + storageClass.spec().getString("driver")
+          + "' (class " + storageClass.name() + ") cannot expand volumes; " + field + " must stay " + was);
+    }
+  }
+
+  private void checkGrowth(String field, ApiObject storageClass, String was, String now) {
+    checkGrowth(field, storageClass, capabilities(storageClass), was, now);
+  }
+
   /** Checks the spec against its class's driver and fills the defaults. */
-  private VolumeSpec admit(ApiObject storageClass, VolumeSpec spec) {
+  private VolumeSpec admit(ApiObject storageClass, VolumeSpec spec, HostDirectory dir) {
     StorageClassSpec cls = InputParser.read(storageClass.spec(), StorageClassSpec.class);
     DriverCapabilities caps = capabilities(storageClass);
     String driver = cls.driver();
@@ -253,6 +267,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
             + asked + " cannot be met: every volume of class " + storageClass.name() + " is in " + label.getKey()
             + "=" + label.getValue());
       }
+    }
+    if (dir != null) {
+      dir.checkAgainst(storageClass.name(), cls.allowedTopologies(), topology);
     }
     if (!Topology.allows(cls.allowedTopologies(), topology)) {
       throw ApiException.unprocessable("TopologyNotAllowed", "topology", "topology " + topology
@@ -300,6 +317,21 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       }
       return null;
     });
+  }
+
+  /**
+   * The host directory of a volume of a host-path driver, resolved off the event loop, and
+   * the root it lies under: the innermost hostPathAllowlist entry (what the driver reports
+   * as its {@value Topology#HOST_PATH_ROOT}), else the directory itself. Null for others.
+   */
+  private Future<HostDirectory> hostDirectory(ApiObject storageClass, VolumeSpec spec) {
+    if (spec.hostPath() == null || !capabilities(storageClass).hostPaths()) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.executeBlocking(() -> {
+      Path real = Validation.check(() -> hostPaths.check("hostPath", spec.hostPath()));
+      return new HostDirectory(spec.hostPath(), real, hostPaths.allowlistEntryOf(real).orElse(real).toString());
+    }, false);
   }
 
   private DriverCapabilities capabilities(ApiObject storageClass) {

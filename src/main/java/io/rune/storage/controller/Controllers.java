@@ -45,6 +45,6 @@ public final class Controllers {
 
   private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, SecretValues secrets,
       RuneConfig config) {
-    return new VolumeTargets(vertx, store, catalog, secrets, config.node(), config.drivers().callTimeout());
+    return new VolumeTargets(vertx, store, catalog, secrets, Placement.Node.of(config), config.drivers().callTimeout());
   }
 }

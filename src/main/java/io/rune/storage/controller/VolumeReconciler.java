@@ -166,8 +166,14 @@ final class VolumeReconciler implements Reconciler {
     });
   }
 
-  /** The class or driver is missing: Failed at once, no attempt spent. */
+  /**
+   * The class or driver is missing: Failed at once, no attempt spent. No node can take the
+   * volume: Pending with the reason, no attempt spent, looked at again on start-up and resync.
+   */
   private Future<Outcome> unresolvable(ApiObject volume, Throwable err) {
+    if (err instanceof VolumeTargets.Unplaceable unplaceable) {
+      return unplaceable(volume, unplaceable);
+    }
     if (!(err instanceof VolumeTargets.Unresolvable missing)) {
       return Future.failedFuture(err);
     }
@@ -175,5 +181,21 @@ final class VolumeReconciler implements Reconciler {
       s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
+  }
+
+  private Future<Outcome> unplaceable(ApiObject volume, VolumeTargets.Unplaceable unplaceable) {
+    JsonObject status = volume.status();
+    // Said already: writing it again would only wake this reconciler again.
+    if (PENDING.equals(status.getString("phase")) && unplaceable.reason.equals(status.getString("reason"))
+        && unplaceable.getMessage().equals(status.getString("message"))) {
+      return Future.succeededFuture(Outcome.DONE);
+    }
+    return writes.write(volume, s -> {
+      s.put("phase", PENDING).put("reason", unplaceable.reason).put("message", unplaceable.getMessage());
+      s.remove("nextAttemptAt");
+    }).map(v -> {
+      log.info("Volume {} waits for a node: {}", volume.key(), unplaceable.getMessage());
+      return Outcome.DONE;
+    });
   }
 }

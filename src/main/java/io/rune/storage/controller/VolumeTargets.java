@@ -1,12 +1,16 @@
 package io.rune.storage.controller;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.RemoteDriver;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.JsonMapper;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.StorageClassSpec;
+import io.rune.storage.model.Topology;
 import io.rune.storage.model.ValidationException;
 import io.rune.storage.secrets.SecretException;
 import io.rune.storage.secrets.SecretRef;
@@ -14,6 +18,7 @@ import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds, for a volume, its class, its driver and the node to call. Once provisioning has
@@ -28,22 +34,32 @@ import java.util.Optional;
  * its class is deleted.
  */
 final class VolumeTargets {
-  static final String NODE_LABEL = "rune.io/node";
+  static final String NODE_LABEL = Topology.NODE;
+  private static final TypeReference<List<StorageClassSpec.TopologyTerm>> ALLOWED_TOPOLOGIES = new TypeReference<>() {};
 
   private final Vertx vertx;
   private final StoreReader store;
   private final DriverCatalog catalog;
   private final String localNode;
+  /** The nodes a new node-local volume may go to: this one (a cluster adds its other nodes). */
+  private final List<Placement.Node> candidates;
   private final Duration callTimeout;
   private final SecretValues secrets;
 
+  /** Targets on a node known only by its name (no labels beside {@value Topology#NODE}). */
   VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, String localNode,
+      Duration callTimeout) {
+    this(vertx, store, catalog, secrets, new Placement.Node(localNode, Map.of()), callTimeout);
+  }
+
+  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, Placement.Node self,
       Duration callTimeout) {
     this.vertx = vertx;
     this.store = store;
     this.secrets = secrets;
     this.catalog = catalog;
-    this.localNode = localNode;
+    this.localNode = self.name();
+    this.candidates = List.of(self);
     // The bus waits a little longer than the driver's breaker, so the breaker's timeout
     // (with its clearer message) is the one the caller sees.
     this.callTimeout = callTimeout.plusSeconds(5);
@@ -94,7 +110,7 @@ final class VolumeTargets {
       throw new Unresolvable("DriverNotFound", "driver '" + driverName + "' is not part of this server"
           + " (it has " + String.join(", ", catalog.names()) + ")");
     }
-    String node = nodeFor(volume, provider.get(), nodeHint);
+    String node = nodeFor(volume, storageClass, provider.get(), nodeHint, !classMayBeGone);
     return new VolumeTarget(volume, storageClass, provider.get(),
         new RemoteDriver(vertx, provider.get(), node, callTimeout), node, values);
   }
@@ -158,10 +174,16 @@ final class VolumeTargets {
   }
 
   /**
-   * The node the volume lives on once provisioned; before that, the node its topology asks
-   * for, else the hint, else this one.
+   * The node the volume lives on once provisioned (a recorded {@code status.node} is kept);
+   * before that, the candidate whose labels satisfy the volume's topology and its class's
+   * allowedTopologies, among the hint's node alone when there is one (a restore of a
+   * node-local snapshot happens where the snapshot is). Cleanup of a volume never placed
+   * places nothing: it goes to the node its topology names, else the hint, else this one.
+   *
+   * @throws Unplaceable when no candidate fits
    */
-  private String nodeFor(ApiObject volume, DriverProvider provider, String nodeHint) {
+  private String nodeFor(ApiObject volume, ApiObject storageClass, DriverProvider provider, String nodeHint,
+      boolean place) {
     if (!provider.nodeLocal()) {
       return localNode;
     }
@@ -169,11 +191,33 @@ final class VolumeTargets {
     if (recorded != null) {
       return recorded;
     }
-    var topology = volume.spec().getJsonObject("topology");
-    if (topology != null && topology.getString(NODE_LABEL) != null) {
-      return topology.getString(NODE_LABEL);
+    JsonObject topology = volume.spec().getJsonObject("topology");
+    if (!place || storageClass == null) {
+      if (topology != null && topology.getString(NODE_LABEL) != null) {
+        return topology.getString(NODE_LABEL);
+      }
+      return nodeHint != null ? nodeHint : localNode;
     }
-    return nodeHint != null ? nodeHint : localNode;
+    List<Placement.Node> nodes = nodeHint == null ? candidates
+        : candidates.stream().filter(n -> n.name().equals(nodeHint)).toList();
+    if (nodes.isEmpty()) {
+      return nodeHint; // a node this server knows no labels of: its own driver checks the request
+    }
+    JsonArray terms = storageClass.spec().getJsonArray("allowedTopologies");
+    List<StorageClassSpec.TopologyTerm> allowed = terms == null ? List.of()
+        : JsonMapper.STRICT.convertValue(terms.getList(), ALLOWED_TOPOLOGIES);
+    Map<String, String> asked = new HashMap<>();
+    if (topology != null) {
+      topology.forEach(e -> asked.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    // A host directory's root is the directory's, checked against the class when the volume was written.
+    Set<String> settled = provider.capabilities().hostPaths() ? Set.of(Topology.HOST_PATH_ROOT) : Set.of();
+    Placement.Decision decision = Placement.place(nodes,
+        new Placement.Request(storageClass.name(), asked, allowed, settled));
+    if (decision instanceof Placement.Unmet unmet) {
+      throw new Unplaceable("TopologyUnsatisfied", unmet.message());
+    }
+    return ((Placement.Placed) decision).node().name();
   }
 
   /** A volume whose class or driver is missing: retrying cannot help until someone acts. */
@@ -186,4 +230,6 @@ final class VolumeTargets {
       this.reason = reason;
     }
   }
+
+  static final class Unplaceable extends RuntimeException { final String reason; Unplaceable(String reason, String message) { super(message, null, false, false); this.reason = reason; } }
 }

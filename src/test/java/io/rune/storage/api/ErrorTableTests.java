@@ -1,6 +1,7 @@
 package io.rune.storage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestServer;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,7 +161,8 @@ abstract class ErrorTableTests extends ApiTestBase {
     String ns = newNamespace();
     JsonObject v = createVolume(ns, new JsonObject().put("name", "v").put("size", "2Gi")).json();
     assertRefused(422, "Invalid", () -> admin.put(volumes(ns) + "/v", v.copy().put("size", "1Gi")));
-    assertRefused(422, "Invalid", () -> admin.put(volumes(ns) + "/v", v.copy().put("size", "3Gi")));
+    JsonObject host = createVolume(ns, hostVolume("h")).json();
+    assertRefused(422, "ExpandUnsupported", () -> admin.put(volumes(ns) + "/h", host.copy().put("size", "3Gi")));
     assertRefused(422, "Invalid", () -> admin.put(volumes(ns) + "/v", v.copy().put("accessMode", "ReadOnlyMany")));
     assertRefused(422, "Invalid", () -> admin.put(volumes(ns) + "/v", v.copy().put("storageClassName", "local-host")));
     assertRefused(422, "Invalid", () -> admin.put(volumes(ns) + "/v", v.copy().put("source",
@@ -220,8 +223,13 @@ abstract class ErrorTableTests extends ApiTestBase {
     JsonObject volume = new JsonObject().put("name", "v").put("size", "1Gi").put("storageClassName", "zone-a");
     assertRefused(422, "TopologyNotAllowed", () -> createVolume(ns,
         volume.copy().put("topology", new JsonObject().put("rune.io/zone", "b"))));
-    assertThat(createVolume(ns, volume.copy().put("topology", new JsonObject().put("rune.io/zone", "a"))).status())
-        .isEqualTo(201);
+    // Allowed, and stored; but this server's node has no zone, so no node can take it.
+    assertThat(admin.post(volumes(ns), volume.copy().put("topology", new JsonObject().put("rune.io/zone", "a")))
+        .status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(volumes(ns) + "/v").json().getJsonObject("status")
+        .getString("reason"), "TopologyUnsatisfied"::equals);
+    assertThat(admin.delete(volumes(ns) + "/v").status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(volumes(ns) + "/v").status() == 404);
   }
 
   @Test

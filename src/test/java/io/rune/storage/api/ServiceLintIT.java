@@ -212,7 +212,7 @@ class ServiceLintIT extends ApiTestBase {
 
     JsonObject current = settled(ns, "svc");
     Http.Response changed = assertRefused(422, "Invalid", () -> admin.put(path, current.copy().put("volumes",
-        volumes(template("pgdata", "/var/lib/pg", sized("20Gi"))))));
+        volumes(template("pgdata", "/var/lib/pg", sized("10Gi").put("reclaimPolicy", "delete"))))));
     assertThat(changed.errorField()).isEqualTo("volumes[0].claimTemplate");
     assertThat(changed.json().getJsonObject("error").getString("message")).contains("new volume name");
     assertRefused(422, "Invalid", () -> admin.put(path, current.copy().put("scale", -1)));

@@ -168,7 +168,7 @@ class ServiceRulesTest {
     assertThat(restated.getJsonArray("volumes").getJsonObject(0).getJsonObject("claimTemplate"))
         .isEqualTo(spec.getJsonArray("volumes").getJsonObject(0).getJsonObject("claimTemplate"));
     ApiException changed = catchThrowableOfType(ApiException.class, () -> await(rules.admitUpdate(reads, ADMIN,
-        current, parse(templatedService(new JsonObject().put("size", "20Gi"))))));
+        current, parse(templatedService(new JsonObject().put("size", "10Gi").put("reclaimPolicy", "delete"))))));
     assertThat(changed.field()).isEqualTo("volumes[0].claimTemplate");
     assertThat(changed.getMessage()).contains("new volume name");
     JsonObject toClaim = claimedService(1, "web-data");
