@@ -97,7 +97,8 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
       return Future.succeededFuture(current);
     }
     JsonObject status = current.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
-        .put("message", "deletion requested: the copy is removed before the snapshot goes");
+        .put("message", "deletion requested: the copy is removed before the snapshot goes")
+        .put("attempts", 0); // the attempts of the deletion, which starts now
     status.remove("nextAttemptAt");
     return store.update(current.withStatus(status));
   }

@@ -200,7 +200,8 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     JsonObject status = volume.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
         .put("message", "deletion requested; reclaimPolicy " + reclaimPolicy + ": the storage is "
             + ("delete".equals(reclaimPolicy) ? "removed" : "kept") + " before the volume goes")
-        .put("lastTransitionAt", Instant.now().toString());
+        .put("lastTransitionAt", Instant.now().toString())
+        .put("attempts", 0); // the attempts of the deletion, which starts now
     status.remove("nextAttemptAt");
     return volume.withStatus(status);
   }

@@ -44,6 +44,22 @@ final class ResourceVerbs {
   }
 
   /**
+   * The retry verb: starts the object's stopped operation over (provisioning, a snapshot, a
+   * deletion). With --wait, follows it until ready, or gone when it was being deleted.
+   */
+  void retry(String namespace, String name, OutputFormat format, CommonOptions.Wait wait) {
+    JsonNode retried = rune.client().post(type.objectPath(namespace, name) + "/retry", null);
+    boolean deleting = "Deleting".equals(retried.path("status").path("phase").asText());
+    if (deleting) {
+      rune.printer().outcome(type, retried, format, "will be deleted again (its deletion starts over)");
+      rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, retried)));
+    } else {
+      created(retried, format, wait, "will be " + (type == ResourceType.VOLUME ? "provisioned" : "taken")
+          + " again (phase " + retried.path("status").path("phase").asText("Pending") + ")");
+    }
+  }
+
+  /**
    * The answer to a create or restore: the line (or, with -o, the object), then with --wait
    * the object followed until ready; in -o formats the object printed is the ready one.
    */

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code rune volume|vol}: Volumes. */
 @Command(name = "volume", aliases = "vol",
-    description = "List, show, delete, detach and restore Volumes; retry a failed provision.")
+    description = "List, show, delete, detach and restore Volumes; retry a stopped one.")
 final class VolumeCommand {
   @ParentCommand
   RuneCli rune;
@@ -38,12 +38,11 @@ final class VolumeCommand {
     verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
   }
 
-  @Command(name = "retry-provision", description = "Send a Failed or Stalled Volume back to Pending, attempts reset.")
-  void retryProvision(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+  @Command(name = "retry", aliases = "retry-provision", description = "Start a stopped Volume over, attempts"
+      + " reset: a Failed or Stalled one is provisioned again, one whose deletion stopped is deleted again.")
+  void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    var volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace.namespace, name) + "/retry-provision", null);
-    verbs().created(volume, output.format, wait,
-        "will be provisioned again (phase " + volume.path("status").path("phase").asText("Pending") + ")");
+    verbs().retry(namespace.namespace, name, output.format, wait);
   }
 
   @Command(name = "detach", description = "Take a Volume from the replica it is bound to; it becomes Released."

@@ -24,15 +24,16 @@ public final class Controllers {
       SecretValues secrets, RuneConfig config) {
     RuneConfig.Controller settings = config.controller();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+    AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff);
     ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,
         store, v -> {
           VolumeTargets targets = targets(v, store, catalog, secrets, config);
-          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), backoff),
-              settings.maxAttempts(), backoff, config.drivers().callTimeout());
+          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle),
+              cycle, config.drivers().callTimeout());
         }, settings.resyncInterval(), settings.workers());
     ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotPhase.NEEDS_WORK,
         SnapshotPhase.PENDING, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
-            settings.maxAttempts(), backoff, config.drivers().callTimeout()),
+            cycle),
         settings.resyncInterval(), settings.workers());
     ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),

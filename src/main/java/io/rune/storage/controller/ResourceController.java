@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller of one kind: queues every object whose change (from this node's change
- * feed) leaves it in a phase that needs work, and every such object again at start and on
+ * feed) leaves it in a phase that needs work (at its {@code nextAttemptAt}, when it has one), and every such object again at start and on
  * each resync, for what a missed notification or a crash left behind. The work itself is
  * its {@link Reconciler}'s; {@link Controllers} builds one per kind.
  */
@@ -90,8 +90,18 @@ public final class ResourceController extends VerticleBase {
       return;
     }
     JsonObject status = change.object().getJsonObject("status", new JsonObject());
-    if (needsWork.contains(status.getString("phase", initialPhase))) {
-      queue.add(new ObjectKey(change.namespace(), change.name()));
+    if (!needsWork.contains(status.getString("phase", initialPhase))) {
+      return;
+    }
+    // A change that schedules the next attempt (most often the controller's own write saying
+    // "next try in 25s") is work for then, not now: queued at once it re-ran the operation
+    // hundreds of times a second.
+    ObjectKey key = new ObjectKey(change.namespace(), change.name());
+    Duration wait = AttemptCycle.untilDue(status);
+    if (wait.isZero()) {
+      queue.add(key);
+    } else {
+      queue.addAfter(key, wait);
     }
   }
 

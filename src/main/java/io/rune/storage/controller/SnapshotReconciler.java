@@ -36,19 +36,14 @@ final class SnapshotReconciler implements Reconciler {
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final SnapshotReclaimer reclaimer;
-  private final int maxAttempts;
-  private final Backoff backoff;
-  private final AttemptFailures failures;
+  private final AttemptCycle cycle;
 
-  SnapshotReconciler(Store store, VolumeTargets targets, int maxAttempts, Backoff backoff, Duration callTimeout) {
+  SnapshotReconciler(Store store, VolumeTargets targets, AttemptCycle cycle) {
     this.store = store;
     this.targets = targets;
     this.writes = new StatusWrites(store);
-    this.reclaimer = new SnapshotReclaimer(store, targets, writes, backoff);
-    this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
-    this.failures = new AttemptFailures(maxAttempts, backoff, FAILED, "SnapshotFailedWillRetry", FAILED,
-        "SnapshotRetriesExhausted", "delete the snapshot and take a new one");
+    this.reclaimer = new SnapshotReclaimer(store, targets, writes, cycle);
+    this.cycle = cycle;
   }
 
   @Override
@@ -71,13 +66,11 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> retryWhenDue(ApiObject snapshot, int attempts) {
-    String next = snapshot.status().getString("nextAttemptAt");
-    if (next == null) {
+    if (snapshot.status().getString("nextAttemptAt") == null) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
-    return wait.isNegative() || wait.isZero() ? start(snapshot, attempts + 1)
-        : Future.succeededFuture(Outcome.again(wait));
+    Duration wait = AttemptCycle.untilDue(snapshot.status());
+    return wait.isZero() ? start(snapshot, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 
   /** Waits for the volume to be provisioned, records the attempt (intent), then copies. */
@@ -95,7 +88,7 @@ final class SnapshotReconciler implements Reconciler {
       }
       return targets.resolveForCleanup(volume).compose(target -> writes.write(snapshot, s -> {
         s.put("phase", CREATING).put("attempts", attempt).put("reason", "Creating")
-            .put("message", "attempt " + attempt + "/" + maxAttempts + ": copying volume " + volume.key()
+            .put("message", cycle.attemptWords(attempt) + ": copying volume " + volume.key()
                 + " with driver " + target.driverName())
             .put("driver", target.driverName()).put("node", target.node())
             .put("storageClassName", volume.spec().getString("storageClassName"))
@@ -109,7 +102,7 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> waitForVolume(ApiObject snapshot, ApiObject volume) {
-    Duration wait = backoff.initial();
+    Duration wait = cycle.backoff().initial();
     if ("WaitingForVolume".equals(snapshot.status().getString("reason"))) {
       return Future.succeededFuture(Outcome.again(wait));
     }
@@ -185,8 +178,8 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> failed(ApiObject snapshot, int attempt, DriverException error) {
-    AttemptFailures.Decision decision = failures.decide(attempt, error);
-    return writes.write(snapshot, decision.change()).map(v -> decision.outcome());
+    return writes.decide(snapshot, cycle.failed(AttemptCycle.Operation.SNAPSHOT, attempt, error,
+        AttemptCycle.RETRY_HINT));
   }
 
   private Future<ApiObject> sourceVolume(ApiObject snapshot) {

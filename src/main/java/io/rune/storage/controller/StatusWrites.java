@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.function.Consumer;
 
 /**
@@ -34,18 +35,27 @@ final class StatusWrites {
   }
 
   /**
-   * Records a failed attempt to reclaim an object's storage (the object stays Deleting) and
-   * says when to try again: soon for a transient failure, at the cap for one that needs a person.
+   * Runs {@code work} when the object's next attempt is due; until then (or when its
+   * operation has stopped, waiting for the retry verb) nothing is done.
    */
-  Future<Outcome> reclaimFailed(ApiObject object, String what, DriverException error,
-      Backoff backoff) {
-    int failures = object.status().getInteger("deleteAttempts", 0) + 1;
-    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
-    return write(object, s -> s.put("deleteAttempts", failures)
-            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
-            .put("message", "deleting the " + what + " failed (" + failures + " so far): " + error.getMessage()
-                + "; next try in " + Backoff.format(wait)))
-        .map(v -> Outcome.again(wait));
+  Future<Outcome> whenDue(ApiObject object, AttemptCycle cycle, Function<ApiObject, Future<Outcome>> work) {
+    if (AttemptCycle.stopped(object.status())) {
+      return Future.succeededFuture(Outcome.DONE);
+    }
+    Duration wait = AttemptCycle.untilDue(object.status());
+    return wait.isZero() ? work.apply(object) : Future.succeededFuture(Outcome.again(wait));
+  }
+
+  /** Records a failed attempt of {@code operation} (the next attempt number after the status's) as the cycle decides. */
+  Future<Outcome> failed(ApiObject object, AttemptCycle cycle, AttemptCycle.Operation operation,
+      DriverException error) {
+    int attempt = object.status().getInteger("attempts", 0) + 1;
+    return decide(object, cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT));
+  }
+
+  /** Writes a decision of the attempt cycle and gives its outcome. */
+  Future<Outcome> decide(ApiObject object, AttemptCycle.Decision decision) {
+    return write(object, decision.change()).map(written -> decision.outcome());
   }
 
   Future<ApiObject> remove(ApiObject object) {

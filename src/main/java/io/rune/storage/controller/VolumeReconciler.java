@@ -38,20 +38,17 @@ final class VolumeReconciler implements Reconciler {
   private final VolumeReclaimer reclaimer;
   private final RestoreSources restoreSources;
   private final StatusWrites writes;
-  private final int maxAttempts;
-  private final AttemptFailures failures;
+  private final AttemptCycle cycle;
   private final Duration callTimeout;
 
-  VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, int maxAttempts, Backoff backoff,
+  VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, AttemptCycle cycle,
       Duration callTimeout) {
     this.store = store;
     this.targets = targets;
     this.reclaimer = reclaimer;
     this.restoreSources = new RestoreSources(store);
     this.writes = new StatusWrites(store);
-    this.maxAttempts = maxAttempts;
-    this.failures = new AttemptFailures(maxAttempts, backoff, FAILED, "ProvisionFailedWillRetry", STALLED,
-        "ProvisionRetriesExhausted", "run retry-provision");
+    this.cycle = cycle;
     this.callTimeout = callTimeout;
   }
 
@@ -77,13 +74,11 @@ final class VolumeReconciler implements Reconciler {
   }
 
   private Future<Outcome> retryWhenDue(ApiObject volume, int attempts) {
-    String next = volume.status().getString("nextAttemptAt");
-    if (next == null) {
+    if (volume.status().getString("nextAttemptAt") == null) {
       return Future.succeededFuture(Outcome.DONE); // a failure retrying cannot fix
     }
-    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
-    return wait.isNegative() || wait.isZero() ? startAttempt(volume, attempts + 1)
-        : Future.succeededFuture(Outcome.again(wait));
+    Duration wait = AttemptCycle.untilDue(volume.status());
+    return wait.isZero() ? startAttempt(volume, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 
   /** Records the attempt (intent), then calls the driver. */
@@ -92,7 +87,7 @@ final class VolumeReconciler implements Reconciler {
         .compose(snapshot -> targets.resolve(volume, RestoreSources.nodeOf(snapshot))
             .compose(target -> writes.write(volume, s -> {
               s.put("phase", PROVISIONING).put("attempts", attempt).put("reason", "Provisioning")
-                  .put("message", "attempt " + attempt + "/" + maxAttempts + ": "
+                  .put("message", cycle.attemptWords(attempt) + ": "
                       + (snapshot == null ? "provisioning" : "restoring snapshot " + snapshot.key())
                       + " with driver " + target.driverName()
                       + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
@@ -126,7 +121,7 @@ final class VolumeReconciler implements Reconciler {
         .compose(made -> {
           Failpoints.hit(Failpoints.AFTER_PROVISION);
           return available(volume, target, made);
-        }, err -> failed(volume, attempt, DriverException.of(err)));
+        }, err -> failed(volume, AttemptCycle.Operation.PROVISION, attempt, DriverException.of(err)));
   }
 
   /** A restore copies data: its progress goes to status while the driver works. */
@@ -138,7 +133,8 @@ final class VolumeReconciler implements Reconciler {
         .compose(made -> progress.finish().compose(latest -> {
           Failpoints.hit(Failpoints.AFTER_PROVISION);
           return available(latest, target, made);
-        }), err -> progress.finish().compose(latest -> failed(latest, attempt, DriverException.of(err))));
+        }), err -> progress.finish().compose(latest -> failed(latest, AttemptCycle.Operation.RESTORE, attempt,
+            DriverException.of(err))));
   }
 
   private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
@@ -156,8 +152,9 @@ final class VolumeReconciler implements Reconciler {
     });
   }
 
-  private Future<Outcome> failed(ApiObject volume, int attempt, DriverException error) {
-    AttemptFailures.Decision decision = failures.decide(attempt, error);
+  private Future<Outcome> failed(ApiObject volume, AttemptCycle.Operation operation, int attempt,
+      DriverException error) {
+    AttemptCycle.Decision decision = cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT);
     return writes.write(volume, decision.change()).map(written -> {
       if (STALLED.equals(written.status().getString("phase"))) {
         log.warn("Volume {} is Stalled after {} attempts: {}", volume.key(), attempt, error.getMessage());

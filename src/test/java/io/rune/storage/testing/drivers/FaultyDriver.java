@@ -24,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every call). Every provision call is recorded with its time, so tests can see how often
  * and when the controller called. Storage is a set of handles in memory. A snapshot copies
  * nothing, but with {@code copySeconds} it takes that long and reports its progress (1 GiB
- * in all) ten times a second, as a slow copy would.
+ * in all) ten times a second, as a slow copy would. With {@code failDelete} (a DriverError
+ * name) every delete fails so; delete calls are recorded too.
  */
 public final class FaultyDriver implements StorageDriver {
   static final long COPY_BYTES = 1L << 30;
@@ -36,6 +37,12 @@ public final class FaultyDriver implements StorageDriver {
 
   private static final Map<String, List<Instant>> CALLS = new ConcurrentHashMap<>();
   private static final Map<String, Boolean> STORAGE = new ConcurrentHashMap<>();
+  private static final Map<String, List<Instant>> DELETE_CALLS = new ConcurrentHashMap<>();
+
+  /** The times delete was called for this handle. */
+  public static List<Instant> deleteCalls(String handle) {
+    return List.copyOf(DELETE_CALLS.getOrDefault(handle, List.of()));
+  }
 
   /** The times provision was called for the volume with this uid. */
   public static List<Instant> provisionCalls(String uid) {
@@ -109,6 +116,14 @@ public final class FaultyDriver implements StorageDriver {
 
   @Override
   public Future<Void> delete(DriverContext ctx, String handle) {
+    List<Instant> calls = DELETE_CALLS.computeIfAbsent(handle, h -> new CopyOnWriteArrayList<>());
+    calls.add(Instant.now());
+    // failDelete: a DriverError name; every delete fails with it (blamed as its type's default).
+    String failDelete = ctx.parameters().get("failDelete");
+    if (failDelete != null) {
+      return Future.failedFuture(new DriverException(DriverError.valueOf(failDelete),
+          "the test backend refused to delete " + handle + " (call " + calls.size() + ")"));
+    }
     STORAGE.remove(handle);
     return Future.succeededFuture();
   }
