@@ -28,7 +28,8 @@ public final class Controllers {
     ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,
         store, v -> {
           VolumeTargets targets = targets(v, store, catalog, secrets, config);
-          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle),
+          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle,
+              config.storage().preserveOnDelete()),
               cycle, config.drivers().callTimeout());
         }, settings.resyncInterval(), settings.workers());
     ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotPhase.NEEDS_WORK,
@@ -37,7 +38,7 @@ public final class Controllers {
         settings.resyncInterval(), settings.workers());
     ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
-            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), backoff),
+            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))

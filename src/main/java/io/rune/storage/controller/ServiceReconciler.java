@@ -37,7 +37,7 @@ final class ServiceReconciler implements Reconciler {
   private static final Logger log = LoggerFactory.getLogger(ServiceReconciler.class);
   private static final Duration WHILE_WAITING = Duration.ofSeconds(1);
   private static final String MOUNT_FAILED = "MountFailed";
-  /** Stands for a host path in a bind the driver refused (no path is ever empty). */
+  /** Stands for the host path of a bind that failed, its cause already noted (no path is ever empty). */
   private static final String REFUSED = "";
 
   private final Store store;
@@ -45,15 +45,15 @@ final class ServiceReconciler implements Reconciler {
   private final VolumeBinder binder;
   private final StatusWrites writes;
   private final String localNode;
-  private final Backoff backoff;
+  private final AttemptCycle cycle;
 
-  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, Backoff backoff) {
+  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, AttemptCycle cycle) {
     this.store = store;
     this.resources = resources;
     this.binder = binder;
     this.writes = new StatusWrites(store);
     this.localNode = localNode;
-    this.backoff = backoff;
+    this.cycle = cycle;
   }
 
   @Override
@@ -101,8 +101,7 @@ final class ServiceReconciler implements Reconciler {
    * only when its backoff ({@code nextAttemptAt}) is over, whatever wakes the service.
    */
   private Future<JsonObject> place(ApiObject service, JsonObject previous, int ordinal) {
-    if (previous != null && "Pending".equals(previous.getString("phase"))
-        && MOUNT_FAILED.equals(previous.getString("reason")) && untilNextAttempt(previous) > 0) {
+    if (previous != null && "Pending".equals(previous.getString("phase")) && untilNextAttempt(previous) > 0) {
       return Future.succeededFuture(previous);
     }
     String instance = service.name() + "-" + ordinal;
@@ -110,6 +109,8 @@ final class ServiceReconciler implements Reconciler {
     JsonArray mounts = new JsonArray();
     List<String> waiting = new ArrayList<>();
     List<String> refused = new ArrayList<>();
+    // The first cause in one word (a driver's HostPathBlocked, a missing class), for status.replicas[].reason.
+    String[] reason = {null};
     String[] node = {previous != null ? previous.getString("node") : null};
     List<JsonObject> entries = entries(service);
     return sequentially(entries, entry -> {
@@ -128,8 +129,18 @@ final class ServiceReconciler implements Reconciler {
         String mounted = mountedBefore(previous, entry.getString("name"), volume, claim);
         Future<String> bound = mounted != null ? Future.succeededFuture(mounted)
             : binder.bind(volume, claim, node[0], target, readOnly).recover(err -> {
-              if (err instanceof VolumeBinder.MountRefused) {
+              if (err instanceof VolumeBinder.MountRefused refusal) {
                 refused.add(err.getMessage());
+                if (reason[0] == null && refusal.getCause() instanceof io.rune.storage.driver.DriverException cause
+                    && cause.reason() != null) {
+                  reason[0] = cause.reason();
+                }
+                return Future.succeededFuture(REFUSED);
+              }
+              if (err instanceof VolumeTargets.Unresolvable missing) {
+                // The volume cannot be placed (its class or driver is gone): the replica says so.
+                waiting.add("volume " + key + " cannot be mounted: " + missing.getMessage());
+                reason[0] = reason[0] == null ? missing.reason : reason[0];
                 return Future.succeededFuture(REFUSED);
               }
               return Future.failedFuture(err);
@@ -163,26 +174,34 @@ final class ServiceReconciler implements Reconciler {
       if (!waiting.isEmpty()) {
         replica.put("message", "waiting: " + String.join("; ", waiting));
       }
+      if (reason[0] != null) {
+        replica.put("reason", reason[0]);
+      }
       return refused.isEmpty() ? replica : refusedMount(claim, replica, previous, refused);
     });
   }
 
-  /** The replica with the driver's refusal, the attempts so far and when the next one is. */
+  /**
+   * The replica with the driver's refusal (reason: the driver's word, else MountFailed), the
+   * attempts so far and when the next one is, on the attempt cycle's backoff. A replica keeps
+   * trying (at the cap once there): nothing else would place it.
+   */
   private JsonObject refusedMount(String claim, JsonObject replica, JsonObject previous, List<String> refused) {
-    int attempts = (previous != null && MOUNT_FAILED.equals(previous.getString("reason"))
+    int attempts = (previous != null && previous.containsKey("nextAttemptAt")
         ? previous.getInteger("mountAttempts", 0) : 0) + 1;
-    Duration wait = backoff.after(attempts);
-    String message = String.join("; ", refused) + "; next attempt in " + Backoff.format(wait) + " (" + attempts
-        + " failed so far)" + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
+    Duration wait = cycle.backoff().after(attempts);
+    String message = AttemptCycle.Operation.MOUNT.doing + " failed (attempt " + attempts + "): "
+        + String.join("; ", refused) + "; next try in " + Backoff.format(wait)
+        + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
     log.warn("Replica {}: {}", claim, message);
-    return replica.put("phase", "Pending").put("reason", MOUNT_FAILED).put("message", message)
-        .put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
+    return replica.put("phase", "Pending").put("reason", replica.getString("reason", MOUNT_FAILED))
+        .put("message", message).put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
   }
 
   /** How long until a replica that is not Ready should be looked at again. */
   private static Duration nextLook(List<JsonObject> replicas) {
     long millis = replicas.stream().filter(r -> !"Ready".equals(r.getString("phase")))
-        .mapToLong(r -> MOUNT_FAILED.equals(r.getString("reason")) ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
+        .mapToLong(r -> r.containsKey("nextAttemptAt") ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
         .min().orElse(WHILE_WAITING.toMillis());
     return Duration.ofMillis(Math.max(1, millis));
   }
@@ -275,8 +294,10 @@ final class ServiceReconciler implements Reconciler {
     JsonObject status = change.object().getJsonObject("status", new JsonObject());
     Set<ObjectKey> services = new java.util.LinkedHashSet<>();
     JsonArray claims = status.getJsonArray("boundClaims", new JsonArray());
-    if (status.getString("boundClaim") != null) {
-      claims = claims.copy().add(status.getString("boundClaim"));
+    for (String single : new String[] {status.getString("boundClaim"), status.getString("lastClaim")}) {
+      if (single != null) {
+        claims = claims.copy().add(single);
+      }
     }
     for (Object claim : claims) {
       String[] nsAndInstance = String.valueOf(claim).split("/", 2);

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Binds volumes to replicas and releases them, with the driver's attach and mount (and
- * unmount and detach) on the replica's node. The row says Bound (with the claim and node)
+ * unmount and detach) on the replica's node. Released clears the claim and node (the volume
+ * holds nothing); {@code lastClaim} names the replica it keeps its data for. The row says Bound (with the claim and node)
  * before the driver is called; attach and mount are idempotent, so a bind repeated after a
  * crash only finishes it. A volume is bound to several replicas only when its access mode
  * allows sharing ({@code boundClaims} lists them; {@code boundClaim} is the first). When the
@@ -62,10 +63,13 @@ final class VolumeBinder {
         return Future.succeededFuture(null);
       }
     } else if (VolumePhase.AVAILABLE.equals(phase)
-        || (VolumePhase.RELEASED.equals(phase) && (claim.equals(status.getString("boundClaim")) || shareable))) {
-      bound = writes.write(volume, s -> s.put("phase", VolumePhase.BOUND).put("boundClaim", claim)
-          .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
-          .put("reason", "Bound").put("message", boundMessage(claim, node)));
+        || (VolumePhase.RELEASED.equals(phase) && (claim.equals(lastClaim(status)) || shareable))) {
+      bound = writes.write(volume, s -> {
+        s.put("phase", VolumePhase.BOUND).put("boundClaim", claim)
+            .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
+            .put("reason", "Bound").put("message", boundMessage(claim, node));
+        s.remove("lastClaim");
+      });
     } else {
       return Future.succeededFuture(null);
     }
@@ -124,8 +128,10 @@ final class VolumeBinder {
             .compose(v -> claims.isEmpty() ? t.driver().detach(t.context(), handle, node) : Future.succeededFuture()))
         .compose(v -> writes.write(volume, s -> {
           if (claims.isEmpty()) {
-            s.put("phase", VolumePhase.RELEASED).put("boundClaim", claim).put("reason", "Released")
+            // Released holds nothing: lastClaim only says which replica binds it again.
+            s.put("phase", VolumePhase.RELEASED).put("lastClaim", claim).put("reason", "Released")
                 .put("message", "released by replica " + claim + "; it keeps its data for that replica");
+            s.remove("boundClaim");
             s.remove("boundClaims");
             s.remove("boundNode");
           } else {
@@ -142,6 +148,11 @@ final class VolumeBinder {
     MountRefused(String message, DriverException cause) {
       super(message, cause, false, false);
     }
+  }
+
+  /** The replica a Released volume waits for (rows released before lastClaim kept it in boundClaim). */
+  private static String lastClaim(JsonObject status) {
+    return status.getString("lastClaim", status.getString("boundClaim"));
   }
 
   private static List<String> claims(JsonObject status) {

@@ -19,11 +19,14 @@ final class VolumeReclaimer {
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final AttemptCycle cycle;
+  private final boolean preserveOnDelete;
 
-  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, AttemptCycle cycle) {
+  /** @param preserveOnDelete the runefile's [storage] preserveOnDelete: the local driver keeps what it is told to delete */
+  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, AttemptCycle cycle, boolean preserveOnDelete) {
     this.targets = targets;
     this.writes = writes;
     this.cycle = cycle;
+    this.preserveOnDelete = preserveOnDelete;
   }
 
   Future<Outcome> reclaim(ApiObject volume) {
@@ -35,11 +38,12 @@ final class VolumeReclaimer {
     }
     return writes.whenDue(volume, cycle, due -> targets.resolveForCleanup(due)
         .compose(target -> handleOf(target)
-            .compose(handle -> handle == null ? Future.<Void>succeededFuture()
-                : target.driver().delete(target.context(), handle))
-            .compose(deleted -> {
+            .compose(handle -> (handle == null ? Future.<Void>succeededFuture()
+                : target.driver().delete(target.context(), handle)).map(handle))
+            .compose(handle -> {
               Failpoints.hit(Failpoints.AFTER_DELETE);
-              return removeRow(due, "deleted by driver " + target.driverName());
+              return removeRow(due, handle == null ? "not found by driver " + target.driverName() + ", so none to delete"
+                  : reclaimedBy(target.driverName()));
             }, err -> writes.failed(due, cycle, AttemptCycle.Operation.DELETE, DriverException.of(err))))
         .recover(err -> err instanceof VolumeTargets.Unresolvable missing
             ? writes.decide(due, cycle.waitFor(missing.reason, missing.getMessage()
@@ -67,6 +71,12 @@ final class VolumeReclaimer {
       return Future.succeededFuture(recorded);
     }
     return target.driver().find(target.context(), target.provisionRequest(Instant.now().plusSeconds(60)));
+  }
+
+  /** What the driver's successful delete did, as far as the server knows: never "deleted" when it was kept. */
+  private String reclaimedBy(String driverName) {
+    return preserveOnDelete && "local".equals(driverName)
+        ? "retained by driver local ([storage] preserveOnDelete is true)" : "deleted by driver " + driverName;
   }
 
   private Future<Outcome> removeRow(ApiObject volume, String what) {

@@ -163,8 +163,22 @@ final class VolumeReconciler implements Reconciler {
     });
   }
 
-  /** The class or driver is missing: Failed at once, no attempt spent. */
+  /**
+   * The class or driver is missing: Failed at once, no attempt spent. No node can take it:
+   * Pending saying which label is unmet, no attempt spent; start-up and resync look again.
+   */
   private Future<Outcome> unresolvable(ApiObject volume, Throwable err) {
+    if (err instanceof VolumeTargets.Unplaceable nowhere) {
+      JsonObject status = volume.status();
+      if (PENDING.equals(status.getString("phase")) && nowhere.reason.equals(status.getString("reason"))
+          && nowhere.getMessage().equals(status.getString("message"))) {
+        return Future.succeededFuture(Outcome.DONE); // said already: no write (and no watch event) per resync
+      }
+      return writes.write(volume, s -> {
+        s.put("phase", PENDING).put("reason", nowhere.reason).put("message", nowhere.getMessage());
+        s.remove("nextAttemptAt");
+      }).map(v -> Outcome.DONE);
+    }
     if (!(err instanceof VolumeTargets.Unresolvable missing)) {
       return Future.failedFuture(err);
     }

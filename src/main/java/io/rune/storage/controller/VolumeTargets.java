@@ -186,4 +186,6 @@ final class VolumeTargets {
       this.reason = reason;
     }
   }
+
+  static final class Unplaceable extends RuntimeException { final String reason; Unplaceable(String reason, String message) { super(message, null, false, false); this.reason = reason; } }
 }
