@@ -1,5 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -298,11 +301,11 @@ public final class Resources {
       principal.checkWrite(kind, namespace);
       return untilNotMoved(() -> readForUpdate(store, kind, namespace, name, null).compose(current -> {
         JsonObject status = current.status().copy();
-        String phase = status.getString("phase");
-        boolean provisioning = kind == Kind.VOLUME ? "Failed".equals(phase) || "Stalled".equals(phase)
-            : "Failed".equals(phase);
-        boolean stoppedDeleting = "Deleting".equals(phase) && status.getInteger("attempts", 0) > 0
-            && status.getString("nextAttemptAt") == null;
+        Enum<?> phase = kind == Kind.VOLUME ? VolumeStatus.phase(status) : SnapshotStatus.phase(status);
+        boolean provisioning = phase == VolumeStatus.Phase.Failed || phase == VolumeStatus.Phase.Stalled
+            || phase == SnapshotStatus.Phase.Failed;
+        boolean stoppedDeleting = (phase == VolumeStatus.Phase.Deleting || phase == SnapshotStatus.Phase.Deleting)
+            && VolumeStatus.stopped(status);
         if (!provisioning && !stoppedDeleting) {
           throw ApiException.invalidPhase(kind.kindName().toLowerCase(java.util.Locale.ROOT) + " " + current.key()
               + " is " + phase + (status.getString("reason") != null ? " (" + status.getString("reason") + ")" : "")
@@ -312,7 +315,8 @@ public final class Resources {
         status.put("attempts", 0).put("reason", "RetryRequested").put("lastTransitionAt", Instant.now().toString());
         status.remove("nextAttemptAt");
         if (provisioning) {
-          status.put("phase", "Pending").put("message", (kind == Kind.VOLUME ? "provisioning" : "snapshot")
+          PhaseField.with(status, kind == Kind.VOLUME ? VolumeStatus.Phase.Pending : SnapshotStatus.Phase.Pending);
+          status.put("message", (kind == Kind.VOLUME ? "provisioning" : "snapshot")
               + " retry requested");
         } else {
           status.put("message", "deletion retry requested");

@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class VolumeCommand {
     JsonNode status = volume.path("status");
     rune.printer().outcome(ResourceType.VOLUME, volume, output.format, status.path("detachRequested").asBoolean(false)
         ? "detach requested: it becomes Released once its replica has let go, and is not bound again"
-        : "is " + status.path("phase").asText() + ", not attached to any replica: nothing to detach");
+        : "is " + status.path(PhaseField.NAME).asText() + ", not attached to any replica: nothing to detach");
   }
 
   @Command(name = "restore", description = "Make a new Volume NAME from a Snapshot's copy.")

@@ -2,6 +2,9 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,24 +31,25 @@ final class AttemptCycle {
 
   /** An operation, with the words and status it fails with. A null phase leaves the phase as it is. */
   enum Operation {
-    PROVISION("provisioning the storage", "Failed", "ProvisionFailedWillRetry", "Stalled",
-        "ProvisionRetriesExhausted"),
-    RESTORE("restoring the snapshot into new storage", "Failed", "ProvisionFailedWillRetry", "Stalled",
-        "ProvisionRetriesExhausted"),
+    PROVISION("provisioning the storage", VolumeStatus.Phase.Failed, "ProvisionFailedWillRetry",
+        VolumeStatus.Phase.Stalled, "ProvisionRetriesExhausted"),
+    RESTORE("restoring the snapshot into new storage", VolumeStatus.Phase.Failed, "ProvisionFailedWillRetry",
+        VolumeStatus.Phase.Stalled, "ProvisionRetriesExhausted"),
     EXPAND("growing the storage", null, "ExpandFailedWillRetry", null, "ExpandRetriesExhausted"),
     DELETE("deleting the storage", null, "DeleteFailedWillRetry", null, "DeleteRetriesExhausted"),
-    SNAPSHOT("taking the snapshot", "Failed", "SnapshotFailedWillRetry", "Failed", "SnapshotRetriesExhausted"),
+    SNAPSHOT("taking the snapshot", SnapshotStatus.Phase.Failed, "SnapshotFailedWillRetry", SnapshotStatus.Phase.Failed,
+        "SnapshotRetriesExhausted"),
     DELETE_SNAPSHOT("deleting the copy", null, "DeleteFailedWillRetry", null, "DeleteRetriesExhausted"),
     MOUNT("attaching and mounting the volume", null, "MountFailed", null, "MountFailed"),
     DETACH("unmounting and detaching the volume", null, "DetachFailedWillRetry", null, "DetachFailed");
 
     final String doing;
-    final String failedPhase;
+    final Enum<?> failedPhase;
     final String willRetryReason;
-    final String exhaustedPhase;
+    final Enum<?> exhaustedPhase;
     final String exhaustedReason;
 
-    Operation(String doing, String failedPhase, String willRetryReason, String exhaustedPhase,
+    Operation(String doing, Enum<?> failedPhase, String willRetryReason, Enum<?> exhaustedPhase,
         String exhaustedReason) {
       this.doing = doing;
       this.failedPhase = failedPhase;
@@ -97,7 +101,7 @@ final class AttemptCycle {
    * failed, and no next attempt is scheduled. Entering the phase resets the attempts.
    */
   static boolean stopped(JsonObject status) {
-    return status.getInteger("attempts", 0) > 0 && status.getString("nextAttemptAt") == null;
+    return VolumeStatus.stopped(status);
   }
 
   /**
@@ -152,9 +156,9 @@ final class AttemptCycle {
         + Backoff.format(wait)).put("nextAttemptAt", Instant.now().plus(wait).toString()), Outcome.again(wait));
   }
 
-  private static void phase(JsonObject status, String phase) {
+  private static void phase(JsonObject status, Enum<?> phase) {
     if (phase != null) {
-      status.put("phase", phase);
+      PhaseField.with(status, phase);
     }
   }
 

@@ -1,5 +1,10 @@
 package io.rune.storage.controller;
 
+import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Failed;
+import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Pending;
+import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Ready;
+
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.api.ApiException;
 import io.rune.storage.api.Principal;
 import io.rune.storage.api.Resources;
@@ -7,6 +12,8 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.ListQuery;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
@@ -60,7 +67,7 @@ final class ServiceReconciler implements Reconciler {
   public Future<Outcome> reconcile(ObjectKey key) {
     return store.get(Kind.SERVICE, key.namespace(), key.name())
         .compose(service -> service == null ? Future.succeededFuture(Outcome.DONE)
-            : "Deleting".equals(service.status().getString("phase")) ? finish(service) : converge(service))
+            : PhaseField.is(service.status(), ServiceStatus.Phase.Deleting) ? finish(service) : converge(service))
         .recover(err -> err instanceof StatusWrites.Moved
             ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
   }
@@ -69,7 +76,7 @@ final class ServiceReconciler implements Reconciler {
     int scale = service.spec().getInteger("scale", 0);
     Map<Integer, JsonObject> replicas = replicasOf(service);
     List<JsonObject> leaving = replicas.values().stream()
-        .filter(r -> r.getInteger("ordinal") >= scale || "Failed".equals(r.getString("phase"))).toList();
+        .filter(r -> r.getInteger("ordinal") >= scale || PhaseField.is(r, Failed)).toList();
     List<JsonObject> placed = new ArrayList<>();
     return sequentially(leaving, replica -> release(service, replica))
         .compose(v -> {
@@ -84,13 +91,13 @@ final class ServiceReconciler implements Reconciler {
         })
         .compose(v -> {
           JsonArray now = new JsonArray(new ArrayList<Object>(placed));
-          boolean ready = placed.stream().allMatch(r -> "Ready".equals(r.getString("phase")));
+          boolean ready = placed.stream().allMatch(r -> PhaseField.is(r, Ready));
           Outcome outcome = ready ? Outcome.DONE : Outcome.again(nextLook(placed));
           if (now.equals(service.status().getJsonArray("replicas"))) {
             return Future.succeededFuture(outcome);
           }
           return writes.write(service, s -> s.put("replicas", now).put("readyReplicas",
-              (int) placed.stream().filter(r -> "Ready".equals(r.getString("phase"))).count()))
+              (int) placed.stream().filter(r -> PhaseField.is(r, Ready)).count()))
               .map(written -> outcome);
         });
   }
@@ -101,7 +108,7 @@ final class ServiceReconciler implements Reconciler {
    * only when its backoff ({@code nextAttemptAt}) is over, whatever wakes the service.
    */
   private Future<JsonObject> place(ApiObject service, JsonObject previous, int ordinal) {
-    if (previous != null && "Pending".equals(previous.getString("phase")) && untilNextAttempt(previous) > 0) {
+    if (previous != null && PhaseField.is(previous, Pending) && untilNextAttempt(previous) > 0) {
       return Future.succeededFuture(previous);
     }
     String instance = service.name() + "-" + ordinal;
@@ -153,8 +160,8 @@ final class ServiceReconciler implements Reconciler {
             waiting.add("volume " + key + " was force-detached by an operator and is not bound again"
                 + " (delete it, or give the service another volume)");
           } else if (hostPath == null) {
-            waiting.add("volume " + key + " is " + volume.status().getString("phase")
-                + (VolumePhase.BOUND.equals(volume.status().getString("phase"))
+            waiting.add("volume " + key + " is " + VolumeStatus.phase(volume.status())
+                + (PhaseField.is(volume.status(), VolumeStatus.Phase.Bound)
                     ? " to " + volume.status().getString("boundClaim") : ""));
           } else {
             JsonObject mount = new JsonObject().put("volume", entry.getString("name")).put("volumeName", key.name())
@@ -168,9 +175,9 @@ final class ServiceReconciler implements Reconciler {
         });
       });
     }).map(v -> {
-      JsonObject replica = new JsonObject().put("ordinal", ordinal).put("instance", instance)
-          .put("node", node[0] != null ? node[0] : localNode)
-          .put("phase", waiting.isEmpty() ? "Ready" : "Pending").put("mounts", mounts);
+      JsonObject replica = PhaseField.with(new JsonObject().put("ordinal", ordinal)
+              .put("instance", instance).put("node", node[0] != null ? node[0] : localNode),
+          waiting.isEmpty() ? Ready : Pending).put("mounts", mounts);
       if (!waiting.isEmpty()) {
         replica.put("message", "waiting: " + String.join("; ", waiting));
       }
@@ -194,13 +201,13 @@ final class ServiceReconciler implements Reconciler {
         + String.join("; ", refused) + "; next try in " + Backoff.format(wait)
         + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
     log.warn("Replica {}: {}", claim, message);
-    return replica.put("phase", "Pending").put("reason", replica.getString("reason", MOUNT_FAILED))
+    return PhaseField.with(replica, Pending).put("reason", replica.getString("reason", MOUNT_FAILED))
         .put("message", message).put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
   }
 
   /** How long until a replica that is not Ready should be looked at again. */
   private static Duration nextLook(List<JsonObject> replicas) {
-    long millis = replicas.stream().filter(r -> !"Ready".equals(r.getString("phase")))
+    long millis = replicas.stream().filter(r -> !PhaseField.is(r, Ready))
         .mapToLong(r -> r.containsKey("nextAttemptAt") ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
         .min().orElse(WHILE_WAITING.toMillis());
     return Duration.ofMillis(Math.max(1, millis));
@@ -218,11 +225,11 @@ final class ServiceReconciler implements Reconciler {
    */
   private static String mountedBefore(JsonObject previous, String volumeName, ApiObject volume, String claim) {
     JsonObject status = volume.status();
-    boolean stillOurs = VolumePhase.BOUND.equals(status.getString("phase"))
+    boolean stillOurs = PhaseField.is(status, VolumeStatus.Phase.Bound)
         && !status.getBoolean("detachRequested", false)
         && (claim.equals(status.getString("boundClaim"))
             || status.getJsonArray("boundClaims", new JsonArray()).contains(claim));
-    if (previous == null || !stillOurs || "Failed".equals(previous.getString("phase"))) {
+    if (previous == null || !stillOurs || PhaseField.is(previous, Failed)) {
       return null;
     }
     return previous.getJsonArray("mounts", new JsonArray()).stream().map(JsonObject.class::cast)
@@ -255,7 +262,8 @@ final class ServiceReconciler implements Reconciler {
         return writes.remove(service).map(v -> Outcome.DONE);
       }
       List<JsonObject> toDelete = owned.stream()
-          .filter(v -> !"Deleting".equals(v.getJsonObject("status", new JsonObject()).getString("phase"))).toList();
+          .filter(v -> !PhaseField.is(v.getJsonObject("status", new JsonObject()), VolumeStatus.Phase.Deleting))
+          .toList();
       return sequentially(toDelete, volume -> resources.delete(Principal.SYSTEM, Kind.VOLUME, service.namespace(),
               volume.getString("name"), false).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
               : Future.failedFuture(err)))

@@ -1,17 +1,19 @@
 package io.rune.storage.controller;
 
-import static io.rune.storage.controller.SnapshotPhase.CREATING;
-import static io.rune.storage.controller.SnapshotPhase.DELETING;
-import static io.rune.storage.controller.SnapshotPhase.FAILED;
-import static io.rune.storage.controller.SnapshotPhase.PENDING;
-import static io.rune.storage.controller.SnapshotPhase.READY;
+import static io.rune.storage.model.SnapshotStatus.Phase.Creating;
+import static io.rune.storage.model.SnapshotStatus.Phase.Deleting;
+import static io.rune.storage.model.SnapshotStatus.Phase.Failed;
+import static io.rune.storage.model.SnapshotStatus.Phase.Ready;
 
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.Quantity;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -56,11 +58,11 @@ final class SnapshotReconciler implements Reconciler {
 
   private Future<Outcome> step(ApiObject snapshot) {
     int attempts = snapshot.status().getInteger("attempts", 0);
-    return switch (snapshot.status().getString("phase", PENDING)) {
-      case PENDING -> start(snapshot, attempts + 1);
-      case CREATING -> take(snapshot, Math.max(attempts, 1));
-      case FAILED -> retryWhenDue(snapshot, attempts);
-      case DELETING -> reclaimer.reclaim(snapshot);
+    return switch (SnapshotStatus.phase(snapshot.status())) {
+      case Pending -> start(snapshot, attempts + 1);
+      case Creating -> take(snapshot, Math.max(attempts, 1));
+      case Failed -> retryWhenDue(snapshot, attempts);
+      case Deleting -> reclaimer.reclaim(snapshot);
       default -> Future.succeededFuture(Outcome.DONE);
     };
   }
@@ -76,10 +78,10 @@ final class SnapshotReconciler implements Reconciler {
   /** Waits for the volume to be provisioned, records the attempt (intent), then copies. */
   private Future<Outcome> start(ApiObject snapshot, int attempt) {
     return sourceVolume(snapshot).compose(volume -> {
-      String phase = volume.status().getString("phase");
+      VolumeStatus.Phase phase = VolumeStatus.phase(volume.status());
       if (!volume.status().containsKey("handle")) {
-        boolean willProvision = VolumePhase.PENDING.equals(phase) || VolumePhase.PROVISIONING.equals(phase)
-            || (VolumePhase.FAILED.equals(phase) && volume.status().containsKey("nextAttemptAt"));
+        boolean willProvision = phase == VolumeStatus.Phase.Pending || phase == VolumeStatus.Phase.Provisioning
+            || (phase == VolumeStatus.Phase.Failed && volume.status().containsKey("nextAttemptAt"));
         if (willProvision) {
           return waitForVolume(snapshot, volume);
         }
@@ -87,7 +89,7 @@ final class SnapshotReconciler implements Reconciler {
             + phase + " and holds no data to snapshot");
       }
       return targets.resolveForCleanup(volume).compose(target -> writes.write(snapshot, s -> {
-        s.put("phase", CREATING).put("attempts", attempt).put("reason", "Creating")
+        PhaseField.with(s, Creating).put("attempts", attempt).put("reason", "Creating")
             .put("message", cycle.attemptWords(attempt) + ": copying volume " + volume.key()
                 + " with driver " + target.driverName())
             .put("driver", target.driverName()).put("node", target.node())
@@ -138,7 +140,7 @@ final class SnapshotReconciler implements Reconciler {
   private Future<Outcome> ready(ApiObject snapshot, String handle) {
     long size = snapshot.status().getLong("sizeBytes", 0L);
     Consumer<JsonObject> change = s -> {
-      s.put("phase", READY).put("handle", handle).put("reason", "Ready").put("readyAt", Instant.now().toString())
+      PhaseField.with(s, Ready).put("handle", handle).put("reason", "Ready").put("readyAt", Instant.now().toString())
           .put("message", "copy of volume " + snapshot.spec().getJsonObject("source").getString("volume")
               + " taken by driver " + s.getString("driver"));
       JsonObject progress = s.getJsonObject("progress");
@@ -166,11 +168,11 @@ final class SnapshotReconciler implements Reconciler {
       if (now == null) {
         return Future.succeededFuture(Outcome.DONE);
       }
-      String phase = now.status().getString("phase");
-      if (CREATING.equals(phase)) {
+      SnapshotStatus.Phase phase = SnapshotStatus.phase(now.status());
+      if (phase == Creating) {
         return writes.write(now, readyChange).map(v -> Outcome.DONE);
       }
-      if (DELETING.equals(phase) && now.status().getString("handle") == null) {
+      if (phase == Deleting && now.status().getString("handle") == null) {
         return writes.write(now, s -> s.put("handle", handle)).map(v -> Outcome.againNow());
       }
       return Future.succeededFuture(Outcome.againNow());
@@ -200,7 +202,7 @@ final class SnapshotReconciler implements Reconciler {
       return Future.failedFuture(err);
     }
     return writes.write(snapshot, s -> {
-      s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
+      PhaseField.with(s, Failed).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
   }

@@ -3,6 +3,7 @@ package io.rune.storage.controller;
 import io.rune.storage.api.ApiException;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -26,9 +27,9 @@ final class StatusWrites {
   /** Applies {@code change} to a copy of the status; a new phase stamps lastTransitionAt. */
   Future<ApiObject> write(ApiObject object, Consumer<JsonObject> change) {
     JsonObject status = object.status().copy();
-    String phaseBefore = status.getString("phase");
+    Object phaseBefore = status.getValue(PhaseField.NAME);
     change.accept(status);
-    if (!java.util.Objects.equals(phaseBefore, status.getString("phase"))) {
+    if (!java.util.Objects.equals(phaseBefore, status.getValue(PhaseField.NAME))) {
       status.put("lastTransitionAt", Instant.now().toString());
     }
     return store.update(object.withStatus(status)).recover(StatusWrites::movedOn);

@@ -1,8 +1,14 @@
 package io.rune.storage.controller;
 
+import static io.rune.storage.model.VolumeStatus.Phase.Available;
+import static io.rune.storage.model.VolumeStatus.Phase.Bound;
+import static io.rune.storage.model.VolumeStatus.Phase.Released;
+
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +51,7 @@ final class VolumeBinder {
    */
   Future<String> bind(ApiObject volume, String claim, String node, String target, boolean readOnly) {
     JsonObject status = volume.status();
-    String phase = status.getString("phase");
+    VolumeStatus.Phase phase = VolumeStatus.phase(status);
     List<String> claims = claims(status);
     boolean shareable = !"ReadWriteOnce".equals(volume.spec().getString("accessMode", "ReadWriteOnce"));
     if (status.getBoolean("detachRequested", false)) {
@@ -53,7 +59,7 @@ final class VolumeBinder {
       return release(volume, claim, target).map(v -> null);
     }
     Future<ApiObject> bound;
-    if (VolumePhase.BOUND.equals(phase)) {
+    if (phase == Bound) {
       if (claims.contains(claim)) {
         bound = Future.succeededFuture(volume);
       } else if (shareable) {
@@ -62,10 +68,9 @@ final class VolumeBinder {
       } else {
         return Future.succeededFuture(null);
       }
-    } else if (VolumePhase.AVAILABLE.equals(phase)
-        || (VolumePhase.RELEASED.equals(phase) && (claim.equals(lastClaim(status)) || shareable))) {
+    } else if (phase == Available || (phase == Released && (claim.equals(lastClaim(status)) || shareable))) {
       bound = writes.write(volume, s -> {
-        s.put("phase", VolumePhase.BOUND).put("boundClaim", claim)
+        PhaseField.with(s, Bound).put("boundClaim", claim)
             .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
             .put("reason", "Bound").put("message", boundMessage(claim, node));
         s.remove("lastClaim");
@@ -118,7 +123,7 @@ final class VolumeBinder {
   Future<Void> release(ApiObject volume, String claim, String target) {
     JsonObject status = volume.status();
     List<String> claims = claims(status);
-    if (!VolumePhase.BOUND.equals(status.getString("phase")) || !claims.contains(claim)) {
+    if (!PhaseField.is(status, Bound) || !claims.contains(claim)) {
       return Future.succeededFuture();
     }
     claims.remove(claim);
@@ -129,7 +134,7 @@ final class VolumeBinder {
         .compose(v -> writes.write(volume, s -> {
           if (claims.isEmpty()) {
             // Released holds nothing: lastClaim only says which replica binds it again.
-            s.put("phase", VolumePhase.RELEASED).put("lastClaim", claim).put("reason", "Released")
+            PhaseField.with(s, Released).put("lastClaim", claim).put("reason", "Released")
                 .put("message", "released by replica " + claim + "; it keeps its data for that replica");
             s.remove("boundClaim");
             s.remove("boundClaims");
@@ -160,7 +165,7 @@ final class VolumeBinder {
     JsonArray array = status.getJsonArray("boundClaims");
     if (array != null) {
       array.forEach(c -> claims.add(String.valueOf(c)));
-    } else if (VolumePhase.BOUND.equals(status.getString("phase")) && status.getString("boundClaim") != null) {
+    } else if (PhaseField.is(status, Bound) && status.getString("boundClaim") != null) {
       claims.add(status.getString("boundClaim"));
     }
     return claims;

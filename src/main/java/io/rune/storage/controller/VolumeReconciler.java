@@ -1,18 +1,19 @@
 package io.rune.storage.controller;
 
-import static io.rune.storage.controller.VolumePhase.AVAILABLE;
-import static io.rune.storage.controller.VolumePhase.DELETING;
-import static io.rune.storage.controller.VolumePhase.FAILED;
-import static io.rune.storage.controller.VolumePhase.PENDING;
-import static io.rune.storage.controller.VolumePhase.PROVISIONING;
-import static io.rune.storage.controller.VolumePhase.STALLED;
+import static io.rune.storage.model.VolumeStatus.Phase.Available;
+import static io.rune.storage.model.VolumeStatus.Phase.Failed;
+import static io.rune.storage.model.VolumeStatus.Phase.Pending;
+import static io.rune.storage.model.VolumeStatus.Phase.Provisioning;
+import static io.rune.storage.model.VolumeStatus.Phase.Stalled;
 
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -63,12 +64,12 @@ final class VolumeReconciler implements Reconciler {
   private Future<Outcome> step(ApiObject volume) {
     JsonObject status = volume.status();
     int attempts = status.getInteger("attempts", 0);
-    return switch (status.getString("phase", PENDING)) {
-      case PENDING -> startAttempt(volume, attempts + 1);
+    return switch (VolumeStatus.phase(status)) {
+      case Pending -> startAttempt(volume, attempts + 1);
       // Left from a crash (or a node that stopped) mid-call: make the same attempt again.
-      case PROVISIONING -> resolveAndProvision(volume, Math.max(attempts, 1));
-      case FAILED -> retryWhenDue(volume, attempts);
-      case DELETING -> reclaimer.reclaim(volume);
+      case Provisioning -> resolveAndProvision(volume, Math.max(attempts, 1));
+      case Failed -> retryWhenDue(volume, attempts);
+      case Deleting -> reclaimer.reclaim(volume);
       default -> Future.succeededFuture(Outcome.DONE);
     };
   }
@@ -86,7 +87,7 @@ final class VolumeReconciler implements Reconciler {
     return restoreSources.snapshotOf(volume)
         .compose(snapshot -> targets.resolve(volume, RestoreSources.nodeOf(snapshot))
             .compose(target -> writes.write(volume, s -> {
-              s.put("phase", PROVISIONING).put("attempts", attempt).put("reason", "Provisioning")
+              PhaseField.with(s, Provisioning).put("attempts", attempt).put("reason", "Provisioning")
                   .put("message", cycle.attemptWords(attempt) + ": "
                       + (snapshot == null ? "provisioning" : "restoring snapshot " + snapshot.key())
                       + " with driver " + target.driverName()
@@ -139,7 +140,7 @@ final class VolumeReconciler implements Reconciler {
 
   private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
     return writes.write(volume, s -> {
-      s.put("phase", AVAILABLE).put("handle", made.handle()).put("reason", "Provisioned")
+      PhaseField.with(s, Available).put("handle", made.handle()).put("reason", "Provisioned")
           .put("message", "provisioned by driver " + target.driverName()
               + (target.provider().nodeLocal() ? " on node " + target.node() : ""));
       if (!made.topology().isEmpty()) {
@@ -156,7 +157,7 @@ final class VolumeReconciler implements Reconciler {
       DriverException error) {
     AttemptCycle.Decision decision = cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT);
     return writes.write(volume, decision.change()).map(written -> {
-      if (STALLED.equals(written.status().getString("phase"))) {
+      if (PhaseField.is(written.status(), Stalled)) {
         log.warn("Volume {} is Stalled after {} attempts: {}", volume.key(), attempt, error.getMessage());
       }
       return decision.outcome();
@@ -170,12 +171,12 @@ final class VolumeReconciler implements Reconciler {
   private Future<Outcome> unresolvable(ApiObject volume, Throwable err) {
     if (err instanceof VolumeTargets.Unplaceable nowhere) {
       JsonObject status = volume.status();
-      if (PENDING.equals(status.getString("phase")) && nowhere.reason.equals(status.getString("reason"))
+      if (PhaseField.is(status, Pending) && nowhere.reason.equals(status.getString("reason"))
           && nowhere.getMessage().equals(status.getString("message"))) {
         return Future.succeededFuture(Outcome.DONE); // said already: no write (and no watch event) per resync
       }
       return writes.write(volume, s -> {
-        s.put("phase", PENDING).put("reason", nowhere.reason).put("message", nowhere.getMessage());
+        PhaseField.with(s, Pending).put("reason", nowhere.reason).put("message", nowhere.getMessage());
         s.remove("nextAttemptAt");
       }).map(v -> Outcome.DONE);
     }
@@ -183,7 +184,7 @@ final class VolumeReconciler implements Reconciler {
       return Future.failedFuture(err);
     }
     return writes.write(volume, s -> {
-      s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
+      PhaseField.with(s, Failed).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
   }
