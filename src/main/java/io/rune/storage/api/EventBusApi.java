@@ -57,7 +57,11 @@ public final class EventBusApi {
     }
     on(address(Kind.STORAGE_CLASS, "set-default"),
         (p, body) -> resources.setDefault(p, name(body, "name")).map(ApiObject::toJson));
-    on(address(Kind.VOLUME, "retry-provision"), (p, body) -> resources.retryProvision(p,
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT}) {
+      on(address(kind, "retry"), (p, body) -> resources.retry(p, kind, name(body, "namespace"), name(body, "name"))
+          .map(ApiObject::toJson));
+    }
+    on(address(Kind.VOLUME, "retry-provision"), (p, body) -> resources.retry(p, Kind.VOLUME,
         name(body, "namespace"), name(body, "name")).map(ApiObject::toJson));
     on(address(Kind.SERVICE, "report"), (p, body) -> resources.reportReplica(p, name(body, "namespace"),
         name(body, "name"), String.valueOf(body.getValue("ordinal")), body.getJsonObject("report", new JsonObject()))

@@ -1,5 +1,7 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
@@ -9,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What the runner (which starts containers, outside this project) tells about a replica:
- * {@code POST …/services/{name}/replicas/{ordinal}/report {"phase": "Failed", "message": …}}.
+ * {@code POST …/services/{name}/replicas/{ordinal}/report {phase: "Failed", message: …}}.
  * A failed replica's volumes are released by the service controller, which then places the
  * replica again; it binds its own volumes back.
  */
@@ -32,12 +34,12 @@ final class ReplicaReports {
       }
       JsonObject report = body == null ? new JsonObject() : body;
       for (String field : report.fieldNames()) {
-        if (!field.equals("phase") && !field.equals("message")) {
+        if (!field.equals(PhaseField.NAME) && !field.equals("message")) {
           throw ApiException.malformed("unknown field '" + field + "'; a report has phase and message", field);
         }
       }
-      if (!"Failed".equals(report.getValue("phase"))) {
-        throw ApiException.invalid("phase", "a runner reports phase Failed (the replica stopped or crashed);"
+      if (!ServiceStatus.ReplicaPhase.Failed.name().equals(report.getValue(PhaseField.NAME))) {
+        throw ApiException.invalid(PhaseField.NAME, "a runner reports phase Failed (the replica stopped or crashed);"
             + " the server places it again");
       }
       return Resources.untilNotMoved(() -> store.get(Kind.SERVICE, namespace, service).compose(current -> {
@@ -48,7 +50,7 @@ final class ReplicaReports {
         JsonObject replica = replicas.stream().map(JsonObject.class::cast)
             .filter(r -> r.getInteger("ordinal") == ordinal).findFirst()
             .orElseThrow(() -> ApiException.notFound("service " + current.key() + " has no replica " + ordinal));
-        replica.put("phase", "Failed").put("message", "reported failed: "
+        PhaseField.with(replica, ServiceStatus.ReplicaPhase.Failed).put("message", "reported failed: "
             + report.getString("message", "no reason given"));
         return store.update(current.withStatus(current.status().copy().put("replicas", replicas)));
       }));

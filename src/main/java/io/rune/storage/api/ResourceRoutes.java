@@ -38,8 +38,13 @@ final class ResourceRoutes {
     for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SERVICE, Kind.SECRET}) {
       api.put("/namespaces/:namespace/" + kind.plural() + "/:name").handler(ctx -> replace(ctx, kind, true));
     }
+    for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT}) {
+      api.post("/namespaces/:namespace/" + kind.plural() + "/:name/retry").handler(ctx -> respond(ctx, 200,
+          () -> resources.retry(principal(ctx), kind, namespace(ctx), name(ctx)), ApiObject::toJson));
+    }
+    // The verb's first name, kept as an alias.
     api.post("/namespaces/:namespace/volumes/:name/retry-provision").handler(ctx -> respond(ctx, 200,
-        () -> resources.retryProvision(principal(ctx), namespace(ctx), name(ctx)), ApiObject::toJson));
+        () -> resources.retry(principal(ctx), Kind.VOLUME, namespace(ctx), name(ctx)), ApiObject::toJson));
     api.post("/namespaces/:namespace/services/:name/replicas/:ordinal/report").handler(ctx -> respond(ctx, 200,
         () -> resources.reportReplica(principal(ctx), namespace(ctx), name(ctx),
             ctx.pathParam("ordinal"), RequestBodies.object(ctx, Kind.SERVICE)), ApiObject::toJson));

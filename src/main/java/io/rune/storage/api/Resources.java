@@ -1,5 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -289,20 +292,37 @@ public final class Resources {
     });
   }
 
-  /** Failed or Stalled → Pending with attempts reset, so provisioning starts afresh. */
-  public Future<ApiObject> retryProvision(Principal principal, String namespace, String name) {
+  /**
+   * The retry verb: starts the object's current operation over, attempts reset and the next
+   * attempt now. Provisioning (a Failed or Stalled volume) and taking a snapshot (Failed) go
+   * back to Pending; a deletion that stopped (retries exhausted, or a failure retrying could
+   * not fix) stays Deleting and is tried again. Anything else is 409 InvalidPhase.
+   */
+  public Future<ApiObject> retry(Principal principal, Kind kind, String namespace, String name) {
     return attempt(() -> {
-      principal.checkWrite(Kind.VOLUME, namespace);
-      return untilNotMoved(() -> readForUpdate(store, Kind.VOLUME, namespace, name, null).compose(current -> {
-        String phase = current.status().getString("phase");
-        if (!"Failed".equals(phase) && !"Stalled".equals(phase)) {
-          throw ApiException.invalidPhase("volume " + current.key() + " is " + phase
-              + "; only a Failed or Stalled volume can be retried");
+      principal.checkWrite(kind, namespace);
+      return untilNotMoved(() -> readForUpdate(store, kind, namespace, name, null).compose(current -> {
+        JsonObject status = current.status().copy();
+        Enum<?> phase = kind == Kind.VOLUME ? VolumeStatus.phase(status) : SnapshotStatus.phase(status);
+        boolean provisioning = phase == VolumeStatus.Phase.Failed || phase == VolumeStatus.Phase.Stalled
+            || phase == SnapshotStatus.Phase.Failed;
+        boolean stoppedDeleting = (phase == VolumeStatus.Phase.Deleting || phase == SnapshotStatus.Phase.Deleting)
+            && VolumeStatus.stopped(status);
+        if (!provisioning && !stoppedDeleting) {
+          throw ApiException.invalidPhase(kind.kindName().toLowerCase(java.util.Locale.ROOT) + " " + current.key()
+              + " is " + phase + (status.getString("reason") != null ? " (" + status.getString("reason") + ")" : "")
+              + "; only a " + (kind == Kind.VOLUME ? "Failed or Stalled" : "Failed") + " " + kind.kindName()
+              + ", or one whose deletion stopped, can be retried");
         }
-        JsonObject status = current.status().copy()
-            .put("phase", "Pending").put("attempts", 0).put("reason", "RetryRequested")
-            .put("message", "provisioning retry requested").put("lastTransitionAt", Instant.now().toString());
+        status.put("attempts", 0).put("reason", "RetryRequested").put("lastTransitionAt", Instant.now().toString());
         status.remove("nextAttemptAt");
+        if (provisioning) {
+          PhaseField.with(status, kind == Kind.VOLUME ? VolumeStatus.Phase.Pending : SnapshotStatus.Phase.Pending);
+          status.put("message", (kind == Kind.VOLUME ? "provisioning" : "snapshot")
+              + " retry requested");
+        } else {
+          status.put("message", "deletion retry requested");
+        }
         return store.update(current.withStatus(status));
       }));
     });

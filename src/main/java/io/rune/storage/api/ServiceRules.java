@@ -1,5 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.AccessMode;
@@ -58,7 +61,7 @@ final class ServiceRules implements KindRules<ServiceSpec> {
 
   @Override
   public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, ServiceSpec spec) {
-    if ("Deleting".equals(current.status().getString("phase"))) {
+    if (PhaseField.is(current.status(), ServiceStatus.Phase.Deleting)) {
       throw ApiException.invalidPhase("service " + current.key() + " is being deleted; it can no longer change");
     }
     // A PUT may omit the name: the template names are checked again with the stored one.
@@ -124,7 +127,7 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       if (found == null) {
         throw missing;
       }
-      if ("Deleting".equals(found.status().getString("phase"))) {
+      if (PhaseField.is(found.status(), VolumeStatus.Phase.Deleting)) {
         throw new ApiException(409, "InvalidPhase", "volume " + found.key() + " is being deleted; it can no longer"
             + " be claimed", field);
       }
@@ -246,13 +249,13 @@ final class ServiceRules implements KindRules<ServiceSpec> {
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
     JsonObject status = current.status();
-    if ("Deleting".equals(status.getString("phase"))) {
+    if (PhaseField.is(status, ServiceStatus.Phase.Deleting)) {
       if (!cascade || status.getBoolean("cascade", false)) {
         return Future.succeededFuture(current);
       }
       return store.update(current.withStatus(status.copy().put("cascade", true).put("message", message(true))));
     }
-    return store.update(current.withStatus(status.copy().put("phase", "Deleting").put("cascade", cascade)
+    return store.update(current.withStatus(PhaseField.with(status.copy(), ServiceStatus.Phase.Deleting).put("cascade", cascade)
         .put("reason", "DeletionRequested").put("message", message(cascade))
         .put("lastTransitionAt", Instant.now().toString())));
   }
@@ -266,6 +269,6 @@ final class ServiceRules implements KindRules<ServiceSpec> {
 
   @Override
   public JsonObject initialStatus() {
-    return new JsonObject().put("phase", "Active").put("replicas", new JsonArray());
+    return PhaseField.with(new JsonObject(), ServiceStatus.Phase.Active).put("replicas", new JsonArray());
   }
 }

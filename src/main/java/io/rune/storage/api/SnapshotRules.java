@@ -1,5 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -51,7 +54,7 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
         throw ApiException.invalid("source.volume", "volume '" + spec.source().volume()
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
-      if ("Deleting".equals(volume.status().getString("phase"))) {
+      if (PhaseField.is(volume.status(), VolumeStatus.Phase.Deleting)) {
         throw ApiException.invalidPhase("volume " + volume.key() + " is being deleted; it can no longer be"
             + " snapshotted");
       }
@@ -93,17 +96,19 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
    */
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
-    if ("Deleting".equals(current.status().getString("phase"))) {
+    if (PhaseField.is(current.status(), SnapshotStatus.Phase.Deleting)) {
       return Future.succeededFuture(current);
     }
-    JsonObject status = current.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
-        .put("message", "deletion requested: the copy is removed before the snapshot goes");
+    JsonObject status = PhaseField.with(current.status().copy(), SnapshotStatus.Phase.Deleting)
+        .put("reason", VolumeStatus.DELETION_REQUESTED)
+        .put("message", "deletion requested: the copy is removed before the snapshot goes")
+        .put("attempts", 0); // the attempts of the deletion, which starts now
     status.remove("nextAttemptAt");
     return store.update(current.withStatus(status));
   }
 
   @Override
   public JsonObject initialStatus() {
-    return new JsonObject().put("phase", "Pending");
+    return PhaseField.with(new JsonObject(), SnapshotStatus.Phase.Pending);
   }
 }

@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
@@ -30,8 +31,8 @@ final class VolumeDetach {
           throw Resources.notFound(Kind.VOLUME, namespace, name);
         }
         JsonObject status = volume.status();
-        String phase = status.getString("phase");
-        if (!"Bound".equals(phase)) {
+        VolumeStatus.Phase phase = VolumeStatus.phase(status);
+        if (phase != VolumeStatus.Phase.Bound) {
           JsonObject said = status.copy().put("message", "volume " + volume.key() + " is " + phase
               + ", not attached to any replica; nothing to detach");
           return Future.succeededFuture(volume.withStatus(said));

@@ -1,5 +1,7 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.Names;
@@ -47,9 +49,9 @@ final class VolumeRestore {
           + " namespace '" + snapshotNamespace + "'");
     }
     JsonObject status = snapshot.status();
-    if (!"Ready".equals(status.getString("phase"))) {
+    if (!PhaseField.is(status, SnapshotStatus.Phase.Ready)) {
       throw ApiException.unprocessable("SnapshotNotReady", "fromSnapshot", "snapshot " + snapshot.key() + " is "
-          + status.getString("phase") + "; a volume can be restored only from a Ready snapshot");
+          + SnapshotStatus.phase(status) + "; a volume can be restored only from a Ready snapshot");
     }
     JsonObject volume = new JsonObject().put("name", name)
         .put("size", spec.size() != null ? spec.size() : status.getString("sourceSize"))

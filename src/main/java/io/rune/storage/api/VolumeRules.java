@@ -1,5 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
@@ -130,7 +133,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
 
   @Override
   public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, VolumeSpec spec) {
-    if ("Deleting".equals(current.status().getString("phase"))) {
+    if (isDeleting(current)) {
       throw ApiException.invalidPhase("volume " + current.key() + " is being deleted; it can no longer change");
     }
     VolumeSpec was = InputParser.read(current.spec(), VolumeSpec.class);
@@ -177,11 +180,11 @@ final class VolumeRules implements KindRules<VolumeSpec> {
 
   /** A Bound volume is in use by a replica: it cannot be deleted until it is detached. */
   static boolean isBound(ApiObject volume) {
-    return "Bound".equals(volume.status().getString("phase"));
+    return PhaseField.is(volume.status(), VolumeStatus.Phase.Bound);
   }
 
   static boolean isDeleting(ApiObject volume) {
-    return "Deleting".equals(volume.status().getString("phase"));
+    return PhaseField.is(volume.status(), VolumeStatus.Phase.Deleting);
   }
 
   /**
@@ -190,17 +193,19 @@ final class VolumeRules implements KindRules<VolumeSpec> {
    */
   static ApiObject markedDeleting(ApiObject volume) {
     String reclaimPolicy = volume.spec().getString("reclaimPolicy", "retain");
-    JsonObject status = volume.status().copy().put("phase", "Deleting").put("reason", "DeletionRequested")
+    JsonObject status = PhaseField.with(volume.status().copy(), VolumeStatus.Phase.Deleting)
+        .put("reason", VolumeStatus.DELETION_REQUESTED)
         .put("message", "deletion requested; reclaimPolicy " + reclaimPolicy + ": the storage is "
             + ("delete".equals(reclaimPolicy) ? "removed" : "kept") + " before the volume goes")
-        .put("lastTransitionAt", Instant.now().toString());
+        .put("lastTransitionAt", Instant.now().toString())
+        .put("attempts", 0); // the attempts of the deletion, which starts now
     status.remove("nextAttemptAt");
     return volume.withStatus(status);
   }
 
   @Override
   public JsonObject initialStatus() {
-    return new JsonObject().put("phase", "Pending").put("attempts", 0)
+    return PhaseField.with(new JsonObject(), VolumeStatus.Phase.Pending).put("attempts", 0)
         .put("lastTransitionAt", Instant.now().toString());
   }
 
@@ -300,9 +305,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
       JsonObject status = snapshot.status();
-      if (!"Ready".equals(status.getString("phase"))) {
+      if (!PhaseField.is(status, SnapshotStatus.Phase.Ready)) {
         throw ApiException.unprocessable("SnapshotNotReady", "source.snapshot", "snapshot " + snapshot.key()
-            + " is " + status.getString("phase") + "; a volume can be restored only from a Ready snapshot");
+            + " is " + SnapshotStatus.phase(status) + "; a volume can be restored only from a Ready snapshot");
       }
       if (!driver.equals(status.getString("driver"))) {
         throw ApiException.unprocessable("RestoreUnsupported", "storageClassName", "snapshot " + snapshot.key()

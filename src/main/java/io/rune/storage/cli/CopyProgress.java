@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -12,7 +13,7 @@ record CopyProgress(long bytesDone, long bytesTotal) {
   static CopyProgress of(JsonNode object) {
     JsonNode status = object.path("status");
     JsonNode progress = status.path("progress");
-    boolean copying = status.path("phase").asText().matches("Creating|Provisioning");
+    boolean copying = status.path(PhaseField.NAME).asText().matches("Creating|Provisioning");
     long total = progress.path("bytesTotal").asLong(0);
     return copying && total > 0 ? new CopyProgress(progress.path("bytesDone").asLong(0), total) : null;
   }

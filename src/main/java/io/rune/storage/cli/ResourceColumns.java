@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class ResourceColumns {
   /** The claim a Bound volume serves ({@code ns/service-0}), several for a shared one. */
   private static String boundTo(JsonNode volume) {
     JsonNode status = volume.path("status");
-    if (!"Bound".equals(status.path("phase").asText())) {
+    if (!"Bound".equals(status.path(PhaseField.NAME).asText())) {
       return NONE;
     }
     if (status.path("boundClaims").isArray() && !status.path("boundClaims").isEmpty()) {
@@ -115,9 +116,11 @@ final class ResourceColumns {
   /** The phase, with the reason beside it when something went wrong: {@code Failed (ProvisionFailedWillRetry)}. */
   static String phase(JsonNode object) {
     JsonNode status = object.path("status");
-    String phase = text(status.path("phase"));
+    String phase = text(status.path(PhaseField.NAME));
     String reason = status.path("reason").asText("");
-    boolean troubled = phase.equals("Failed") || phase.equals("Stalled");
+    // A deletion that stopped shows it: Deleting (DeleteRetriesExhausted).
+    boolean troubled = phase.equals("Failed") || phase.equals("Stalled")
+        || (phase.equals("Deleting") && !reason.isEmpty() && !reason.equals("DeletionRequested"));
     return troubled && !reason.isEmpty() ? phase + " (" + reason + ")" : phase;
   }
 

@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,28 @@ final class ResourceVerbs {
   JsonNode delete(String namespace, String name, Map<String, String> query, OutputFormat format,
       CommonOptions.Wait wait) {
     JsonNode deleted = rune.client().delete(type.objectPath(namespace, name), query);
-    boolean pending = "Deleting".equals(deleted.path("status").path("phase").asText());
+    boolean pending = "Deleting".equals(deleted.path("status").path(PhaseField.NAME).asText());
     rune.printer().outcome(type, deleted, format, pending ? "marked for deletion" : "deleted");
     if (pending) {
       rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, deleted)));
     }
     return deleted;
+  }
+
+  /**
+   * The retry verb: starts the object's stopped operation over (provisioning, a snapshot, a
+   * deletion). With --wait, follows it until ready, or gone when it was being deleted.
+   */
+  void retry(String namespace, String name, OutputFormat format, CommonOptions.Wait wait) {
+    JsonNode retried = rune.client().post(type.objectPath(namespace, name) + "/retry", null);
+    boolean deleting = "Deleting".equals(retried.path("status").path(PhaseField.NAME).asText());
+    if (deleting) {
+      rune.printer().outcome(type, retried, format, "will be deleted again (its deletion starts over)");
+      rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, retried)));
+    } else {
+      created(retried, format, wait, "will be " + (type == ResourceType.VOLUME ? "provisioned" : "taken")
+          + " again (phase " + retried.path("status").path(PhaseField.NAME).asText("Pending") + ")");
+    }
   }
 
   /**

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune snapshot|snap}: Snapshots of Volumes. */
-@Command(name = "snapshot", aliases = "snap", description = "List, show, create, restore and delete Snapshots.")
+@Command(name = "snapshot", aliases = "snap", description = "List, show, create, restore, retry and delete Snapshots.")
 final class SnapshotCommand {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -42,6 +42,13 @@ final class SnapshotCommand {
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
     verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
+  }
+
+  @Command(name = "retry", description = "Start a stopped Snapshot over, attempts reset: a Failed one is taken"
+      + " again, one whose deletion stopped is deleted again.")
+  void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+    verbs().retry(namespace.namespace, name, output.format, wait);
   }
 
   @Command(name = "create", description = "Snapshot a Volume of the same namespace.")

@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code rune volume|vol}: Volumes. */
 @Command(name = "volume", aliases = "vol",
-    description = "List, show, delete, detach and restore Volumes; retry a failed provision.")
+    description = "List, show, delete, detach and restore Volumes; retry a stopped one.")
 final class VolumeCommand {
   @ParentCommand
   RuneCli rune;
@@ -38,12 +39,11 @@ final class VolumeCommand {
     verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
   }
 
-  @Command(name = "retry-provision", description = "Send a Failed or Stalled Volume back to Pending, attempts reset.")
-  void retryProvision(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
+  @Command(name = "retry", aliases = "retry-provision", description = "Start a stopped Volume over, attempts"
+      + " reset: a Failed or Stalled one is provisioned again, one whose deletion stopped is deleted again.")
+  void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    var volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace.namespace, name) + "/retry-provision", null);
-    verbs().created(volume, output.format, wait,
-        "will be provisioned again (phase " + volume.path("status").path("phase").asText("Pending") + ")");
+    verbs().retry(namespace.namespace, name, output.format, wait);
   }
 
   @Command(name = "detach", description = "Take a Volume from the replica it is bound to; it becomes Released."
@@ -66,7 +66,7 @@ final class VolumeCommand {
     JsonNode status = volume.path("status");
     rune.printer().outcome(ResourceType.VOLUME, volume, output.format, status.path("detachRequested").asBoolean(false)
         ? "detach requested: it becomes Released once its replica has let go, and is not bound again"
-        : "is " + status.path("phase").asText() + ", not attached to any replica: nothing to detach");
+        : "is " + status.path(PhaseField.NAME).asText() + ", not attached to any replica: nothing to detach");
   }
 
   @Command(name = "restore", description = "Make a new Volume NAME from a Snapshot's copy.")

@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -85,7 +86,7 @@ final class WaitTarget {
       return State.FAILED;
     }
     JsonNode status = object.path("status");
-    String phase = status.path("phase").asText("");
+    String phase = status.path(PhaseField.NAME).asText("");
     boolean retrying = status.hasNonNull("nextAttemptAt");
     return switch (type) {
       case STORAGE_CLASS, SECRET -> State.DONE;
@@ -112,7 +113,7 @@ final class WaitTarget {
       return deletion ? "deleted" : "was deleted";
     }
     JsonNode status = object.path("status");
-    String phase = status.path("phase").asText("Pending");
+    String phase = status.path(PhaseField.NAME).asText("Pending");
     if (type == ResourceType.SERVICE && !phase.equals("Deleting")) {
       return status.path("readyReplicas").asInt(0) + "/" + object.path("scale").asInt(1) + " replicas ready";
     }

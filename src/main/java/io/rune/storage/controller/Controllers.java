@@ -4,11 +4,13 @@ import io.rune.storage.api.Resources;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Set;
 
 /** The controllers of the server, one verticle per kind, wired to the store and the drivers. */
 public final class Controllers {
@@ -24,19 +26,21 @@ public final class Controllers {
       SecretValues secrets, RuneConfig config) {
     RuneConfig.Controller settings = config.controller();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
-    ResourceController volumes = new ResourceController(Kind.VOLUME, VolumePhase.NEEDS_WORK, VolumePhase.PENDING,
+    AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff);
+    ResourceController volumes = new ResourceController(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::phase,
         store, v -> {
           VolumeTargets targets = targets(v, store, catalog, secrets, config);
-          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), backoff),
-              settings.maxAttempts(), backoff, config.drivers().callTimeout());
+          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle,
+              config.storage().preserveOnDelete()),
+              cycle, config.drivers().callTimeout());
         }, settings.resyncInterval(), settings.workers());
-    ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotPhase.NEEDS_WORK,
-        SnapshotPhase.PENDING, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
-            settings.maxAttempts(), backoff, config.drivers().callTimeout()),
+    ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
+        SnapshotStatus::phase, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
+            cycle),
         settings.resyncInterval(), settings.workers());
-    ResourceController services = new ResourceController(Kind.SERVICE, Set.of("Active", "Deleting"), "Active",
+    ResourceController services = new ResourceController(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::phase,
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
-            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), backoff),
+            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))

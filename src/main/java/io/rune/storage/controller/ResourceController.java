@@ -14,12 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The controller of one kind: queues every object whose change (from this node's change
- * feed) leaves it in a phase that needs work, and every such object again at start and on
+ * feed) leaves it in a phase that needs work (at its {@code nextAttemptAt}, when it has one), and every such object again at start and on
  * each resync, for what a missed notification or a crash left behind. The work itself is
  * its {@link Reconciler}'s; {@link Controllers} builds one per kind.
  */
@@ -27,8 +28,8 @@ public final class ResourceController extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ResourceController.class);
 
   private final Kind kind;
-  private final Set<String> needsWork;
-  private final String initialPhase;
+  private final Set<? extends Enum<?>> needsWork;
+  private final Function<JsonObject, ? extends Enum<?>> phaseOf;
   private final Store store;
   private final Function<Vertx, Reconciler> reconcilers;
   private final Duration resyncInterval;
@@ -40,25 +41,25 @@ public final class ResourceController extends VerticleBase {
 
   /**
    * @param needsWork the phases in which the reconciler has something to do
-   * @param initialPhase the phase of an object whose status has none yet
+   * @param phaseOf the phase of a status, by its kind's status class
    * @param reconcilers makes the reconciler, on this verticle's Vert.x
    */
-  ResourceController(Kind kind, Set<String> needsWork, String initialPhase, Store store,
-      Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers) {
-    this(kind, needsWork, initialPhase, store, reconcilers, resyncInterval, workers, change -> List.of());
+  ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, ? extends Enum<?>> phaseOf,
+      Store store, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers) {
+    this(kind, needsWork, phaseOf, store, reconcilers, resyncInterval, workers, change -> List.of());
   }
 
   /**
    * @param related for a change of another kind, the objects of this kind it concerns
    *     (a service, for a change of one of its volumes)
    */
-  ResourceController(Kind kind, Set<String> needsWork, String initialPhase, Store store,
-      Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers,
+  ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, ? extends Enum<?>> phaseOf,
+      Store store, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers,
       Function<Change, List<ObjectKey>> related) {
     this.related = related;
     this.kind = kind;
     this.needsWork = needsWork;
-    this.initialPhase = initialPhase;
+    this.phaseOf = phaseOf;
     this.store = store;
     this.reconcilers = reconcilers;
     this.resyncInterval = resyncInterval;
@@ -90,13 +91,23 @@ public final class ResourceController extends VerticleBase {
       return;
     }
     JsonObject status = change.object().getJsonObject("status", new JsonObject());
-    if (needsWork.contains(status.getString("phase", initialPhase))) {
-      queue.add(new ObjectKey(change.namespace(), change.name()));
+    if (!needsWork.contains(phaseOf.apply(status))) {
+      return;
+    }
+    // A change that schedules the next attempt (most often the controller's own write saying
+    // "next try in 25s") is work for then, not now: queued at once it re-ran the operation
+    // hundreds of times a second.
+    ObjectKey key = new ObjectKey(change.namespace(), change.name());
+    Duration wait = AttemptCycle.untilDue(status);
+    if (wait.isZero()) {
+      queue.add(key);
+    } else {
+      queue.addAfter(key, wait);
     }
   }
 
   private void resync() {
-    store.keysInPhase(kind, needsWork)
+    store.keysInPhase(kind, needsWork.stream().map(Enum::name).collect(Collectors.toUnmodifiableSet()))
         .onSuccess(keys -> keys.forEach(queue::add))
         .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", kind.kindName(),
             err.getMessage()));

@@ -2,6 +2,7 @@ package io.rune.storage.controller;
 
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +33,8 @@ final class RestoreSources {
             + " no longer exists; this volume cannot be restored from it (delete it, or recreate the snapshot"
             + " and run retry-provision)");
       }
-      String phase = snapshot.status().getString("phase");
-      if (!"Ready".equals(phase)) {
+      SnapshotStatus.Phase phase = SnapshotStatus.phase(snapshot.status());
+      if (phase != SnapshotStatus.Phase.Ready) {
         throw new VolumeTargets.Unresolvable("SnapshotNotReady", "snapshot " + snapshot.key() + " is " + phase
             + "; a volume can be restored only from a Ready snapshot");
       }

@@ -1,5 +1,10 @@
 package io.rune.storage.controller;
 
+import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Failed;
+import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Pending;
+import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Ready;
+
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.api.ApiException;
 import io.rune.storage.api.Principal;
 import io.rune.storage.api.Resources;
@@ -7,6 +12,8 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.ListQuery;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
@@ -37,7 +44,7 @@ final class ServiceReconciler implements Reconciler {
   private static final Logger log = LoggerFactory.getLogger(ServiceReconciler.class);
   private static final Duration WHILE_WAITING = Duration.ofSeconds(1);
   private static final String MOUNT_FAILED = "MountFailed";
-  /** Stands for a host path in a bind the driver refused (no path is ever empty). */
+  /** Stands for the host path of a bind that failed, its cause already noted (no path is ever empty). */
   private static final String REFUSED = "";
 
   private final Store store;
@@ -45,22 +52,22 @@ final class ServiceReconciler implements Reconciler {
   private final VolumeBinder binder;
   private final StatusWrites writes;
   private final String localNode;
-  private final Backoff backoff;
+  private final AttemptCycle cycle;
 
-  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, Backoff backoff) {
+  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, AttemptCycle cycle) {
     this.store = store;
     this.resources = resources;
     this.binder = binder;
     this.writes = new StatusWrites(store);
     this.localNode = localNode;
-    this.backoff = backoff;
+    this.cycle = cycle;
   }
 
   @Override
   public Future<Outcome> reconcile(ObjectKey key) {
     return store.get(Kind.SERVICE, key.namespace(), key.name())
         .compose(service -> service == null ? Future.succeededFuture(Outcome.DONE)
-            : "Deleting".equals(service.status().getString("phase")) ? finish(service) : converge(service))
+            : PhaseField.is(service.status(), ServiceStatus.Phase.Deleting) ? finish(service) : converge(service))
         .recover(err -> err instanceof StatusWrites.Moved
             ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
   }
@@ -69,7 +76,7 @@ final class ServiceReconciler implements Reconciler {
     int scale = service.spec().getInteger("scale", 0);
     Map<Integer, JsonObject> replicas = replicasOf(service);
     List<JsonObject> leaving = replicas.values().stream()
-        .filter(r -> r.getInteger("ordinal") >= scale || "Failed".equals(r.getString("phase"))).toList();
+        .filter(r -> r.getInteger("ordinal") >= scale || PhaseField.is(r, Failed)).toList();
     List<JsonObject> placed = new ArrayList<>();
     return sequentially(leaving, replica -> release(service, replica))
         .compose(v -> {
@@ -84,13 +91,13 @@ final class ServiceReconciler implements Reconciler {
         })
         .compose(v -> {
           JsonArray now = new JsonArray(new ArrayList<Object>(placed));
-          boolean ready = placed.stream().allMatch(r -> "Ready".equals(r.getString("phase")));
+          boolean ready = placed.stream().allMatch(r -> PhaseField.is(r, Ready));
           Outcome outcome = ready ? Outcome.DONE : Outcome.again(nextLook(placed));
           if (now.equals(service.status().getJsonArray("replicas"))) {
             return Future.succeededFuture(outcome);
           }
           return writes.write(service, s -> s.put("replicas", now).put("readyReplicas",
-              (int) placed.stream().filter(r -> "Ready".equals(r.getString("phase"))).count()))
+              (int) placed.stream().filter(r -> PhaseField.is(r, Ready)).count()))
               .map(written -> outcome);
         });
   }
@@ -101,8 +108,7 @@ final class ServiceReconciler implements Reconciler {
    * only when its backoff ({@code nextAttemptAt}) is over, whatever wakes the service.
    */
   private Future<JsonObject> place(ApiObject service, JsonObject previous, int ordinal) {
-    if (previous != null && "Pending".equals(previous.getString("phase"))
-        && MOUNT_FAILED.equals(previous.getString("reason")) && untilNextAttempt(previous) > 0) {
+    if (previous != null && PhaseField.is(previous, Pending) && untilNextAttempt(previous) > 0) {
       return Future.succeededFuture(previous);
     }
     String instance = service.name() + "-" + ordinal;
@@ -110,6 +116,8 @@ final class ServiceReconciler implements Reconciler {
     JsonArray mounts = new JsonArray();
     List<String> waiting = new ArrayList<>();
     List<String> refused = new ArrayList<>();
+    // The first cause in one word (a driver's HostPathBlocked, a missing class), for status.replicas[].reason.
+    String[] reason = {null};
     String[] node = {previous != null ? previous.getString("node") : null};
     List<JsonObject> entries = entries(service);
     return sequentially(entries, entry -> {
@@ -128,8 +136,18 @@ final class ServiceReconciler implements Reconciler {
         String mounted = mountedBefore(previous, entry.getString("name"), volume, claim);
         Future<String> bound = mounted != null ? Future.succeededFuture(mounted)
             : binder.bind(volume, claim, node[0], target, readOnly).recover(err -> {
-              if (err instanceof VolumeBinder.MountRefused) {
+              if (err instanceof VolumeBinder.MountRefused refusal) {
                 refused.add(err.getMessage());
+                if (reason[0] == null && refusal.getCause() instanceof io.rune.storage.driver.DriverException cause
+                    && cause.reason() != null) {
+                  reason[0] = cause.reason();
+                }
+                return Future.succeededFuture(REFUSED);
+              }
+              if (err instanceof VolumeTargets.Unresolvable missing) {
+                // The volume cannot be placed (its class or driver is gone): the replica says so.
+                waiting.add("volume " + key + " cannot be mounted: " + missing.getMessage());
+                reason[0] = reason[0] == null ? missing.reason : reason[0];
                 return Future.succeededFuture(REFUSED);
               }
               return Future.failedFuture(err);
@@ -142,8 +160,8 @@ final class ServiceReconciler implements Reconciler {
             waiting.add("volume " + key + " was force-detached by an operator and is not bound again"
                 + " (delete it, or give the service another volume)");
           } else if (hostPath == null) {
-            waiting.add("volume " + key + " is " + volume.status().getString("phase")
-                + (VolumePhase.BOUND.equals(volume.status().getString("phase"))
+            waiting.add("volume " + key + " is " + VolumeStatus.phase(volume.status())
+                + (PhaseField.is(volume.status(), VolumeStatus.Phase.Bound)
                     ? " to " + volume.status().getString("boundClaim") : ""));
           } else {
             JsonObject mount = new JsonObject().put("volume", entry.getString("name")).put("volumeName", key.name())
@@ -157,32 +175,40 @@ final class ServiceReconciler implements Reconciler {
         });
       });
     }).map(v -> {
-      JsonObject replica = new JsonObject().put("ordinal", ordinal).put("instance", instance)
-          .put("node", node[0] != null ? node[0] : localNode)
-          .put("phase", waiting.isEmpty() ? "Ready" : "Pending").put("mounts", mounts);
+      JsonObject replica = PhaseField.with(new JsonObject().put("ordinal", ordinal)
+              .put("instance", instance).put("node", node[0] != null ? node[0] : localNode),
+          waiting.isEmpty() ? Ready : Pending).put("mounts", mounts);
       if (!waiting.isEmpty()) {
         replica.put("message", "waiting: " + String.join("; ", waiting));
+      }
+      if (reason[0] != null) {
+        replica.put("reason", reason[0]);
       }
       return refused.isEmpty() ? replica : refusedMount(claim, replica, previous, refused);
     });
   }
 
-  /** The replica with the driver's refusal, the attempts so far and when the next one is. */
+  /**
+   * The replica with the driver's refusal (reason: the driver's word, else MountFailed), the
+   * attempts so far and when the next one is, on the attempt cycle's backoff. A replica keeps
+   * trying (at the cap once there): nothing else would place it.
+   */
   private JsonObject refusedMount(String claim, JsonObject replica, JsonObject previous, List<String> refused) {
-    int attempts = (previous != null && MOUNT_FAILED.equals(previous.getString("reason"))
+    int attempts = (previous != null && previous.containsKey("nextAttemptAt")
         ? previous.getInteger("mountAttempts", 0) : 0) + 1;
-    Duration wait = backoff.after(attempts);
-    String message = String.join("; ", refused) + "; next attempt in " + Backoff.format(wait) + " (" + attempts
-        + " failed so far)" + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
+    Duration wait = cycle.backoff().after(attempts);
+    String message = AttemptCycle.Operation.MOUNT.doing + " failed (attempt " + attempts + "): "
+        + String.join("; ", refused) + "; next try in " + Backoff.format(wait)
+        + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
     log.warn("Replica {}: {}", claim, message);
-    return replica.put("phase", "Pending").put("reason", MOUNT_FAILED).put("message", message)
-        .put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
+    return PhaseField.with(replica, Pending).put("reason", replica.getString("reason", MOUNT_FAILED))
+        .put("message", message).put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
   }
 
   /** How long until a replica that is not Ready should be looked at again. */
   private static Duration nextLook(List<JsonObject> replicas) {
-    long millis = replicas.stream().filter(r -> !"Ready".equals(r.getString("phase")))
-        .mapToLong(r -> MOUNT_FAILED.equals(r.getString("reason")) ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
+    long millis = replicas.stream().filter(r -> !PhaseField.is(r, Ready))
+        .mapToLong(r -> r.containsKey("nextAttemptAt") ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
         .min().orElse(WHILE_WAITING.toMillis());
     return Duration.ofMillis(Math.max(1, millis));
   }
@@ -199,11 +225,11 @@ final class ServiceReconciler implements Reconciler {
    */
   private static String mountedBefore(JsonObject previous, String volumeName, ApiObject volume, String claim) {
     JsonObject status = volume.status();
-    boolean stillOurs = VolumePhase.BOUND.equals(status.getString("phase"))
+    boolean stillOurs = PhaseField.is(status, VolumeStatus.Phase.Bound)
         && !status.getBoolean("detachRequested", false)
         && (claim.equals(status.getString("boundClaim"))
             || status.getJsonArray("boundClaims", new JsonArray()).contains(claim));
-    if (previous == null || !stillOurs || "Failed".equals(previous.getString("phase"))) {
+    if (previous == null || !stillOurs || PhaseField.is(previous, Failed)) {
       return null;
     }
     return previous.getJsonArray("mounts", new JsonArray()).stream().map(JsonObject.class::cast)
@@ -236,7 +262,8 @@ final class ServiceReconciler implements Reconciler {
         return writes.remove(service).map(v -> Outcome.DONE);
       }
       List<JsonObject> toDelete = owned.stream()
-          .filter(v -> !"Deleting".equals(v.getJsonObject("status", new JsonObject()).getString("phase"))).toList();
+          .filter(v -> !PhaseField.is(v.getJsonObject("status", new JsonObject()), VolumeStatus.Phase.Deleting))
+          .toList();
       return sequentially(toDelete, volume -> resources.delete(Principal.SYSTEM, Kind.VOLUME, service.namespace(),
               volume.getString("name"), false).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
               : Future.failedFuture(err)))
@@ -275,8 +302,10 @@ final class ServiceReconciler implements Reconciler {
     JsonObject status = change.object().getJsonObject("status", new JsonObject());
     Set<ObjectKey> services = new java.util.LinkedHashSet<>();
     JsonArray claims = status.getJsonArray("boundClaims", new JsonArray());
-    if (status.getString("boundClaim") != null) {
-      claims = claims.copy().add(status.getString("boundClaim"));
+    for (String single : new String[] {status.getString("boundClaim"), status.getString("lastClaim")}) {
+      if (single != null) {
+        claims = claims.copy().add(single);
+      }
     }
     for (Object claim : claims) {
       String[] nsAndInstance = String.valueOf(claim).split("/", 2);

@@ -23,27 +23,30 @@ final class SnapshotReclaimer {
   private final Store store;
   private final VolumeTargets targets;
   private final StatusWrites writes;
-  private final Backoff backoff;
+  private final AttemptCycle cycle;
 
-  SnapshotReclaimer(Store store, VolumeTargets targets, StatusWrites writes, Backoff backoff) {
+  SnapshotReclaimer(Store store, VolumeTargets targets, StatusWrites writes, AttemptCycle cycle) {
     this.store = store;
     this.targets = targets;
     this.writes = writes;
-    this.backoff = backoff;
+    this.cycle = cycle;
   }
 
   Future<Outcome> reclaim(ApiObject snapshot) {
-    JsonObject status = snapshot.status();
-    String driverName = status.getString("driver");
-    if (driverName == null) {
+    if (snapshot.status().getString("driver") == null) {
       return removeRow(snapshot, "none was taken"); // the copy never started
     }
+    return writes.whenDue(snapshot, cycle, this::deleteCopy);
+  }
+
+  private Future<Outcome> deleteCopy(ApiObject snapshot) {
+    JsonObject status = snapshot.status();
+    String driverName = status.getString("driver");
     StorageDriver driver;
     try {
       driver = targets.recordedDriver(driverName, status.getString("node"));
     } catch (VolumeTargets.Unresolvable missing) {
-      return writes.write(snapshot, s -> s.put("reason", missing.reason).put("message", missing.getMessage()
-          + "; the copy cannot be deleted until it is")).map(v -> Outcome.again(backoff.max()));
+      return cannotDelete(snapshot, missing);
     }
     // The class the copy was made under, for drivers that need its parameters and secrets (a cloud account).
     return targets.classContext(status.getString("storageClassName", ""), status.getJsonObject("classParameters"),
@@ -51,10 +54,13 @@ final class SnapshotReclaimer {
         .compose(ctx -> handleOf(snapshot, driver, ctx)
             .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle)))
         .compose(deleted -> removeRow(snapshot, "deleted by driver " + driverName),
-            err -> err instanceof VolumeTargets.Unresolvable missing
-                ? writes.write(snapshot, s -> s.put("reason", missing.reason).put("message", missing.getMessage()
-                    + "; the copy cannot be deleted until it is")).map(v -> Outcome.again(backoff.max()))
-                : writes.reclaimFailed(snapshot, "copy", DriverException.of(err), backoff));
+            err -> err instanceof VolumeTargets.Unresolvable missing ? cannotDelete(snapshot, missing)
+                : writes.failed(snapshot, cycle, AttemptCycle.Operation.DELETE_SNAPSHOT, DriverException.of(err)));
+  }
+
+  private Future<Outcome> cannotDelete(ApiObject snapshot, VolumeTargets.Unresolvable missing) {
+    return writes.decide(snapshot, cycle.waitFor(missing.reason, missing.getMessage()
+        + "; the copy cannot be deleted until it is"));
   }
 
   /**

@@ -1,17 +1,19 @@
 package io.rune.storage.controller;
 
-import static io.rune.storage.controller.SnapshotPhase.CREATING;
-import static io.rune.storage.controller.SnapshotPhase.DELETING;
-import static io.rune.storage.controller.SnapshotPhase.FAILED;
-import static io.rune.storage.controller.SnapshotPhase.PENDING;
-import static io.rune.storage.controller.SnapshotPhase.READY;
+import static io.rune.storage.model.SnapshotStatus.Phase.Creating;
+import static io.rune.storage.model.SnapshotStatus.Phase.Deleting;
+import static io.rune.storage.model.SnapshotStatus.Phase.Failed;
+import static io.rune.storage.model.SnapshotStatus.Phase.Ready;
 
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.Quantity;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,19 +38,14 @@ final class SnapshotReconciler implements Reconciler {
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final SnapshotReclaimer reclaimer;
-  private final int maxAttempts;
-  private final Backoff backoff;
-  private final AttemptFailures failures;
+  private final AttemptCycle cycle;
 
-  SnapshotReconciler(Store store, VolumeTargets targets, int maxAttempts, Backoff backoff, Duration callTimeout) {
+  SnapshotReconciler(Store store, VolumeTargets targets, AttemptCycle cycle) {
     this.store = store;
     this.targets = targets;
     this.writes = new StatusWrites(store);
-    this.reclaimer = new SnapshotReclaimer(store, targets, writes, backoff);
-    this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
-    this.failures = new AttemptFailures(maxAttempts, backoff, FAILED, "SnapshotFailedWillRetry", FAILED,
-        "SnapshotRetriesExhausted", "delete the snapshot and take a new one");
+    this.reclaimer = new SnapshotReclaimer(store, targets, writes, cycle);
+    this.cycle = cycle;
   }
 
   @Override
@@ -61,32 +58,30 @@ final class SnapshotReconciler implements Reconciler {
 
   private Future<Outcome> step(ApiObject snapshot) {
     int attempts = snapshot.status().getInteger("attempts", 0);
-    return switch (snapshot.status().getString("phase", PENDING)) {
-      case PENDING -> start(snapshot, attempts + 1);
-      case CREATING -> take(snapshot, Math.max(attempts, 1));
-      case FAILED -> retryWhenDue(snapshot, attempts);
-      case DELETING -> reclaimer.reclaim(snapshot);
+    return switch (SnapshotStatus.phase(snapshot.status())) {
+      case Pending -> start(snapshot, attempts + 1);
+      case Creating -> take(snapshot, Math.max(attempts, 1));
+      case Failed -> retryWhenDue(snapshot, attempts);
+      case Deleting -> reclaimer.reclaim(snapshot);
       default -> Future.succeededFuture(Outcome.DONE);
     };
   }
 
   private Future<Outcome> retryWhenDue(ApiObject snapshot, int attempts) {
-    String next = snapshot.status().getString("nextAttemptAt");
-    if (next == null) {
+    if (snapshot.status().getString("nextAttemptAt") == null) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
-    return wait.isNegative() || wait.isZero() ? start(snapshot, attempts + 1)
-        : Future.succeededFuture(Outcome.again(wait));
+    Duration wait = AttemptCycle.untilDue(snapshot.status());
+    return wait.isZero() ? start(snapshot, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 
   /** Waits for the volume to be provisioned, records the attempt (intent), then copies. */
   private Future<Outcome> start(ApiObject snapshot, int attempt) {
     return sourceVolume(snapshot).compose(volume -> {
-      String phase = volume.status().getString("phase");
+      VolumeStatus.Phase phase = VolumeStatus.phase(volume.status());
       if (!volume.status().containsKey("handle")) {
-        boolean willProvision = VolumePhase.PENDING.equals(phase) || VolumePhase.PROVISIONING.equals(phase)
-            || (VolumePhase.FAILED.equals(phase) && volume.status().containsKey("nextAttemptAt"));
+        boolean willProvision = phase == VolumeStatus.Phase.Pending || phase == VolumeStatus.Phase.Provisioning
+            || (phase == VolumeStatus.Phase.Failed && volume.status().containsKey("nextAttemptAt"));
         if (willProvision) {
           return waitForVolume(snapshot, volume);
         }
@@ -94,8 +89,8 @@ final class SnapshotReconciler implements Reconciler {
             + phase + " and holds no data to snapshot");
       }
       return targets.resolveForCleanup(volume).compose(target -> writes.write(snapshot, s -> {
-        s.put("phase", CREATING).put("attempts", attempt).put("reason", "Creating")
-            .put("message", "attempt " + attempt + "/" + maxAttempts + ": copying volume " + volume.key()
+        PhaseField.with(s, Creating).put("attempts", attempt).put("reason", "Creating")
+            .put("message", cycle.attemptWords(attempt) + ": copying volume " + volume.key()
                 + " with driver " + target.driverName())
             .put("driver", target.driverName()).put("node", target.node())
             .put("storageClassName", volume.spec().getString("storageClassName"))
@@ -109,7 +104,7 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> waitForVolume(ApiObject snapshot, ApiObject volume) {
-    Duration wait = backoff.initial();
+    Duration wait = cycle.backoff().initial();
     if ("WaitingForVolume".equals(snapshot.status().getString("reason"))) {
       return Future.succeededFuture(Outcome.again(wait));
     }
@@ -145,7 +140,7 @@ final class SnapshotReconciler implements Reconciler {
   private Future<Outcome> ready(ApiObject snapshot, String handle) {
     long size = snapshot.status().getLong("sizeBytes", 0L);
     Consumer<JsonObject> change = s -> {
-      s.put("phase", READY).put("handle", handle).put("reason", "Ready").put("readyAt", Instant.now().toString())
+      PhaseField.with(s, Ready).put("handle", handle).put("reason", "Ready").put("readyAt", Instant.now().toString())
           .put("message", "copy of volume " + snapshot.spec().getJsonObject("source").getString("volume")
               + " taken by driver " + s.getString("driver"));
       JsonObject progress = s.getJsonObject("progress");
@@ -173,11 +168,11 @@ final class SnapshotReconciler implements Reconciler {
       if (now == null) {
         return Future.succeededFuture(Outcome.DONE);
       }
-      String phase = now.status().getString("phase");
-      if (CREATING.equals(phase)) {
+      SnapshotStatus.Phase phase = SnapshotStatus.phase(now.status());
+      if (phase == Creating) {
         return writes.write(now, readyChange).map(v -> Outcome.DONE);
       }
-      if (DELETING.equals(phase) && now.status().getString("handle") == null) {
+      if (phase == Deleting && now.status().getString("handle") == null) {
         return writes.write(now, s -> s.put("handle", handle)).map(v -> Outcome.againNow());
       }
       return Future.succeededFuture(Outcome.againNow());
@@ -185,8 +180,8 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> failed(ApiObject snapshot, int attempt, DriverException error) {
-    AttemptFailures.Decision decision = failures.decide(attempt, error);
-    return writes.write(snapshot, decision.change()).map(v -> decision.outcome());
+    return writes.decide(snapshot, cycle.failed(AttemptCycle.Operation.SNAPSHOT, attempt, error,
+        AttemptCycle.RETRY_HINT));
   }
 
   private Future<ApiObject> sourceVolume(ApiObject snapshot) {
@@ -207,7 +202,7 @@ final class SnapshotReconciler implements Reconciler {
       return Future.failedFuture(err);
     }
     return writes.write(snapshot, s -> {
-      s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
+      PhaseField.with(s, Failed).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
   }

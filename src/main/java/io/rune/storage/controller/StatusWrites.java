@@ -2,12 +2,14 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.function.Consumer;
 
 /**
@@ -25,27 +27,36 @@ final class StatusWrites {
   /** Applies {@code change} to a copy of the status; a new phase stamps lastTransitionAt. */
   Future<ApiObject> write(ApiObject object, Consumer<JsonObject> change) {
     JsonObject status = object.status().copy();
-    String phaseBefore = status.getString("phase");
+    Object phaseBefore = status.getValue(PhaseField.NAME);
     change.accept(status);
-    if (!java.util.Objects.equals(phaseBefore, status.getString("phase"))) {
+    if (!java.util.Objects.equals(phaseBefore, status.getValue(PhaseField.NAME))) {
       status.put("lastTransitionAt", Instant.now().toString());
     }
     return store.update(object.withStatus(status)).recover(StatusWrites::movedOn);
   }
 
   /**
-   * Records a failed attempt to reclaim an object's storage (the object stays Deleting) and
-   * says when to try again: soon for a transient failure, at the cap for one that needs a person.
+   * Runs {@code work} when the object's next attempt is due; until then (or when its
+   * operation has stopped, waiting for the retry verb) nothing is done.
    */
-  Future<Outcome> reclaimFailed(ApiObject object, String what, DriverException error,
-      Backoff backoff) {
-    int failures = object.status().getInteger("deleteAttempts", 0) + 1;
-    Duration wait = error.retryable() ? backoff.after(failures) : backoff.max();
-    return write(object, s -> s.put("deleteAttempts", failures)
-            .put("reason", error.retryable() ? "DeleteFailedWillRetry" : "DeleteFailed")
-            .put("message", "deleting the " + what + " failed (" + failures + " so far): " + error.getMessage()
-                + "; next try in " + Backoff.format(wait)))
-        .map(v -> Outcome.again(wait));
+  Future<Outcome> whenDue(ApiObject object, AttemptCycle cycle, Function<ApiObject, Future<Outcome>> work) {
+    if (AttemptCycle.stopped(object.status())) {
+      return Future.succeededFuture(Outcome.DONE);
+    }
+    Duration wait = AttemptCycle.untilDue(object.status());
+    return wait.isZero() ? work.apply(object) : Future.succeededFuture(Outcome.again(wait));
+  }
+
+  /** Records a failed attempt of {@code operation} (the next attempt number after the status's) as the cycle decides. */
+  Future<Outcome> failed(ApiObject object, AttemptCycle cycle, AttemptCycle.Operation operation,
+      DriverException error) {
+    int attempt = object.status().getInteger("attempts", 0) + 1;
+    return decide(object, cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT));
+  }
+
+  /** Writes a decision of the attempt cycle and gives its outcome. */
+  Future<Outcome> decide(ApiObject object, AttemptCycle.Decision decision) {
+    return write(object, decision.change()).map(written -> decision.outcome());
   }
 
   Future<ApiObject> remove(ApiObject object) {

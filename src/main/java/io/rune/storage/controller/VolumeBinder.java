@@ -1,8 +1,14 @@
 package io.rune.storage.controller;
 
+import static io.rune.storage.model.VolumeStatus.Phase.Available;
+import static io.rune.storage.model.VolumeStatus.Phase.Bound;
+import static io.rune.storage.model.VolumeStatus.Phase.Released;
+
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +18,8 @@ import java.util.List;
 
 /**
  * Binds volumes to replicas and releases them, with the driver's attach and mount (and
- * unmount and detach) on the replica's node. The row says Bound (with the claim and node)
+ * unmount and detach) on the replica's node. Released clears the claim and node (the volume
+ * holds nothing); {@code lastClaim} names the replica it keeps its data for. The row says Bound (with the claim and node)
  * before the driver is called; attach and mount are idempotent, so a bind repeated after a
  * crash only finishes it. A volume is bound to several replicas only when its access mode
  * allows sharing ({@code boundClaims} lists them; {@code boundClaim} is the first). When the
@@ -44,7 +51,7 @@ final class VolumeBinder {
    */
   Future<String> bind(ApiObject volume, String claim, String node, String target, boolean readOnly) {
     JsonObject status = volume.status();
-    String phase = status.getString("phase");
+    VolumeStatus.Phase phase = VolumeStatus.phase(status);
     List<String> claims = claims(status);
     boolean shareable = !"ReadWriteOnce".equals(volume.spec().getString("accessMode", "ReadWriteOnce"));
     if (status.getBoolean("detachRequested", false)) {
@@ -52,7 +59,7 @@ final class VolumeBinder {
       return release(volume, claim, target).map(v -> null);
     }
     Future<ApiObject> bound;
-    if (VolumePhase.BOUND.equals(phase)) {
+    if (phase == Bound) {
       if (claims.contains(claim)) {
         bound = Future.succeededFuture(volume);
       } else if (shareable) {
@@ -61,11 +68,13 @@ final class VolumeBinder {
       } else {
         return Future.succeededFuture(null);
       }
-    } else if (VolumePhase.AVAILABLE.equals(phase)
-        || (VolumePhase.RELEASED.equals(phase) && (claim.equals(status.getString("boundClaim")) || shareable))) {
-      bound = writes.write(volume, s -> s.put("phase", VolumePhase.BOUND).put("boundClaim", claim)
-          .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
-          .put("reason", "Bound").put("message", boundMessage(claim, node)));
+    } else if (phase == Available || (phase == Released && (claim.equals(lastClaim(status)) || shareable))) {
+      bound = writes.write(volume, s -> {
+        PhaseField.with(s, Bound).put("boundClaim", claim)
+            .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
+            .put("reason", "Bound").put("message", boundMessage(claim, node));
+        s.remove("lastClaim");
+      });
     } else {
       return Future.succeededFuture(null);
     }
@@ -114,7 +123,7 @@ final class VolumeBinder {
   Future<Void> release(ApiObject volume, String claim, String target) {
     JsonObject status = volume.status();
     List<String> claims = claims(status);
-    if (!VolumePhase.BOUND.equals(status.getString("phase")) || !claims.contains(claim)) {
+    if (!PhaseField.is(status, Bound) || !claims.contains(claim)) {
       return Future.succeededFuture();
     }
     claims.remove(claim);
@@ -124,8 +133,10 @@ final class VolumeBinder {
             .compose(v -> claims.isEmpty() ? t.driver().detach(t.context(), handle, node) : Future.succeededFuture()))
         .compose(v -> writes.write(volume, s -> {
           if (claims.isEmpty()) {
-            s.put("phase", VolumePhase.RELEASED).put("boundClaim", claim).put("reason", "Released")
+            // Released holds nothing: lastClaim only says which replica binds it again.
+            PhaseField.with(s, Released).put("lastClaim", claim).put("reason", "Released")
                 .put("message", "released by replica " + claim + "; it keeps its data for that replica");
+            s.remove("boundClaim");
             s.remove("boundClaims");
             s.remove("boundNode");
           } else {
@@ -144,12 +155,17 @@ final class VolumeBinder {
     }
   }
 
+  /** The replica a Released volume waits for (rows released before lastClaim kept it in boundClaim). */
+  private static String lastClaim(JsonObject status) {
+    return status.getString("lastClaim", status.getString("boundClaim"));
+  }
+
   private static List<String> claims(JsonObject status) {
     List<String> claims = new ArrayList<>();
     JsonArray array = status.getJsonArray("boundClaims");
     if (array != null) {
       array.forEach(c -> claims.add(String.valueOf(c)));
-    } else if (VolumePhase.BOUND.equals(status.getString("phase")) && status.getString("boundClaim") != null) {
+    } else if (PhaseField.is(status, Bound) && status.getString("boundClaim") != null) {
       claims.add(status.getString("boundClaim"));
     }
     return claims;

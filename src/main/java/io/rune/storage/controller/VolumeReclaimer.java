@@ -3,7 +3,6 @@ package io.rune.storage.controller;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,29 +18,36 @@ final class VolumeReclaimer {
 
   private final VolumeTargets targets;
   private final StatusWrites writes;
-  private final Backoff backoff;
+  private final AttemptCycle cycle;
+  private final boolean preserveOnDelete;
 
-  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, Backoff backoff) {
+  /** @param preserveOnDelete the runefile's [storage] preserveOnDelete: the local driver keeps what it is told to delete */
+  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, AttemptCycle cycle, boolean preserveOnDelete) {
     this.targets = targets;
     this.writes = writes;
-    this.backoff = backoff;
+    this.cycle = cycle;
+    this.preserveOnDelete = preserveOnDelete;
   }
 
   Future<Outcome> reclaim(ApiObject volume) {
-    if (!"delete".equals(volume.spec().getString("reclaimPolicy")) || !mayHaveStorage(volume)) {
-      return removeRow(volume, "retained");
+    if (!"delete".equals(volume.spec().getString("reclaimPolicy"))) {
+      return removeRow(volume, "kept (reclaimPolicy " + volume.spec().getString("reclaimPolicy", "retain") + ")");
     }
-    return targets.resolveForCleanup(volume)
+    if (!mayHaveStorage(volume)) {
+      return removeRow(volume, "never made");
+    }
+    return writes.whenDue(volume, cycle, due -> targets.resolveForCleanup(due)
         .compose(target -> handleOf(target)
-            .compose(handle -> handle == null ? Future.<Void>succeededFuture()
-                : target.driver().delete(target.context(), handle))
-            .compose(deleted -> {
+            .compose(handle -> (handle == null ? Future.<Void>succeededFuture()
+                : target.driver().delete(target.context(), handle)).map(handle))
+            .compose(handle -> {
               Failpoints.hit(Failpoints.AFTER_DELETE);
-              return removeRow(volume, "deleted by driver " + target.driverName());
-            }, err -> writes.reclaimFailed(volume, "storage", DriverException.of(err), backoff)))
+              return removeRow(due, handle == null ? "not found by driver " + target.driverName() + ", so none to delete"
+                  : reclaimedBy(target.driverName()));
+            }, err -> writes.failed(due, cycle, AttemptCycle.Operation.DELETE, DriverException.of(err))))
         .recover(err -> err instanceof VolumeTargets.Unresolvable missing
-            ? stuck(volume, missing.reason, missing.getMessage() + "; the storage of this volume cannot be"
-                + " reclaimed until it is") : Future.failedFuture(err));
+            ? writes.decide(due, cycle.waitFor(missing.reason, missing.getMessage()
+                + "; the storage of this volume cannot be reclaimed until it is")) : Future.failedFuture(err)));
   }
 
   /**
@@ -67,6 +73,12 @@ final class VolumeReclaimer {
     return target.driver().find(target.context(), target.provisionRequest(Instant.now().plusSeconds(60)));
   }
 
+  /** What the driver's successful delete did, as far as the server knows: never "deleted" when it was kept. */
+  private String reclaimedBy(String driverName) {
+    return preserveOnDelete && "local".equals(driverName)
+        ? "retained by driver local ([storage] preserveOnDelete is true)" : "deleted by driver " + driverName;
+  }
+
   private Future<Outcome> removeRow(ApiObject volume, String what) {
     return writes.remove(volume).map(removed -> {
       log.info("Volume {} is gone (storage {})", volume.key(), what);
@@ -74,13 +86,4 @@ final class VolumeReclaimer {
     });
   }
 
-
-  private Future<Outcome> stuck(ApiObject volume, String reason, String message) {
-    JsonObject status = volume.status();
-    if (reason.equals(status.getString("reason"))) {
-      return Future.succeededFuture(Outcome.again(backoff.max()));
-    }
-    return writes.write(volume, s -> s.put("reason", reason).put("message", message))
-        .map(v -> Outcome.again(backoff.max()));
-  }
 }

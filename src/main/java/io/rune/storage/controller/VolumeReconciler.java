@@ -1,18 +1,19 @@
 package io.rune.storage.controller;
 
-import static io.rune.storage.controller.VolumePhase.AVAILABLE;
-import static io.rune.storage.controller.VolumePhase.DELETING;
-import static io.rune.storage.controller.VolumePhase.FAILED;
-import static io.rune.storage.controller.VolumePhase.PENDING;
-import static io.rune.storage.controller.VolumePhase.PROVISIONING;
-import static io.rune.storage.controller.VolumePhase.STALLED;
+import static io.rune.storage.model.VolumeStatus.Phase.Available;
+import static io.rune.storage.model.VolumeStatus.Phase.Failed;
+import static io.rune.storage.model.VolumeStatus.Phase.Pending;
+import static io.rune.storage.model.VolumeStatus.Phase.Provisioning;
+import static io.rune.storage.model.VolumeStatus.Phase.Stalled;
 
+import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,20 +39,17 @@ final class VolumeReconciler implements Reconciler {
   private final VolumeReclaimer reclaimer;
   private final RestoreSources restoreSources;
   private final StatusWrites writes;
-  private final int maxAttempts;
-  private final AttemptFailures failures;
+  private final AttemptCycle cycle;
   private final Duration callTimeout;
 
-  VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, int maxAttempts, Backoff backoff,
+  VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, AttemptCycle cycle,
       Duration callTimeout) {
     this.store = store;
     this.targets = targets;
     this.reclaimer = reclaimer;
     this.restoreSources = new RestoreSources(store);
     this.writes = new StatusWrites(store);
-    this.maxAttempts = maxAttempts;
-    this.failures = new AttemptFailures(maxAttempts, backoff, FAILED, "ProvisionFailedWillRetry", STALLED,
-        "ProvisionRetriesExhausted", "run retry-provision");
+    this.cycle = cycle;
     this.callTimeout = callTimeout;
   }
 
@@ -66,24 +64,22 @@ final class VolumeReconciler implements Reconciler {
   private Future<Outcome> step(ApiObject volume) {
     JsonObject status = volume.status();
     int attempts = status.getInteger("attempts", 0);
-    return switch (status.getString("phase", PENDING)) {
-      case PENDING -> startAttempt(volume, attempts + 1);
+    return switch (VolumeStatus.phase(status)) {
+      case Pending -> startAttempt(volume, attempts + 1);
       // Left from a crash (or a node that stopped) mid-call: make the same attempt again.
-      case PROVISIONING -> resolveAndProvision(volume, Math.max(attempts, 1));
-      case FAILED -> retryWhenDue(volume, attempts);
-      case DELETING -> reclaimer.reclaim(volume);
+      case Provisioning -> resolveAndProvision(volume, Math.max(attempts, 1));
+      case Failed -> retryWhenDue(volume, attempts);
+      case Deleting -> reclaimer.reclaim(volume);
       default -> Future.succeededFuture(Outcome.DONE);
     };
   }
 
   private Future<Outcome> retryWhenDue(ApiObject volume, int attempts) {
-    String next = volume.status().getString("nextAttemptAt");
-    if (next == null) {
+    if (volume.status().getString("nextAttemptAt") == null) {
       return Future.succeededFuture(Outcome.DONE); // a failure retrying cannot fix
     }
-    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
-    return wait.isNegative() || wait.isZero() ? startAttempt(volume, attempts + 1)
-        : Future.succeededFuture(Outcome.again(wait));
+    Duration wait = AttemptCycle.untilDue(volume.status());
+    return wait.isZero() ? startAttempt(volume, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 
   /** Records the attempt (intent), then calls the driver. */
@@ -91,8 +87,8 @@ final class VolumeReconciler implements Reconciler {
     return restoreSources.snapshotOf(volume)
         .compose(snapshot -> targets.resolve(volume, RestoreSources.nodeOf(snapshot))
             .compose(target -> writes.write(volume, s -> {
-              s.put("phase", PROVISIONING).put("attempts", attempt).put("reason", "Provisioning")
-                  .put("message", "attempt " + attempt + "/" + maxAttempts + ": "
+              PhaseField.with(s, Provisioning).put("attempts", attempt).put("reason", "Provisioning")
+                  .put("message", cycle.attemptWords(attempt) + ": "
                       + (snapshot == null ? "provisioning" : "restoring snapshot " + snapshot.key())
                       + " with driver " + target.driverName()
                       + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
@@ -126,7 +122,7 @@ final class VolumeReconciler implements Reconciler {
         .compose(made -> {
           Failpoints.hit(Failpoints.AFTER_PROVISION);
           return available(volume, target, made);
-        }, err -> failed(volume, attempt, DriverException.of(err)));
+        }, err -> failed(volume, AttemptCycle.Operation.PROVISION, attempt, DriverException.of(err)));
   }
 
   /** A restore copies data: its progress goes to status while the driver works. */
@@ -138,12 +134,13 @@ final class VolumeReconciler implements Reconciler {
         .compose(made -> progress.finish().compose(latest -> {
           Failpoints.hit(Failpoints.AFTER_PROVISION);
           return available(latest, target, made);
-        }), err -> progress.finish().compose(latest -> failed(latest, attempt, DriverException.of(err))));
+        }), err -> progress.finish().compose(latest -> failed(latest, AttemptCycle.Operation.RESTORE, attempt,
+            DriverException.of(err))));
   }
 
   private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
     return writes.write(volume, s -> {
-      s.put("phase", AVAILABLE).put("handle", made.handle()).put("reason", "Provisioned")
+      PhaseField.with(s, Available).put("handle", made.handle()).put("reason", "Provisioned")
           .put("message", "provisioned by driver " + target.driverName()
               + (target.provider().nodeLocal() ? " on node " + target.node() : ""));
       if (!made.topology().isEmpty()) {
@@ -156,10 +153,11 @@ final class VolumeReconciler implements Reconciler {
     });
   }
 
-  private Future<Outcome> failed(ApiObject volume, int attempt, DriverException error) {
-    AttemptFailures.Decision decision = failures.decide(attempt, error);
+  private Future<Outcome> failed(ApiObject volume, AttemptCycle.Operation operation, int attempt,
+      DriverException error) {
+    AttemptCycle.Decision decision = cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT);
     return writes.write(volume, decision.change()).map(written -> {
-      if (STALLED.equals(written.status().getString("phase"))) {
+      if (PhaseField.is(written.status(), Stalled)) {
         log.warn("Volume {} is Stalled after {} attempts: {}", volume.key(), attempt, error.getMessage());
       }
       return decision.outcome();
@@ -167,35 +165,27 @@ final class VolumeReconciler implements Reconciler {
   }
 
   /**
-   * The class or driver is missing: Failed at once, no attempt spent. No node can take the
-   * volume: Pending with the reason, no attempt spent, looked at again on start-up and resync.
+   * The class or driver is missing: Failed at once, no attempt spent. No node can take it:
+   * Pending saying which label is unmet, no attempt spent; start-up and resync look again.
    */
   private Future<Outcome> unresolvable(ApiObject volume, Throwable err) {
-    if (err instanceof VolumeTargets.Unplaceable unplaceable) {
-      return unplaceable(volume, unplaceable);
+    if (err instanceof VolumeTargets.Unplaceable nowhere) {
+      JsonObject status = volume.status();
+      if (PhaseField.is(status, Pending) && nowhere.reason.equals(status.getString("reason"))
+          && nowhere.getMessage().equals(status.getString("message"))) {
+        return Future.succeededFuture(Outcome.DONE); // said already: no write (and no watch event) per resync
+      }
+      return writes.write(volume, s -> {
+        PhaseField.with(s, Pending).put("reason", nowhere.reason).put("message", nowhere.getMessage());
+        s.remove("nextAttemptAt");
+      }).map(v -> Outcome.DONE);
     }
     if (!(err instanceof VolumeTargets.Unresolvable missing)) {
       return Future.failedFuture(err);
     }
     return writes.write(volume, s -> {
-      s.put("phase", FAILED).put("reason", missing.reason).put("message", missing.getMessage());
+      PhaseField.with(s, Failed).put("reason", missing.reason).put("message", missing.getMessage());
       s.remove("nextAttemptAt");
     }).map(v -> Outcome.DONE);
-  }
-
-  private Future<Outcome> unplaceable(ApiObject volume, VolumeTargets.Unplaceable unplaceable) {
-    JsonObject status = volume.status();
-    // Said already: writing it again would only wake this reconciler again.
-    if (PENDING.equals(status.getString("phase")) && unplaceable.reason.equals(status.getString("reason"))
-        && unplaceable.getMessage().equals(status.getString("message"))) {
-      return Future.succeededFuture(Outcome.DONE);
-    }
-    return writes.write(volume, s -> {
-      s.put("phase", PENDING).put("reason", unplaceable.reason).put("message", unplaceable.getMessage());
-      s.remove("nextAttemptAt");
-    }).map(v -> {
-      log.info("Volume {} waits for a node: {}", volume.key(), unplaceable.getMessage());
-      return Outcome.DONE;
-    });
   }
 }

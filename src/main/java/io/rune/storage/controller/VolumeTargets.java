@@ -231,5 +231,13 @@ final class VolumeTargets {
     }
   }
 
-  static final class Unplaceable extends RuntimeException { final String reason; Unplaceable(String reason, String message) { super(message, null, false, false); this.reason = reason; } }
+  static final class Unplaceable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    Unplaceable(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
 }

@@ -57,11 +57,14 @@ class VolumeRetriesIT {
 
     assertThat(stalled.getString("reason")).isEqualTo("ProvisionRetriesExhausted");
     assertThat(stalled.getInteger("attempts")).isEqualTo(5);
-    assertThat(stalled.getString("message")).startsWith("attempt 5/5: the test backend refused")
-        .contains("retry-provision");
+    assertThat(stalled.getString("message"))
+        .startsWith("provisioning the storage failed (attempt 5/5): the test backend refused")
+        .contains("retries exhausted").contains("run retry");
     assertThat(stalled.containsKey("nextAttemptAt")).isFalse();
-    assertThat(messages).anySatisfy(m -> assertThat(m).matches("attempt 1/5: .*; next retry in \\d+ms"));
-    assertThat(messages).anySatisfy(m -> assertThat(m).matches("attempt 4/5: .*; next retry in [\\d.]+s"));
+    assertThat(messages).anySatisfy(m -> assertThat(m)
+        .matches("provisioning the storage failed \\(attempt 1/5\\): .*; next try in \\d+ms"));
+    assertThat(messages).anySatisfy(m -> assertThat(m)
+        .matches("provisioning the storage failed \\(attempt 4/5\\): .*; next try in [\\d.]+s"));
 
     List<Instant> calls = FaultyDriver.provisionCalls(uid);
     assertThat(calls).hasSize(5);

@@ -1,0 +1,179 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.DriverException;
+import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * The one attempt cycle every operation of every kind goes through (in the manner of the
+ * Java Operator SDK, whose engine keeps retries apart from reconcilers). It owns the attempt
+ * count ({@code status.attempts}), the next attempt's time ({@code status.nextAttemptAt}),
+ * the backoff with jitter, what a failure does to the status, and what the queue does next:
+ * <ul>
+ *   <li>the driver was not asked (breaker open): wait, no attempt spent;</li>
+ *   <li>retrying cannot help: stop at once, saying so;</li>
+ *   <li>attempts left: the next attempt's time, and a message saying what is retried and why;</li>
+ *   <li>none left: the operation's exhausted state (a volume's Stalled, a deletion's
+ *       DeleteRetriesExhausted), from which only the retry verb starts it over.</li>
+ * </ul>
+ * A stopped operation has attempts and no {@code nextAttemptAt}; the controller never queues
+ * an object before its {@code nextAttemptAt} ({@link ResourceController}).
+ */
+final class AttemptCycle {
+  /** What the user runs to start a stopped operation over. */
+  static final String RETRY_HINT = "run retry";
+
+  /** An operation, with the words and status it fails with. A null phase leaves the phase as it is. */
+  enum Operation {
+    PROVISION("provisioning the storage", VolumeStatus.Phase.Failed, "ProvisionFailedWillRetry",
+        VolumeStatus.Phase.Stalled, "ProvisionRetriesExhausted"),
+    RESTORE("restoring the snapshot into new storage", VolumeStatus.Phase.Failed, "ProvisionFailedWillRetry",
+        VolumeStatus.Phase.Stalled, "ProvisionRetriesExhausted"),
+    EXPAND("growing the storage", null, "ExpandFailedWillRetry", null, "ExpandRetriesExhausted"),
+    DELETE("deleting the storage", null, "DeleteFailedWillRetry", null, "DeleteRetriesExhausted"),
+    SNAPSHOT("taking the snapshot", SnapshotStatus.Phase.Failed, "SnapshotFailedWillRetry", SnapshotStatus.Phase.Failed,
+        "SnapshotRetriesExhausted"),
+    DELETE_SNAPSHOT("deleting the copy", null, "DeleteFailedWillRetry", null, "DeleteRetriesExhausted"),
+    MOUNT("attaching and mounting the volume", null, "MountFailed", null, "MountFailed"),
+    DETACH("unmounting and detaching the volume", null, "DetachFailedWillRetry", null, "DetachFailed");
+
+    final String doing;
+    final Enum<?> failedPhase;
+    final String willRetryReason;
+    final Enum<?> exhaustedPhase;
+    final String exhaustedReason;
+
+    Operation(String doing, Enum<?> failedPhase, String willRetryReason, Enum<?> exhaustedPhase,
+        String exhaustedReason) {
+      this.doing = doing;
+      this.failedPhase = failedPhase;
+      this.willRetryReason = willRetryReason;
+      this.exhaustedPhase = exhaustedPhase;
+      this.exhaustedReason = exhaustedReason;
+    }
+  }
+
+  /** The status change a failure makes, and what the queue does next. */
+  record Decision(Consumer<JsonObject> change, Outcome outcome) {}
+
+  private final int maxAttempts;
+  private final Backoff backoff;
+
+  AttemptCycle(int maxAttempts, Backoff backoff) {
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+  }
+
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
+  Backoff backoff() {
+    return backoff;
+  }
+
+  /** "attempt 2/5": for the message of an attempt being made. */
+  String attemptWords(int attempt) {
+    return "attempt " + attempt + "/" + maxAttempts;
+  }
+
+  /**
+   * How long until the status's next attempt is due: zero when it is due now (or none was
+   * scheduled), positive while waiting.
+   */
+  static Duration untilDue(JsonObject status) {
+    String next = status.getString("nextAttemptAt");
+    if (next == null) {
+      return Duration.ZERO;
+    }
+    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
+    return wait.isNegative() ? Duration.ZERO : wait;
+  }
+
+  /**
+   * Whether an operation that keeps its phase while retrying (a deletion) has stopped: it
+   * failed, and no next attempt is scheduled. Entering the phase resets the attempts.
+   */
+  static boolean stopped(JsonObject status) {
+    return VolumeStatus.stopped(status);
+  }
+
+  /**
+   * Attempt number {@code attempt} (1-based) of {@code operation} failed with {@code error}.
+   *
+   * @param afterFix what the user does after fixing the cause ("run retry")
+   */
+  Decision failed(Operation operation, int attempt, DriverException error, String afterFix) {
+    String words = operation.doing + " failed (" + attemptWords(attempt) + "): "
+        + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage();
+    if (error.error() == DriverError.UNAVAILABLE) {
+      Duration wait = backoff.max();
+      return new Decision(s -> {
+        phase(s, operation.failedPhase);
+        s.put("attempts", attempt - 1).put("reason", "DriverUnavailable")
+            .put("message", operation.doing + " waits for its driver (no attempt spent): " + error.getMessage()
+                + "; next try in " + Backoff.format(wait))
+            .put("nextAttemptAt", Instant.now().plus(wait).toString());
+      }, Outcome.again(wait));
+    }
+    if (!error.retryable()) {
+      return new Decision(s -> {
+        phase(s, operation.failedPhase);
+        s.put("attempts", attempt).put("reason", reasonOf(error))
+            .put("message", words + "; retrying cannot fix this: fix the cause, then " + afterFix);
+        s.remove("nextAttemptAt");
+      }, Outcome.DONE);
+    }
+    if (attempt >= maxAttempts) {
+      return new Decision(s -> {
+        phase(s, operation.exhaustedPhase);
+        s.put("attempts", attempt).put("reason", operation.exhaustedReason)
+            .put("message", words + "; retries exhausted: fix the cause, then " + afterFix);
+        s.remove("nextAttemptAt");
+      }, Outcome.DONE);
+    }
+    Duration wait = backoff.after(attempt);
+    return new Decision(s -> {
+      phase(s, operation.failedPhase);
+      // An object fault the driver named (HostPathBlocked) says so; anything else: what is retried.
+      s.put("attempts", attempt).put("reason", error.reason() != null && !error.blamesBackend() ? error.reason()
+              : operation.willRetryReason)
+          .put("message", words + "; next try in " + Backoff.format(wait))
+          .put("nextAttemptAt", Instant.now().plus(wait).toString());
+    }, Outcome.again(wait));
+  }
+
+  /** A wait that spends no attempt (the class or driver is missing, and may come back). */
+  Decision waitFor(String reason, String message) {
+    Duration wait = backoff.max();
+    return new Decision(s -> s.put("reason", reason).put("message", message + "; next look in "
+        + Backoff.format(wait)).put("nextAttemptAt", Instant.now().plus(wait).toString()), Outcome.again(wait));
+  }
+
+  private static void phase(JsonObject status, Enum<?> phase) {
+    if (phase != null) {
+      PhaseField.with(status, phase);
+    }
+  }
+
+  /** The driver's own word for the cause when it gave one, else one from the error's type. */
+  static String reasonOf(DriverException error) {
+    if (error.reason() != null) {
+      return error.reason();
+    }
+    return switch (error.error()) {
+      case INVALID_CONFIG -> "InvalidParameters";
+      case AUTH -> "AuthFailed";
+      case ACCESS_MODE_UNSUPPORTED -> "UnsupportedAccessMode";
+      case UNSUPPORTED -> "Unsupported";
+      case NOT_FOUND -> "NotFound";
+      default -> "PermanentFailure";
+    };
+  }
+}
