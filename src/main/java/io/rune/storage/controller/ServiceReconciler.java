@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * made on first need and labelled with its owner. Replicas above the scale, and replicas the
  * runner reported failed, release their volumes (Released: they keep their data, and the
  * same replica binds them again). Deleting releases everything; with cascade the owned
- * volumes are deleted (each through its reclaim policy) before the row goes.
+ * volumes are deleted (each through its reclaim policy) before the row goes. A larger size in
+ * a claimTemplate grows the replicas' volumes one at a time ({@link TemplateGrowth}).
  */
 final class ServiceReconciler implements Reconciler {
   static final String OWNER_LABEL = "rune.io/owner-service";
@@ -53,6 +54,7 @@ final class ServiceReconciler implements Reconciler {
   private final StatusWrites writes;
   private final String localNode;
   private final AttemptCycle cycle;
+  private final TemplateGrowth growth;
 
   ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, AttemptCycle cycle) {
     this.store = store;
@@ -61,6 +63,7 @@ final class ServiceReconciler implements Reconciler {
     this.writes = new StatusWrites(store);
     this.localNode = localNode;
     this.cycle = cycle;
+    this.growth = new TemplateGrowth(store, resources);
   }
 
   @Override
@@ -89,7 +92,15 @@ final class ServiceReconciler implements Reconciler {
             return null;
           }));
         })
-        .compose(v -> {
+        .compose(v -> growth.step(service, scale))
+        .compose(growing -> {
+          // What a claimTemplate's growth is doing, in the replica whose volume it is.
+          placed.forEach(r -> {
+            String note = growing.get(r.getInteger("ordinal"));
+            if (note != null && !r.getString("message", "").contains(note)) {
+              r.put("message", r.containsKey("message") ? r.getString("message") + "; " + note : note);
+            }
+          });
           JsonArray now = new JsonArray(new ArrayList<Object>(placed));
           boolean ready = placed.stream().allMatch(r -> PhaseField.is(r, Ready));
           Outcome outcome = ready ? Outcome.DONE : Outcome.again(nextLook(placed));

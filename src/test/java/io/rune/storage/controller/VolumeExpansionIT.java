@@ -149,6 +149,71 @@ class VolumeExpansionIT {
   }
 
   @Test
+  void aLargerClaimTemplateSizeGrowsEveryReplicasVolumeOneAtATime() {
+    Http.Response cast = admin.post("/api/v1/namespaces/grow/services", new JsonObject().put("name", "db")
+        .put("scale", 3).put("volumes", new JsonArray().add(new JsonObject().put("name", "data")
+            .put("mountPath", "/var/lib/db").put("claimTemplate", new JsonObject().put("storageClassName", "faulty")
+                .put("size", "1Gi").put("reclaimPolicy", "delete")))));
+    assertThat(cast.status()).as(cast.toString()).isEqualTo(201);
+    List<String> handles = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      handles.add(awaitStatus("data-db-" + i, s -> "Bound".equals(s.getString("phase"))
+          && "1Gi".equals(s.getString("capacity"))).getString("handle"));
+    }
+
+    List<JsonObject> frames;
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=volumes,services&namespace=grow")) {
+      JsonObject service = admin.get("/api/v1/namespaces/grow/services/db").json();
+      service.getJsonArray("volumes").getJsonObject(0).getJsonObject("claimTemplate").put("size", "2Gi");
+      JsonObject body = new JsonObject();
+      for (String field : List.of("name", "scale", "volumes", "labels", "resourceVersion")) {
+        body.put(field, service.getValue(field));
+      }
+      Http.Response grown = admin.put("/api/v1/namespaces/grow/services/db", body);
+      assertThat(grown.status()).as(grown.toString()).isEqualTo(200);
+      frames = watch.until(f -> isVolume(f, "data-db-2") && "2Gi".equals(statusOf(f).getString("capacity")), WAIT);
+    }
+    // One at a time: a volume's size is raised only after the one before it has the new capacity.
+    for (int i = 1; i < 3; i++) {
+      int previous = i - 1;
+      int raised = indexOf(frames, f -> isVolume(f, "data-db-" + (previous + 1))
+          && "2Gi".equals(f.getJsonObject("object").getString("size")));
+      int grownBefore = indexOf(frames, f -> isVolume(f, "data-db-" + previous)
+          && "2Gi".equals(statusOf(f).getString("capacity")));
+      assertThat(grownBefore).as("data-db-%d grown before data-db-%d is raised", previous, i).isLessThan(raised);
+    }
+    assertThat(frames).anySatisfy(f -> assertThat(f.getJsonObject("object", new JsonObject()).getJsonObject("status",
+        new JsonObject()).getJsonArray("replicas", new JsonArray()).encode()).contains("growing volume data-db-1"));
+    List<Instant> calls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      assertThat(FaultyDriver.calls(FaultyDriver.Op.EXPAND, handles.get(i))).hasSize(1);
+      assertThat(FaultyDriver.sizeOf(handles.get(i))).isEqualTo(2L << 30);
+      calls.add(FaultyDriver.calls(FaultyDriver.Op.EXPAND, handles.get(i)).get(0));
+    }
+    assertThat(calls).as("expand calls in ordinal order").isSorted();
+    for (int i = 0; i < 3; i++) {
+      JsonObject status = volume("data-db-" + i).getJsonObject("status");
+      assertThat(status.getString("phase")).isEqualTo("Bound");
+      assertThat(status.getString("reason")).isEqualTo("Bound");
+    }
+    await().atMost(WAIT).until(() -> !admin.get("/api/v1/namespaces/grow/services/db").body().contains("growing"));
+  }
+
+  private static boolean isVolume(JsonObject frame, String name) {
+    JsonObject object = frame.getJsonObject("object");
+    return "Volume".equals(frame.getString("kind")) && object != null && name.equals(object.getString("name"));
+  }
+
+  private static int indexOf(List<JsonObject> frames, java.util.function.Predicate<JsonObject> match) {
+    for (int i = 0; i < frames.size(); i++) {
+      if (match.test(frames.get(i))) {
+        return i;
+      }
+    }
+    throw new AssertionError("no such frame in " + frames);
+  }
+
+  @Test
   void theRetryVerbRefusesAVolumeThatIsNotStopped() {
     createVolume("fine", "faulty", "1Gi");
     awaitStatus("fine", s -> "Available".equals(s.getString("phase")));
