@@ -42,7 +42,7 @@ public final class Controllers {
         settings.resyncInterval(), settings.workers());
     ResourceController services = new ResourceController(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::phase,
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
-            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), cycle),
+            new StatusWrites(store), config.dataDir().resolve("mounts"), backoff), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
