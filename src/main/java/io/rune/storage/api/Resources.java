@@ -1,6 +1,7 @@
 package io.rune.storage.api;
 
 import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverCatalog;
@@ -308,11 +309,12 @@ public final class Resources {
             || phase == SnapshotStatus.Phase.Failed;
         boolean stoppedDeleting = (phase == VolumeStatus.Phase.Deleting || phase == SnapshotStatus.Phase.Deleting)
             && VolumeStatus.stopped(status);
-        if (!provisioning && !stoppedDeleting) {
+        boolean stoppedExpanding = kind == Kind.VOLUME && VolumeGrowth.stopped(status);
+        if (!provisioning && !stoppedDeleting && !stoppedExpanding) {
           throw ApiException.invalidPhase(kind.kindName().toLowerCase(java.util.Locale.ROOT) + " " + current.key()
               + " is " + phase + (status.getString("reason") != null ? " (" + status.getString("reason") + ")" : "")
               + "; only a " + (kind == Kind.VOLUME ? "Failed or Stalled" : "Failed") + " " + kind.kindName()
-              + ", or one whose deletion stopped, can be retried");
+              + ", or one whose deletion or expansion stopped, can be retried");
         }
         status.put("attempts", 0).put("reason", "RetryRequested").put("lastTransitionAt", Instant.now().toString());
         status.remove("nextAttemptAt");
@@ -321,7 +323,7 @@ public final class Resources {
           status.put("message", (kind == Kind.VOLUME ? "provisioning" : "snapshot")
               + " retry requested");
         } else {
-          status.put("message", "deletion retry requested");
+          status.put("message", (stoppedExpanding ? "expansion" : "deletion") + " retry requested");
         }
         return store.update(current.withStatus(status));
       }));

@@ -15,6 +15,7 @@ import io.rune.storage.model.Quantity;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
+import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.model.UserText;
 import io.rune.storage.security.HostPathPolicy;
@@ -154,6 +155,13 @@ final class VolumeRules implements KindRules<VolumeSpec> {
           spec.topology(), was.source());
       return hostDirectory(found, merged).map(dir -> InputParser.toJson(admit(found, merged, dir)));
     });
+  }
+
+  /** A larger size starts the volume's growth in the same write (the volume controller does it). */
+  @Override
+  public Future<ApiObject> update(Store store, io.rune.storage.store.StoreTx tx, ApiObject next, VolumeSpec spec) {
+    return KindRules.super.update(store, tx, next.withStatus(VolumeGrowth.afterSpecWrite(next.spec(), next.status())),
+        spec);
   }
 
   @Override

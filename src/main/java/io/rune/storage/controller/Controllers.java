@@ -6,6 +6,7 @@ import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.Store;
@@ -33,14 +34,15 @@ public final class Controllers {
           return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle,
               config.storage().preserveOnDelete()),
               cycle, config.drivers().callTimeout());
-        }, settings.resyncInterval(), settings.workers());
+        }, settings.resyncInterval(), settings.workers())
+        .alsoWhen(VolumeGrowth::requested, s -> s.keysExpanding(Kind.VOLUME));
     ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
         SnapshotStatus::phase, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
             cycle),
         settings.resyncInterval(), settings.workers());
     ResourceController services = new ResourceController(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::phase,
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
-            new StatusWrites(store), config.dataDir().resolve("mounts")), config.node(), cycle),
+            new StatusWrites(store), config.dataDir().resolve("mounts"), backoff), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,9 @@ public final class ResourceController extends VerticleBase {
   private final Duration resyncInterval;
   private final int workers;
   private final Function<Change, List<ObjectKey>> related;
+  /** Work whatever the phase (a volume whose size was raised), and how a resync finds it; none by default. */
+  private Predicate<JsonObject> needsWorkAnyPhase = status -> false;
+  private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
   private long resyncTimer = -1;
@@ -66,6 +70,16 @@ public final class ResourceController extends VerticleBase {
     this.workers = workers;
   }
 
+  /**
+   * Also queues objects whose status satisfies {@code needsWork} in any phase; a resync finds
+   * them with {@code keys} (an indexed query, as for the phases).
+   */
+  ResourceController alsoWhen(Predicate<JsonObject> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
+    this.needsWorkAnyPhase = needsWork;
+    this.anyPhaseKeys = keys;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     queue = new ReconcileQueue(vertx, kind.kindName(), reconcilers.apply(vertx), workers);
@@ -91,7 +105,7 @@ public final class ResourceController extends VerticleBase {
       return;
     }
     JsonObject status = change.object().getJsonObject("status", new JsonObject());
-    if (!needsWork.contains(phaseOf.apply(status))) {
+    if (!needsWork.contains(phaseOf.apply(status)) && !needsWorkAnyPhase.test(status)) {
       return;
     }
     // A change that schedules the next attempt (most often the controller's own write saying
@@ -108,7 +122,11 @@ public final class ResourceController extends VerticleBase {
 
   private void resync() {
     store.keysInPhase(kind, needsWork.stream().map(Enum::name).collect(Collectors.toUnmodifiableSet()))
-        .onSuccess(keys -> keys.forEach(queue::add))
+        .compose(keys -> anyPhaseKeys.apply(store).map(more -> {
+          keys.forEach(queue::add);
+          more.forEach(queue::add);
+          return keys;
+        }))
         .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", kind.kindName(),
             err.getMessage()));
   }

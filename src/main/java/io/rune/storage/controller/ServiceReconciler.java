@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * made on first need and labelled with its owner. Replicas above the scale, and replicas the
  * runner reported failed, release their volumes (Released: they keep their data, and the
  * same replica binds them again). Deleting releases everything; with cascade the owned
- * volumes are deleted (each through its reclaim policy) before the row goes.
+ * volumes are deleted (each through its reclaim policy) before the row goes. A larger size in
+ * a claimTemplate grows the replicas' volumes one at a time ({@link TemplateGrowth}).
  */
 final class ServiceReconciler implements Reconciler {
   static final String OWNER_LABEL = "rune.io/owner-service";
@@ -53,6 +54,7 @@ final class ServiceReconciler implements Reconciler {
   private final StatusWrites writes;
   private final String localNode;
   private final AttemptCycle cycle;
+  private final TemplateGrowth growth;
 
   ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, AttemptCycle cycle) {
     this.store = store;
@@ -61,6 +63,7 @@ final class ServiceReconciler implements Reconciler {
     this.writes = new StatusWrites(store);
     this.localNode = localNode;
     this.cycle = cycle;
+    this.growth = new TemplateGrowth(store, resources);
   }
 
   @Override
@@ -68,8 +71,10 @@ final class ServiceReconciler implements Reconciler {
     return store.get(Kind.SERVICE, key.namespace(), key.name())
         .compose(service -> service == null ? Future.succeededFuture(Outcome.DONE)
             : PhaseField.is(service.status(), ServiceStatus.Phase.Deleting) ? finish(service) : converge(service))
-        .recover(err -> err instanceof StatusWrites.Moved
-            ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+        .recover(err -> err instanceof StatusWrites.Moved ? Future.succeededFuture(Outcome.againNow())
+            // A deletion whose release waits for the next detach attempt (the volume says why).
+            : err instanceof VolumeBinder.DetachPending pending ? Future.succeededFuture(Outcome.again(pending.wait))
+            : Future.failedFuture(err));
   }
 
   private Future<Outcome> converge(ApiObject service) {
@@ -78,18 +83,42 @@ final class ServiceReconciler implements Reconciler {
     List<JsonObject> leaving = replicas.values().stream()
         .filter(r -> r.getInteger("ordinal") >= scale || PhaseField.is(r, Failed)).toList();
     List<JsonObject> placed = new ArrayList<>();
-    return sequentially(leaving, replica -> release(service, replica))
+    // A replica whose release waits for its next detach attempt stays, saying so.
+    List<JsonObject> stillLeaving = new ArrayList<>();
+    return sequentially(leaving, replica -> release(service, replica).recover(err -> {
+      if (!(err instanceof VolumeBinder.DetachPending pending)) {
+        return Future.failedFuture(err);
+      }
+      // A failed replica stays Failed (so the next look releases it again); one above the scale, Pending.
+      JsonObject waiting = PhaseField.is(replica, Failed) ? replica.copy() : PhaseField.with(replica.copy(), Pending);
+      stillLeaving.add(waiting.put("message", "releasing: " + err.getMessage())
+          .put("nextAttemptAt", Instant.now().plus(pending.wait).toString()));
+      return Future.succeededFuture();
+    }))
         .compose(v -> {
           List<Integer> ordinals = new ArrayList<>();
           for (int i = 0; i < scale; i++) {
-            ordinals.add(i);
+            int ordinal = i;
+            if (stillLeaving.stream().noneMatch(r -> r.getInteger("ordinal") == ordinal)) {
+              ordinals.add(i); // a failed replica is placed again once its volumes are released
+            }
           }
           return sequentially(ordinals, ordinal -> place(service, replicas.get(ordinal), ordinal).map(replica -> {
             placed.add(replica);
             return null;
           }));
         })
-        .compose(v -> {
+        .compose(v -> growth.step(service, scale))
+        .compose(growing -> {
+          // What a claimTemplate's growth is doing, in the replica whose volume it is.
+          placed.forEach(r -> {
+            String note = growing.get(r.getInteger("ordinal"));
+            if (note != null && !r.getString("message", "").contains(note)) {
+              r.put("message", r.containsKey("message") ? r.getString("message") + "; " + note : note);
+            }
+          });
+          placed.addAll(stillLeaving);
+          placed.sort(java.util.Comparator.comparingInt(r -> r.getInteger("ordinal")));
           JsonArray now = new JsonArray(new ArrayList<Object>(placed));
           boolean ready = placed.stream().allMatch(r -> PhaseField.is(r, Ready));
           Outcome outcome = ready ? Outcome.DONE : Outcome.again(nextLook(placed));

@@ -28,15 +28,19 @@ import java.util.List;
  */
 final class VolumeBinder {
   static final String ATTACH_FAILED = "AttachFailed";
+  /** The claim whose release failed and is being retried. */
+  static final String RELEASING = "releasing";
 
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final Path mountRoot;
+  private final Backoff backoff;
 
-  VolumeBinder(VolumeTargets targets, StatusWrites writes, Path mountRoot) {
+  VolumeBinder(VolumeTargets targets, StatusWrites writes, Path mountRoot, Backoff backoff) {
     this.targets = targets;
     this.writes = writes;
     this.mountRoot = mountRoot;
+    this.backoff = backoff;
   }
 
   /** Where a volume of a replica is mounted on its node (for drivers that mount there). */
@@ -56,7 +60,8 @@ final class VolumeBinder {
     boolean shareable = !"ReadWriteOnce".equals(volume.spec().getString("accessMode", "ReadWriteOnce"));
     if (status.getBoolean("detachRequested", false)) {
       // An operator force-detached it: let go, and do not bind it again.
-      return release(volume, claim, target).map(v -> null);
+      return release(volume, claim, target).<String>map(v -> null)
+          .recover(err -> err instanceof DetachPending ? Future.succeededFuture() : Future.failedFuture(err));
     }
     Future<ApiObject> bound;
     if (phase == Bound) {
@@ -118,7 +123,11 @@ final class VolumeBinder {
 
   /**
    * Releases {@code claim}'s hold on the volume: unmount, and when no claim is left, detach
-   * and Released (the volume keeps its data and waits for the same replica).
+   * and Released (the volume keeps its data and waits for the same replica). A failed unmount
+   * or detach goes through the attempt cycle's backoff: the volume stays Bound saying
+   * DetachFailedWillRetry (with {@code releasing}, the claim, and {@code nextAttemptAt}), and
+   * the release fails with {@link DetachPending} until the next attempt is due. It never
+   * stops trying (at the backoff's cap once there): nothing else would let go of the volume.
    */
   Future<Void> release(ApiObject volume, String claim, String target) {
     JsonObject status = volume.status();
@@ -126,24 +135,65 @@ final class VolumeBinder {
     if (!PhaseField.is(status, Bound) || !claims.contains(claim)) {
       return Future.succeededFuture();
     }
+    boolean retrying = claim.equals(status.getString(RELEASING));
+    java.time.Duration wait = retrying ? AttemptCycle.untilDue(status) : java.time.Duration.ZERO;
+    if (!wait.isZero()) {
+      return Future.failedFuture(new DetachPending(status.getString("message"), wait));
+    }
+    int attempt = (retrying ? status.getInteger("attempts", 0) : 0) + 1;
     claims.remove(claim);
     String node = status.getString("boundNode");
     String handle = status.getString("handle");
     return targets.resolveForCleanup(volume).compose(t -> t.driver().unmount(t.context(), target)
             .compose(v -> claims.isEmpty() ? t.driver().detach(t.context(), handle, node) : Future.succeededFuture()))
-        .compose(v -> writes.write(volume, s -> {
-          if (claims.isEmpty()) {
-            // Released holds nothing: lastClaim only says which replica binds it again.
-            PhaseField.with(s, Released).put("lastClaim", claim).put("reason", "Released")
-                .put("message", "released by replica " + claim + "; it keeps its data for that replica");
-            s.remove("boundClaim");
-            s.remove("boundClaims");
-            s.remove("boundNode");
-          } else {
-            s.put("boundClaims", new JsonArray(claims)).put("boundClaim", claims.get(0));
-          }
-        }))
-        .mapEmpty();
+        .transform(done -> done.succeeded() ? released(volume, claim, claims, retrying)
+            : detachFailed(volume, claim, attempt, done.cause()));
+  }
+
+  private Future<Void> released(ApiObject volume, String claim, List<String> claims, boolean retrying) {
+    return writes.write(volume, s -> {
+      if (retrying) {
+        s.put("attempts", 0);
+        s.remove(RELEASING);
+        s.remove("nextAttemptAt");
+      }
+      if (claims.isEmpty()) {
+        // Released holds nothing: lastClaim only says which replica binds it again.
+        PhaseField.with(s, Released).put("lastClaim", claim).put("reason", "Released")
+            .put("message", "released by replica " + claim + "; it keeps its data for that replica");
+        s.remove("boundClaim");
+        s.remove("boundClaims");
+        s.remove("boundNode");
+      } else {
+        s.put("boundClaims", new JsonArray(claims)).put("boundClaim", claims.get(0));
+        if (retrying) {
+          s.put("reason", "Bound").put("message", boundMessage(claims.get(0), s.getString("boundNode")));
+        }
+      }
+    }).mapEmpty();
+  }
+
+  private Future<Void> detachFailed(ApiObject volume, String claim, int attempt, Throwable cause) {
+    DriverException error = DriverException.of(cause);
+    java.time.Duration wait = backoff.after(attempt);
+    String message = AttemptCycle.Operation.DETACH.doing + " for replica " + claim + " failed (attempt " + attempt
+        + "): " + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage() + "; next try in "
+        + Backoff.format(wait);
+    return writes.write(volume, s -> s.put(RELEASING, claim).put("attempts", attempt)
+            .put("reason", AttemptCycle.Operation.DETACH.willRetryReason).put("message", message)
+            .put("nextAttemptAt", java.time.Instant.now().plus(wait).toString()))
+        .compose(written -> Future.failedFuture(new DetachPending(message, wait)));
+  }
+
+  /** A release that failed and waits for its next attempt; the message says why. */
+  static final class DetachPending extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final java.time.Duration wait;
+
+    DetachPending(String message, java.time.Duration wait) {
+      super(message, null, false, false);
+      this.wait = wait;
+    }
   }
 
   /** The driver refused to attach or mount a volume for a replica; the volume's status says so. */

@@ -13,6 +13,7 @@ import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Provisioning (with the attempt number and the driver and node) before the driver is
  * called, so after a crash the call is simply made again, and the driver, idempotent by
  * the volume uid, answers with what it made the first time. Deleting rows go to
- * {@link VolumeReclaimer}.
+ * {@link VolumeReclaimer}; provisioned volumes whose size was raised to {@link VolumeExpander}.
  */
 final class VolumeReconciler implements Reconciler {
   private static final Logger log = LoggerFactory.getLogger(VolumeReconciler.class);
@@ -41,6 +42,7 @@ final class VolumeReconciler implements Reconciler {
   private final StatusWrites writes;
   private final AttemptCycle cycle;
   private final Duration callTimeout;
+  private final VolumeExpander expander;
 
   VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, AttemptCycle cycle,
       Duration callTimeout) {
@@ -51,6 +53,7 @@ final class VolumeReconciler implements Reconciler {
     this.writes = new StatusWrites(store);
     this.cycle = cycle;
     this.callTimeout = callTimeout;
+    this.expander = new VolumeExpander(targets, writes, cycle);
   }
 
   @Override
@@ -70,6 +73,9 @@ final class VolumeReconciler implements Reconciler {
       case Provisioning -> resolveAndProvision(volume, Math.max(attempts, 1));
       case Failed -> retryWhenDue(volume, attempts);
       case Deleting -> reclaimer.reclaim(volume);
+      // Provisioned storage whose size was raised (the write that raised it marked it).
+      case Available, Bound, Released -> VolumeGrowth.requested(status) ? expander.expand(volume)
+          : Future.succeededFuture(Outcome.DONE);
       default -> Future.succeededFuture(Outcome.DONE);
     };
   }
@@ -140,7 +146,9 @@ final class VolumeReconciler implements Reconciler {
 
   private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
     return writes.write(volume, s -> {
+      // The size asked for when the call was made (a later PUT's growth is the expander's).
       PhaseField.with(s, Available).put("handle", made.handle()).put("reason", "Provisioned")
+          .put(VolumeGrowth.CAPACITY, volume.spec().getString("size"))
           .put("message", "provisioned by driver " + target.driverName()
               + (target.provider().nodeLocal() ? " on node " + target.node() : ""));
       if (!made.topology().isEmpty()) {

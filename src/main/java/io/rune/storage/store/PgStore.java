@@ -33,6 +33,9 @@ public final class PgStore extends PgReads implements Store {
 
   private static final String KEYS_IN_PHASE = "SELECT namespace, name FROM objects"
       + " WHERE kind = $1 AND status ->> 'phase' = ANY($2) ORDER BY namespace, name";
+  /** Matches the partial index objects_expanding (V006), which holds only the rows it returns. */
+  private static final String KEYS_EXPANDING = "SELECT namespace, name FROM objects"
+      + " WHERE kind = $1 AND status ? 'expandingTo' ORDER BY namespace, name";
 
   private final Pool pool;
   /** The pool's view for statements that only read (no transaction of their own). */
@@ -60,6 +63,17 @@ public final class PgStore extends PgReads implements Store {
   public Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases) {
     return reads.preparedQuery(KEYS_IN_PHASE)
         .execute(Tuple.of(kind.kindName()).addArrayOfString(phases.toArray(String[]::new)))
+        .map(rows -> {
+          List<ObjectKey> keys = new ArrayList<>(rows.size());
+          rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
+          return keys;
+        })
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<List<ObjectKey>> keysExpanding(Kind kind) {
+    return reads.preparedQuery(KEYS_EXPANDING).execute(Tuple.of(kind.kindName()))
         .map(rows -> {
           List<ObjectKey> keys = new ArrayList<>(rows.size());
           rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));

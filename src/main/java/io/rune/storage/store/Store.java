@@ -32,6 +32,12 @@ public interface Store extends StoreReader {
    */
   Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases);
 
+  /**
+   * The objects of {@code kind} whose status has {@code expandingTo} (a volume whose growth
+   * is under way, whatever its phase): what a volume resync looks at besides the phases.
+   */
+  Future<List<ObjectKey>> keysExpanding(Kind kind);
+
   /** Stores a new object (Conflict-free: a taken name fails with AlreadyExists). */
   Future<ApiObject> insert(ApiObject object);
 
