@@ -29,11 +29,11 @@ final class WatchLine {
     if (type == ResourceType.SECRET) {
       return "keys " + object.path("status").path("keys").toString();
     }
-    String phase = ResourceColumns.phase(object);
+    String phase = ResourceColumns.phase(type, object);
     if (type == ResourceType.SERVICE) {
       return phase + " " + status.path("readyReplicas").asInt(0) + "/" + object.path("scale").asInt(1) + " ready";
     }
-    CopyProgress progress = CopyProgress.of(object);
+    CopyProgress progress = CopyProgress.of(type, object);
     return progress == null ? phase : phase + " " + progress.text();
   }
 

@@ -9,10 +9,6 @@ import java.time.Instant;
  * the reason and message the last one left.
  */
 public interface AttemptStatus<S extends AttemptStatus<S>> extends ObjectStatus<S> {
-  String reason();
-
-  String message();
-
   int attempts();
 
   /** When the next attempt is due; null when none is scheduled. */
@@ -23,6 +19,24 @@ public interface AttemptStatus<S extends AttemptStatus<S>> extends ObjectStatus<
    * attempts so far, why, and when the next is due (null: none is scheduled).
    */
   S withAttempt(Enum<?> phase, int attempts, String reason, String message, Instant nextAttemptAt);
+
+  /**
+   * Whether the retry verb may start the current operation over: provisioning or a snapshot
+   * that failed (or, for a volume, stalled), or a deletion that stopped.
+   */
+  boolean retryable();
+
+  /**
+   * The status the retry verb leaves (only when {@link #retryable()}): attempts reset, the
+   * next attempt now; provisioning goes back to Pending, a deletion stays Deleting.
+   */
+  S retried(Instant now);
+
+  /** A deletion that keeps failing or has stopped: Deleting, with a reason other than the request's own. */
+  default boolean deletionFailing() {
+    return deleting() && reason() != null && !reason().isEmpty()
+        && !reason().equals(VolumeStatus.DELETION_REQUESTED);
+  }
 
   /**
    * Whether the operation stopped, waiting for the retry verb: it failed, and no next

@@ -12,9 +12,23 @@ import java.time.Instant;
 public interface ObjectStatus<S extends ObjectStatus<S>> {
   Enum<?> phase();
 
+  /** Why the object is in its phase, in one word (null: none said). */
+  String reason();
+
+  String message();
+
   Instant lastTransitionAt();
 
   S withLastTransitionAt(Instant lastTransitionAt);
 
   JsonObject toJson();
+
+  /** Whether the object is being deleted (its controller removes it once it has cleaned up). */
+  boolean deleting();
+
+  /**
+   * Whether something went wrong that the phase alone does not say, so that its reason is
+   * worth showing beside it: a failure, or a deletion that keeps failing or stopped.
+   */
+  boolean troubled();
 }

@@ -47,6 +47,17 @@ public record ServiceStatus(
     return PhaseField.read(replica, ReplicaPhase.class);
   }
 
+  @Override
+  public boolean deleting() {
+    return phase == Phase.Deleting;
+  }
+
+  /** A service's own status never fails (its replicas say what is wrong, each in its own line). */
+  @Override
+  public boolean troubled() {
+    return false;
+  }
+
   /** Whether deleting the service deletes its volumes too. */
   public boolean cascades() {
     return Boolean.TRUE.equals(cascade);

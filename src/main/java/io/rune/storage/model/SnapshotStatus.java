@@ -54,6 +54,28 @@ public record SnapshotStatus(
   }
 
   @Override
+  public boolean deleting() {
+    return phase == Phase.Deleting;
+  }
+
+  @Override
+  public boolean troubled() {
+    return phase == Phase.Failed || deletionFailing();
+  }
+
+  @Override
+  public boolean retryable() {
+    return phase == Phase.Failed || (phase == Phase.Deleting && stopped());
+  }
+
+  @Override
+  public SnapshotStatus retried(Instant now) {
+    boolean deleting = phase == Phase.Deleting;
+    return withAttempt(deleting ? Phase.Deleting : Phase.Pending, 0, VolumeStatus.RETRY_REQUESTED,
+        (deleting ? "deletion" : "snapshot") + " retry requested", null).withLastTransitionAt(now);
+  }
+
+  @Override
   public SnapshotStatus withAttempt(Enum<?> phase, int attempts, String reason, String message,
       Instant nextAttemptAt) {
     return (phase == null ? this : withPhase((Phase) phase)).withAttempts(attempts).withReason(reason)

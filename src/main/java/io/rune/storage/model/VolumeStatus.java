@@ -34,6 +34,7 @@ public record VolumeStatus(
     boolean detachRequested,
     ProgressStatus progress,
     String capacity,
+    Instant lastDetachRequestAt,
     JsonObject extra) implements AttemptStatus<VolumeStatus> {
 
   public enum Phase {
@@ -53,6 +54,7 @@ public record VolumeStatus(
   public static final String PROVISIONED = "Provisioned";
   public static final String BOUND = "Bound";
   public static final String RELEASED = "Released";
+  public static final String DETACH_REQUESTED = "DetachRequested";
 
   /** The status of a volume as it is stored. */
   public static VolumeStatus of(ApiObject volume) {
@@ -90,6 +92,28 @@ public record VolumeStatus(
   }
 
   @Override
+  public boolean deleting() {
+    return phase == Phase.Deleting;
+  }
+
+  @Override
+  public boolean troubled() {
+    return phase == Phase.Failed || phase == Phase.Stalled || deletionFailing();
+  }
+
+  @Override
+  public boolean retryable() {
+    return phase == Phase.Failed || phase == Phase.Stalled || (phase == Phase.Deleting && stopped());
+  }
+
+  @Override
+  public VolumeStatus retried(Instant now) {
+    boolean deleting = phase == Phase.Deleting;
+    return withAttempt(deleting ? Phase.Deleting : Phase.Pending, 0, RETRY_REQUESTED,
+        (deleting ? "deletion" : "provisioning") + " retry requested", null).withLastTransitionAt(now);
+  }
+
+  @Override
   public VolumeStatus withAttempt(Enum<?> phase, int attempts, String reason, String message,
       Instant nextAttemptAt) {
     return (phase == null ? this : withPhase((Phase) phase)).withAttempts(attempts).withReason(reason)
@@ -99,7 +123,7 @@ public record VolumeStatus(
   /** The fields this record names; any other stays in {@link #extra}. */
   private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
       "lastTransitionAt", "handle", "driver", "node", "classParameters", "topology", "ownerService", "boundClaim",
-      "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity");
+      "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "lastDetachRequestAt");
 
   public VolumeStatus {
     phase = phase == null ? Phase.values()[0] : phase;
@@ -134,6 +158,7 @@ public record VolumeStatus(
         json.getBoolean("detachRequested", false),
         ProgressStatus.from(json.getJsonObject("progress")),
         json.getString("capacity"),
+        StatusFields.instant(json, "lastDetachRequestAt"),
         StatusFields.rest(json, NAMED));
   }
 
@@ -162,120 +187,127 @@ public record VolumeStatus(
     }
     StatusFields.put(json, "progress", progress == null ? null : progress.toJson());
     StatusFields.put(json, "capacity", capacity);
+    StatusFields.put(json, "lastDetachRequestAt", lastDetachRequestAt);
     return json.mergeIn(extra.copy());
   }
 
   public VolumeStatus withPhase(Phase phase) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withReason(String reason) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withMessage(String message) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withAttempts(int attempts) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withNextAttemptAt(Instant nextAttemptAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withLastTransitionAt(Instant lastTransitionAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withHandle(String handle) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withDriver(String driver) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withNode(String node) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withClassParameters(JsonObject classParameters) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withTopology(JsonObject topology) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withOwnerService(String ownerService) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withBoundClaim(String boundClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withBoundClaims(List<String> boundClaims) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withBoundNode(String boundNode) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withLastClaim(String lastClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withDetachRequested(boolean detachRequested) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withProgress(ProgressStatus progress) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withCapacity(String capacity) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, extra);
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withLastDetachRequestAt(Instant lastDetachRequestAt) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, lastDetachRequestAt, extra);
   }
 }
