@@ -63,9 +63,8 @@ final class ResourceColumns {
       }
       case SECRET -> {
         columns.add(new Column("KEYS", o -> {
-          StringJoiner keys = new StringJoiner(",");
-          o.path("status").path("keys").forEach(k -> keys.add(k.asText()));
-          return keys.length() == 0 ? NONE : keys.toString();
+          List<String> keys = ServedStatus.secret(o).keys();
+          return keys.isEmpty() ? NONE : String.join(",", keys);
         }));
         columns.add(age);
       }

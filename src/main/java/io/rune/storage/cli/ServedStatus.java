@@ -3,6 +3,7 @@ package io.rune.storage.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rune.storage.model.ObjectStatus;
 import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.SecretStatus;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
@@ -50,6 +51,10 @@ final class ServedStatus {
 
   static ServiceStatus service(JsonNode object) {
     return of(ResourceType.SERVICE, object) instanceof ServiceStatus status ? status : null;
+  }
+
+  static SecretStatus secret(JsonNode object) {
+    return SecretStatus.from(json(object));
   }
 
   /**

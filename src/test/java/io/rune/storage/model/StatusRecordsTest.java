@@ -129,4 +129,35 @@ class StatusRecordsTest {
     assertThat(exhausted.toJson().containsKey("nextAttemptAt")).isFalse();
     assertThat(exhausted.untilDue(Instant.now())).isZero();
   }
+
+  @Test
+  void aSecretKeepsItsKeyNames() {
+    JsonObject stored = new JsonObject().put("keys", new JsonArray().add("token").add("url"));
+    assertThat(SecretStatus.from(stored).keys()).containsExactly("token", "url");
+    assertThat(SecretStatus.from(stored).toJson()).isEqualTo(stored);
+  }
+
+  @Test
+  void theRetryVerbStartsAFailureOrAStoppedDeletionOver() {
+    VolumeStatus stalled = VolumeStatus.from(new JsonObject().put("phase", "Stalled").put("attempts", 5)
+        .put("reason", "ProvisionRetriesExhausted"));
+    assertThat(stalled.retryable()).isTrue();
+    assertThat(stalled.troubled()).isTrue();
+    VolumeStatus retried = stalled.retried(Instant.parse(AT));
+    assertThat(retried.toJson()).isEqualTo(new JsonObject().put("phase", "Pending").put("reason", "RetryRequested")
+        .put("message", "provisioning retry requested").put("attempts", 0).put("lastTransitionAt", AT));
+
+    SnapshotStatus deleting = SnapshotStatus.from(new JsonObject().put("phase", "Deleting")
+        .put("reason", "DeleteFailedWillRetry").put("attempts", 2).put("nextAttemptAt", LATER));
+    assertThat(deleting.retryable()).as("a deletion still retrying on its own").isFalse();
+    assertThat(deleting.troubled()).isTrue();
+    SnapshotStatus stopped = deleting.withNextAttemptAt(null);
+    assertThat(stopped.retryable()).isTrue();
+    assertThat(stopped.retried(Instant.parse(AT)).phase()).isEqualTo(SnapshotStatus.Phase.Deleting);
+
+    VolumeStatus asked = VolumeStatus.from(new JsonObject().put("phase", "Deleting").put("reason", "DeletionRequested"));
+    assertThat(asked.troubled()).isFalse();
+    assertThat(asked.retryable()).isFalse();
+    assertThat(VolumeStatus.from(new JsonObject().put("phase", "Bound")).retryable()).isFalse();
+  }
 }
