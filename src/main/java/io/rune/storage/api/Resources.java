@@ -307,7 +307,7 @@ public final class Resources {
           throw ApiException.invalidPhase(kind.kindName().toLowerCase(java.util.Locale.ROOT) + " " + current.key()
               + " is " + status.phase() + (status.reason() != null ? " (" + status.reason() + ")" : "")
               + "; only a " + (kind == Kind.VOLUME ? "Failed or Stalled" : "Failed") + " " + kind.kindName()
-              + ", or one whose deletion stopped, can be retried");
+              + ", or one whose deletion or expansion stopped, can be retried");
         }
         return store.update(current.withStatus(status.retried(Instant.now()).toJson()));
       }));

@@ -34,6 +34,7 @@ public record VolumeStatus(
     boolean detachRequested,
     ProgressStatus progress,
     String capacity,
+    String expandingTo,
     Instant lastDetachRequestAt,
     JsonObject extra) implements AttemptStatus<VolumeStatus> {
 
@@ -55,6 +56,7 @@ public record VolumeStatus(
   public static final String BOUND = "Bound";
   public static final String RELEASED = "Released";
   public static final String DETACH_REQUESTED = "DetachRequested";
+  public static final String EXPANDING = "Expanding";
 
   /** The status of a volume as it is stored. */
   public static VolumeStatus of(ApiObject volume) {
@@ -103,11 +105,25 @@ public record VolumeStatus(
 
   @Override
   public boolean retryable() {
-    return phase == Phase.Failed || phase == Phase.Stalled || (phase == Phase.Deleting && stopped());
+    return phase == Phase.Failed || phase == Phase.Stalled || (phase == Phase.Deleting && stopped())
+        || expansionStopped();
+  }
+
+  /**
+   * Whether a growth (STORAGE.md "Expansion": {@code expandingTo} marks a provisioned volume
+   * whose size was raised) stopped, waiting for the retry verb; an attempt in flight
+   * (Expanding) has no next attempt time either.
+   */
+  public boolean expansionStopped() {
+    boolean provisioned = phase == Phase.Available || phase == Phase.Bound || phase == Phase.Released;
+    return expandingTo != null && provisioned && stopped() && !EXPANDING.equals(reason);
   }
 
   @Override
   public VolumeStatus retried(Instant now) {
+    if (expansionStopped()) {
+      return withAttempt(null, 0, RETRY_REQUESTED, "expansion retry requested", null).withLastTransitionAt(now);
+    }
     boolean deleting = phase == Phase.Deleting;
     return withAttempt(deleting ? Phase.Deleting : Phase.Pending, 0, RETRY_REQUESTED,
         (deleting ? "deletion" : "provisioning") + " retry requested", null).withLastTransitionAt(now);
@@ -123,7 +139,8 @@ public record VolumeStatus(
   /** The fields this record names; any other stays in {@link #extra}. */
   private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
       "lastTransitionAt", "handle", "driver", "node", "classParameters", "topology", "ownerService", "boundClaim",
-      "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "lastDetachRequestAt");
+      "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "expandingTo",
+      "lastDetachRequestAt");
 
   public VolumeStatus {
     phase = phase == null ? Phase.values()[0] : phase;
@@ -158,6 +175,7 @@ public record VolumeStatus(
         json.getBoolean("detachRequested", false),
         ProgressStatus.from(json.getJsonObject("progress")),
         json.getString("capacity"),
+        json.getString("expandingTo"),
         StatusFields.instant(json, "lastDetachRequestAt"),
         StatusFields.rest(json, NAMED));
   }
@@ -187,6 +205,7 @@ public record VolumeStatus(
     }
     StatusFields.put(json, "progress", progress == null ? null : progress.toJson());
     StatusFields.put(json, "capacity", capacity);
+    StatusFields.put(json, "expandingTo", expandingTo);
     StatusFields.put(json, "lastDetachRequestAt", lastDetachRequestAt);
     return json.mergeIn(extra.copy());
   }
@@ -194,120 +213,126 @@ public record VolumeStatus(
   public VolumeStatus withPhase(Phase phase) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withReason(String reason) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withMessage(String message) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withAttempts(int attempts) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withNextAttemptAt(Instant nextAttemptAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withLastTransitionAt(Instant lastTransitionAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withHandle(String handle) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withDriver(String driver) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withNode(String node) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withClassParameters(JsonObject classParameters) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withTopology(JsonObject topology) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withOwnerService(String ownerService) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withBoundClaim(String boundClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withBoundClaims(List<String> boundClaims) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withBoundNode(String boundNode) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withLastClaim(String lastClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withDetachRequested(boolean detachRequested) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withProgress(ProgressStatus progress) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withCapacity(String capacity) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withExpandingTo(String expandingTo) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 
   public VolumeStatus withLastDetachRequestAt(Instant lastDetachRequestAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 }

@@ -22,7 +22,8 @@ class StatusRecordsTest {
         .put("topology", new JsonObject().put("rune.io/zone", "a")).put("ownerService", "web")
         .put("boundClaim", "default/web-0").put("boundClaims", new JsonArray().add("default/web-0"))
         .put("boundNode", "n1").put("lastClaim", "default/web-1").put("detachRequested", true)
-        .put("progress", new JsonObject().put("bytesDone", 5L).put("bytesTotal", 10L)).put("capacity", "2Gi");
+        .put("progress", new JsonObject().put("bytesDone", 5L).put("bytesTotal", 10L)).put("capacity", "2Gi")
+        .put("expandingTo", "4Gi").put("lastDetachRequestAt", LATER);
     VolumeStatus status = VolumeStatus.from(stored);
 
     assertThat(status.phase()).isEqualTo(VolumeStatus.Phase.Bound);
@@ -76,10 +77,10 @@ class StatusRecordsTest {
   @Test
   void fieldsNoRecordNamesAreKept() {
     JsonObject stored = new JsonObject().put("phase", "Available").put("attempts", 1).put("handle", "h")
-        .put("expandingTo", "4Gi").put("future", new JsonObject().put("nested", List.of(1, 2)));
+        .put("newerField", "4Gi").put("future", new JsonObject().put("nested", List.of(1, 2)));
     VolumeStatus status = VolumeStatus.from(stored);
 
-    assertThat(status.extra().fieldNames()).containsExactlyInAnyOrder("expandingTo", "future");
+    assertThat(status.extra().fieldNames()).containsExactlyInAnyOrder("newerField", "future");
     assertThat(status.withHandle("h2").toJson()).isEqualTo(stored.copy().put("handle", "h2"));
     JsonObject replica = new JsonObject().put("ordinal", 1).put("phase", "Ready").put("runner", "pid 7");
     assertThat(ReplicaStatus.from(replica).toJson()).isEqualTo(replica);
@@ -159,5 +160,13 @@ class StatusRecordsTest {
     assertThat(asked.troubled()).isFalse();
     assertThat(asked.retryable()).isFalse();
     assertThat(VolumeStatus.from(new JsonObject().put("phase", "Bound")).retryable()).isFalse();
+
+    VolumeStatus growthStopped = VolumeStatus.from(new JsonObject().put("phase", "Bound").put("expandingTo", "4Gi")
+        .put("attempts", 3).put("reason", "ExpandRetriesExhausted"));
+    assertThat(growthStopped.retryable()).isTrue();
+    VolumeStatus growthRetried = growthStopped.retried(Instant.parse(AT));
+    assertThat(growthRetried.phase()).isEqualTo(VolumeStatus.Phase.Bound);
+    assertThat(growthRetried.message()).isEqualTo("expansion retry requested");
+    assertThat(growthStopped.withReason(VolumeStatus.EXPANDING).retryable()).as("an attempt in flight").isFalse();
   }
 }
