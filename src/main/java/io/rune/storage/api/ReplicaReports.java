@@ -1,12 +1,12 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.ReplicaStatus;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -46,13 +46,13 @@ final class ReplicaReports {
         if (current == null) {
           throw Resources.notFound(Kind.SERVICE, namespace, service);
         }
-        JsonArray replicas = current.status().getJsonArray("replicas", new JsonArray()).copy();
-        JsonObject replica = replicas.stream().map(JsonObject.class::cast)
-            .filter(r -> r.getInteger("ordinal") == ordinal).findFirst()
+        ServiceStatus status = ServiceStatus.of(current);
+        ReplicaStatus reported = status.replicas().stream().filter(r -> r.ordinal() == ordinal).findFirst()
             .orElseThrow(() -> ApiException.notFound("service " + current.key() + " has no replica " + ordinal));
-        PhaseField.with(replica, ServiceStatus.ReplicaPhase.Failed).put("message", "reported failed: "
-            + report.getString("message", "no reason given"));
-        return store.update(current.withStatus(current.status().copy().put("replicas", replicas)));
+        ReplicaStatus failed = reported.withPhase(ServiceStatus.ReplicaPhase.Failed)
+            .withMessage("reported failed: " + report.getString("message", "no reason given"));
+        return store.update(current.withStatus(status.withReplicas(status.replicas().stream()
+            .map(r -> r == reported ? failed : r).toList()).toJson()));
       }));
     });
   }

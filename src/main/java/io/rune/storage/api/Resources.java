@@ -1,9 +1,8 @@
 package io.rune.storage.api;
 
+import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.SnapshotStatus;
-import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -303,29 +302,14 @@ public final class Resources {
     return attempt(() -> {
       principal.checkWrite(kind, namespace);
       return untilNotMoved(() -> readForUpdate(store, kind, namespace, name, null).compose(current -> {
-        JsonObject status = current.status().copy();
-        Enum<?> phase = kind == Kind.VOLUME ? VolumeStatus.phase(status) : SnapshotStatus.phase(status);
-        boolean provisioning = phase == VolumeStatus.Phase.Failed || phase == VolumeStatus.Phase.Stalled
-            || phase == SnapshotStatus.Phase.Failed;
-        boolean stoppedDeleting = (phase == VolumeStatus.Phase.Deleting || phase == SnapshotStatus.Phase.Deleting)
-            && VolumeStatus.stopped(status);
-        boolean stoppedExpanding = kind == Kind.VOLUME && VolumeGrowth.stopped(status);
-        if (!provisioning && !stoppedDeleting && !stoppedExpanding) {
+        AttemptStatus<?> status = kind == Kind.VOLUME ? VolumeStatus.of(current) : SnapshotStatus.of(current);
+        if (!status.retryable()) {
           throw ApiException.invalidPhase(kind.kindName().toLowerCase(java.util.Locale.ROOT) + " " + current.key()
-              + " is " + phase + (status.getString("reason") != null ? " (" + status.getString("reason") + ")" : "")
+              + " is " + status.phase() + (status.reason() != null ? " (" + status.reason() + ")" : "")
               + "; only a " + (kind == Kind.VOLUME ? "Failed or Stalled" : "Failed") + " " + kind.kindName()
               + ", or one whose deletion or expansion stopped, can be retried");
         }
-        status.put("attempts", 0).put("reason", "RetryRequested").put("lastTransitionAt", Instant.now().toString());
-        status.remove("nextAttemptAt");
-        if (provisioning) {
-          PhaseField.with(status, kind == Kind.VOLUME ? VolumeStatus.Phase.Pending : SnapshotStatus.Phase.Pending);
-          status.put("message", (kind == Kind.VOLUME ? "provisioning" : "snapshot")
-              + " retry requested");
-        } else {
-          status.put("message", (stoppedExpanding ? "expansion" : "deletion") + " retry requested");
-        }
-        return store.update(current.withStatus(status));
+        return store.update(current.withStatus(status.retried(Instant.now()).toJson()));
       }));
     });
   }

@@ -3,6 +3,7 @@ package io.rune.storage.api;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.SecretSpec;
+import io.rune.storage.model.SecretStatus;
 import io.rune.storage.secrets.SecretCipher;
 import io.rune.storage.secrets.SecretException;
 import io.rune.storage.secrets.SecretValues;
@@ -11,8 +12,8 @@ import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -100,6 +101,6 @@ final class SecretRules implements KindRules<SecretSpec> {
   }
 
   private static JsonObject status(SecretSpec spec) {
-    return new JsonObject().put("keys", new JsonArray(spec.keys()));
+    return new SecretStatus(List.copyOf(spec.keys()), null).toJson();
   }
 }

@@ -1,6 +1,5 @@
 package io.rune.storage.api;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.driver.DriverCapabilities;
@@ -17,7 +16,6 @@ import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +59,7 @@ final class ServiceRules implements KindRules<ServiceSpec> {
 
   @Override
   public Future<JsonObject> admitUpdate(StoreReader reads, Principal principal, ApiObject current, ServiceSpec spec) {
-    if (PhaseField.is(current.status(), ServiceStatus.Phase.Deleting)) {
+    if (ServiceStatus.of(current).phase() == ServiceStatus.Phase.Deleting) {
       throw ApiException.invalidPhase("service " + current.key() + " is being deleted; it can no longer change");
     }
     // A PUT may omit the name: the template names are checked again with the stored one.
@@ -127,7 +125,7 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       if (found == null) {
         throw missing;
       }
-      if (PhaseField.is(found.status(), VolumeStatus.Phase.Deleting)) {
+      if (VolumeStatus.of(found).phase() == VolumeStatus.Phase.Deleting) {
         throw new ApiException(409, "InvalidPhase", "volume " + found.key() + " is being deleted; it can no longer"
             + " be claimed", field);
       }
@@ -248,16 +246,16 @@ final class ServiceRules implements KindRules<ServiceSpec> {
    */
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
-    JsonObject status = current.status();
-    if (PhaseField.is(status, ServiceStatus.Phase.Deleting)) {
-      if (!cascade || status.getBoolean("cascade", false)) {
+    ServiceStatus status = ServiceStatus.of(current);
+    if (status.phase() == ServiceStatus.Phase.Deleting) {
+      if (!cascade || status.cascades()) {
         return Future.succeededFuture(current);
       }
-      return store.update(current.withStatus(status.copy().put("cascade", true).put("message", message(true))));
+      return store.update(current.withStatus(status.withCascade(true).withMessage(message(true)).toJson()));
     }
-    return store.update(current.withStatus(PhaseField.with(status.copy(), ServiceStatus.Phase.Deleting).put("cascade", cascade)
-        .put("reason", "DeletionRequested").put("message", message(cascade))
-        .put("lastTransitionAt", Instant.now().toString())));
+    return store.update(current.withStatus(status.withPhase(ServiceStatus.Phase.Deleting).withCascade(cascade)
+        .withReason(VolumeStatus.DELETION_REQUESTED).withMessage(message(cascade))
+        .withLastTransitionAt(Instant.now()).toJson()));
   }
 
   private static String message(boolean cascade) {
@@ -269,6 +267,6 @@ final class ServiceRules implements KindRules<ServiceSpec> {
 
   @Override
   public JsonObject initialStatus() {
-    return PhaseField.with(new JsonObject(), ServiceStatus.Phase.Active).put("replicas", new JsonArray());
+    return ServiceStatus.from(null).toJson();
   }
 }

@@ -1,6 +1,5 @@
 package io.rune.storage.api;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.driver.DriverCatalog;
@@ -54,7 +53,7 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
         throw ApiException.invalid("source.volume", "volume '" + spec.source().volume()
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
-      if (PhaseField.is(volume.status(), VolumeStatus.Phase.Deleting)) {
+      if (VolumeStatus.of(volume).phase() == VolumeStatus.Phase.Deleting) {
         throw ApiException.invalidPhase("volume " + volume.key() + " is being deleted; it can no longer be"
             + " snapshotted");
       }
@@ -96,19 +95,18 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
    */
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
-    if (PhaseField.is(current.status(), SnapshotStatus.Phase.Deleting)) {
+    SnapshotStatus status = SnapshotStatus.of(current);
+    if (status.phase() == SnapshotStatus.Phase.Deleting) {
       return Future.succeededFuture(current);
     }
-    JsonObject status = PhaseField.with(current.status().copy(), SnapshotStatus.Phase.Deleting)
-        .put("reason", VolumeStatus.DELETION_REQUESTED)
-        .put("message", "deletion requested: the copy is removed before the snapshot goes")
-        .put("attempts", 0); // the attempts of the deletion, which starts now
-    status.remove("nextAttemptAt");
-    return store.update(current.withStatus(status));
+    // The attempts are the deletion's, which starts now.
+    return store.update(current.withStatus(status.withAttempt(SnapshotStatus.Phase.Deleting, 0,
+        VolumeStatus.DELETION_REQUESTED, "deletion requested: the copy is removed before the snapshot goes", null)
+        .toJson()));
   }
 
   @Override
   public JsonObject initialStatus() {
-    return PhaseField.with(new JsonObject(), SnapshotStatus.Phase.Pending);
+    return SnapshotStatus.from(null).toJson();
   }
 }

@@ -13,6 +13,7 @@ import io.rune.storage.model.StorageClassSpec.Expression;
 import io.rune.storage.model.StorageClassSpec.TopologyTerm;
 import io.rune.storage.model.Topology;
 import io.rune.storage.model.UserText;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.rune.storage.store.StoreTx;
@@ -141,7 +142,7 @@ final class StorageClassRules implements KindRules<StorageClassSpec> {
   private static String volumesInUse(String className, List<ApiObject> bound) {
     int shown = Math.min(bound.size(), NAMED_BOUND_VOLUMES);
     String named = String.join(", ", bound.subList(0, shown).stream()
-        .map(v -> v.key() + " (bound to " + v.status().getString("boundClaim") + ")").toList());
+        .map(v -> v.key() + " (bound to " + VolumeStatus.of(v).boundClaim() + ")").toList());
     boolean one = bound.size() == 1;
     return "StorageClass '" + className + "' cannot be deleted with cascade: " + (one ? "volume " : "volumes ")
         + named + (bound.size() > shown ? " and " + (bound.size() - shown) + " more" : "")

@@ -5,8 +5,9 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import java.time.Instant;
+import java.util.ArrayList;
 
 /**
  * {@code POST …/volumes/{name}/detach[?force=true]}: takes a Bound volume away from the
@@ -30,28 +31,27 @@ final class VolumeDetach {
         if (volume == null) {
           throw Resources.notFound(Kind.VOLUME, namespace, name);
         }
-        JsonObject status = volume.status();
-        VolumeStatus.Phase phase = VolumeStatus.phase(status);
-        if (phase != VolumeStatus.Phase.Bound) {
-          JsonObject said = status.copy().put("message", "volume " + volume.key() + " is " + phase
+        VolumeStatus status = VolumeStatus.of(volume);
+        if (status.phase() != VolumeStatus.Phase.Bound) {
+          VolumeStatus said = status.withMessage("volume " + volume.key() + " is " + status.phase()
               + ", not attached to any replica; nothing to detach");
-          return Future.succeededFuture(volume.withStatus(said));
+          return Future.succeededFuture(volume.withStatus(said.toJson()));
         }
-        String holders = status.getValue("boundClaims") != null ? status.getJsonArray("boundClaims").encode()
-            : status.getString("boundClaim");
+        String holders = status.boundClaims() != null ? new JsonArray(new ArrayList<Object>(status.boundClaims()))
+            .encode() : status.boundClaim();
         if (!force) {
           throw new ApiException(409, "VolumeInUse", "volume " + volume.key() + " is bound to " + holders
-              + " on node " + status.getString("boundNode") + "; detaching takes it from under that replica:"
+              + " on node " + status.boundNode() + "; detaching takes it from under that replica:"
               + " repeat with force=true if that is what you want", null);
         }
-        if (status.getBoolean("detachRequested", false)) {
+        if (status.detachRequested()) {
           return Future.succeededFuture(volume);
         }
-        return store.update(volume.withStatus(status.copy().put("detachRequested", true)
-            .put("reason", "DetachRequested").put("lastDetachRequestAt", Instant.now().toString())
-            .put("message", "force-detach requested: unmounting and detaching it from " + holders + " on node "
-                + status.getString("boundNode") + "; it becomes Released and is not bound again, so it can be"
-                + " deleted")));
+        return store.update(volume.withStatus(status.withDetachRequested(true)
+            .withReason(VolumeStatus.DETACH_REQUESTED).withLastDetachRequestAt(Instant.now())
+            .withMessage("force-detach requested: unmounting and detaching it from " + holders + " on node "
+                + status.boundNode() + "; it becomes Released and is not bound again, so it can be"
+                + " deleted").toJson()));
       }));
     });
   }

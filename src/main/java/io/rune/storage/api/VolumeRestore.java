@@ -1,6 +1,5 @@
 package io.rune.storage.api;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -48,13 +47,13 @@ final class VolumeRestore {
       throw ApiException.invalid("fromSnapshot", "snapshot '" + spec.fromSnapshot() + "' does not exist in"
           + " namespace '" + snapshotNamespace + "'");
     }
-    JsonObject status = snapshot.status();
-    if (!PhaseField.is(status, SnapshotStatus.Phase.Ready)) {
+    SnapshotStatus status = SnapshotStatus.of(snapshot);
+    if (status.phase() != SnapshotStatus.Phase.Ready) {
       throw ApiException.unprocessable("SnapshotNotReady", "fromSnapshot", "snapshot " + snapshot.key() + " is "
-          + SnapshotStatus.phase(status) + "; a volume can be restored only from a Ready snapshot");
+          + status.phase() + "; a volume can be restored only from a Ready snapshot");
     }
     JsonObject volume = new JsonObject().put("name", name)
-        .put("size", spec.size() != null ? spec.size() : status.getString("sourceSize"))
+        .put("size", spec.size() != null ? spec.size() : status.sourceSize())
         .put("source", new JsonObject().put("snapshot", snapshot.name()).put("namespace", snapshotNamespace));
     if (spec.labels() != null) {
       volume.put("labels", new JsonObject(new java.util.HashMap<String, Object>(spec.labels())));
@@ -62,7 +61,7 @@ final class VolumeRestore {
     if (spec.storageClassName() != null) {
       return Future.succeededFuture(volume.put("storageClassName", spec.storageClassName()));
     }
-    String sourceClass = status.getString("storageClassName");
+    String sourceClass = status.storageClassName();
     if (sourceClass == null) {
       return Future.succeededFuture(volume);
     }

@@ -1,6 +1,5 @@
 package io.rune.storage.api;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.driver.DriverCapabilities;
@@ -169,7 +168,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       boolean cascade) {
     if (isBound(current)) {
       throw new ApiException(409, "VolumeInUse", "volume " + current.key() + " is bound to "
-          + current.status().getString("boundClaim") + "; detach it first", null);
+          + VolumeStatus.of(current).boundClaim() + "; detach it first", null);
     }
     return Future.succeededFuture();
   }
@@ -188,11 +187,11 @@ final class VolumeRules implements KindRules<VolumeSpec> {
 
   /** A Bound volume is in use by a replica: it cannot be deleted until it is detached. */
   static boolean isBound(ApiObject volume) {
-    return PhaseField.is(volume.status(), VolumeStatus.Phase.Bound);
+    return VolumeStatus.of(volume).phase() == VolumeStatus.Phase.Bound;
   }
 
   static boolean isDeleting(ApiObject volume) {
-    return PhaseField.is(volume.status(), VolumeStatus.Phase.Deleting);
+    return VolumeStatus.of(volume).phase() == VolumeStatus.Phase.Deleting;
   }
 
   /**
@@ -201,20 +200,16 @@ final class VolumeRules implements KindRules<VolumeSpec> {
    */
   static ApiObject markedDeleting(ApiObject volume) {
     String reclaimPolicy = volume.spec().getString("reclaimPolicy", "retain");
-    JsonObject status = PhaseField.with(volume.status().copy(), VolumeStatus.Phase.Deleting)
-        .put("reason", VolumeStatus.DELETION_REQUESTED)
-        .put("message", "deletion requested; reclaimPolicy " + reclaimPolicy + ": the storage is "
-            + ("delete".equals(reclaimPolicy) ? "removed" : "kept") + " before the volume goes")
-        .put("lastTransitionAt", Instant.now().toString())
-        .put("attempts", 0); // the attempts of the deletion, which starts now
-    status.remove("nextAttemptAt");
-    return volume.withStatus(status);
+    // The attempts are the deletion's, which starts now.
+    return volume.withStatus(VolumeStatus.of(volume).withAttempt(VolumeStatus.Phase.Deleting, 0,
+        VolumeStatus.DELETION_REQUESTED, "deletion requested; reclaimPolicy " + reclaimPolicy + ": the storage is "
+            + ("delete".equals(reclaimPolicy) ? "removed" : "kept") + " before the volume goes", null)
+        .withLastTransitionAt(Instant.now()).toJson());
   }
 
   @Override
   public JsonObject initialStatus() {
-    return PhaseField.with(new JsonObject(), VolumeStatus.Phase.Pending).put("attempts", 0)
-        .put("lastTransitionAt", Instant.now().toString());
+    return VolumeStatus.from(null).withLastTransitionAt(Instant.now()).toJson();
   }
 
   /**
@@ -312,18 +307,18 @@ final class VolumeRules implements KindRules<VolumeSpec> {
         throw ApiException.invalid("source.snapshot", "snapshot '" + spec.source().snapshot()
             + "' does not exist in namespace '" + sourceNamespace + "'");
       }
-      JsonObject status = snapshot.status();
-      if (!PhaseField.is(status, SnapshotStatus.Phase.Ready)) {
+      SnapshotStatus status = SnapshotStatus.of(snapshot);
+      if (status.phase() != SnapshotStatus.Phase.Ready) {
         throw ApiException.unprocessable("SnapshotNotReady", "source.snapshot", "snapshot " + snapshot.key()
-            + " is " + SnapshotStatus.phase(status) + "; a volume can be restored only from a Ready snapshot");
+            + " is " + status.phase() + "; a volume can be restored only from a Ready snapshot");
       }
-      if (!driver.equals(status.getString("driver"))) {
+      if (!driver.equals(status.driver())) {
         throw ApiException.unprocessable("RestoreUnsupported", "storageClassName", "snapshot " + snapshot.key()
-            + " was taken by driver '" + status.getString("driver") + "', and class " + spec.storageClassName()
+            + " was taken by driver '" + status.driver() + "', and class " + spec.storageClassName()
             + " uses driver '" + driver + "', which cannot restore it; choose a class of driver '"
-            + status.getString("driver") + "'");
+            + status.driver() + "'");
       }
-      long needed = status.getLong("sizeBytes", 0L);
+      long needed = status.sizeBytes() != null ? status.sizeBytes() : 0L;
       if (Quantity.parseBytes("size", spec.size()) < needed) {
         throw ApiException.invalid("size", "size " + spec.size() + " is smaller than snapshot " + snapshot.key()
             + " (" + Quantity.format(needed) + "); ask for at least that");

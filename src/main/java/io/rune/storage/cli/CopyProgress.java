@@ -1,7 +1,10 @@
 package io.rune.storage.cli;
 
-import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rune.storage.model.ObjectStatus;
+import io.rune.storage.model.ProgressStatus;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 
 /**
  * How far a snapshot's or a restore's copy has come ({@code status.progress}), while it is
@@ -10,12 +13,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 record CopyProgress(long bytesDone, long bytesTotal) {
 
   /** The object's progress if it is copying now (Creating or Provisioning) and reports one, else null. */
-  static CopyProgress of(JsonNode object) {
-    JsonNode status = object.path("status");
-    JsonNode progress = status.path("progress");
-    boolean copying = status.path(PhaseField.NAME).asText().matches("Creating|Provisioning");
-    long total = progress.path("bytesTotal").asLong(0);
-    return copying && total > 0 ? new CopyProgress(progress.path("bytesDone").asLong(0), total) : null;
+  static CopyProgress of(ResourceType type, JsonNode object) {
+    ObjectStatus<?> status = ServedStatus.of(type, object);
+    ProgressStatus progress = null;
+    if (status instanceof VolumeStatus volume && volume.phase() == VolumeStatus.Phase.Provisioning) {
+      progress = volume.progress();
+    } else if (status instanceof SnapshotStatus snapshot && snapshot.phase() == SnapshotStatus.Phase.Creating) {
+      progress = snapshot.progress();
+    }
+    return progress != null && progress.bytesTotal() > 0
+        ? new CopyProgress(progress.bytesDone(), progress.bytesTotal()) : null;
   }
 
   int percent() {

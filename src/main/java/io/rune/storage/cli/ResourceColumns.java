@@ -1,12 +1,16 @@
 package io.rune.storage.cli;
 
-import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rune.storage.model.ObjectStatus;
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /** The table columns of each kind, chosen to fit an 80-column terminal; wide adds the rest. */
 final class ResourceColumns {
@@ -37,39 +41,38 @@ final class ResourceColumns {
         columns.add(new Column("CLASS", o -> text(o.path("storageClassName"))));
         columns.add(new Column("SIZE", o -> text(o.path("size"))));
         columns.add(new Column("MODE", o -> MODES.getOrDefault(o.path("accessMode").asText(), text(o.path("accessMode")))));
-        columns.add(new Column("PHASE", ResourceColumns::phase));
+        columns.add(new Column("PHASE", o -> phase(ResourceType.VOLUME, o)));
         columns.add(new Column("BOUND", ResourceColumns::boundTo));
         columns.add(age);
         if (wide) {
           columns.add(new Column("RECLAIM", o -> text(o.path("reclaimPolicy"))));
-          columns.add(new Column("NODE", o -> text(o.path("status").path("node").isMissingNode()
-              ? o.path("status").path("boundNode") : o.path("status").path("node"))));
-          columns.add(new Column("REASON", o -> text(o.path("status").path("reason"))));
+          columns.add(new Column("NODE", o -> shown(ServedStatus.volume(o),
+              s -> s.node() != null ? s.node() : s.boundNode())));
+          columns.add(new Column("REASON", o -> shown(ServedStatus.volume(o), VolumeStatus::reason)));
         }
       }
       case SNAPSHOT -> {
         columns.add(new Column("VOLUME", ResourceColumns::snapshotSource));
-        columns.add(new Column("PHASE", ResourceColumns::phase));
+        columns.add(new Column("PHASE", o -> phase(ResourceType.SNAPSHOT, o)));
         columns.add(age);
         if (wide) {
-          columns.add(new Column("SIZE", o -> o.path("status").path("sizeBytes").canConvertToLong()
-              ? Sizes.bytes(o.path("status").path("sizeBytes").asLong()) : NONE));
-          columns.add(new Column("REASON", o -> text(o.path("status").path("reason"))));
+          columns.add(new Column("SIZE", o -> shown(ServedStatus.snapshot(o),
+              s -> s.sizeBytes() == null ? null : Sizes.bytes(s.sizeBytes()))));
+          columns.add(new Column("REASON", o -> shown(ServedStatus.snapshot(o), SnapshotStatus::reason)));
         }
       }
       case SECRET -> {
         columns.add(new Column("KEYS", o -> {
-          StringJoiner keys = new StringJoiner(",");
-          o.path("status").path("keys").forEach(k -> keys.add(k.asText()));
-          return keys.length() == 0 ? NONE : keys.toString();
+          List<String> keys = ServedStatus.secret(o).keys();
+          return keys.isEmpty() ? NONE : String.join(",", keys);
         }));
         columns.add(age);
       }
       case SERVICE -> {
-        columns.add(new Column("READY", o -> o.path("status").path("readyReplicas").asInt(0) + "/"
+        columns.add(new Column("READY", o -> shown(ServedStatus.service(o), ServiceStatus::readyReplicas) + "/"
             + o.path("scale").asInt(1)));
         columns.add(new Column("VOLUMES", ResourceColumns::serviceVolumes));
-        columns.add(new Column("PHASE", ResourceColumns::phase));
+        columns.add(new Column("PHASE", o -> phase(ResourceType.SERVICE, o)));
         columns.add(age);
         if (wide) {
           columns.add(new Column("NODES", ResourceColumns::replicaNodes));
@@ -81,16 +84,13 @@ final class ResourceColumns {
 
   /** The claim a Bound volume serves ({@code ns/service-0}), several for a shared one. */
   private static String boundTo(JsonNode volume) {
-    JsonNode status = volume.path("status");
-    if (!"Bound".equals(status.path(PhaseField.NAME).asText())) {
+    VolumeStatus status = ServedStatus.volume(volume);
+    if (status == null || status.phase() != VolumeStatus.Phase.Bound || status.claims().isEmpty()) {
       return NONE;
     }
-    if (status.path("boundClaims").isArray() && !status.path("boundClaims").isEmpty()) {
-      StringJoiner claims = new StringJoiner(",");
-      status.path("boundClaims").forEach(claim -> claims.add(shortClaim(volume, claim.asText())));
-      return claims.toString();
-    }
-    return status.path("boundClaim").isTextual() ? shortClaim(volume, status.path("boundClaim").asText()) : NONE;
+    StringJoiner claims = new StringJoiner(",");
+    status.claims().forEach(claim -> claims.add(shortClaim(volume, claim)));
+    return claims.toString();
   }
 
   /** A claim without its namespace when it is the volume's own, to keep the column narrow. */
@@ -109,19 +109,21 @@ final class ResourceColumns {
 
   private static String replicaNodes(JsonNode service) {
     java.util.Set<String> nodes = new java.util.TreeSet<>();
-    service.path("status").path("replicas").forEach(r -> nodes.add(r.path("node").asText()));
+    ServiceStatus status = ServedStatus.service(service);
+    if (status != null) {
+      status.replicas().forEach(r -> nodes.add(String.valueOf(r.node())));
+    }
     return nodes.isEmpty() ? NONE : String.join(",", nodes);
   }
 
   /** The phase, with the reason beside it when something went wrong: {@code Failed (ProvisionFailedWillRetry)}. */
-  static String phase(JsonNode object) {
-    JsonNode status = object.path("status");
-    String phase = text(status.path(PhaseField.NAME));
-    String reason = status.path("reason").asText("");
+  static String phase(ResourceType type, JsonNode object) {
+    String word = ServedStatus.phaseWord(type, object);
+    String phase = word == null || word.isEmpty() ? NONE : word;
     // A deletion that stopped shows it: Deleting (DeleteRetriesExhausted).
-    boolean troubled = phase.equals("Failed") || phase.equals("Stalled")
-        || (phase.equals("Deleting") && !reason.isEmpty() && !reason.equals("DeletionRequested"));
-    return troubled && !reason.isEmpty() ? phase + " (" + reason + ")" : phase;
+    ObjectStatus<?> status = ServedStatus.of(type, object);
+    boolean withReason = status != null && status.troubled() && status.reason() != null && !status.reason().isEmpty();
+    return withReason ? phase + " (" + status.reason() + ")" : phase;
   }
 
   /** The source volume, qualified with its namespace when it is not the snapshot's own. */
@@ -131,6 +133,12 @@ final class ResourceColumns {
     String namespace = source.path("namespace").asText("");
     return namespace.isEmpty() || namespace.equals(snapshot.path("namespace").asText()) ? volume
         : namespace + "/" + volume;
+  }
+
+  /** A field of a status, or {@value #NONE} when it (or a status this CLI can read) is absent. */
+  private static <S> String shown(S status, Function<S, Object> field) {
+    Object value = status == null ? null : field.apply(status);
+    return value == null || value.toString().isEmpty() ? NONE : value.toString();
   }
 
   private static String text(JsonNode value) {

@@ -1,6 +1,5 @@
 package io.rune.storage.cli;
 
-import io.rune.storage.model.PhaseField;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ final class ResourceVerbs {
   JsonNode delete(String namespace, String name, Map<String, String> query, OutputFormat format,
       CommonOptions.Wait wait) {
     JsonNode deleted = rune.client().delete(type.objectPath(namespace, name), query);
-    boolean pending = "Deleting".equals(deleted.path("status").path(PhaseField.NAME).asText());
+    boolean pending = ServedStatus.deleting(type, deleted);
     rune.printer().outcome(type, deleted, format, pending ? "marked for deletion" : "deleted");
     if (pending) {
       rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, deleted)));
@@ -50,13 +49,13 @@ final class ResourceVerbs {
    */
   void retry(String namespace, String name, OutputFormat format, CommonOptions.Wait wait) {
     JsonNode retried = rune.client().post(type.objectPath(namespace, name) + "/retry", null);
-    boolean deleting = "Deleting".equals(retried.path("status").path(PhaseField.NAME).asText());
+    boolean deleting = ServedStatus.deleting(type, retried);
     if (deleting) {
       rune.printer().outcome(type, retried, format, "will be deleted again (its deletion starts over)");
       rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, retried)));
     } else {
       created(retried, format, wait, "will be " + (type == ResourceType.VOLUME ? "provisioned" : "taken")
-          + " again (phase " + retried.path("status").path(PhaseField.NAME).asText("Pending") + ")");
+          + " again (phase " + ServedStatus.phaseWord(type, retried) + ")");
     }
   }
 

@@ -2,7 +2,6 @@ package io.rune.storage.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -58,8 +57,7 @@ final class SecretCommand {
       throw new CliException("a secret needs at least one key: give --from-file KEY=FILE or --from-literal KEY=VALUE");
     }
     var created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.namespace), body);
-    List<String> keys = new ArrayList<>();
-    created.path("status").path("keys").forEach(k -> keys.add(k.asText()));
+    List<String> keys = ServedStatus.secret(created).keys();
     rune.printer().outcome(ResourceType.SECRET, created, output.format, "created (keys " + String.join(", ", keys)
         + ")");
   }

@@ -1,6 +1,6 @@
 package io.rune.storage.cli;
 
-import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.VolumeStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -63,10 +63,10 @@ final class VolumeCommand {
       }
       throw e;
     }
-    JsonNode status = volume.path("status");
-    rune.printer().outcome(ResourceType.VOLUME, volume, output.format, status.path("detachRequested").asBoolean(false)
+    VolumeStatus status = ServedStatus.volume(volume);
+    rune.printer().outcome(ResourceType.VOLUME, volume, output.format, status != null && status.detachRequested()
         ? "detach requested: it becomes Released once its replica has let go, and is not bound again"
-        : "is " + status.path(PhaseField.NAME).asText() + ", not attached to any replica: nothing to detach");
+        : "is " + ServedStatus.phaseWord(ResourceType.VOLUME, volume) + ", not attached to any replica: nothing to detach");
   }
 
   @Command(name = "restore", description = "Make a new Volume NAME from a Snapshot's copy.")

@@ -1,6 +1,9 @@
 package io.rune.storage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rune.storage.model.ServiceStatus;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
 
 /** One change as a line of {@code rune watch}'s table: fixed columns, since rows come one at a time. */
 final class WatchLine {
@@ -22,18 +25,19 @@ final class WatchLine {
 
   /** The phase (with the reason when something went wrong), a copy's progress, a service's ready replicas. */
   private static String situation(ResourceType type, JsonNode object) {
-    JsonNode status = object.path("status");
     if (type == ResourceType.STORAGE_CLASS) {
       return object.path("default").asBoolean(false) ? "default" : "";
     }
     if (type == ResourceType.SECRET) {
-      return "keys " + object.path("status").path("keys").toString();
+      return "keys " + new JsonArray(new ArrayList<Object>(ServedStatus.secret(object).keys())).encode();
     }
-    String phase = ResourceColumns.phase(object);
+    String phase = ResourceColumns.phase(type, object);
     if (type == ResourceType.SERVICE) {
-      return phase + " " + status.path("readyReplicas").asInt(0) + "/" + object.path("scale").asInt(1) + " ready";
+      ServiceStatus status = ServedStatus.service(object);
+      int ready = status != null ? status.readyReplicas() : 0;
+      return phase + " " + ready + "/" + object.path("scale").asInt(1) + " ready";
     }
-    CopyProgress progress = CopyProgress.of(object);
+    CopyProgress progress = CopyProgress.of(type, object);
     return progress == null ? phase : phase + " " + progress.text();
   }
 

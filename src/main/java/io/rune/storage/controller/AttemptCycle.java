@@ -2,7 +2,7 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
-import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.json.JsonObject;
@@ -59,8 +59,27 @@ final class AttemptCycle {
     }
   }
 
-  /** The status change a failure makes, and what the queue does next. */
-  record Decision(Consumer<JsonObject> change, Outcome outcome) {}
+  /**
+   * The status change a failure (or a wait) makes, and what the queue does next: the phase
+   * (null keeps it), the attempts (null keeps them), why, and the next attempt's time (null:
+   * none is scheduled).
+   */
+  record Decision(Enum<?> phase, Integer attempts, String reason, String message, Instant nextAttemptAt,
+      Outcome outcome) {
+    <S extends AttemptStatus<S>> S applyTo(S status) {
+      return status.withAttempt(phase, attempts != null ? attempts : status.attempts(), reason, message,
+          nextAttemptAt);
+    }
+
+    /** The change to a volume's status as JSON, for the volume code that still writes JSON. */
+    Consumer<JsonObject> change() {
+      return status -> {
+        JsonObject changed = applyTo(VolumeStatus.from(status)).toJson();
+        status.clear();
+        status.mergeIn(changed);
+      };
+    }
+  }
 
   private final int maxAttempts;
   private final Backoff backoff;
@@ -83,25 +102,14 @@ final class AttemptCycle {
     return "attempt " + attempt + "/" + maxAttempts;
   }
 
-  /**
-   * How long until the status's next attempt is due: zero when it is due now (or none was
-   * scheduled), positive while waiting.
-   */
-  static Duration untilDue(JsonObject status) {
-    String next = status.getString("nextAttemptAt");
-    if (next == null) {
-      return Duration.ZERO;
-    }
-    Duration wait = Duration.between(Instant.now(), Instant.parse(next));
-    return wait.isNegative() ? Duration.ZERO : wait;
+  /** How long until a volume's next attempt is due (for the volume code that still reads JSON). */
+  static Duration untilDue(JsonObject volumeStatus) {
+    return VolumeStatus.from(volumeStatus).untilDue(Instant.now());
   }
 
-  /**
-   * Whether an operation that keeps its phase while retrying (a deletion) has stopped: it
-   * failed, and no next attempt is scheduled. Entering the phase resets the attempts.
-   */
-  static boolean stopped(JsonObject status) {
-    return VolumeStatus.stopped(status);
+  /** Whether a volume's operation has stopped (for the volume code that still reads JSON). */
+  static boolean stopped(JsonObject volumeStatus) {
+    return VolumeStatus.stopped(volumeStatus);
   }
 
   /**
@@ -114,52 +122,30 @@ final class AttemptCycle {
         + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage();
     if (error.error() == DriverError.UNAVAILABLE) {
       Duration wait = backoff.max();
-      return new Decision(s -> {
-        phase(s, operation.failedPhase);
-        s.put("attempts", attempt - 1).put("reason", "DriverUnavailable")
-            .put("message", operation.doing + " waits for its driver (no attempt spent): " + error.getMessage()
-                + "; next try in " + Backoff.format(wait))
-            .put("nextAttemptAt", Instant.now().plus(wait).toString());
-      }, Outcome.again(wait));
+      return new Decision(operation.failedPhase, attempt - 1, "DriverUnavailable", operation.doing
+          + " waits for its driver (no attempt spent): " + error.getMessage() + "; next try in "
+          + Backoff.format(wait), Instant.now().plus(wait), Outcome.again(wait));
     }
     if (!error.retryable()) {
-      return new Decision(s -> {
-        phase(s, operation.failedPhase);
-        s.put("attempts", attempt).put("reason", reasonOf(error))
-            .put("message", words + "; retrying cannot fix this: fix the cause, then " + afterFix);
-        s.remove("nextAttemptAt");
-      }, Outcome.DONE);
+      return new Decision(operation.failedPhase, attempt, reasonOf(error),
+          words + "; retrying cannot fix this: fix the cause, then " + afterFix, null, Outcome.DONE);
     }
     if (attempt >= maxAttempts) {
-      return new Decision(s -> {
-        phase(s, operation.exhaustedPhase);
-        s.put("attempts", attempt).put("reason", operation.exhaustedReason)
-            .put("message", words + "; retries exhausted: fix the cause, then " + afterFix);
-        s.remove("nextAttemptAt");
-      }, Outcome.DONE);
+      return new Decision(operation.exhaustedPhase, attempt, operation.exhaustedReason,
+          words + "; retries exhausted: fix the cause, then " + afterFix, null, Outcome.DONE);
     }
     Duration wait = backoff.after(attempt);
-    return new Decision(s -> {
-      phase(s, operation.failedPhase);
-      // An object fault the driver named (HostPathBlocked) says so; anything else: what is retried.
-      s.put("attempts", attempt).put("reason", error.reason() != null && !error.blamesBackend() ? error.reason()
-              : operation.willRetryReason)
-          .put("message", words + "; next try in " + Backoff.format(wait))
-          .put("nextAttemptAt", Instant.now().plus(wait).toString());
-    }, Outcome.again(wait));
+    // An object fault the driver named (HostPathBlocked) says so; anything else: what is retried.
+    String reason = error.reason() != null && !error.blamesBackend() ? error.reason() : operation.willRetryReason;
+    return new Decision(operation.failedPhase, attempt, reason, words + "; next try in " + Backoff.format(wait),
+        Instant.now().plus(wait), Outcome.again(wait));
   }
 
   /** A wait that spends no attempt (the class or driver is missing, and may come back). */
   Decision waitFor(String reason, String message) {
     Duration wait = backoff.max();
-    return new Decision(s -> s.put("reason", reason).put("message", message + "; next look in "
-        + Backoff.format(wait)).put("nextAttemptAt", Instant.now().plus(wait).toString()), Outcome.again(wait));
-  }
-
-  private static void phase(JsonObject status, Enum<?> phase) {
-    if (phase != null) {
-      PhaseField.with(status, phase);
-    }
+    return new Decision(null, null, reason, message + "; next look in " + Backoff.format(wait),
+        Instant.now().plus(wait), Outcome.again(wait));
   }
 
   /** The driver's own word for the cause when it gave one, else one from the error's type. */

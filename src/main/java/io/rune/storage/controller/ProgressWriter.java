@@ -2,10 +2,11 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.Progress;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.ProgressStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Writes a driver's progress reports into the object's {@code status.progress}
@@ -60,9 +61,12 @@ final class ProgressWriter implements Progress {
     pending = null;
     writing = true;
     lastWriteAt = System.currentTimeMillis();
-    JsonObject status = latest.status().copy()
-        .put("progress", new JsonObject().put("bytesDone", report[0]).put("bytesTotal", report[1]));
-    new StatusWrites(store).write(latest, s -> s.mergeIn(status)).onComplete(result -> {
+    ProgressStatus progress = new ProgressStatus(report[0], report[1]);
+    StatusWrites writes = new StatusWrites(store);
+    Future<ApiObject> written = latest.kind() == Kind.SNAPSHOT
+        ? writes.writeSnapshot(latest, s -> s.withProgress(progress))
+        : writes.writeVolume(latest, s -> s.withProgress(progress));
+    written.onComplete(result -> {
       writing = false;
       if (result.succeeded()) {
         latest = result.result();

@@ -2,6 +2,8 @@ package io.rune.storage.controller;
 
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Change;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.Store;
@@ -11,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -112,12 +115,21 @@ public final class ResourceController extends VerticleBase {
     // "next try in 25s") is work for then, not now: queued at once it re-ran the operation
     // hundreds of times a second.
     ObjectKey key = new ObjectKey(change.namespace(), change.name());
-    Duration wait = AttemptCycle.untilDue(status);
+    Duration wait = untilDue(status);
     if (wait.isZero()) {
       queue.add(key);
     } else {
       queue.addAfter(key, wait);
     }
+  }
+
+  /** How long until the next attempt the status schedules (a service schedules none of its own). */
+  private Duration untilDue(JsonObject status) {
+    return switch (kind) {
+      case VOLUME -> VolumeStatus.from(status).untilDue(Instant.now());
+      case SNAPSHOT -> SnapshotStatus.from(status).untilDue(Instant.now());
+      default -> Duration.ZERO;
+    };
   }
 
   private void resync() {

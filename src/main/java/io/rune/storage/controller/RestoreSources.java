@@ -33,7 +33,7 @@ final class RestoreSources {
             + " no longer exists; this volume cannot be restored from it (delete it, or recreate the snapshot"
             + " and run retry-provision)");
       }
-      SnapshotStatus.Phase phase = SnapshotStatus.phase(snapshot.status());
+      SnapshotStatus.Phase phase = SnapshotStatus.of(snapshot).phase();
       if (phase != SnapshotStatus.Phase.Ready) {
         throw new VolumeTargets.Unresolvable("SnapshotNotReady", "snapshot " + snapshot.key() + " is " + phase
             + "; a volume can be restored only from a Ready snapshot");
@@ -44,6 +44,6 @@ final class RestoreSources {
 
   /** Where a node-local snapshot is (its restore must happen there), or null. */
   static String nodeOf(ApiObject snapshot) {
-    return snapshot == null ? null : snapshot.status().getString("node");
+    return snapshot == null ? null : SnapshotStatus.of(snapshot).node();
   }
 }

@@ -6,6 +6,7 @@ import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -33,24 +34,24 @@ final class SnapshotReclaimer {
   }
 
   Future<Outcome> reclaim(ApiObject snapshot) {
-    if (snapshot.status().getString("driver") == null) {
+    if (SnapshotStatus.of(snapshot).driver() == null) {
       return removeRow(snapshot, "none was taken"); // the copy never started
     }
     return writes.whenDue(snapshot, cycle, this::deleteCopy);
   }
 
   private Future<Outcome> deleteCopy(ApiObject snapshot) {
-    JsonObject status = snapshot.status();
-    String driverName = status.getString("driver");
+    SnapshotStatus status = SnapshotStatus.of(snapshot);
+    String driverName = status.driver();
     StorageDriver driver;
     try {
-      driver = targets.recordedDriver(driverName, status.getString("node"));
+      driver = targets.recordedDriver(driverName, status.node());
     } catch (VolumeTargets.Unresolvable missing) {
       return cannotDelete(snapshot, missing);
     }
     // The class the copy was made under, for drivers that need its parameters and secrets (a cloud account).
-    return targets.classContext(status.getString("storageClassName", ""), status.getJsonObject("classParameters"),
-            status.getString("node"))
+    String className = status.storageClassName() != null ? status.storageClassName() : "";
+    return targets.classContext(className, status.classParameters(), status.node())
         .compose(ctx -> handleOf(snapshot, driver, ctx)
             .compose(handle -> handle == null ? Future.succeededFuture() : driver.deleteSnapshot(ctx, handle)))
         .compose(deleted -> removeRow(snapshot, "deleted by driver " + driverName),
@@ -70,16 +71,16 @@ final class SnapshotReclaimer {
    * partial copies.
    */
   private Future<String> handleOf(ApiObject snapshot, StorageDriver driver, DriverContext ctx) {
-    JsonObject status = snapshot.status();
-    String recorded = status.getString("handle");
-    if (recorded != null || status.getString("sourceHandle") == null) {
+    SnapshotStatus status = SnapshotStatus.of(snapshot);
+    String recorded = status.handle();
+    if (recorded != null || status.sourceHandle() == null) {
       return Future.succeededFuture(recorded);
     }
     JsonObject source = snapshot.spec().getJsonObject("source");
     return store.get(Kind.VOLUME, source.getString("namespace", snapshot.namespace()), source.getString("volume"))
-        .compose(volume -> volume == null || !volume.uid().equals(status.getString("sourceVolumeUid"))
+        .compose(volume -> volume == null || !volume.uid().equals(status.sourceVolumeUid())
             ? Future.succeededFuture(null)
-            : driver.snapshot(ctx, new SnapshotRequest(status.getString("sourceHandle"), snapshot.uid(),
+            : driver.snapshot(ctx, new SnapshotRequest(status.sourceHandle(), snapshot.uid(),
                 snapshot.name(), snapshot.namespace())));
   }
 

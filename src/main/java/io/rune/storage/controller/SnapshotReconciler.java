@@ -5,7 +5,6 @@ import static io.rune.storage.model.SnapshotStatus.Phase.Deleting;
 import static io.rune.storage.model.SnapshotStatus.Phase.Failed;
 import static io.rune.storage.model.SnapshotStatus.Phase.Ready;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.model.ApiObject;
@@ -19,7 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +56,8 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> step(ApiObject snapshot) {
-    int attempts = snapshot.status().getInteger("attempts", 0);
-    return switch (SnapshotStatus.phase(snapshot.status())) {
+    int attempts = SnapshotStatus.of(snapshot).attempts();
+    return switch (SnapshotStatus.of(snapshot).phase()) {
       case Pending -> start(snapshot, attempts + 1);
       case Creating -> take(snapshot, Math.max(attempts, 1));
       case Failed -> retryWhenDue(snapshot, attempts);
@@ -68,63 +67,63 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> retryWhenDue(ApiObject snapshot, int attempts) {
-    if (snapshot.status().getString("nextAttemptAt") == null) {
+    SnapshotStatus status = SnapshotStatus.of(snapshot);
+    if (status.nextAttemptAt() == null) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    Duration wait = AttemptCycle.untilDue(snapshot.status());
+    Duration wait = status.untilDue(Instant.now());
     return wait.isZero() ? start(snapshot, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 
   /** Waits for the volume to be provisioned, records the attempt (intent), then copies. */
   private Future<Outcome> start(ApiObject snapshot, int attempt) {
     return sourceVolume(snapshot).compose(volume -> {
-      VolumeStatus.Phase phase = VolumeStatus.phase(volume.status());
-      if (!volume.status().containsKey("handle")) {
+      VolumeStatus source = VolumeStatus.of(volume);
+      VolumeStatus.Phase phase = source.phase();
+      if (source.handle() == null) {
         boolean willProvision = phase == VolumeStatus.Phase.Pending || phase == VolumeStatus.Phase.Provisioning
-            || (phase == VolumeStatus.Phase.Failed && volume.status().containsKey("nextAttemptAt"));
+            || (phase == VolumeStatus.Phase.Failed && source.nextAttemptAt() != null);
         if (willProvision) {
           return waitForVolume(snapshot, volume);
         }
         throw new VolumeTargets.Unresolvable("SourceVolumeNotProvisioned", "volume " + volume.key() + " is "
             + phase + " and holds no data to snapshot");
       }
-      return targets.resolveForCleanup(volume).compose(target -> writes.write(snapshot, s -> {
-        PhaseField.with(s, Creating).put("attempts", attempt).put("reason", "Creating")
-            .put("message", cycle.attemptWords(attempt) + ": copying volume " + volume.key()
-                + " with driver " + target.driverName())
-            .put("driver", target.driverName()).put("node", target.node())
-            .put("storageClassName", volume.spec().getString("storageClassName"))
-            .put("classParameters", target.classParameters())
-            .put("sourceSize", volume.spec().getString("size"))
-            .put("sizeBytes", Quantity.parseBytes("size", volume.spec().getString("size")))
-            .put("sourceVolumeUid", volume.uid()).put("sourceHandle", volume.status().getString("handle"));
-        s.remove("nextAttemptAt");
-      })).compose(recorded -> take(recorded, attempt));
+      return targets.resolveForCleanup(volume).compose(target -> writes.writeSnapshot(snapshot, s -> s
+          .withAttempt(Creating, attempt, SnapshotStatus.CREATING, cycle.attemptWords(attempt) + ": copying volume "
+              + volume.key() + " with driver " + target.driverName(), null)
+          .withDriver(target.driverName()).withNode(target.node())
+          .withStorageClassName(volume.spec().getString("storageClassName"))
+          .withClassParameters(target.classParameters())
+          .withSourceSize(volume.spec().getString("size"))
+          .withSizeBytes(Quantity.parseBytes("size", volume.spec().getString("size")))
+          .withSourceVolumeUid(volume.uid()).withSourceHandle(source.handle())))
+          .compose(recorded -> take(recorded, attempt));
     }).recover(err -> unresolvable(snapshot, err));
   }
 
   private Future<Outcome> waitForVolume(ApiObject snapshot, ApiObject volume) {
     Duration wait = cycle.backoff().initial();
-    if ("WaitingForVolume".equals(snapshot.status().getString("reason"))) {
+    if (SnapshotStatus.WAITING_FOR_VOLUME.equals(SnapshotStatus.of(snapshot).reason())) {
       return Future.succeededFuture(Outcome.again(wait));
     }
-    return writes.write(snapshot, s -> s.put("reason", "WaitingForVolume")
-            .put("message", "waiting for volume " + volume.key() + " to be provisioned"))
+    return writes.writeSnapshot(snapshot, s -> s.withReason(SnapshotStatus.WAITING_FOR_VOLUME)
+            .withMessage("waiting for volume " + volume.key() + " to be provisioned"))
         .map(v -> Outcome.again(wait));
   }
 
   /** Calls the driver for the attempt the row records, writing its progress meanwhile. */
   private Future<Outcome> take(ApiObject snapshot, int attempt) {
-    JsonObject status = snapshot.status();
+    SnapshotStatus status = SnapshotStatus.of(snapshot);
     return sourceVolume(snapshot).compose(volume -> {
-      if (!volume.uid().equals(status.getString("sourceVolumeUid"))) {
+      if (!volume.uid().equals(status.sourceVolumeUid())) {
         throw new VolumeTargets.Unresolvable("SourceVolumeNotFound", "volume " + volume.key()
             + " was deleted (and made again) while the snapshot was being taken");
       }
       return targets.resolveForCleanup(volume);
     }).compose(target -> {
       ProgressWriter progress = new ProgressWriter(store, snapshot);
-      SnapshotRequest request = new SnapshotRequest(status.getString("sourceHandle"), snapshot.uid(),
+      SnapshotRequest request = new SnapshotRequest(status.sourceHandle(), snapshot.uid(),
           snapshot.name(), snapshot.namespace());
       return target.driver().snapshot(target.context().withProgress((done, total) -> {
         if (done > 0 && done < total) {
@@ -138,19 +137,12 @@ final class SnapshotReconciler implements Reconciler {
   }
 
   private Future<Outcome> ready(ApiObject snapshot, String handle) {
-    long size = snapshot.status().getLong("sizeBytes", 0L);
-    Consumer<JsonObject> change = s -> {
-      PhaseField.with(s, Ready).put("handle", handle).put("reason", "Ready").put("readyAt", Instant.now().toString())
-          .put("message", "copy of volume " + snapshot.spec().getJsonObject("source").getString("volume")
-              + " taken by driver " + s.getString("driver"));
-      JsonObject progress = s.getJsonObject("progress");
-      if (progress != null) {
-        long total = progress.getLong("bytesTotal", size);
-        s.put("progress", new JsonObject().put("bytesDone", total).put("bytesTotal", total));
-      }
-      s.remove("nextAttemptAt");
-    };
-    return writes.write(snapshot, change)
+    UnaryOperator<SnapshotStatus> change = s -> s.withPhase(Ready).withHandle(handle)
+        .withReason(SnapshotStatus.READY).withReadyAt(Instant.now()).withNextAttemptAt(null)
+        .withMessage("copy of volume " + snapshot.spec().getJsonObject("source").getString("volume")
+            + " taken by driver " + s.driver())
+        .withProgress(s.progress() == null ? null : s.progress().done());
+    return writes.writeSnapshot(snapshot, change)
         .map(written -> {
           log.info("Snapshot {} is Ready ({})", snapshot.key(), handle);
           return Outcome.DONE;
@@ -163,17 +155,17 @@ final class SnapshotReconciler implements Reconciler {
    * The row changed while the copy ran (labels applied, or deletion asked for): the copy
    * exists either way, so its handle goes into the row as it is now, never lost.
    */
-  private Future<Outcome> keepResult(ApiObject snapshot, String handle, Consumer<JsonObject> readyChange) {
+  private Future<Outcome> keepResult(ApiObject snapshot, String handle, UnaryOperator<SnapshotStatus> readyChange) {
     return store.get(Kind.SNAPSHOT, snapshot.namespace(), snapshot.name()).compose(now -> {
       if (now == null) {
         return Future.succeededFuture(Outcome.DONE);
       }
-      SnapshotStatus.Phase phase = SnapshotStatus.phase(now.status());
-      if (phase == Creating) {
-        return writes.write(now, readyChange).map(v -> Outcome.DONE);
+      SnapshotStatus status = SnapshotStatus.of(now);
+      if (status.phase() == Creating) {
+        return writes.writeSnapshot(now, readyChange).map(v -> Outcome.DONE);
       }
-      if (phase == Deleting && now.status().getString("handle") == null) {
-        return writes.write(now, s -> s.put("handle", handle)).map(v -> Outcome.againNow());
+      if (status.phase() == Deleting && status.handle() == null) {
+        return writes.writeSnapshot(now, s -> s.withHandle(handle)).map(v -> Outcome.againNow());
       }
       return Future.succeededFuture(Outcome.againNow());
     });
@@ -201,9 +193,7 @@ final class SnapshotReconciler implements Reconciler {
     if (!(err instanceof VolumeTargets.Unresolvable missing)) {
       return Future.failedFuture(err);
     }
-    return writes.write(snapshot, s -> {
-      PhaseField.with(s, Failed).put("reason", missing.reason).put("message", missing.getMessage());
-      s.remove("nextAttemptAt");
-    }).map(v -> Outcome.DONE);
+    return writes.writeSnapshot(snapshot, s -> s.withPhase(Failed).withReason(missing.reason)
+        .withMessage(missing.getMessage()).withNextAttemptAt(null)).map(v -> Outcome.DONE);
   }
 }

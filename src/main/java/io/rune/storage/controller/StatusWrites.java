@@ -2,15 +2,22 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.AttemptStatus;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectStatus;
 import io.rune.storage.model.PhaseField;
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Function;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Status writes of controllers: optimistic, at the version the controller read. When the
@@ -24,7 +31,10 @@ final class StatusWrites {
     this.store = store;
   }
 
-  /** Applies {@code change} to a copy of the status; a new phase stamps lastTransitionAt. */
+  /**
+   * Applies {@code change} to a copy of the status as JSON; a new phase stamps
+   * lastTransitionAt. For code not yet written with the status records.
+   */
   Future<ApiObject> write(ApiObject object, Consumer<JsonObject> change) {
     JsonObject status = object.status().copy();
     Object phaseBefore = status.getValue(PhaseField.NAME);
@@ -35,32 +45,61 @@ final class StatusWrites {
     return store.update(object.withStatus(status)).recover(StatusWrites::movedOn);
   }
 
+  /** Writes the volume's status as {@code change} leaves it; a new phase stamps lastTransitionAt. */
+  Future<ApiObject> writeVolume(ApiObject volume, UnaryOperator<VolumeStatus> change) {
+    return typed(volume, VolumeStatus.of(volume), change);
+  }
+
+  Future<ApiObject> writeSnapshot(ApiObject snapshot, UnaryOperator<SnapshotStatus> change) {
+    return typed(snapshot, SnapshotStatus.of(snapshot), change);
+  }
+
+  Future<ApiObject> writeService(ApiObject service, UnaryOperator<ServiceStatus> change) {
+    return typed(service, ServiceStatus.of(service), change);
+  }
+
+  private <S extends ObjectStatus<S>> Future<ApiObject> typed(ApiObject object, S before, UnaryOperator<S> change) {
+    S after = change.apply(before);
+    if (after.phase() != before.phase()) {
+      after = after.withLastTransitionAt(Instant.now());
+    }
+    return store.update(object.withStatus(after.toJson())).recover(StatusWrites::movedOn);
+  }
+
   /**
    * Runs {@code work} when the object's next attempt is due; until then (or when its
    * operation has stopped, waiting for the retry verb) nothing is done.
    */
   Future<Outcome> whenDue(ApiObject object, AttemptCycle cycle, Function<ApiObject, Future<Outcome>> work) {
-    if (AttemptCycle.stopped(object.status())) {
+    AttemptStatus<?> status = attemptStatus(object);
+    if (status.stopped()) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    Duration wait = AttemptCycle.untilDue(object.status());
+    Duration wait = status.untilDue(Instant.now());
     return wait.isZero() ? work.apply(object) : Future.succeededFuture(Outcome.again(wait));
   }
 
   /** Records a failed attempt of {@code operation} (the next attempt number after the status's) as the cycle decides. */
   Future<Outcome> failed(ApiObject object, AttemptCycle cycle, AttemptCycle.Operation operation,
       DriverException error) {
-    int attempt = object.status().getInteger("attempts", 0) + 1;
+    int attempt = attemptStatus(object).attempts() + 1;
     return decide(object, cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT));
   }
 
   /** Writes a decision of the attempt cycle and gives its outcome. */
   Future<Outcome> decide(ApiObject object, AttemptCycle.Decision decision) {
-    return write(object, decision.change()).map(written -> decision.outcome());
+    Future<ApiObject> written = object.kind() == Kind.SNAPSHOT ? writeSnapshot(object, decision::applyTo)
+        : writeVolume(object, decision::applyTo);
+    return written.map(w -> decision.outcome());
   }
 
   Future<ApiObject> remove(ApiObject object) {
     return store.delete(object).recover(StatusWrites::movedOn);
+  }
+
+  /** The status of a kind whose operations go through the attempt cycle (a volume's, a snapshot's). */
+  private static AttemptStatus<?> attemptStatus(ApiObject object) {
+    return object.kind() == Kind.SNAPSHOT ? SnapshotStatus.of(object) : VolumeStatus.of(object);
   }
 
   private static <T> Future<T> movedOn(Throwable err) {

@@ -2,6 +2,7 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.Future;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -56,7 +57,8 @@ final class VolumeReclaimer {
    * volume was deleted while the driver worked, or the server crashed.
    */
   private static boolean mayHaveStorage(ApiObject volume) {
-    return volume.status().getString("handle") != null || volume.status().getString("driver") != null;
+    VolumeStatus status = VolumeStatus.of(volume);
+    return status.handle() != null || status.driver() != null;
   }
 
   /**
@@ -66,7 +68,7 @@ final class VolumeReclaimer {
    * deleted volume instead of deleting any.
    */
   private static Future<String> handleOf(VolumeTarget target) {
-    String recorded = target.volume().status().getString("handle");
+    String recorded = VolumeStatus.of(target.volume()).handle();
     if (recorded != null) {
       return Future.succeededFuture(recorded);
     }

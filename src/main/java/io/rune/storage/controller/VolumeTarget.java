@@ -6,6 +6,7 @@ import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Quantity;
+import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
    * when provisioning started.
    */
   JsonObject classParameters() {
-    return classParameters(storageClass, volume.status().getJsonObject("classParameters"));
+    return classParameters(storageClass, VolumeStatus.of(volume).classParameters());
   }
 
   /** The class's parameters, or those {@code recorded} (by a volume or snapshot) when the class is gone. */

@@ -11,6 +11,7 @@ import io.rune.storage.model.JsonMapper;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
+import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.model.ValidationException;
 import io.rune.storage.secrets.SecretException;
 import io.rune.storage.secrets.SecretRef;
@@ -92,14 +93,14 @@ final class VolumeTargets {
   private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
     return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(className,
-            VolumeTarget.classParameters(storageClass, volume.status().getJsonObject("classParameters")))
+            VolumeTarget.classParameters(storageClass, VolumeStatus.of(volume).classParameters()))
         .map(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
   }
 
   private VolumeTarget target(ApiObject volume, ApiObject storageClass, Map<String, String> values,
       boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
-    String recordedDriver = classMayBeGone ? volume.status().getString("driver") : null;
+    String recordedDriver = classMayBeGone ? VolumeStatus.of(volume).driver() : null;
     if (storageClass == null && recordedDriver == null) {
       throw new Unresolvable("StorageClassNotFound", "StorageClass '" + className
           + "' does not exist; create it (or recreate the volume with another class), then run retry-provision");
@@ -187,7 +188,7 @@ final class VolumeTargets {
     if (!provider.nodeLocal()) {
       return localNode;
     }
-    String recorded = volume.status().getString("node");
+    String recorded = VolumeStatus.of(volume).node();
     if (recorded != null) {
       return recorded;
     }

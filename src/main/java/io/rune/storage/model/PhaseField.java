@@ -19,6 +19,14 @@ public final class PhaseField {
     return word == null ? type.getEnumConstants()[0] : Enum.valueOf(type, word);
   }
 
+  /**
+   * The phase word as it is, for display only (null when none): a newer server may send one
+   * this client has no constant for.
+   */
+  public static String word(JsonObject status) {
+    return status == null ? null : status.getString(NAME);
+  }
+
   public static <P extends Enum<P>> boolean is(JsonObject status, P phase) {
     return read(status, phase.getDeclaringClass()) == phase;
   }

@@ -1,15 +1,42 @@
 package io.rune.storage.model;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * A Volume's status: its phases (STORAGE.md's lifecycle) and the reasons it names, read
- * and written here only; fields this class does not name stay in the JSON untouched.
+ * A Volume's status: its phase (STORAGE.md's lifecycle), the attempt cycle's fields, what
+ * provisioning recorded, and its binding. The JSON form (API.md) is read and written here
+ * only ({@link #from}, {@link #toJson}); fields this record does not name are kept in
+ * {@code extra} and written back as they were.
  */
-public final class VolumeStatus {
-  private VolumeStatus() {}
+public record VolumeStatus(
+    Phase phase,
+    String reason,
+    String message,
+    int attempts,
+    Instant nextAttemptAt,
+    Instant lastTransitionAt,
+    String handle,
+    String driver,
+    String node,
+    JsonObject classParameters,
+    JsonObject topology,
+    String ownerService,
+    String boundClaim,
+    List<String> boundClaims,
+    String boundNode,
+    String lastClaim,
+    boolean detachRequested,
+    ProgressStatus progress,
+    String capacity,
+    String expandingTo,
+    Instant lastDetachRequestAt,
+    JsonObject extra) implements AttemptStatus<VolumeStatus> {
 
   public enum Phase {
     Pending, Provisioning, Available, Bound, Released, Failed, Stalled, Deleting
@@ -24,16 +51,288 @@ public final class VolumeStatus {
   public static final String RETRY_REQUESTED = "RetryRequested";
   public static final String DELETE_RETRIES_EXHAUSTED = "DeleteRetriesExhausted";
   public static final String TOPOLOGY_UNSATISFIED = "TopologyUnsatisfied";
+  public static final String PROVISIONING = "Provisioning";
+  public static final String PROVISIONED = "Provisioned";
+  public static final String BOUND = "Bound";
+  public static final String RELEASED = "Released";
+  public static final String DETACH_REQUESTED = "DetachRequested";
+  public static final String EXPANDING = "Expanding";
 
+  /** The status of a volume as it is stored. */
+  public static VolumeStatus of(ApiObject volume) {
+    return from(volume.status());
+  }
+
+  /** The phase of a stored status (for code that holds only its JSON: a change of the feed). */
   public static Phase phase(JsonObject status) {
     return PhaseField.read(status, Phase.class);
   }
 
-  /**
-   * Whether the operation the object is in stopped, waiting for the retry verb: it failed,
-   * and no next attempt is scheduled (entering Deleting resets the attempts).
-   */
+  /** As {@link #stopped()}, of a stored status. */
   public static boolean stopped(JsonObject status) {
-    return status.getInteger("attempts", 0) > 0 && status.getString("nextAttemptAt") == null;
+    return from(status).stopped();
+  }
+
+  /** The replicas the volume is bound to: boundClaims, or the single boundClaim an older row has. */
+  public List<String> claims() {
+    if (boundClaims != null) {
+      return boundClaims;
+    }
+    return phase == Phase.Bound && boundClaim != null ? List.of(boundClaim) : List.of();
+  }
+
+  /** Bound to {@code claim}, the only replica: boundClaims says so too, and lastClaim is forgotten. */
+  public VolumeStatus boundTo(String claim, String node) {
+    return withPhase(Phase.Bound).withBoundClaim(claim).withBoundClaims(List.of(claim)).withBoundNode(node)
+        .withLastClaim(null);
+  }
+
+  /** Released by {@code claim}: no binding is left, and lastClaim keeps the replica (the re-bind rule uses it). */
+  public VolumeStatus releasedBy(String claim) {
+    return withPhase(Phase.Released).withLastClaim(claim).withBoundClaim(null).withBoundClaims(null)
+        .withBoundNode(null);
+  }
+
+  @Override
+  public boolean deleting() {
+    return phase == Phase.Deleting;
+  }
+
+  @Override
+  public boolean troubled() {
+    return phase == Phase.Failed || phase == Phase.Stalled || deletionFailing();
+  }
+
+  @Override
+  public boolean retryable() {
+    return phase == Phase.Failed || phase == Phase.Stalled || (phase == Phase.Deleting && stopped())
+        || expansionStopped();
+  }
+
+  /**
+   * Whether a growth (STORAGE.md "Expansion": {@code expandingTo} marks a provisioned volume
+   * whose size was raised) stopped, waiting for the retry verb; an attempt in flight
+   * (Expanding) has no next attempt time either.
+   */
+  public boolean expansionStopped() {
+    boolean provisioned = phase == Phase.Available || phase == Phase.Bound || phase == Phase.Released;
+    return expandingTo != null && provisioned && stopped() && !EXPANDING.equals(reason);
+  }
+
+  @Override
+  public VolumeStatus retried(Instant now) {
+    if (expansionStopped()) {
+      return withAttempt(null, 0, RETRY_REQUESTED, "expansion retry requested", null).withLastTransitionAt(now);
+    }
+    boolean deleting = phase == Phase.Deleting;
+    return withAttempt(deleting ? Phase.Deleting : Phase.Pending, 0, RETRY_REQUESTED,
+        (deleting ? "deletion" : "provisioning") + " retry requested", null).withLastTransitionAt(now);
+  }
+
+  @Override
+  public VolumeStatus withAttempt(Enum<?> phase, int attempts, String reason, String message,
+      Instant nextAttemptAt) {
+    return (phase == null ? this : withPhase((Phase) phase)).withAttempts(attempts).withReason(reason)
+        .withMessage(message).withNextAttemptAt(nextAttemptAt);
+  }
+
+  /** The fields this record names; any other stays in {@link #extra}. */
+  private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
+      "lastTransitionAt", "handle", "driver", "node", "classParameters", "topology", "ownerService", "boundClaim",
+      "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "expandingTo",
+      "lastDetachRequestAt");
+
+  public VolumeStatus {
+    phase = phase == null ? Phase.values()[0] : phase;
+    classParameters = classParameters == null ? null : classParameters.copy();
+    topology = topology == null ? null : topology.copy();
+    boundClaims = boundClaims == null ? null : List.copyOf(boundClaims);
+    extra = extra == null ? new JsonObject() : extra.copy();
+  }
+
+  /**
+   * The status as stored (null: none yet); an unknown phase word is an
+   * IllegalArgumentException, as a row this server did not write.
+   */
+  public static VolumeStatus from(JsonObject status) {
+    JsonObject json = status == null ? new JsonObject() : status;
+    return new VolumeStatus(PhaseField.read(json, Phase.class),
+        json.getString("reason"),
+        json.getString("message"),
+        json.getInteger("attempts", 0),
+        StatusFields.instant(json, "nextAttemptAt"),
+        StatusFields.instant(json, "lastTransitionAt"),
+        json.getString("handle"),
+        json.getString("driver"),
+        json.getString("node"),
+        json.getJsonObject("classParameters"),
+        json.getJsonObject("topology"),
+        json.getString("ownerService"),
+        json.getString("boundClaim"),
+        StatusFields.strings(json.getJsonArray("boundClaims")),
+        json.getString("boundNode"),
+        json.getString("lastClaim"),
+        json.getBoolean("detachRequested", false),
+        ProgressStatus.from(json.getJsonObject("progress")),
+        json.getString("capacity"),
+        json.getString("expandingTo"),
+        StatusFields.instant(json, "lastDetachRequestAt"),
+        StatusFields.rest(json, NAMED));
+  }
+
+  /** The stored (and served) form: the fields named here, then those kept in {@link #extra}. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    PhaseField.with(json, phase);
+    StatusFields.put(json, "reason", reason);
+    StatusFields.put(json, "message", message);
+    json.put("attempts", attempts);
+    StatusFields.put(json, "nextAttemptAt", nextAttemptAt);
+    StatusFields.put(json, "lastTransitionAt", lastTransitionAt);
+    StatusFields.put(json, "handle", handle);
+    StatusFields.put(json, "driver", driver);
+    StatusFields.put(json, "node", node);
+    StatusFields.put(json, "classParameters", classParameters);
+    StatusFields.put(json, "topology", topology);
+    StatusFields.put(json, "ownerService", ownerService);
+    StatusFields.put(json, "boundClaim", boundClaim);
+    StatusFields.put(json, "boundClaims",
+        boundClaims == null ? null : new JsonArray(new ArrayList<Object>(boundClaims)));
+    StatusFields.put(json, "boundNode", boundNode);
+    StatusFields.put(json, "lastClaim", lastClaim);
+    if (detachRequested) {
+      json.put("detachRequested", true);
+    }
+    StatusFields.put(json, "progress", progress == null ? null : progress.toJson());
+    StatusFields.put(json, "capacity", capacity);
+    StatusFields.put(json, "expandingTo", expandingTo);
+    StatusFields.put(json, "lastDetachRequestAt", lastDetachRequestAt);
+    return json.mergeIn(extra.copy());
+  }
+
+  public VolumeStatus withPhase(Phase phase) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withReason(String reason) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withMessage(String message) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withAttempts(int attempts) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withNextAttemptAt(Instant nextAttemptAt) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withLastTransitionAt(Instant lastTransitionAt) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withHandle(String handle) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withDriver(String driver) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withNode(String node) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withClassParameters(JsonObject classParameters) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withTopology(JsonObject topology) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withOwnerService(String ownerService) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withBoundClaim(String boundClaim) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withBoundClaims(List<String> boundClaims) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withBoundNode(String boundNode) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withLastClaim(String lastClaim) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withDetachRequested(boolean detachRequested) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withProgress(ProgressStatus progress) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withCapacity(String capacity) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withExpandingTo(String expandingTo) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+  }
+
+  public VolumeStatus withLastDetachRequestAt(Instant lastDetachRequestAt) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
   }
 }
