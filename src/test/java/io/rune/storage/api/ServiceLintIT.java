@@ -44,7 +44,7 @@ class ServiceLintIT extends ApiTestBase {
     assertThat(stored.getJsonArray("volumes").getJsonObject(0)).isEqualTo(new JsonObject().put("name", "data")
         .put("mountPath", "/var/lib/web").put("readOnly", false).put("claim", new JsonObject().put("name", "web-data")));
     assertThat(web.json().getJsonObject("status"))
-        .isEqualTo(new JsonObject().put("phase", "Active").put("replicas", new JsonArray()));
+        .isEqualTo(new JsonObject().put("phase", "Active").put("replicas", new JsonArray()).put("readyReplicas", 0));
 
     // The postgres document exactly as API.md writes it, through /apply.
     String yaml = """
