@@ -30,8 +30,7 @@ public final class Controllers {
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
         store, v -> {
           VolumeTargets targets = targets(v, store, catalog, secrets, config);
-          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle,
-              config.storage().preserveOnDelete()),
+          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle),
               cycle, config.drivers().callTimeout());
         }, settings.resyncInterval(), settings.workers())
         .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME));
