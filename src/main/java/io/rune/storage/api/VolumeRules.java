@@ -14,7 +14,6 @@ import io.rune.storage.model.Quantity;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
-import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.model.UserText;
 import io.rune.storage.security.HostPathPolicy;
@@ -159,8 +158,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   /** A larger size starts the volume's growth in the same write (the volume controller does it). */
   @Override
   public Future<ApiObject> update(Store store, io.rune.storage.store.StoreTx tx, ApiObject next, VolumeSpec spec) {
-    return KindRules.super.update(store, tx, next.withStatus(VolumeGrowth.afterSpecWrite(next.spec(), next.status())),
-        spec);
+    VolumeStatus status = VolumeStatus.of(next);
+    VolumeStatus after = status.afterSizeWrite(next.spec().getString("size"));
+    return KindRules.super.update(store, tx, after == status ? next : next.withStatus(after.toJson()), spec);
   }
 
   @Override

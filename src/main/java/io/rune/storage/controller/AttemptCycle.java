@@ -5,10 +5,8 @@ import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Consumer;
 
 /**
  * The one attempt cycle every operation of every kind goes through (in the manner of the
@@ -70,15 +68,6 @@ final class AttemptCycle {
       return status.withAttempt(phase, attempts != null ? attempts : status.attempts(), reason, message,
           nextAttemptAt);
     }
-
-    /** The change to a volume's status as JSON, for the volume code that still writes JSON. */
-    Consumer<JsonObject> change() {
-      return status -> {
-        JsonObject changed = applyTo(VolumeStatus.from(status)).toJson();
-        status.clear();
-        status.mergeIn(changed);
-      };
-    }
   }
 
   private final int maxAttempts;
@@ -100,16 +89,6 @@ final class AttemptCycle {
   /** "attempt 2/5": for the message of an attempt being made. */
   String attemptWords(int attempt) {
     return "attempt " + attempt + "/" + maxAttempts;
-  }
-
-  /** How long until a volume's next attempt is due (for the volume code that still reads JSON). */
-  static Duration untilDue(JsonObject volumeStatus) {
-    return VolumeStatus.from(volumeStatus).untilDue(Instant.now());
-  }
-
-  /** Whether a volume's operation has stopped (for the volume code that still reads JSON). */
-  static boolean stopped(JsonObject volumeStatus) {
-    return VolumeStatus.stopped(volumeStatus);
   }
 
   /**

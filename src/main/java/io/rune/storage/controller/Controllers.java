@@ -6,7 +6,6 @@ import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
-import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.Store;
@@ -28,19 +27,18 @@ public final class Controllers {
     RuneConfig.Controller settings = config.controller();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff);
-    ResourceController volumes = new ResourceController(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::phase,
+    ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
         store, v -> {
           VolumeTargets targets = targets(v, store, catalog, secrets, config);
-          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle,
-              config.storage().preserveOnDelete()),
+          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle),
               cycle, config.drivers().callTimeout());
         }, settings.resyncInterval(), settings.workers())
-        .alsoWhen(VolumeGrowth::requested, s -> s.keysExpanding(Kind.VOLUME));
-    ResourceController snapshots = new ResourceController(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
-        SnapshotStatus::phase, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
+        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME));
+    ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
+        SnapshotStatus::from, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
             cycle),
         settings.resyncInterval(), settings.workers());
-    ResourceController services = new ResourceController(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::phase,
+    ResourceController<ServiceStatus> services = new ResourceController<>(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::from,
         store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
             new StatusWrites(store), config.dataDir().resolve("mounts"), backoff), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),

@@ -2,8 +2,8 @@ package io.rune.storage.controller;
 
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
-import io.rune.storage.model.SnapshotStatus;
-import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.model.AttemptStatus;
+import io.rune.storage.model.ObjectStatus;
 import io.rune.storage.store.Change;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.Store;
@@ -27,20 +27,22 @@ import org.slf4j.LoggerFactory;
  * feed) leaves it in a phase that needs work (at its {@code nextAttemptAt}, when it has one), and every such object again at start and on
  * each resync, for what a missed notification or a crash left behind. The work itself is
  * its {@link Reconciler}'s; {@link Controllers} builds one per kind.
+ *
+ * @param <S> the kind's status record
  */
-public final class ResourceController extends VerticleBase {
+public final class ResourceController<S extends ObjectStatus<S>> extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ResourceController.class);
 
   private final Kind kind;
   private final Set<? extends Enum<?>> needsWork;
-  private final Function<JsonObject, ? extends Enum<?>> phaseOf;
+  private final Function<JsonObject, S> statusOf;
   private final Store store;
   private final Function<Vertx, Reconciler> reconcilers;
   private final Duration resyncInterval;
   private final int workers;
   private final Function<Change, List<ObjectKey>> related;
   /** Work whatever the phase (a volume whose size was raised), and how a resync finds it; none by default. */
-  private Predicate<JsonObject> needsWorkAnyPhase = status -> false;
+  private Predicate<S> needsWorkAnyPhase = status -> false;
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
@@ -48,25 +50,25 @@ public final class ResourceController extends VerticleBase {
 
   /**
    * @param needsWork the phases in which the reconciler has something to do
-   * @param phaseOf the phase of a status, by its kind's status class
+   * @param statusOf the status record of a change's JSON (the change feed carries objects as JSON)
    * @param reconcilers makes the reconciler, on this verticle's Vert.x
    */
-  ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, ? extends Enum<?>> phaseOf,
+  ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, S> statusOf,
       Store store, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers) {
-    this(kind, needsWork, phaseOf, store, reconcilers, resyncInterval, workers, change -> List.of());
+    this(kind, needsWork, statusOf, store, reconcilers, resyncInterval, workers, change -> List.of());
   }
 
   /**
    * @param related for a change of another kind, the objects of this kind it concerns
    *     (a service, for a change of one of its volumes)
    */
-  ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, ? extends Enum<?>> phaseOf,
+  ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, S> statusOf,
       Store store, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers,
       Function<Change, List<ObjectKey>> related) {
     this.related = related;
     this.kind = kind;
     this.needsWork = needsWork;
-    this.phaseOf = phaseOf;
+    this.statusOf = statusOf;
     this.store = store;
     this.reconcilers = reconcilers;
     this.resyncInterval = resyncInterval;
@@ -77,7 +79,7 @@ public final class ResourceController extends VerticleBase {
    * Also queues objects whose status satisfies {@code needsWork} in any phase; a resync finds
    * them with {@code keys} (an indexed query, as for the phases).
    */
-  ResourceController alsoWhen(Predicate<JsonObject> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
+  ResourceController<S> alsoWhen(Predicate<S> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
     this.needsWorkAnyPhase = needsWork;
     this.anyPhaseKeys = keys;
     return this;
@@ -107,29 +109,21 @@ public final class ResourceController extends VerticleBase {
     if (change.type() == Change.Type.DELETED) {
       return;
     }
-    JsonObject status = change.object().getJsonObject("status", new JsonObject());
-    if (!needsWork.contains(phaseOf.apply(status)) && !needsWorkAnyPhase.test(status)) {
+    // The change feed carries the object as JSON (as it crosses the event bus): read into the record here.
+    S status = statusOf.apply(change.object().getJsonObject("status"));
+    if (!needsWork.contains(status.phase()) && !needsWorkAnyPhase.test(status)) {
       return;
     }
     // A change that schedules the next attempt (most often the controller's own write saying
     // "next try in 25s") is work for then, not now: queued at once it re-ran the operation
     // hundreds of times a second.
     ObjectKey key = new ObjectKey(change.namespace(), change.name());
-    Duration wait = untilDue(status);
+    Duration wait = status instanceof AttemptStatus<?> attempts ? attempts.untilDue(Instant.now()) : Duration.ZERO;
     if (wait.isZero()) {
       queue.add(key);
     } else {
       queue.addAfter(key, wait);
     }
-  }
-
-  /** How long until the next attempt the status schedules (a service schedules none of its own). */
-  private Duration untilDue(JsonObject status) {
-    return switch (kind) {
-      case VOLUME -> VolumeStatus.from(status).untilDue(Instant.now());
-      case SNAPSHOT -> SnapshotStatus.from(status).untilDue(Instant.now());
-      default -> Duration.ZERO;
-    };
   }
 
   private void resync() {

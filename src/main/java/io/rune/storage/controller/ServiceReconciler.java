@@ -4,7 +4,6 @@ import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Failed;
 import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Pending;
 import static io.rune.storage.model.ServiceStatus.ReplicaPhase.Ready;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.api.ApiException;
 import io.rune.storage.api.Principal;
 import io.rune.storage.api.Resources;
@@ -12,6 +11,7 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.model.ReplicaStatus;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.ListQuery;
@@ -70,7 +70,7 @@ final class ServiceReconciler implements Reconciler {
   public Future<Outcome> reconcile(ObjectKey key) {
     return store.get(Kind.SERVICE, key.namespace(), key.name())
         .compose(service -> service == null ? Future.succeededFuture(Outcome.DONE)
-            : PhaseField.is(service.status(), ServiceStatus.Phase.Deleting) ? finish(service) : converge(service))
+            : ServiceStatus.of(service).deleting() ? finish(service) : converge(service))
         .recover(err -> err instanceof StatusWrites.Moved ? Future.succeededFuture(Outcome.againNow())
             // A deletion whose release waits for the next detach attempt (the volume says why).
             : err instanceof VolumeBinder.DetachPending pending ? Future.succeededFuture(Outcome.again(pending.wait))
@@ -79,27 +79,28 @@ final class ServiceReconciler implements Reconciler {
 
   private Future<Outcome> converge(ApiObject service) {
     int scale = service.spec().getInteger("scale", 0);
-    Map<Integer, JsonObject> replicas = replicasOf(service);
-    List<JsonObject> leaving = replicas.values().stream()
-        .filter(r -> r.getInteger("ordinal") >= scale || PhaseField.is(r, Failed)).toList();
-    List<JsonObject> placed = new ArrayList<>();
+    ServiceStatus status = ServiceStatus.of(service);
+    Map<Integer, ReplicaStatus> replicas = replicasOf(status);
+    List<ReplicaStatus> leaving = replicas.values().stream()
+        .filter(r -> r.ordinal() >= scale || r.phase() == Failed).toList();
+    List<ReplicaStatus> placed = new ArrayList<>();
     // A replica whose release waits for its next detach attempt stays, saying so.
-    List<JsonObject> stillLeaving = new ArrayList<>();
+    List<ReplicaStatus> stillLeaving = new ArrayList<>();
     return sequentially(leaving, replica -> release(service, replica).recover(err -> {
       if (!(err instanceof VolumeBinder.DetachPending pending)) {
         return Future.failedFuture(err);
       }
       // A failed replica stays Failed (so the next look releases it again); one above the scale, Pending.
-      JsonObject waiting = PhaseField.is(replica, Failed) ? replica.copy() : PhaseField.with(replica.copy(), Pending);
-      stillLeaving.add(waiting.put("message", "releasing: " + err.getMessage())
-          .put("nextAttemptAt", Instant.now().plus(pending.wait).toString()));
+      ReplicaStatus waiting = replica.phase() == Failed ? replica : replica.withPhase(Pending);
+      stillLeaving.add(waiting.withMessage("releasing: " + err.getMessage())
+          .withNextAttemptAt(Instant.now().plus(pending.wait)));
       return Future.succeededFuture();
     }))
         .compose(v -> {
           List<Integer> ordinals = new ArrayList<>();
           for (int i = 0; i < scale; i++) {
             int ordinal = i;
-            if (stillLeaving.stream().noneMatch(r -> r.getInteger("ordinal") == ordinal)) {
+            if (stillLeaving.stream().noneMatch(r -> r.ordinal() == ordinal)) {
               ordinals.add(i); // a failed replica is placed again once its volumes are released
             }
           }
@@ -111,22 +112,21 @@ final class ServiceReconciler implements Reconciler {
         .compose(v -> growth.step(service, scale))
         .compose(growing -> {
           // What a claimTemplate's growth is doing, in the replica whose volume it is.
-          placed.forEach(r -> {
-            String note = growing.get(r.getInteger("ordinal"));
-            if (note != null && !r.getString("message", "").contains(note)) {
-              r.put("message", r.containsKey("message") ? r.getString("message") + "; " + note : note);
-            }
+          placed.replaceAll(r -> {
+            String note = growing.get(r.ordinal());
+            String message = r.message() != null ? r.message() : "";
+            return note == null || message.contains(note) ? r
+                : r.withMessage(r.message() != null ? message + "; " + note : note);
           });
           placed.addAll(stillLeaving);
-          placed.sort(java.util.Comparator.comparingInt(r -> r.getInteger("ordinal")));
-          JsonArray now = new JsonArray(new ArrayList<Object>(placed));
-          boolean ready = placed.stream().allMatch(r -> PhaseField.is(r, Ready));
+          placed.sort(java.util.Comparator.comparingInt(ReplicaStatus::ordinal));
+          boolean ready = placed.stream().allMatch(r -> r.phase() == Ready);
           Outcome outcome = ready ? Outcome.DONE : Outcome.again(nextLook(placed));
-          if (now.equals(service.status().getJsonArray("replicas"))) {
+          if (placed.equals(status.replicas())) {
             return Future.succeededFuture(outcome);
           }
-          return writes.write(service, s -> s.put("replicas", now).put("readyReplicas",
-              (int) placed.stream().filter(r -> PhaseField.is(r, Ready)).count()))
+          return writes.writeService(service, s -> s.withReplicas(placed)
+              .withReadyReplicas((int) placed.stream().filter(r -> r.phase() == Ready).count()))
               .map(written -> outcome);
         });
   }
@@ -136,8 +136,8 @@ final class ServiceReconciler implements Reconciler {
    * whose mount the driver refused is Pending with reason MountFailed, and is tried again
    * only when its backoff ({@code nextAttemptAt}) is over, whatever wakes the service.
    */
-  private Future<JsonObject> place(ApiObject service, JsonObject previous, int ordinal) {
-    if (previous != null && PhaseField.is(previous, Pending) && untilNextAttempt(previous) > 0) {
+  private Future<ReplicaStatus> place(ApiObject service, ReplicaStatus previous, int ordinal) {
+    if (previous != null && previous.phase() == Pending && untilNextAttempt(previous) > 0) {
       return Future.succeededFuture(previous);
     }
     String instance = service.name() + "-" + ordinal;
@@ -147,7 +147,7 @@ final class ServiceReconciler implements Reconciler {
     List<String> refused = new ArrayList<>();
     // The first cause in one word (a driver's HostPathBlocked, a missing class), for status.replicas[].reason.
     String[] reason = {null};
-    String[] node = {previous != null ? previous.getString("node") : null};
+    String[] node = {previous != null ? previous.node() : null};
     List<JsonObject> entries = entries(service);
     return sequentially(entries, entry -> {
       ObjectKey key = volumeKey(service, entry, ordinal);
@@ -156,8 +156,9 @@ final class ServiceReconciler implements Reconciler {
           waiting.add("volume " + key + (entry.containsKey("claimTemplate") ? " is being created" : " does not exist"));
           return entry.containsKey("claimTemplate") ? createOwned(service, entry, key) : Future.succeededFuture();
         }
+        VolumeStatus status = VolumeStatus.of(volume);
         if (node[0] == null) {
-          node[0] = volume.status().getString("node", localNode);
+          node[0] = status.node() != null ? status.node() : localNode;
         }
         boolean readOnly = entry.getBoolean("readOnly", false)
             || "ReadOnlyMany".equals(volume.spec().getString("accessMode"));
@@ -185,13 +186,12 @@ final class ServiceReconciler implements Reconciler {
           if (REFUSED.equals(hostPath)) {
             return null;
           }
-          if (hostPath == null && volume.status().getBoolean("detachRequested", false)) {
+          if (hostPath == null && status.detachRequested()) {
             waiting.add("volume " + key + " was force-detached by an operator and is not bound again"
                 + " (delete it, or give the service another volume)");
           } else if (hostPath == null) {
-            waiting.add("volume " + key + " is " + VolumeStatus.phase(volume.status())
-                + (PhaseField.is(volume.status(), VolumeStatus.Phase.Bound)
-                    ? " to " + volume.status().getString("boundClaim") : ""));
+            waiting.add("volume " + key + " is " + status.phase()
+                + (status.phase() == VolumeStatus.Phase.Bound ? " to " + status.boundClaim() : ""));
           } else {
             JsonObject mount = new JsonObject().put("volume", entry.getString("name")).put("volumeName", key.name())
                 .put("hostPath", hostPath).put("mountPath", entry.getString("mountPath")).put("readOnly", readOnly);
@@ -204,15 +204,9 @@ final class ServiceReconciler implements Reconciler {
         });
       });
     }).map(v -> {
-      JsonObject replica = PhaseField.with(new JsonObject().put("ordinal", ordinal)
-              .put("instance", instance).put("node", node[0] != null ? node[0] : localNode),
-          waiting.isEmpty() ? Ready : Pending).put("mounts", mounts);
-      if (!waiting.isEmpty()) {
-        replica.put("message", "waiting: " + String.join("; ", waiting));
-      }
-      if (reason[0] != null) {
-        replica.put("reason", reason[0]);
-      }
+      ReplicaStatus replica = new ReplicaStatus(ordinal, instance, node[0] != null ? node[0] : localNode,
+          waiting.isEmpty() ? Ready : Pending, reason[0],
+          waiting.isEmpty() ? null : "waiting: " + String.join("; ", waiting), mounts, null, null, null);
       return refused.isEmpty() ? replica : refusedMount(claim, replica, previous, refused);
     });
   }
@@ -222,29 +216,30 @@ final class ServiceReconciler implements Reconciler {
    * attempts so far and when the next one is, on the attempt cycle's backoff. A replica keeps
    * trying (at the cap once there): nothing else would place it.
    */
-  private JsonObject refusedMount(String claim, JsonObject replica, JsonObject previous, List<String> refused) {
-    int attempts = (previous != null && previous.containsKey("nextAttemptAt")
-        ? previous.getInteger("mountAttempts", 0) : 0) + 1;
+  private ReplicaStatus refusedMount(String claim, ReplicaStatus replica, ReplicaStatus previous,
+      List<String> refused) {
+    int attempts = (previous != null && previous.nextAttemptAt() != null && previous.mountAttempts() != null
+        ? previous.mountAttempts() : 0) + 1;
     Duration wait = cycle.backoff().after(attempts);
     String message = AttemptCycle.Operation.MOUNT.doing + " failed (attempt " + attempts + "): "
         + String.join("; ", refused) + "; next try in " + Backoff.format(wait)
-        + (replica.containsKey("message") ? "; " + replica.getString("message") : "");
+        + (replica.message() != null ? "; " + replica.message() : "");
     log.warn("Replica {}: {}", claim, message);
-    return PhaseField.with(replica, Pending).put("reason", replica.getString("reason", MOUNT_FAILED))
-        .put("message", message).put("mountAttempts", attempts).put("nextAttemptAt", Instant.now().plus(wait).toString());
+    return replica.withPhase(Pending).withReason(replica.reason() != null ? replica.reason() : MOUNT_FAILED)
+        .withMessage(message).withMountAttempts(attempts).withNextAttemptAt(Instant.now().plus(wait));
   }
 
   /** How long until a replica that is not Ready should be looked at again. */
-  private static Duration nextLook(List<JsonObject> replicas) {
-    long millis = replicas.stream().filter(r -> !PhaseField.is(r, Ready))
-        .mapToLong(r -> r.containsKey("nextAttemptAt") ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
+  private static Duration nextLook(List<ReplicaStatus> replicas) {
+    long millis = replicas.stream().filter(r -> r.phase() != Ready)
+        .mapToLong(r -> r.nextAttemptAt() != null ? untilNextAttempt(r) : WHILE_WAITING.toMillis())
         .min().orElse(WHILE_WAITING.toMillis());
     return Duration.ofMillis(Math.max(1, millis));
   }
 
-  private static long untilNextAttempt(JsonObject replica) {
-    String next = replica.getString("nextAttemptAt");
-    return next == null ? 0 : Duration.between(Instant.now(), Instant.parse(next)).toMillis();
+  private static long untilNextAttempt(ReplicaStatus replica) {
+    Instant next = replica.nextAttemptAt();
+    return next == null ? 0 : Duration.between(Instant.now(), next).toMillis();
   }
 
   /**
@@ -252,23 +247,21 @@ final class ServiceReconciler implements Reconciler {
    * it: a resync or a re-run for another volume then costs no driver calls. A bind that a
    * crash cut short left no mount in the replica's status, so it is finished by the driver.
    */
-  private static String mountedBefore(JsonObject previous, String volumeName, ApiObject volume, String claim) {
-    JsonObject status = volume.status();
-    boolean stillOurs = PhaseField.is(status, VolumeStatus.Phase.Bound)
-        && !status.getBoolean("detachRequested", false)
-        && (claim.equals(status.getString("boundClaim"))
-            || status.getJsonArray("boundClaims", new JsonArray()).contains(claim));
-    if (previous == null || !stillOurs || PhaseField.is(previous, Failed)) {
+  private static String mountedBefore(ReplicaStatus previous, String volumeName, ApiObject volume, String claim) {
+    VolumeStatus status = VolumeStatus.of(volume);
+    boolean stillOurs = status.phase() == VolumeStatus.Phase.Bound && !status.detachRequested()
+        && (claim.equals(status.boundClaim()) || status.claims().contains(claim));
+    if (previous == null || !stillOurs || previous.phase() == Failed || previous.mounts() == null) {
       return null;
     }
-    return previous.getJsonArray("mounts", new JsonArray()).stream().map(JsonObject.class::cast)
+    return previous.mounts().stream().map(JsonObject.class::cast)
         .filter(m -> volumeName.equals(m.getString("volume"))).map(m -> m.getString("hostPath"))
         .findFirst().orElse(null);
   }
 
   /** Unmounts and releases every volume the replica holds. */
-  private Future<Void> release(ApiObject service, JsonObject replica) {
-    int ordinal = replica.getInteger("ordinal");
+  private Future<Void> release(ApiObject service, ReplicaStatus replica) {
+    int ordinal = replica.ordinal();
     String instance = service.name() + "-" + ordinal;
     String claim = service.namespace() + "/" + instance;
     return sequentially(entries(service), entry -> {
@@ -281,37 +274,39 @@ final class ServiceReconciler implements Reconciler {
 
   /** Deleting: release everything; with cascade, delete the owned volumes; then the row goes. */
   private Future<Outcome> finish(ApiObject service) {
-    List<JsonObject> replicas = new ArrayList<>(replicasOf(service).values());
+    ServiceStatus status = ServiceStatus.of(service);
+    List<ReplicaStatus> replicas = new ArrayList<>(replicasOf(status).values());
     Future<Void> released = sequentially(replicas, replica -> release(service, replica));
-    if (!service.status().getBoolean("cascade", false)) {
+    if (!status.cascades()) {
       return released.compose(v -> writes.remove(service)).map(v -> Outcome.DONE);
     }
     return released.compose(v -> ownedVolumes(service)).compose(owned -> {
       if (owned.isEmpty()) {
         return writes.remove(service).map(v -> Outcome.DONE);
       }
-      List<JsonObject> toDelete = owned.stream()
-          .filter(v -> !PhaseField.is(v.getJsonObject("status", new JsonObject()), VolumeStatus.Phase.Deleting))
-          .toList();
+      List<Owned> toDelete = owned.stream().filter(v -> !v.status().deleting()).toList();
       return sequentially(toDelete, volume -> resources.delete(Principal.SYSTEM, Kind.VOLUME, service.namespace(),
-              volume.getString("name"), false).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
+              volume.name(), false).<Void>mapEmpty().recover(err -> notFound(err) ? Future.succeededFuture()
               : Future.failedFuture(err)))
           .compose(v -> {
             Failpoints.hit(Failpoints.DURING_CASCADE);
             return Future.succeededFuture();
           })
-          .compose(v -> service.status().getJsonArray("replicas", new JsonArray()).isEmpty()
-              ? Future.succeededFuture(service)
-              : writes.write(service, s -> s.put("replicas", new JsonArray()).put("message",
+          .compose(v -> status.replicas().isEmpty() ? Future.succeededFuture(service)
+              : writes.writeService(service, s -> s.withReplicas(List.of()).withMessage(
                   "deleting " + owned.size() + " owned volume(s) before the service goes")))
           .map(v -> Outcome.again(WHILE_WAITING));
     });
   }
 
-  private Future<List<JsonObject>> ownedVolumes(ApiObject service) {
+  /** A volume the service owns, as a list page serves it. */
+  private record Owned(String name, VolumeStatus status) {}
+
+  private Future<List<Owned>> ownedVolumes(ApiObject service) {
     LabelSelector owner = LabelSelector.parse(OWNER_LABEL + "=" + service.name());
     return store.list(new ListQuery(Kind.VOLUME, Set.of(service.namespace()), owner, 1000, null))
-        .map(page -> page.items().stream().map(JsonObject::new).toList());
+        .map(page -> page.items().stream().map(JsonObject::new)
+            .map(v -> new Owned(v.getString("name"), VolumeStatus.from(v.getJsonObject("status")))).toList());
   }
 
   private Future<Void> createOwned(ApiObject service, JsonObject entry, ObjectKey key) {
@@ -328,16 +323,17 @@ final class ServiceReconciler implements Reconciler {
    * that a service reacts to its volumes (provisioned, force-detached) without polling.
    */
   static List<ObjectKey> servicesOf(io.rune.storage.store.Change change) {
-    JsonObject status = change.object().getJsonObject("status", new JsonObject());
+    // The change feed carries the object as JSON (as it crosses the event bus): read into the record here.
+    VolumeStatus status = VolumeStatus.from(change.object().getJsonObject("status"));
     Set<ObjectKey> services = new java.util.LinkedHashSet<>();
-    JsonArray claims = status.getJsonArray("boundClaims", new JsonArray());
-    for (String single : new String[] {status.getString("boundClaim"), status.getString("lastClaim")}) {
+    List<String> claims = new ArrayList<>(status.boundClaims() != null ? status.boundClaims() : List.of());
+    for (String single : new String[] {status.boundClaim(), status.lastClaim()}) {
       if (single != null) {
-        claims = claims.copy().add(single);
+        claims.add(single);
       }
     }
-    for (Object claim : claims) {
-      String[] nsAndInstance = String.valueOf(claim).split("/", 2);
+    for (String claim : claims) {
+      String[] nsAndInstance = claim.split("/", 2);
       int dash = nsAndInstance.length == 2 ? nsAndInstance[1].lastIndexOf('-') : -1;
       if (dash > 0) {
         services.add(new ObjectKey(nsAndInstance[0], nsAndInstance[1].substring(0, dash)));
@@ -370,10 +366,9 @@ final class ServiceReconciler implements Reconciler {
     return entries;
   }
 
-  private static Map<Integer, JsonObject> replicasOf(ApiObject service) {
-    Map<Integer, JsonObject> replicas = new TreeMap<>();
-    service.status().getJsonArray("replicas", new JsonArray())
-        .forEach(r -> replicas.put(((JsonObject) r).getInteger("ordinal"), ((JsonObject) r).copy()));
+  private static Map<Integer, ReplicaStatus> replicasOf(ServiceStatus status) {
+    Map<Integer, ReplicaStatus> replicas = new TreeMap<>();
+    status.replicas().forEach(r -> replicas.put(r.ordinal(), r));
     return replicas;
   }
 

@@ -5,17 +5,14 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectStatus;
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreException;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -29,20 +26,6 @@ final class StatusWrites {
 
   StatusWrites(Store store) {
     this.store = store;
-  }
-
-  /**
-   * Applies {@code change} to a copy of the status as JSON; a new phase stamps
-   * lastTransitionAt. For code not yet written with the status records.
-   */
-  Future<ApiObject> write(ApiObject object, Consumer<JsonObject> change) {
-    JsonObject status = object.status().copy();
-    Object phaseBefore = status.getValue(PhaseField.NAME);
-    change.accept(status);
-    if (!java.util.Objects.equals(phaseBefore, status.getValue(PhaseField.NAME))) {
-      status.put("lastTransitionAt", Instant.now().toString());
-    }
-    return store.update(object.withStatus(status)).recover(StatusWrites::movedOn);
   }
 
   /** Writes the volume's status as {@code change} leaves it; a new phase stamps lastTransitionAt. */

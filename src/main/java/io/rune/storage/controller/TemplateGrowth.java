@@ -7,7 +7,6 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.Quantity;
-import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
@@ -59,7 +58,7 @@ final class TemplateGrowth {
       int ordinal = i;
       ObjectKey key = ServiceReconciler.volumeKey(service, entry, ordinal);
       chain = chain.compose(growing -> store.get(Kind.VOLUME, key.namespace(), key.name()).compose(volume -> {
-        if (volume == null || VolumeStatus.phase(volume.status()) == VolumeStatus.Phase.Deleting) {
+        if (volume == null || VolumeStatus.of(volume).deleting()) {
           return Future.succeededFuture(growing); // made at the template's size, or going
         }
         if (growing != null) {
@@ -81,20 +80,19 @@ final class TemplateGrowth {
 
   /** Raises the volume's size, or says it is still growing; null when it has the size already. */
   private Future<String> step(ApiObject volume, ObjectKey key, String size, long wanted) {
-    JsonObject status = volume.status();
+    VolumeStatus status = VolumeStatus.of(volume);
     String asked = volume.spec().getString("size");
     if (Quantity.parseBytes("size", asked) < wanted) {
       return raise(volume, size).map(v -> "growing volume " + key.name() + " from " + asked + " to " + size);
     }
-    boolean growing = VolumeGrowth.requested(status)
-        || Quantity.parseBytes("size", VolumeGrowth.capacity(volume.spec(), status)) < wanted;
+    boolean growing = status.expansionRequested() || Quantity.parseBytes("size", status.capacityOr(asked)) < wanted;
     if (!growing) {
       return Future.succeededFuture(null);
     }
-    String reason = status.getString("reason");
+    String reason = status.reason();
     return Future.succeededFuture("growing volume " + key.name() + " to " + size
-        + (reason != null && !reason.equals(VolumeGrowth.EXPANDING) ? " (" + reason + ": "
-            + status.getString("message", "") + ")" : ""));
+        + (reason != null && !reason.equals(VolumeStatus.EXPANDING) ? " (" + reason + ": "
+            + (status.message() != null ? status.message() : "") + ")" : ""));
   }
 
   /** PUT of the volume's own fields with the new size, as the system; a concurrent write means the next look does it. */

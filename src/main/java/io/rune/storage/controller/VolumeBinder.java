@@ -4,15 +4,15 @@ import static io.rune.storage.model.VolumeStatus.Phase.Available;
 import static io.rune.storage.model.VolumeStatus.Phase.Bound;
 import static io.rune.storage.model.VolumeStatus.Phase.Released;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,9 +28,6 @@ import java.util.List;
  */
 final class VolumeBinder {
   static final String ATTACH_FAILED = "AttachFailed";
-  /** The claim whose release failed and is being retried. */
-  static final String RELEASING = "releasing";
-
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final Path mountRoot;
@@ -54,11 +51,11 @@ final class VolumeBinder {
    * be bound yet (not provisioned, or bound to another replica and not shareable).
    */
   Future<String> bind(ApiObject volume, String claim, String node, String target, boolean readOnly) {
-    JsonObject status = volume.status();
-    VolumeStatus.Phase phase = VolumeStatus.phase(status);
-    List<String> claims = claims(status);
+    VolumeStatus status = VolumeStatus.of(volume);
+    VolumeStatus.Phase phase = status.phase();
+    List<String> claims = new ArrayList<>(status.claims());
     boolean shareable = !"ReadWriteOnce".equals(volume.spec().getString("accessMode", "ReadWriteOnce"));
-    if (status.getBoolean("detachRequested", false)) {
+    if (status.detachRequested()) {
       // An operator force-detached it: let go, and do not bind it again.
       return release(volume, claim, target).<String>map(v -> null)
           .recover(err -> err instanceof DetachPending ? Future.succeededFuture() : Future.failedFuture(err));
@@ -69,22 +66,18 @@ final class VolumeBinder {
         bound = Future.succeededFuture(volume);
       } else if (shareable) {
         claims.add(claim);
-        bound = writes.write(volume, s -> s.put("boundClaims", new JsonArray(claims)));
+        bound = writes.writeVolume(volume, s -> s.withBoundClaims(claims));
       } else {
         return Future.succeededFuture(null);
       }
-    } else if (phase == Available || (phase == Released && (claim.equals(lastClaim(status)) || shareable))) {
-      bound = writes.write(volume, s -> {
-        PhaseField.with(s, Bound).put("boundClaim", claim)
-            .put("boundClaims", new JsonArray().add(claim)).put("boundNode", node)
-            .put("reason", "Bound").put("message", boundMessage(claim, node));
-        s.remove("lastClaim");
-      });
+    } else if (phase == Available || (phase == Released && (claim.equals(status.waitsFor()) || shareable))) {
+      bound = writes.writeVolume(volume, s -> s.boundTo(claim, node).withReason(VolumeStatus.BOUND)
+          .withMessage(boundMessage(claim, node)));
     } else {
       return Future.succeededFuture(null);
     }
     return bound.compose(row -> targets.resolveForCleanup(row).compose(t -> {
-      String handle = row.status().getString("handle");
+      String handle = VolumeStatus.of(row).handle();
       return t.driver().attach(t.context(), handle, node)
           .compose(device -> t.driver().mount(t.context(), new MountRequest(handle, node, device, target, readOnly,
               t.storageClass() == null ? null : t.storageClass().spec().getJsonObject("parameters", new JsonObject())
@@ -101,20 +94,20 @@ final class VolumeBinder {
   private Future<String> refused(ApiObject volume, String claim, String node, DriverException error) {
     String message = "attaching or mounting it for replica " + claim + " on node " + node + " failed: "
         + error.getMessage();
-    JsonObject status = volume.status();
-    Future<ApiObject> written = ATTACH_FAILED.equals(status.getString("reason"))
-        && message.equals(status.getString("message")) ? Future.succeededFuture(volume)
-        : writes.write(volume, s -> s.put("reason", ATTACH_FAILED).put("message", message));
+    VolumeStatus status = VolumeStatus.of(volume);
+    Future<ApiObject> written = ATTACH_FAILED.equals(status.reason()) && message.equals(status.message())
+        ? Future.succeededFuture(volume)
+        : writes.writeVolume(volume, s -> s.withReason(ATTACH_FAILED).withMessage(message));
     return written.compose(v -> Future.failedFuture(new MountRefused(volume.key() + " could not be mounted: "
         + error.getMessage(), error)));
   }
 
   /** After a refused attach, the volume says again that it is bound. */
   private Future<ApiObject> attached(ApiObject volume, String claim, String node) {
-    if (!ATTACH_FAILED.equals(volume.status().getString("reason"))) {
+    if (!ATTACH_FAILED.equals(VolumeStatus.of(volume).reason())) {
       return Future.succeededFuture(volume);
     }
-    return writes.write(volume, s -> s.put("reason", "Bound").put("message", boundMessage(claim, node)));
+    return writes.writeVolume(volume, s -> s.withReason(VolumeStatus.BOUND).withMessage(boundMessage(claim, node)));
   }
 
   private static String boundMessage(String claim, String node) {
@@ -130,20 +123,20 @@ final class VolumeBinder {
    * stops trying (at the backoff's cap once there): nothing else would let go of the volume.
    */
   Future<Void> release(ApiObject volume, String claim, String target) {
-    JsonObject status = volume.status();
-    List<String> claims = claims(status);
-    if (!PhaseField.is(status, Bound) || !claims.contains(claim)) {
+    VolumeStatus status = VolumeStatus.of(volume);
+    List<String> claims = new ArrayList<>(status.claims());
+    if (status.phase() != Bound || !claims.contains(claim)) {
       return Future.succeededFuture();
     }
-    boolean retrying = claim.equals(status.getString(RELEASING));
-    java.time.Duration wait = retrying ? AttemptCycle.untilDue(status) : java.time.Duration.ZERO;
+    boolean retrying = claim.equals(status.releasing());
+    Duration wait = retrying ? status.untilDue(Instant.now()) : Duration.ZERO;
     if (!wait.isZero()) {
-      return Future.failedFuture(new DetachPending(status.getString("message"), wait));
+      return Future.failedFuture(new DetachPending(status.message(), wait));
     }
-    int attempt = (retrying ? status.getInteger("attempts", 0) : 0) + 1;
+    int attempt = (retrying ? status.attempts() : 0) + 1;
     claims.remove(claim);
-    String node = status.getString("boundNode");
-    String handle = status.getString("handle");
+    String node = status.boundNode();
+    String handle = status.handle();
     return targets.resolveForCleanup(volume).compose(t -> t.driver().unmount(t.context(), target)
             .compose(v -> claims.isEmpty() ? t.driver().detach(t.context(), handle, node) : Future.succeededFuture()))
         .transform(done -> done.succeeded() ? released(volume, claim, claims, retrying)
@@ -151,46 +144,35 @@ final class VolumeBinder {
   }
 
   private Future<Void> released(ApiObject volume, String claim, List<String> claims, boolean retrying) {
-    return writes.write(volume, s -> {
-      if (retrying) {
-        s.put("attempts", 0);
-        s.remove(RELEASING);
-        s.remove("nextAttemptAt");
-      }
+    return writes.writeVolume(volume, before -> {
+      VolumeStatus s = retrying ? before.withAttempts(0).withReleasing(null).withNextAttemptAt(null) : before;
       if (claims.isEmpty()) {
         // Released holds nothing: lastClaim only says which replica binds it again.
-        PhaseField.with(s, Released).put("lastClaim", claim).put("reason", "Released")
-            .put("message", "released by replica " + claim + "; it keeps its data for that replica");
-        s.remove("boundClaim");
-        s.remove("boundClaims");
-        s.remove("boundNode");
-      } else {
-        s.put("boundClaims", new JsonArray(claims)).put("boundClaim", claims.get(0));
-        if (retrying) {
-          s.put("reason", "Bound").put("message", boundMessage(claims.get(0), s.getString("boundNode")));
-        }
+        return s.releasedBy(claim).withReason(VolumeStatus.RELEASED)
+            .withMessage("released by replica " + claim + "; it keeps its data for that replica");
       }
+      s = s.withBoundClaims(claims).withBoundClaim(claims.get(0));
+      return retrying ? s.withReason(VolumeStatus.BOUND).withMessage(boundMessage(claims.get(0), s.boundNode())) : s;
     }).mapEmpty();
   }
 
   private Future<Void> detachFailed(ApiObject volume, String claim, int attempt, Throwable cause) {
     DriverException error = DriverException.of(cause);
-    java.time.Duration wait = backoff.after(attempt);
+    Duration wait = backoff.after(attempt);
     String message = AttemptCycle.Operation.DETACH.doing + " for replica " + claim + " failed (attempt " + attempt
         + "): " + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage() + "; next try in "
         + Backoff.format(wait);
-    return writes.write(volume, s -> s.put(RELEASING, claim).put("attempts", attempt)
-            .put("reason", AttemptCycle.Operation.DETACH.willRetryReason).put("message", message)
-            .put("nextAttemptAt", java.time.Instant.now().plus(wait).toString()))
+    return writes.writeVolume(volume, s -> s.withReleasing(claim).withAttempt(null, attempt,
+            AttemptCycle.Operation.DETACH.willRetryReason, message, Instant.now().plus(wait)))
         .compose(written -> Future.failedFuture(new DetachPending(message, wait)));
   }
 
   /** A release that failed and waits for its next attempt; the message says why. */
   static final class DetachPending extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final java.time.Duration wait;
+    final Duration wait;
 
-    DetachPending(String message, java.time.Duration wait) {
+    DetachPending(String message, Duration wait) {
       super(message, null, false, false);
       this.wait = wait;
     }
@@ -203,21 +185,5 @@ final class VolumeBinder {
     MountRefused(String message, DriverException cause) {
       super(message, cause, false, false);
     }
-  }
-
-  /** The replica a Released volume waits for (rows released before lastClaim kept it in boundClaim). */
-  private static String lastClaim(JsonObject status) {
-    return status.getString("lastClaim", status.getString("boundClaim"));
-  }
-
-  private static List<String> claims(JsonObject status) {
-    List<String> claims = new ArrayList<>();
-    JsonArray array = status.getJsonArray("boundClaims");
-    if (array != null) {
-      array.forEach(c -> claims.add(String.valueOf(c)));
-    } else if (PhaseField.is(status, Bound) && status.getString("boundClaim") != null) {
-      claims.add(status.getString("boundClaim"));
-    }
-    return claims;
   }
 }

@@ -5,10 +5,8 @@ import static io.rune.storage.model.VolumeStatus.Phase.Bound;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Quantity;
-import io.rune.storage.model.VolumeGrowth;
 import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,40 +40,37 @@ final class VolumeExpander {
   }
 
   Future<Outcome> expand(ApiObject volume) {
-    JsonObject status = volume.status();
-    if (VolumeGrowth.EXPANDING.equals(status.getString("reason"))) {
+    VolumeStatus status = VolumeStatus.of(volume);
+    if (VolumeStatus.EXPANDING.equals(status.reason())) {
       // Left from a crash mid-call: make the same attempt again.
-      return targetOf(volume).compose(target -> call(target, Math.max(1, status.getInteger("attempts", 0))))
+      return targetOf(volume).compose(target -> call(target, Math.max(1, status.attempts())))
           .recover(err -> unresolvable(volume, err));
     }
-    if (VolumeGrowth.stopped(status)) {
+    if (status.expansionStopped()) {
       return Future.succeededFuture(Outcome.DONE); // waits for the retry verb
     }
     return targetOf(volume).compose(target -> {
-      if (VolumeStatus.phase(status) == Bound && !target.provider().capabilities().onlineExpand()) {
+      if (status.phase() == Bound && !target.provider().capabilities().onlineExpand()) {
         return waitForDetach(target);
       }
-      return writes.whenDue(volume, cycle, due -> start(target, due, status.getInteger("attempts", 0) + 1));
+      return writes.whenDue(volume, cycle, due -> start(target, due, status.attempts() + 1));
     }).recover(err -> unresolvable(volume, err));
   }
 
   /** Records the attempt (intent), then calls the driver. */
   private Future<Outcome> start(VolumeTarget target, ApiObject volume, int attempt) {
     String size = volume.spec().getString("size");
-    return writes.write(volume, s -> {
-      s.put("attempts", attempt).put("reason", VolumeGrowth.EXPANDING).put(VolumeGrowth.MARKER, size)
-          .put("message", cycle.attemptWords(attempt) + ": growing from "
-              + VolumeGrowth.capacity(volume.spec(), volume.status()) + " to " + size + " with driver "
-              + target.driverName() + (VolumeStatus.phase(volume.status()) == Bound ? " while it is in use" : "")
-              + " on node " + target.node());
-      s.remove("nextAttemptAt");
-    }).compose(recorded -> call(at(target, recorded), attempt));
+    return writes.writeVolume(volume, s -> s.withAttempt(null, attempt, VolumeStatus.EXPANDING,
+        cycle.attemptWords(attempt) + ": growing from " + s.capacityOr(size) + " to " + size + " with driver "
+            + target.driverName() + (s.phase() == Bound ? " while it is in use" : "") + " on node " + target.node(),
+        null).withExpandingTo(size))
+        .compose(recorded -> call(at(target, recorded), attempt));
   }
 
   private Future<Outcome> call(VolumeTarget target, int attempt) {
     ApiObject volume = target.volume();
     String size = volume.spec().getString("size");
-    return target.driver().expand(target.context(), volume.status().getString("handle"),
+    return target.driver().expand(target.context(), VolumeStatus.of(volume).handle(),
             Quantity.parseBytes("size", size))
         .compose(v -> grown(volume, target, size),
             err -> writes.decide(volume, cycle.failed(AttemptCycle.Operation.EXPAND, attempt, DriverException.of(err),
@@ -83,13 +78,9 @@ final class VolumeExpander {
   }
 
   private Future<Outcome> grown(ApiObject volume, VolumeTarget target, String size) {
-    return writes.write(volume, s -> {
-      s.put(VolumeGrowth.CAPACITY, size).put("attempts", 0)
-          .put("reason", restingReason(VolumeStatus.phase(s)))
-          .put("message", "grown to " + size + " by driver " + target.driverName() + " on node " + target.node());
-      s.remove(VolumeGrowth.MARKER);
-      s.remove("nextAttemptAt");
-    }).map(written -> {
+    return writes.writeVolume(volume, s -> s.withAttempt(null, 0, restingReason(s.phase()),
+        "grown to " + size + " by driver " + target.driverName() + " on node " + target.node(), null)
+        .withCapacity(size).withExpandingTo(null)).map(written -> {
       log.info("Volume {} has grown to {}", volume.key(), size);
       return Outcome.DONE;
     });
@@ -98,14 +89,13 @@ final class VolumeExpander {
   /** Says once why it waits; the release that lets go of it wakes the volume again. */
   private Future<Outcome> waitForDetach(VolumeTarget target) {
     ApiObject volume = target.volume();
+    VolumeStatus status = VolumeStatus.of(volume);
     String message = "driver " + target.driverName() + " grows volumes only while no replica uses them: it grows"
-        + " to " + volume.spec().getString("size") + " once replica " + volume.status().getString("boundClaim")
-        + " releases it";
-    if (VolumeGrowth.WAITS_FOR_DETACH.equals(volume.status().getString("reason"))
-        && message.equals(volume.status().getString("message"))) {
+        + " to " + volume.spec().getString("size") + " once replica " + status.boundClaim() + " releases it";
+    if (VolumeStatus.EXPANSION_WAITS_FOR_DETACH.equals(status.reason()) && message.equals(status.message())) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    return writes.write(volume, s -> s.put("reason", VolumeGrowth.WAITS_FOR_DETACH).put("message", message))
+    return writes.writeVolume(volume, s -> s.withReason(VolumeStatus.EXPANSION_WAITS_FOR_DETACH).withMessage(message))
         .map(written -> Outcome.DONE);
   }
 
@@ -115,7 +105,7 @@ final class VolumeExpander {
    */
   private Future<VolumeTarget> targetOf(ApiObject volume) {
     return targets.resolveForCleanup(volume).map(target -> {
-      String boundNode = volume.status().getString("boundNode");
+      String boundNode = VolumeStatus.of(volume).boundNode();
       if (target.provider().nodeLocal() || boundNode == null || boundNode.equals(target.node())) {
         return target;
       }
@@ -142,8 +132,8 @@ final class VolumeExpander {
   /** The reason a volume of this phase rests with once grown. */
   static String restingReason(VolumeStatus.Phase phase) {
     return switch (phase) {
-      case Available -> "Provisioned";
-      case Bound -> "Bound";
+      case Available -> VolumeStatus.PROVISIONED;
+      case Bound -> VolumeStatus.BOUND;
       default -> phase.name();
     };
   }

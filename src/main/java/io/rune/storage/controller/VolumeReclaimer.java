@@ -20,14 +20,11 @@ final class VolumeReclaimer {
   private final VolumeTargets targets;
   private final StatusWrites writes;
   private final AttemptCycle cycle;
-  private final boolean preserveOnDelete;
 
-  /** @param preserveOnDelete the runefile's [storage] preserveOnDelete: the local driver keeps what it is told to delete */
-  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, AttemptCycle cycle, boolean preserveOnDelete) {
+  VolumeReclaimer(VolumeTargets targets, StatusWrites writes, AttemptCycle cycle) {
     this.targets = targets;
     this.writes = writes;
     this.cycle = cycle;
-    this.preserveOnDelete = preserveOnDelete;
   }
 
   Future<Outcome> reclaim(ApiObject volume) {
@@ -44,7 +41,7 @@ final class VolumeReclaimer {
             .compose(handle -> {
               Failpoints.hit(Failpoints.AFTER_DELETE);
               return removeRow(due, handle == null ? "not found by driver " + target.driverName() + ", so none to delete"
-                  : reclaimedBy(target.driverName()));
+                  : handedTo(target.driverName(), handle));
             }, err -> writes.failed(due, cycle, AttemptCycle.Operation.DELETE, DriverException.of(err))))
         .recover(err -> err instanceof VolumeTargets.Unresolvable missing
             ? writes.decide(due, cycle.waitFor(missing.reason, missing.getMessage()
@@ -75,10 +72,14 @@ final class VolumeReclaimer {
     return target.driver().find(target.context(), target.provisionRequest(Instant.now().plusSeconds(60)));
   }
 
-  /** What the driver's successful delete did, as far as the server knows: never "deleted" when it was kept. */
-  private String reclaimedBy(String driverName) {
-    return preserveOnDelete && "local".equals(driverName)
-        ? "retained by driver local ([storage] preserveOnDelete is true)" : "deleted by driver " + driverName;
+  /**
+   * What the server knows of a successful delete: the driver took it. Whether the driver
+   * removed the storage or kept it (a driver may keep what it is told to delete, as the local
+   * driver does under its node's [storage] preserveOnDelete) is the driver's to say, in its own
+   * log line naming the handle; the core names no driver and reads none of their settings.
+   */
+  private static String handedTo(String driverName, String handle) {
+    return handle + " handed to driver " + driverName + "'s delete, which succeeded";
   }
 
   private Future<Outcome> removeRow(ApiObject volume, String what) {

@@ -6,14 +6,13 @@ import static io.rune.storage.model.VolumeStatus.Phase.Pending;
 import static io.rune.storage.model.VolumeStatus.Phase.Provisioning;
 import static io.rune.storage.model.VolumeStatus.Phase.Stalled;
 
-import io.rune.storage.model.PhaseField;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
-import io.rune.storage.model.VolumeGrowth;
+import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
@@ -65,26 +64,27 @@ final class VolumeReconciler implements Reconciler {
   }
 
   private Future<Outcome> step(ApiObject volume) {
-    JsonObject status = volume.status();
-    int attempts = status.getInteger("attempts", 0);
-    return switch (VolumeStatus.phase(status)) {
+    VolumeStatus status = VolumeStatus.of(volume);
+    int attempts = status.attempts();
+    return switch (status.phase()) {
       case Pending -> startAttempt(volume, attempts + 1);
       // Left from a crash (or a node that stopped) mid-call: make the same attempt again.
       case Provisioning -> resolveAndProvision(volume, Math.max(attempts, 1));
       case Failed -> retryWhenDue(volume, attempts);
       case Deleting -> reclaimer.reclaim(volume);
       // Provisioned storage whose size was raised (the write that raised it marked it).
-      case Available, Bound, Released -> VolumeGrowth.requested(status) ? expander.expand(volume)
+      case Available, Bound, Released -> status.expansionRequested() ? expander.expand(volume)
           : Future.succeededFuture(Outcome.DONE);
       default -> Future.succeededFuture(Outcome.DONE);
     };
   }
 
   private Future<Outcome> retryWhenDue(ApiObject volume, int attempts) {
-    if (volume.status().getString("nextAttemptAt") == null) {
+    VolumeStatus status = VolumeStatus.of(volume);
+    if (status.nextAttemptAt() == null) {
       return Future.succeededFuture(Outcome.DONE); // a failure retrying cannot fix
     }
-    Duration wait = AttemptCycle.untilDue(volume.status());
+    Duration wait = status.untilDue(Instant.now());
     return wait.isZero() ? startAttempt(volume, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 
@@ -92,21 +92,17 @@ final class VolumeReconciler implements Reconciler {
   private Future<Outcome> startAttempt(ApiObject volume, int attempt) {
     return restoreSources.snapshotOf(volume)
         .compose(snapshot -> targets.resolve(volume, RestoreSources.nodeOf(snapshot))
-            .compose(target -> writes.write(volume, s -> {
-              PhaseField.with(s, Provisioning).put("attempts", attempt).put("reason", "Provisioning")
-                  .put("message", cycle.attemptWords(attempt) + ": "
+            .compose(target -> writes.writeVolume(volume, s -> {
+              String owner = volume.labels().get(ServiceReconciler.OWNER_LABEL);
+              return s.withAttempt(Provisioning, attempt, VolumeStatus.PROVISIONING, cycle.attemptWords(attempt) + ": "
                       + (snapshot == null ? "provisioning" : "restoring snapshot " + snapshot.key())
                       + " with driver " + target.driverName()
-                      + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
-                  .put("driver", target.driverName()).put("node", target.node())
+                      + (target.provider().nodeLocal() ? " on node " + target.node() : ""), null)
+                  .withDriver(target.driverName()).withNode(target.node())
                   // The class's parameters (secret references, not values): enough to reclaim the
                   // storage after the class is gone, as a cascade delete of the class leaves it.
-                  .put("classParameters", target.classParameters());
-              String owner = volume.labels().get(ServiceReconciler.OWNER_LABEL);
-              if (owner != null) {
-                s.put("ownerService", owner);
-              }
-              s.remove("nextAttemptAt");
+                  .withClassParameters(target.classParameters())
+                  .withOwnerService(owner != null ? owner : s.ownerService());
             })))
         .compose(recorded -> {
           Failpoints.hit(Failpoints.BEFORE_PROVISION);
@@ -134,7 +130,7 @@ final class VolumeReconciler implements Reconciler {
   /** A restore copies data: its progress goes to status while the driver works. */
   private Future<Outcome> restore(VolumeTarget target, ApiObject snapshot, int attempt) {
     ProgressWriter progress = new ProgressWriter(store, target.volume());
-    RestoreRequest request = new RestoreRequest(snapshot.status().getString("handle"),
+    RestoreRequest request = new RestoreRequest(SnapshotStatus.of(snapshot).handle(),
         target.provisionRequest(Instant.now().plus(callTimeout)));
     return target.driver().restore(target.context().withProgress(progress), request)
         .compose(made -> progress.finish().compose(latest -> {
@@ -145,17 +141,15 @@ final class VolumeReconciler implements Reconciler {
   }
 
   private Future<Outcome> available(ApiObject volume, VolumeTarget target, ProvisionedVolume made) {
-    return writes.write(volume, s -> {
-      // The size asked for when the call was made (a later PUT's growth is the expander's).
-      PhaseField.with(s, Available).put("handle", made.handle()).put("reason", "Provisioned")
-          .put(VolumeGrowth.CAPACITY, volume.spec().getString("size"))
-          .put("message", "provisioned by driver " + target.driverName()
-              + (target.provider().nodeLocal() ? " on node " + target.node() : ""));
-      if (!made.topology().isEmpty()) {
-        s.put("topology", new JsonObject(new HashMap<String, Object>(made.topology())));
-      }
-      s.remove("nextAttemptAt");
-    }).map(written -> {
+    return writes.writeVolume(volume, s -> s.withPhase(Available).withHandle(made.handle())
+        .withReason(VolumeStatus.PROVISIONED)
+        .withMessage("provisioned by driver " + target.driverName()
+            + (target.provider().nodeLocal() ? " on node " + target.node() : ""))
+        // The size asked for when the call was made (a later PUT's growth is the expander's).
+        .withCapacity(volume.spec().getString("size"))
+        .withTopology(made.topology().isEmpty() ? s.topology()
+            : new JsonObject(new HashMap<String, Object>(made.topology())))
+        .withNextAttemptAt(null)).map(written -> {
       log.info("Volume {} is Available ({})", volume.key(), made.handle());
       return Outcome.DONE;
     });
@@ -164,8 +158,8 @@ final class VolumeReconciler implements Reconciler {
   private Future<Outcome> failed(ApiObject volume, AttemptCycle.Operation operation, int attempt,
       DriverException error) {
     AttemptCycle.Decision decision = cycle.failed(operation, attempt, error, AttemptCycle.RETRY_HINT);
-    return writes.write(volume, decision.change()).map(written -> {
-      if (PhaseField.is(written.status(), Stalled)) {
+    return writes.writeVolume(volume, decision::applyTo).map(written -> {
+      if (VolumeStatus.of(written).phase() == Stalled) {
         log.warn("Volume {} is Stalled after {} attempts: {}", volume.key(), attempt, error.getMessage());
       }
       return decision.outcome();
@@ -178,22 +172,18 @@ final class VolumeReconciler implements Reconciler {
    */
   private Future<Outcome> unresolvable(ApiObject volume, Throwable err) {
     if (err instanceof VolumeTargets.Unplaceable nowhere) {
-      JsonObject status = volume.status();
-      if (PhaseField.is(status, Pending) && nowhere.reason.equals(status.getString("reason"))
-          && nowhere.getMessage().equals(status.getString("message"))) {
+      VolumeStatus status = VolumeStatus.of(volume);
+      if (status.phase() == Pending && nowhere.reason.equals(status.reason())
+          && nowhere.getMessage().equals(status.message())) {
         return Future.succeededFuture(Outcome.DONE); // said already: no write (and no watch event) per resync
       }
-      return writes.write(volume, s -> {
-        PhaseField.with(s, Pending).put("reason", nowhere.reason).put("message", nowhere.getMessage());
-        s.remove("nextAttemptAt");
-      }).map(v -> Outcome.DONE);
+      return writes.writeVolume(volume, s -> s.withPhase(Pending).withReason(nowhere.reason)
+          .withMessage(nowhere.getMessage()).withNextAttemptAt(null)).map(v -> Outcome.DONE);
     }
     if (!(err instanceof VolumeTargets.Unresolvable missing)) {
       return Future.failedFuture(err);
     }
-    return writes.write(volume, s -> {
-      PhaseField.with(s, Failed).put("reason", missing.reason).put("message", missing.getMessage());
-      s.remove("nextAttemptAt");
-    }).map(v -> Outcome.DONE);
+    return writes.writeVolume(volume, s -> s.withPhase(Failed).withReason(missing.reason)
+        .withMessage(missing.getMessage()).withNextAttemptAt(null)).map(v -> Outcome.DONE);
   }
 }

@@ -27,10 +27,6 @@ public final class PhaseField {
     return status == null ? null : status.getString(NAME);
   }
 
-  public static <P extends Enum<P>> boolean is(JsonObject status, P phase) {
-    return read(status, phase.getDeclaringClass()) == phase;
-  }
-
   /** Sets the phase in {@code status} (a copy being changed) and gives it back. */
   public static JsonObject with(JsonObject status, Enum<?> phase) {
     return status.put(NAME, phase.name());

@@ -37,16 +37,6 @@ public record ServiceStatus(
     return from(service.status());
   }
 
-  /** The phase of a stored status (for code that holds only its JSON: a change of the feed). */
-  public static Phase phase(JsonObject status) {
-    return PhaseField.read(status, Phase.class);
-  }
-
-  /** The phase of a replica's JSON (for code not converted to {@link ReplicaStatus}). */
-  public static ReplicaPhase replicaPhase(JsonObject replica) {
-    return PhaseField.read(replica, ReplicaPhase.class);
-  }
-
   @Override
   public boolean deleting() {
     return phase == Phase.Deleting;

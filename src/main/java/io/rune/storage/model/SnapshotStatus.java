@@ -48,11 +48,6 @@ public record SnapshotStatus(
     return from(snapshot.status());
   }
 
-  /** The phase of a stored status (for code that holds only its JSON: a change of the feed). */
-  public static Phase phase(JsonObject status) {
-    return PhaseField.read(status, Phase.class);
-  }
-
   @Override
   public boolean deleting() {
     return phase == Phase.Deleting;

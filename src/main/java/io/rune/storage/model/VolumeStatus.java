@@ -12,7 +12,8 @@ import java.util.Set;
  * A Volume's status: its phase (STORAGE.md's lifecycle), the attempt cycle's fields, what
  * provisioning recorded, and its binding. The JSON form (API.md) is read and written here
  * only ({@link #from}, {@link #toJson}); fields this record does not name are kept in
- * {@code extra} and written back as they were.
+ * {@code extra} and written back as they were. {@code releasing} names the replica whose
+ * failed release (unmount, detach) is being retried.
  */
 public record VolumeStatus(
     Phase phase,
@@ -36,6 +37,7 @@ public record VolumeStatus(
     String capacity,
     String expandingTo,
     Instant lastDetachRequestAt,
+    String releasing,
     JsonObject extra) implements AttemptStatus<VolumeStatus> {
 
   public enum Phase {
@@ -56,21 +58,13 @@ public record VolumeStatus(
   public static final String BOUND = "Bound";
   public static final String RELEASED = "Released";
   public static final String DETACH_REQUESTED = "DetachRequested";
+  public static final String EXPANSION_REQUESTED = "ExpansionRequested";
   public static final String EXPANDING = "Expanding";
+  public static final String EXPANSION_WAITS_FOR_DETACH = "ExpansionWaitsForDetach";
 
   /** The status of a volume as it is stored. */
   public static VolumeStatus of(ApiObject volume) {
     return from(volume.status());
-  }
-
-  /** The phase of a stored status (for code that holds only its JSON: a change of the feed). */
-  public static Phase phase(JsonObject status) {
-    return PhaseField.read(status, Phase.class);
-  }
-
-  /** As {@link #stopped()}, of a stored status. */
-  public static boolean stopped(JsonObject status) {
-    return from(status).stopped();
   }
 
   /** The replicas the volume is bound to: boundClaims, or the single boundClaim an older row has. */
@@ -79,6 +73,11 @@ public record VolumeStatus(
       return boundClaims;
     }
     return phase == Phase.Bound && boundClaim != null ? List.of(boundClaim) : List.of();
+  }
+
+  /** The replica a Released volume waits for (rows released before lastClaim kept it in boundClaim). */
+  public String waitsFor() {
+    return lastClaim != null ? lastClaim : boundClaim;
   }
 
   /** Bound to {@code claim}, the only replica: boundClaims says so too, and lastClaim is forgotten. */
@@ -109,14 +108,54 @@ public record VolumeStatus(
         || expansionStopped();
   }
 
+  /** Whether the storage is provisioned (and not being deleted): the phases in which it can grow. */
+  private boolean provisioned() {
+    return phase == Phase.Available || phase == Phase.Bound || phase == Phase.Released;
+  }
+
   /**
-   * Whether a growth (STORAGE.md "Expansion": {@code expandingTo} marks a provisioned volume
-   * whose size was raised) stopped, waiting for the retry verb; an attempt in flight
-   * (Expanding) has no next attempt time either.
+   * Whether the volume has expansion work (STORAGE.md "Expansion"): {@code expandingTo},
+   * present from the write that raised {@code size} until the driver grew the storage, marks
+   * a provisioned volume whatever its phase (the store indexes the marker, so a resync finds
+   * such volumes without reading every row).
+   */
+  public boolean expansionRequested() {
+    return expandingTo != null && provisioned();
+  }
+
+  /**
+   * Whether a growth stopped, waiting for the retry verb: its retries are exhausted, or it
+   * failed in a way retrying cannot fix; an attempt in flight (Expanding) has no next
+   * attempt time either.
    */
   public boolean expansionStopped() {
-    boolean provisioned = phase == Phase.Available || phase == Phase.Bound || phase == Phase.Released;
-    return expandingTo != null && provisioned && stopped() && !EXPANDING.equals(reason);
+    return expansionRequested() && stopped() && !EXPANDING.equals(reason);
+  }
+
+  /**
+   * The size provisioned. Rows made before capacity was recorded have none: they were made at
+   * their {@code size} (stored growth did nothing then), so that is their capacity.
+   */
+  public String capacityOr(String size) {
+    return capacity != null ? capacity : size;
+  }
+
+  /**
+   * The status a write of the spec's {@code size} stores: when it asks for more than the
+   * capacity of provisioned storage, the growth starts (marker, reason, and the attempts of
+   * the operation reset); else this status. A row without capacity (made before it was
+   * recorded) counts as growing on any spec change: the expand is idempotent, and it records
+   * the capacity.
+   */
+  public VolumeStatus afterSizeWrite(String size) {
+    if (!provisioned() || size.equals(expandingTo)) {
+      return this; // not provisioned yet (made at the new size), being deleted, or that growth is under way
+    }
+    if (capacity != null && Quantity.parseBytes("size", size) <= Quantity.parseBytes("size", capacity)) {
+      return this;
+    }
+    return withExpandingTo(size).withAttempt(null, 0, EXPANSION_REQUESTED,
+        "growing to " + size + (capacity != null ? " from " + capacity : "") + " was requested", null);
   }
 
   @Override
@@ -140,7 +179,7 @@ public record VolumeStatus(
   private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
       "lastTransitionAt", "handle", "driver", "node", "classParameters", "topology", "ownerService", "boundClaim",
       "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "expandingTo",
-      "lastDetachRequestAt");
+      "lastDetachRequestAt", "releasing");
 
   public VolumeStatus {
     phase = phase == null ? Phase.values()[0] : phase;
@@ -177,6 +216,7 @@ public record VolumeStatus(
         json.getString("capacity"),
         json.getString("expandingTo"),
         StatusFields.instant(json, "lastDetachRequestAt"),
+        json.getString("releasing"),
         StatusFields.rest(json, NAMED));
   }
 
@@ -207,132 +247,139 @@ public record VolumeStatus(
     StatusFields.put(json, "capacity", capacity);
     StatusFields.put(json, "expandingTo", expandingTo);
     StatusFields.put(json, "lastDetachRequestAt", lastDetachRequestAt);
+    StatusFields.put(json, "releasing", releasing);
     return json.mergeIn(extra.copy());
   }
 
   public VolumeStatus withPhase(Phase phase) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withReason(String reason) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withMessage(String message) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withAttempts(int attempts) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withNextAttemptAt(Instant nextAttemptAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withLastTransitionAt(Instant lastTransitionAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withHandle(String handle) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withDriver(String driver) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withNode(String node) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withClassParameters(JsonObject classParameters) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withTopology(JsonObject topology) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withOwnerService(String ownerService) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withBoundClaim(String boundClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withBoundClaims(List<String> boundClaims) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withBoundNode(String boundNode) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withLastClaim(String lastClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withDetachRequested(boolean detachRequested) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withProgress(ProgressStatus progress) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withCapacity(String capacity) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withExpandingTo(String expandingTo) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 
   public VolumeStatus withLastDetachRequestAt(Instant lastDetachRequestAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+  }
+
+  public VolumeStatus withReleasing(String releasing) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
   }
 }

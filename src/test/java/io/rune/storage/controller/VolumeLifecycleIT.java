@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
+import io.rune.storage.testing.LogWatch;
 import io.rune.storage.testing.TestServer;
 import io.rune.storage.testing.WatchClient;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,7 +115,8 @@ class VolumeLifecycleIT {
   @Test
   void preserveOnDeleteKeepsTheDirectoryOfAVolumeWhosePolicyIsDelete() {
     try (TestServer preserving = TestServer.external("preserve", new JsonObject()
-        .put("storage", new JsonObject().put("preserveOnDelete", true)))) {
+        .put("storage", new JsonObject().put("preserveOnDelete", true)));
+        LogWatch logs = LogWatch.start(Set.of("precious is gone", "keeping the directory of local volume"))) {
       Http http = preserving.admin();
       assertThat(http.post("/api/v1/namespaces/life/volumes", new JsonObject().put("name", "precious")
           .put("size", "1Gi").put("reclaimPolicy", "delete")).status()).isEqualTo(201);
@@ -125,6 +128,12 @@ class VolumeLifecycleIT {
       await().atMost(Duration.ofSeconds(30))
           .until(() -> http.get("/api/v1/namespaces/life/volumes/precious").status() == 404);
       assertThat(dir).isDirectory();
+      // The core says the driver took the delete, never that it deleted; the driver says it kept the directory.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logs.sightings()).anySatisfy(line ->
+          assertThat(line).contains("precious is gone (storage " + handle + " handed to driver local's delete, which succeeded)")));
+      assertThat(logs.sightings()).anySatisfy(line -> assertThat(line)
+          .contains("keeping the directory of local volume " + handle));
+      assertThat(logs.sightings()).noneSatisfy(line -> assertThat(line).containsIgnoringCase("deleted"));
     }
   }
 

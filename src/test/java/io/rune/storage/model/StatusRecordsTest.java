@@ -100,7 +100,7 @@ class StatusRecordsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SnapshotStatus.from(new JsonObject().put("phase", "Bound")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> VolumeStatus.phase(new JsonObject().put("phase", "deleting")))
+    assertThatThrownBy(() -> VolumeStatus.from(new JsonObject().put("phase", "deleting")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -168,5 +168,38 @@ class StatusRecordsTest {
     assertThat(growthRetried.phase()).isEqualTo(VolumeStatus.Phase.Bound);
     assertThat(growthRetried.message()).isEqualTo("expansion retry requested");
     assertThat(growthStopped.withReason(VolumeStatus.EXPANDING).retryable()).as("an attempt in flight").isFalse();
+  }
+
+  @Test
+  void aLargerSizeStartsTheGrowthOfProvisionedStorageOnly() {
+    VolumeStatus bound = VolumeStatus.from(new JsonObject().put("phase", "Bound").put("capacity", "1Gi")
+        .put("attempts", 3).put("nextAttemptAt", "2030-01-01T00:00:00Z"));
+    VolumeStatus growing = bound.afterSizeWrite("2Gi");
+
+    assertThat(growing.expandingTo()).isEqualTo("2Gi");
+    assertThat(growing.expansionRequested()).isTrue();
+    assertThat(growing.reason()).isEqualTo(VolumeStatus.EXPANSION_REQUESTED);
+    assertThat(growing.message()).isEqualTo("growing to 2Gi from 1Gi was requested");
+    assertThat(growing.attempts()).isZero();
+    assertThat(growing.nextAttemptAt()).isNull();
+    assertThat(growing.phase()).isEqualTo(VolumeStatus.Phase.Bound);
+    assertThat(growing.afterSizeWrite("2Gi")).as("under way already").isSameAs(growing);
+    assertThat(bound.afterSizeWrite("1Gi")).as("not larger").isSameAs(bound);
+    VolumeStatus pending = VolumeStatus.from(new JsonObject().put("phase", "Pending"));
+    assertThat(pending.afterSizeWrite("2Gi")).as("made at the new size").isSameAs(pending);
+    assertThat(VolumeStatus.from(new JsonObject()).capacityOr("3Gi")).as("a row older than capacity").isEqualTo("3Gi");
+    assertThat(growing.withAttempt(null, 2, "ExpandRetriesExhausted", "x", null).expansionStopped()).isTrue();
+    assertThat(growing.withAttempt(null, 1, VolumeStatus.EXPANDING, "x", null).expansionStopped()).isFalse();
+  }
+
+  @Test
+  void aRetriedReleaseNamesItsReplicaInTheSameWireField() {
+    JsonObject json = new JsonObject().put("phase", "Bound").put("releasing", "ns/app-0").put("attempts", 2);
+    VolumeStatus status = VolumeStatus.from(json);
+
+    assertThat(status.releasing()).isEqualTo("ns/app-0");
+    assertThat(status.extra().containsKey("releasing")).isFalse();
+    assertThat(status.toJson().getString("releasing")).isEqualTo("ns/app-0");
+    assertThat(status.withReleasing(null).toJson().containsKey("releasing")).isFalse();
   }
 }
