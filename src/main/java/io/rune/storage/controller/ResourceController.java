@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller of one kind: queues every object whose change (from this node's change
- * feed) leaves it in a phase that needs work (at its {@code nextAttemptAt}, when it has one), and every such object again at start and on
- * each resync, for what a missed notification or a crash left behind. The work itself is
+ * feed) leaves it in a phase that needs work (at its {@code nextAttemptAt}, when it has
+ * one), and every such object again at start and on each resync, for what a missed
+ * notification or a crash left behind. The work itself is
  * its {@link Reconciler}'s; {@link Controllers} builds one per kind.
  *
  * @param <S> the kind's status record
