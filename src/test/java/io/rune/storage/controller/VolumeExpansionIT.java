@@ -8,6 +8,7 @@ import io.rune.storage.testing.TestServer;
 import io.rune.storage.testing.WatchClient;
 import io.rune.storage.testing.drivers.FaultyDriver;
 import io.rune.storage.testing.drivers.FaultyDriverProvider;
+import io.rune.storage.testing.drivers.OfflineFaultyDriverProvider;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Growth of volumes through the real server: a PUT with a larger size moves the volume
  * through Expanding (on the watch stream) to the driver's expand, and status.capacity reports
- * the new size; a Bound volume grows online; an expand that keeps failing follows the attempt
- * cycle to ExpandRetriesExhausted, and the retry verb starts it over.
+ * the new size; a Bound volume grows online, or, on a driver that grows only unused volumes,
+ * waits (ExpansionWaitsForDetach) and grows once released; an expand that keeps failing
+ * follows the attempt cycle to ExpandRetriesExhausted, and the retry verb starts it over.
  */
 class VolumeExpansionIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -88,14 +90,7 @@ class VolumeExpansionIT {
   @Test
   void aBoundVolumeGrowsOnlineAndStaysBound() {
     createVolume("bound-grow", "faulty", "1Gi");
-    awaitStatus("bound-grow", s -> "Available".equals(s.getString("phase")));
-    Http.Response cast = admin.post("/api/v1/namespaces/grow/services", new JsonObject().put("name", "app")
-        .put("scale", 1).put("volumes", new JsonArray().add(new JsonObject().put("name", "data")
-            .put("mountPath", "/srv/data").put("claim", new JsonObject().put("name", "bound-grow")))));
-    assertThat(cast.status()).as(cast.toString()).isEqualTo(201);
-    JsonObject bound = awaitStatus("bound-grow", s -> "Bound".equals(s.getString("phase"))
-        && "Bound".equals(s.getString("reason")));
-    String handle = bound.getString("handle");
+    String handle = bindToService("bound-grow", "app");
 
     assertThat(resize("bound-grow", "3Gi").status()).isEqualTo(200);
     JsonObject grown = awaitStatus("bound-grow", s -> "3Gi".equals(s.getString("capacity")));
@@ -104,6 +99,39 @@ class VolumeExpansionIT {
     assertThat(grown.getString("boundClaim")).isEqualTo("grow/app-0");
     assertThat(FaultyDriver.calls(FaultyDriver.Op.EXPAND, handle)).hasSize(1);
     assertThat(FaultyDriver.sizeOf(handle)).isEqualTo(3L << 30);
+  }
+
+  @Test
+  void aBoundVolumeOfAnOfflineOnlyDriverWaitsForItsReleaseThenGrows() {
+    createClass("offline", OfflineFaultyDriverProvider.NAME, new JsonObject());
+    createVolume("offline-grow", "offline", "1Gi");
+    String handle = bindToService("offline-grow", "cold");
+
+    assertThat(resize("offline-grow", "2Gi").status()).isEqualTo(200);
+    JsonObject waiting = awaitStatus("offline-grow", s -> "ExpansionWaitsForDetach".equals(s.getString("reason")));
+    assertThat(waiting.getString("phase")).isEqualTo("Bound");
+    assertThat(waiting.getString("capacity")).isEqualTo("1Gi");
+    assertThat(waiting.getString("message")).contains("driver test-offline", "only while no replica uses them",
+        "2Gi", "grow/cold-0");
+    // Waiting is left alone: resyncs (every 500ms) pass without an expand call or an attempt spent.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
+      JsonObject status = volume("offline-grow").getJsonObject("status");
+      return FaultyDriver.calls(FaultyDriver.Op.EXPAND, handle).isEmpty()
+          && "Bound".equals(status.getString("phase"))
+          && "ExpansionWaitsForDetach".equals(status.getString("reason"))
+          && status.getInteger("attempts", 0) == 0;
+    });
+
+    // Deleting the service (no cascade) releases the volume, which then grows offline.
+    assertThat(admin.delete("/api/v1/namespaces/grow/services/cold").status()).isEqualTo(200);
+    JsonObject grown = awaitStatus("offline-grow", s -> "2Gi".equals(s.getString("capacity")));
+    assertThat(grown.getString("phase")).isEqualTo("Released");
+    assertThat(grown.getString("reason")).isEqualTo("Released");
+    assertThat(grown.getString("message")).contains("grown to 2Gi by driver test-offline");
+    assertThat(grown.containsKey("expandingTo")).isFalse();
+    assertThat(grown.containsKey("boundClaim")).isFalse();
+    assertThat(FaultyDriver.calls(FaultyDriver.Op.EXPAND, handle)).hasSize(1);
+    assertThat(FaultyDriver.sizeOf(handle)).isEqualTo(2L << 30);
   }
 
   @Test
@@ -223,8 +251,12 @@ class VolumeExpansionIT {
   }
 
   static void createClass(String name, JsonObject parameters) {
+    createClass(name, FaultyDriverProvider.NAME, parameters);
+  }
+
+  private static void createClass(String name, String driver, JsonObject parameters) {
     Http.Response created = admin.post("/api/v1/storageclasses", new JsonObject().put("name", name)
-        .put("driver", FaultyDriverProvider.NAME).put("parameters", parameters));
+        .put("driver", driver).put("parameters", parameters));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
   }
 
@@ -232,6 +264,17 @@ class VolumeExpansionIT {
     Http.Response created = admin.post("/api/v1/namespaces/grow/volumes", new JsonObject().put("name", name)
         .put("size", size).put("storageClassName", storageClass).put("reclaimPolicy", "delete"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
+  }
+
+  /** Once the volume is Available, a service of one replica claims it; the volume's handle once Bound. */
+  private static String bindToService(String volume, String service) {
+    awaitStatus(volume, s -> "Available".equals(s.getString("phase")));
+    Http.Response cast = admin.post("/api/v1/namespaces/grow/services", new JsonObject().put("name", service)
+        .put("scale", 1).put("volumes", new JsonArray().add(new JsonObject().put("name", "data")
+            .put("mountPath", "/srv/data").put("claim", new JsonObject().put("name", volume)))));
+    assertThat(cast.status()).as(cast.toString()).isEqualTo(201);
+    return awaitStatus(volume, s -> "Bound".equals(s.getString("phase")) && "Bound".equals(s.getString("reason")))
+        .getString("handle");
   }
 
   /** PUT of the volume as read, with another size (read again when a controller's write got in between). */

@@ -4,6 +4,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -55,9 +56,12 @@ public final class FaultyDriver implements StorageDriver {
   private static final Map<String, Long> STORAGE = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
+  private final DriverProvider provider;
 
-  FaultyDriver(Vertx vertx) {
+  /** A driver named as {@code provider} and as capable; calls and storage are shared by all. */
+  FaultyDriver(Vertx vertx, DriverProvider provider) {
     this.vertx = vertx;
+    this.provider = provider;
   }
 
   /** The times {@code op} was called about the object with this uid or handle. */
@@ -91,12 +95,12 @@ public final class FaultyDriver implements StorageDriver {
 
   @Override
   public String name() {
-    return FaultyDriverProvider.NAME;
+    return provider.name();
   }
 
   @Override
   public DriverCapabilities capabilities() {
-    return new FaultyDriverProvider().capabilities();
+    return provider.capabilities();
   }
 
   @Override

@@ -15,26 +15,39 @@ import java.util.Set;
  * snapshots too (in memory), so that a restore across drivers has a second driver to meet,
  * and its volumes grow, online, so that expansion can fail on command too.
  */
-public final class FaultyDriverProvider implements DriverProvider {
+public class FaultyDriverProvider implements DriverProvider {
   public static final String NAME = "test-faulty";
 
-  @Override
-  public String name() {
-    return NAME;
+  private final String name;
+  private final boolean onlineExpand;
+
+  public FaultyDriverProvider() {
+    this(NAME, true);
+  }
+
+  /** The same driver under another name, growing volumes in use or only unused ones. */
+  FaultyDriverProvider(String name, boolean onlineExpand) {
+    this.name = name;
+    this.onlineExpand = onlineExpand;
   }
 
   @Override
-  public DriverCapabilities capabilities() {
-    return new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, true, true, true, List.of(), false);
+  public final String name() {
+    return name;
   }
 
   @Override
-  public boolean nodeLocal() {
+  public final DriverCapabilities capabilities() {
+    return new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, true, onlineExpand, true, List.of(), false);
+  }
+
+  @Override
+  public final boolean nodeLocal() {
     return false;
   }
 
   @Override
-  public StorageDriver create(DriverEnvironment environment) {
-    return new FaultyDriver(environment.vertx());
+  public final StorageDriver create(DriverEnvironment environment) {
+    return new FaultyDriver(environment.vertx(), this);
   }
 }
