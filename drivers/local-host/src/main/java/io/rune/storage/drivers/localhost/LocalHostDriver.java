@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -259,13 +258,6 @@ public final class LocalHostDriver implements StorageDriver {
 
   /** File system work on the driver's pool, its failures classified there (which may block). */
   private <T> Future<T> blocking(String what, Callable<T> work) {
-    return workers.<T>executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (Exception e) {
-        throw faults.classify(what, e);
-      }
-    }, false).recover(failure -> Future.failedFuture(failure instanceof RejectedExecutionException
-        ? PathFaults.poolRefused(NAME, what) : faults.classify(what, failure)));
+    return faults.onWorkers(workers, what, work);
   }
 }
