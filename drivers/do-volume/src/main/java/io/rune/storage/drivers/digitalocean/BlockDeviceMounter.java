@@ -106,8 +106,8 @@ final class BlockDeviceMounter {
       default -> null;
     };
     if (command == null) {
-      return Future.failedFuture(DoFaults.object(DriverError.PERMANENT, FS_NOT_GROWN, device + " holds " + fsType
-          + ", which Rune cannot grow; only ext4 and xfs grow with their volume"));
+      return DoFaults.failed(DriverError.PERMANENT, FS_NOT_GROWN, device + " holds " + fsType
+          + ", which Rune cannot grow; only ext4 and xfs grow with their volume");
     }
     return run(command).compose(done -> done.ok() ? Future.<Void>succeededFuture()
         : failed("growing the " + fsType + " filesystem of " + device + " at " + target + " failed", done));

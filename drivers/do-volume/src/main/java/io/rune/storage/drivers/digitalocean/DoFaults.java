@@ -38,18 +38,13 @@ final class DoFaults {
       return new DriverException(DriverError.TRANSIENT, Blame.BACKEND, null, message, null);
     }
     if (status == 404) {
-      return object(DriverError.NOT_FOUND, NOT_FOUND, message);
+      return DriverException.objectFault(DriverError.NOT_FOUND, NOT_FOUND, message);
     }
-    return object(DriverError.PERMANENT, REFUSED, message);
+    return DriverException.objectFault(DriverError.PERMANENT, REFUSED, message);
   }
 
-  /** A fault of one volume (or droplet, or name): never counted by the breaker. */
-  static DriverException object(DriverError error, String reason, String message) {
-    return new DriverException(error, Blame.OBJECT, reason, message, null);
-  }
-
-  /** The same, as a failed future. */
+  /** A fault of one volume (or droplet, or name), never counted by the breaker, as a failed future. */
   static <T> Future<T> failed(DriverError error, String reason, String message) {
-    return Future.failedFuture(object(error, reason, message));
+    return Future.failedFuture(DriverException.objectFault(error, reason, message));
   }
 }

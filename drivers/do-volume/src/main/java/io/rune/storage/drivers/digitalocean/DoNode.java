@@ -19,7 +19,7 @@ record DoNode(String name, Map<String, String> labels) {
   void checkRegion(String volumeRegion) {
     String region = labels.get(REGION_LABEL);
     if (region != null && !region.equals(volumeRegion)) {
-      throw DoFaults.object(DriverError.PERMANENT, DoFaults.REGION_MISMATCH, "node " + name + " is a droplet in "
+      throw DriverException.objectFault(DriverError.PERMANENT, DoFaults.REGION_MISMATCH, "node " + name + " is a droplet in "
           + region + " (its " + REGION_LABEL + " label); a volume in " + volumeRegion + " cannot be attached there");
     }
   }

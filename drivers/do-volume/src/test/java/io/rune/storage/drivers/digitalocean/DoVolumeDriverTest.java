@@ -2,6 +2,7 @@ package io.rune.storage.drivers.digitalocean;
 
 import static io.rune.storage.drivers.digitalocean.DoVolumeDriverConformanceTest.DROPLET;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
@@ -69,6 +70,19 @@ class DoVolumeDriverTest extends FakeAccountTest {
     assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     assertThat(fake.earlyRetries()).isEmpty();
     assertThat(fake.requests()).filteredOn(r -> r.status() == 429).hasSize(3);
+  }
+
+  /** The 429 loop of one call: a rate limit that goes on is sat out MAX_RATE_LIMITED times, then left to the controller. */
+  @Test
+  void aRateLimitThatGoesOnEndsTheCallAfterMaxRateLimitedAnswers() throws Exception {
+    fake.inject(DoApi.MAX_RATE_LIMITED + 5, RequestMatch.any(), Fault.tooManyRequests(Duration.ofSeconds(1)));
+    DriverException limited = failure(driver.find(ctx(), request(1L << 30)));
+    assertThat(limited.error()).isEqualTo(DriverError.TRANSIENT);
+    assertThat(limited.blamesBackend()).isTrue();
+    assertThat(fake.requests()).hasSize(DoApi.MAX_RATE_LIMITED).allMatch(r -> r.status() == 429);
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+        .until(() -> fake.requests().size() == DoApi.MAX_RATE_LIMITED);
+    assertThat(fake.earlyRetries()).isEmpty();
   }
 
   @Test

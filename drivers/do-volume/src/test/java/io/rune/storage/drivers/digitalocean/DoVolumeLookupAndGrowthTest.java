@@ -152,6 +152,29 @@ class DoVolumeLookupAndGrowthTest extends FakeAccountTest {
     api.close();
   }
 
+  /** The poll loop of an action: one that never ends is polled until actionTimeout, then left alone. */
+  @Test
+  void aResizeThatStaysInProgressIsPolledOnlyUntilActionTimeoutThenNoMore() throws Exception {
+    DoVolumeSettings impatient = new DoVolumeSettings(fake.baseUrl(), Duration.ofSeconds(10), Duration.ofMillis(20),
+        Duration.ofMillis(100));
+    DoApi api = new DoApi(vertx, impatient, Clock.systemUTC());
+    DoVolumeDriver hurried = new DoVolumeDriver(api, new DoActions(vertx, api, impatient),
+        new BlockDeviceMounter(droplet), new DoNode("node-a", Map.of(DoNode.DROPLET_LABEL, Long.toString(DROPLET))));
+    String handle = get(hurried.provision(ctx(), request())).handle();
+    fake.inject(1, RequestMatch.of("POST", RESIZES), Fault.actionInProgressUntilReleased());
+    DriverException running = failure(hurried.expand(ctx(), handle, 2L << 30));
+    assertThat(running.reason()).isEqualTo(DoFaults.ACTION_RUNNING);
+
+    long polls = actionPolls(handle);
+    // 100 ms of 20 ms polls: about five, never more than the timeout allows.
+    assertThat(polls).isBetween(1L, 100L / 20 + 1);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> actionPolls(handle) == polls);
+    assertThat(resizeBodies()).as("posted once, never again by the failed call").hasSize(1);
+    assertThat(fake.releaseActions()).isEqualTo(1);
+    api.close();
+  }
+
   @Test
   void expandOfAMountedVolumeGrowsItsFilesystemAndTheNextMountGrowsOneResizedElsewhere() throws Exception {
     String handle = get(driver.provision(ctx(), request())).handle();
@@ -170,6 +193,11 @@ class DoVolumeLookupAndGrowthTest extends FakeAccountTest {
         .as("not mounted here: nothing to grow now").noneMatch(c -> c.get(0).equals("resize2fs"));
     get(driver.mount(ctx(), new MountRequest(handle, "node-a", device, "/mnt/rune/a", false, null)));
     assertThat(droplet.commands().get(droplet.commands().size() - 1)).isEqualTo(List.of("resize2fs", device));
+  }
+
+  private long actionPolls(String handle) {
+    return fake.requests().stream()
+        .filter(r -> r.method().equals("GET") && r.path().startsWith("/v2/volumes/" + handle + "/actions/")).count();
   }
 
   private long creates() {

@@ -6,7 +6,6 @@ import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
-import io.rune.storage.driver.DriverException.Blame;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,16 +231,16 @@ public final class LocalHostDriver implements StorageDriver {
 
   /** A host path the policy refuses: the same word the API answers at write time. */
   private static DriverException notAllowed(String message) {
-    return new DriverException(DriverError.INVALID_CONFIG, Blame.OBJECT, HostPathPolicy.NOT_ALLOWED, message, null);
+    return DriverException.objectFault(DriverError.INVALID_CONFIG, HostPathPolicy.NOT_ALLOWED, message);
   }
 
   /** A host path that changed under the volume (a link swapped in): refused until someone restores it. */
   private static DriverException refused(String message) {
-    return new DriverException(DriverError.INVALID_CONFIG, Blame.OBJECT, REFUSED, message, null);
+    return DriverException.objectFault(DriverError.INVALID_CONFIG, REFUSED, message);
   }
 
   private static DriverException missing(String message) {
-    return new DriverException(DriverError.INVALID_CONFIG, Blame.OBJECT, MISSING, message, null);
+    return DriverException.objectFault(DriverError.INVALID_CONFIG, MISSING, message);
   }
 
   private static String describe(String hostPath, Path real) {
@@ -260,13 +258,6 @@ public final class LocalHostDriver implements StorageDriver {
 
   /** File system work on the driver's pool, its failures classified there (which may block). */
   private <T> Future<T> blocking(String what, Callable<T> work) {
-    return workers.<T>executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (Exception e) {
-        throw faults.classify(what, e);
-      }
-    }, false).recover(failure -> Future.failedFuture(failure instanceof RejectedExecutionException
-        ? PathFaults.poolRefused(NAME, what) : faults.classify(what, failure)));
+    return faults.onWorkers(workers, what, work);
   }
 }

@@ -28,7 +28,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -325,19 +324,9 @@ public final class LocalDriver implements StorageDriver {
     return promise.future();
   }
 
-  /**
-   * Runs file system work on the driver's pool; its failures are classified there, where
-   * looking at the file system to see whose fault they are may block.
-   */
+  /** File system work on the driver's pool, its failures classified there (which may block). */
   private <T> Future<T> blocking(String what, Callable<T> work) {
-    return workers.<T>executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (Exception e) {
-        throw root.faults().classify(what, e);
-      }
-    }, false).recover(failure -> Future.failedFuture(failure instanceof RejectedExecutionException
-        ? PathFaults.poolRefused(NAME, what) : root.faults().classify(what, failure)));
+    return root.faults().onWorkers(workers, what, work);
   }
 
 }

@@ -3,6 +3,8 @@ package io.rune.storage.drivers.local;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.DriverException.Blame;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Turns what the file system threw at a directory driver into a {@link DriverException} that
@@ -100,10 +104,22 @@ public final class PathFaults {
         + "; move it away, then run retry");
   }
 
-  /** The worker pool did not run the work (it is closed or overwhelmed): no volume's fault. */
-  public static DriverException poolRefused(String driver, String what) {
-    return new DriverException(DriverError.TRANSIENT, Blame.BACKEND, null, driver + " driver could not " + what
-        + ": its worker pool refused the work (the server is stopping or overloaded)", null);
+  /**
+   * Runs {@code work} (the file system work of {@code what}) on {@code workers}; its failures
+   * are classified there, where looking at the file system to see whose fault they are may
+   * block. A pool that does not run the work (closed or overwhelmed) is no volume's fault.
+   */
+  public <T> Future<T> onWorkers(WorkerExecutor workers, String what, Callable<T> work) {
+    return workers.<T>executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        throw classify(what, e);
+      }
+    }, false).recover(failure -> Future.failedFuture(failure instanceof RejectedExecutionException
+        ? new DriverException(DriverError.TRANSIENT, Blame.BACKEND, null, driver + " driver could not " + what
+            + ": its worker pool refused the work (the server is stopping or overloaded)", null)
+        : classify(what, failure)));
   }
 
   /** The failure as the fault of the whole root, when the root itself is gone or unwritable. */
