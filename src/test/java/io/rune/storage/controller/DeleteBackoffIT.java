@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its driver's delete calls and its status writes are counted against what the schedule
  * allows, it stops in a visible state (Deleting, DeleteRetriesExhausted), nothing more
  * happens while it waits there, and the retry verb starts it over. A snapshot whose copy
- * cannot be deleted is held to the same schedule.
+ * cannot be deleted, or made, is held to the same schedule.
  */
 class DeleteBackoffIT {
   private static final int MAX_ATTEMPTS = 5;
@@ -141,22 +141,22 @@ class DeleteBackoffIT {
         .put("source", new JsonObject().put("volume", "copied")));
     assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
     String handle = "faulty-snapshot:" + taken.json().getString("uid");
-    await().atMost(Duration.ofSeconds(30)).until(() -> "Ready".equals(snapshotStatus().getString("phase")));
-    long writesBefore = snapshotWrites();
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Ready".equals(snapshotStatus("kept").getString("phase")));
+    long writesBefore = snapshotWrites("kept");
 
     assertThat(objects.admin().delete(snapshots + "/kept").status()).isEqualTo(200);
     try {
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-        JsonObject status = snapshotStatus();
+        JsonObject status = snapshotStatus("kept");
         return status == null || "DeleteRetriesExhausted".equals(status.getString("reason"))
             || FaultyDriver.calls(Op.DELETE_SNAPSHOT, handle).size() > 10 * MAX_ATTEMPTS;
       });
     } catch (ConditionTimeoutException stillRetrying) {
       // Judged below, with the counts.
     }
-    JsonObject stopped = snapshotStatus();
+    JsonObject stopped = snapshotStatus("kept");
     List<Instant> calls = FaultyDriver.calls(Op.DELETE_SNAPSHOT, handle);
-    long writes = snapshotWrites() - writesBefore;
+    long writes = snapshotWrites("kept") - writesBefore;
     String counts = String.format("%d deleteSnapshot calls and %d status writes; gaps %s ms; status %s",
         calls.size(), writes, gaps(calls), stopped);
     assertThat(stopped).as("the row stays while its copy cannot be deleted: " + counts).isNotNull();
@@ -165,20 +165,57 @@ class DeleteBackoffIT {
     assertThat(calls).as("deleteSnapshot calls = the attempts the schedule allows: " + counts).hasSize(MAX_ATTEMPTS);
     assertThat(writes).as("status writes at most 2 per attempt + 2: " + counts).isLessThanOrEqualTo(2L * calls.size() + 2);
 
-    long writesStopped = snapshotWrites();
+    long writesStopped = snapshotWrites("kept");
     await().during(Duration.ofMillis(4 * MAX_MS)).atMost(Duration.ofMillis(6 * MAX_MS)).pollInterval(Duration.ofMillis(200))
         .until(() -> FaultyDriver.calls(Op.DELETE_SNAPSHOT, handle).size() == MAX_ATTEMPTS
-            && snapshotWrites() == writesStopped);
+            && snapshotWrites("kept") == writesStopped);
   }
 
-  private static JsonObject snapshotStatus() {
-    Http.Response got = objects.admin().get("/api/v1/namespaces/reclaim/snapshots/kept");
+  /**
+   * The copy itself (SNAPSHOT) on the same schedule: a snapshot whose copy always fails is
+   * Failed after the attempts the schedule allows, its calls and writes counted, then quiet.
+   */
+  @Test
+  void aSnapshotThatAlwaysFailsStopsAfterTheScheduledAttempts() {
+    objects.createClass("uncopyable", new JsonObject().put("backend", "delete-backoff-copy")
+        .put("failSnapshot", "always"));
+    objects.createVolume("uncopied", "uncopyable");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Available".equals(objects.status("uncopied").getString("phase")));
+    Http.Response taken = objects.admin().post("/api/v1/namespaces/reclaim/snapshots", new JsonObject()
+        .put("name", "never").put("source", new JsonObject().put("volume", "uncopied")));
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+    String uid = taken.json().getString("uid");
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+          "SnapshotRetriesExhausted".equals(snapshotStatus("never").getString("reason"))
+              || FaultyDriver.calls(Op.SNAPSHOT, uid).size() > 10 * MAX_ATTEMPTS);
+    } catch (ConditionTimeoutException stillRetrying) {
+      // Judged below, with the counts.
+    }
+    JsonObject stopped = snapshotStatus("never");
+    List<Instant> calls = FaultyDriver.calls(Op.SNAPSHOT, uid);
+    long writes = snapshotWrites("never");
+    String counts = String.format("%d snapshot calls and %d status writes; gaps %s ms; status %s",
+        calls.size(), writes, gaps(calls), stopped);
+    assertThat(stopped.getString("phase")).as(counts).isEqualTo("Failed");
+    assertThat(stopped.getString("reason")).as(counts).isEqualTo("SnapshotRetriesExhausted");
+    assertThat(calls).as("snapshot calls = the attempts the schedule allows: " + counts).hasSize(MAX_ATTEMPTS);
+    assertThat(writes).as("status writes at most 2 per attempt + 2: " + counts).isLessThanOrEqualTo(2L * calls.size() + 2);
+
+    long writesStopped = snapshotWrites("never");
+    await().during(Duration.ofMillis(4 * MAX_MS)).atMost(Duration.ofMillis(6 * MAX_MS)).pollInterval(Duration.ofMillis(200))
+        .until(() -> FaultyDriver.calls(Op.SNAPSHOT, uid).size() == MAX_ATTEMPTS
+            && snapshotWrites("never") == writesStopped);
+  }
+
+  private static JsonObject snapshotStatus(String name) {
+    Http.Response got = objects.admin().get("/api/v1/namespaces/reclaim/snapshots/" + name);
     return got.status() == 404 ? null : got.json().getJsonObject("status", new JsonObject());
   }
 
-  private static long snapshotWrites() {
+  private static long snapshotWrites(String name) {
     return Long.parseLong(server.sqlValue("SELECT count(*) FROM change_log WHERE kind = 'Snapshot'"
-        + " AND type = 'MODIFIED' AND namespace = 'reclaim' AND name = 'kept'"));
+        + " AND type = 'MODIFIED' AND namespace = 'reclaim' AND name = '" + name + "'"));
   }
 
   private static List<Long> gaps(List<Instant> calls) {
