@@ -28,11 +28,8 @@ public final class Controllers {
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff);
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
-        store, v -> {
-          VolumeTargets targets = targets(v, store, catalog, secrets, config);
-          return new VolumeReconciler(store, targets, new VolumeReclaimer(targets, new StatusWrites(store), cycle),
-              cycle, config.drivers().callTimeout());
-        }, settings.resyncInterval(), settings.workers())
+        store, v -> new VolumeReconciler(store, targets(v, store, catalog, secrets, config), cycle,
+            config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
         .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME));
     ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
         SnapshotStatus::from, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),

@@ -43,13 +43,12 @@ final class VolumeReconciler implements Reconciler {
   private final Duration callTimeout;
   private final VolumeExpander expander;
 
-  VolumeReconciler(Store store, VolumeTargets targets, VolumeReclaimer reclaimer, AttemptCycle cycle,
-      Duration callTimeout) {
+  VolumeReconciler(Store store, VolumeTargets targets, AttemptCycle cycle, Duration callTimeout) {
     this.store = store;
     this.targets = targets;
-    this.reclaimer = reclaimer;
     this.restoreSources = new RestoreSources(store);
     this.writes = new StatusWrites(store);
+    this.reclaimer = new VolumeReclaimer(targets, writes, cycle);
     this.cycle = cycle;
     this.callTimeout = callTimeout;
     this.expander = new VolumeExpander(targets, writes, cycle);

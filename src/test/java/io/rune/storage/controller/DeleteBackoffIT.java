@@ -17,6 +17,7 @@ import java.util.List;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A volume whose storage cannot be deleted is retried on the schedule, not in a hot loop:
  * its driver's delete calls and its status writes are counted against what the schedule
  * allows, it stops in a visible state (Deleting, DeleteRetriesExhausted), nothing more
- * happens while it waits there, and the retry verb starts it over.
+ * happens while it waits there, and the retry verb starts it over. A snapshot whose copy
+ * cannot be deleted, or made, is held to the same schedule.
  */
 class DeleteBackoffIT {
   private static final int MAX_ATTEMPTS = 5;
@@ -120,6 +122,100 @@ class DeleteBackoffIT {
     int total = FaultyDriver.calls(Op.DELETE, handle).size();
     assertThat(total).as("the retry started a new cycle, which the next call ended: %d calls", total)
         .isBetween(MAX_ATTEMPTS + 2, 2 * MAX_ATTEMPTS);
+  }
+
+  /**
+   * A snapshot whose copy cannot be deleted goes through the same schedule (DELETE_SNAPSHOT):
+   * its driver's deleteSnapshot calls and its status writes are counted, it stops visibly,
+   * and nothing more happens while it waits there.
+   */
+  @Test
+  void aSnapshotDeleteThatAlwaysFailsStopsAfterTheScheduledAttempts() {
+    String backend = "delete-backoff-snapshot";
+    objects.createClass("undeletable-copies", new JsonObject().put("backend", backend)
+        .put("failDeleteSnapshot", "always").put("failDeleteSnapshotReason", "CopyInTheWay"));
+    objects.createVolume("copied", "undeletable-copies");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Available".equals(objects.status("copied").getString("phase")));
+    String snapshots = "/api/v1/namespaces/reclaim/snapshots";
+    Http.Response taken = objects.admin().post(snapshots, new JsonObject().put("name", "kept")
+        .put("source", new JsonObject().put("volume", "copied")));
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+    String handle = "faulty-snapshot:" + taken.json().getString("uid");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Ready".equals(snapshotStatus("kept").getString("phase")));
+    long writesBefore = snapshotWrites("kept");
+
+    assertThat(objects.admin().delete(snapshots + "/kept").status()).isEqualTo(200);
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        JsonObject status = snapshotStatus("kept");
+        return status == null || "DeleteRetriesExhausted".equals(status.getString("reason"))
+            || FaultyDriver.calls(Op.DELETE_SNAPSHOT, handle).size() > 10 * MAX_ATTEMPTS;
+      });
+    } catch (ConditionTimeoutException stillRetrying) {
+      // Judged below, with the counts.
+    }
+    JsonObject stopped = snapshotStatus("kept");
+    List<Instant> calls = FaultyDriver.calls(Op.DELETE_SNAPSHOT, handle);
+    long writes = snapshotWrites("kept") - writesBefore;
+    String counts = String.format("%d deleteSnapshot calls and %d status writes; gaps %s ms; status %s",
+        calls.size(), writes, gaps(calls), stopped);
+    assertThat(stopped).as("the row stays while its copy cannot be deleted: " + counts).isNotNull();
+    assertThat(stopped.getString("reason")).as(counts).isEqualTo("DeleteRetriesExhausted");
+    assertThat(stopped.getString("phase")).as(counts).isEqualTo("Deleting");
+    assertThat(calls).as("deleteSnapshot calls = the attempts the schedule allows: " + counts).hasSize(MAX_ATTEMPTS);
+    assertThat(writes).as("status writes at most 2 per attempt + 2: " + counts).isLessThanOrEqualTo(2L * calls.size() + 2);
+
+    long writesStopped = snapshotWrites("kept");
+    await().during(Duration.ofMillis(4 * MAX_MS)).atMost(Duration.ofMillis(6 * MAX_MS)).pollInterval(Duration.ofMillis(200))
+        .until(() -> FaultyDriver.calls(Op.DELETE_SNAPSHOT, handle).size() == MAX_ATTEMPTS
+            && snapshotWrites("kept") == writesStopped);
+  }
+
+  /**
+   * The copy itself (SNAPSHOT) on the same schedule: a snapshot whose copy always fails is
+   * Failed after the attempts the schedule allows, its calls and writes counted, then quiet.
+   */
+  @Test
+  void aSnapshotThatAlwaysFailsStopsAfterTheScheduledAttempts() {
+    objects.createClass("uncopyable", new JsonObject().put("backend", "delete-backoff-copy")
+        .put("failSnapshot", "always"));
+    objects.createVolume("uncopied", "uncopyable");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Available".equals(objects.status("uncopied").getString("phase")));
+    Http.Response taken = objects.admin().post("/api/v1/namespaces/reclaim/snapshots", new JsonObject()
+        .put("name", "never").put("source", new JsonObject().put("volume", "uncopied")));
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+    String uid = taken.json().getString("uid");
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+          "SnapshotRetriesExhausted".equals(snapshotStatus("never").getString("reason"))
+              || FaultyDriver.calls(Op.SNAPSHOT, uid).size() > 10 * MAX_ATTEMPTS);
+    } catch (ConditionTimeoutException stillRetrying) {
+      // Judged below, with the counts.
+    }
+    JsonObject stopped = snapshotStatus("never");
+    List<Instant> calls = FaultyDriver.calls(Op.SNAPSHOT, uid);
+    long writes = snapshotWrites("never");
+    String counts = String.format("%d snapshot calls and %d status writes; gaps %s ms; status %s",
+        calls.size(), writes, gaps(calls), stopped);
+    assertThat(stopped.getString("phase")).as(counts).isEqualTo("Failed");
+    assertThat(stopped.getString("reason")).as(counts).isEqualTo("SnapshotRetriesExhausted");
+    assertThat(calls).as("snapshot calls = the attempts the schedule allows: " + counts).hasSize(MAX_ATTEMPTS);
+    assertThat(writes).as("status writes at most 2 per attempt + 2: " + counts).isLessThanOrEqualTo(2L * calls.size() + 2);
+
+    long writesStopped = snapshotWrites("never");
+    await().during(Duration.ofMillis(4 * MAX_MS)).atMost(Duration.ofMillis(6 * MAX_MS)).pollInterval(Duration.ofMillis(200))
+        .until(() -> FaultyDriver.calls(Op.SNAPSHOT, uid).size() == MAX_ATTEMPTS
+            && snapshotWrites("never") == writesStopped);
+  }
+
+  private static JsonObject snapshotStatus(String name) {
+    Http.Response got = objects.admin().get("/api/v1/namespaces/reclaim/snapshots/" + name);
+    return got.status() == 404 ? null : got.json().getJsonObject("status", new JsonObject());
+  }
+
+  private static long snapshotWrites(String name) {
+    return Long.parseLong(server.sqlValue("SELECT count(*) FROM change_log WHERE kind = 'Snapshot'"
+        + " AND type = 'MODIFIED' AND namespace = 'reclaim' AND name = '" + name + "'"));
   }
 
   private static List<Long> gaps(List<Instant> calls) {

@@ -243,6 +243,47 @@ class ServicesIT {
     assertThat(bound.getString("reason")).as(bound.encode()).isEqualTo("Bound");
   }
 
+  /**
+   * A replica waiting for a volume another service holds is looked at again every second (no
+   * change of that volume names it), with no end while the volume is not its to bind: Bound
+   * elsewhere, then Released (which only its last claim binds again). While it waits, its
+   * service's status is written once per change of what it waits for, not once per look.
+   */
+  @Test
+  void aReplicaWaitingForAVolumeHeldElsewhereWritesNothingWhileItWaits() {
+    assertThat(admin.post("/api/v1/namespaces/waits/volumes", new JsonObject().put("name", "shared-data")
+        .put("size", "1Gi")).status()).isEqualTo(201);
+    awaitVolume("waits", "shared-data", "Available");
+    JsonObject spec = new JsonObject().put("scale", 1).put("volumes", new JsonArray().add(new JsonObject()
+        .put("name", "data").put("mountPath", "/data").put("claim", new JsonObject().put("name", "shared-data"))));
+    assertThat(admin.post("/api/v1/namespaces/waits/services", spec.copy().put("name", "holder")).status())
+        .isEqualTo(201);
+    awaitReady("waits", "holder", 1);
+    Http.Response second = admin.post("/api/v1/namespaces/waits/services", spec.copy().put("name", "waiter"));
+    assertThat(second.status()).as(second.toString()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> firstReplica("waits", "waiter"),
+        r -> r != null && "Pending".equals(r.getString("phase"))
+            && r.getString("message", "").contains("is Bound to waits/holder-0"));
+
+    assertNoWritesWhileWaiting("waiter");
+
+    assertThat(admin.delete("/api/v1/namespaces/waits/services/holder").status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> firstReplica("waits", "waiter"),
+        r -> "Pending".equals(r.getString("phase")) && r.getString("message", "").contains("is Released"));
+    assertNoWritesWhileWaiting("waiter");
+    assertThat(volume("waits", "shared-data").getString("lastClaim")).isEqualTo("waits/holder-0");
+    assertThat(admin.delete("/api/v1/namespaces/waits/services/waiter").status()).isEqualTo(200);
+  }
+
+  /** Four looks or more pass without a status write of the service. */
+  private static void assertNoWritesWhileWaiting(String service) {
+    String writes = "SELECT count(*) FROM change_log WHERE kind = 'Service' AND type = 'MODIFIED'"
+        + " AND namespace = 'waits' AND name = '" + service + "'";
+    String waiting = server.sqlValue(writes);
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+        .until(() -> waiting.equals(server.sqlValue(writes)));
+  }
+
   private static JsonObject firstReplica(String ns, String service) {
     JsonArray replicas = admin.get("/api/v1/namespaces/" + ns + "/services/" + service).json().getJsonObject("status")
         .getJsonArray("replicas", new JsonArray());
