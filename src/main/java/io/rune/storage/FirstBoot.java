@@ -6,14 +6,13 @@ import io.rune.storage.config.RuneConfig;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.StorageClassSpec;
+import io.rune.storage.store.PrivateFile;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreTx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -84,7 +83,10 @@ final class FirstBoot {
         });
       }
       String secret = TokenStore.newSecret();
-      return vertx.executeBlocking(() -> writePrivately(tokenFile, secret), false)
+      return vertx.executeBlocking(() -> {
+            PrivateFile.write(tokenFile, secret + "\n");
+            return null;
+          }, false)
           .compose(v -> tokens.insertBootstrap(secret))
           .map(inserted -> {
             if (inserted) {
@@ -93,14 +95,5 @@ final class FirstBoot {
             return null;
           });
     });
-  }
-
-  private static Void writePrivately(Path file, String secret) throws java.io.IOException {
-    Files.createDirectories(file.getParent());
-    Path temp = Files.createTempFile(file.getParent(), ".admin-token", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(temp, secret + "\n");
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return null;
   }
 }

@@ -97,7 +97,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     if (fresh) {
       // The library runs initdb with -A trust; initdb's later options win, so this one
       // makes the new cluster password-only from its first file.
-      PostgresPasswords.writePrivately(initdbPassword, passwords.superuser() + "\n");
+      PrivateFile.write(initdbPassword, passwords.superuser() + "\n");
       builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", initdbPassword.toString());
     }
     EmbeddedPostgres postgres;
@@ -129,7 +129,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try {
       String verifier = PasswordUtil.encodeScramSha256(passwords.superuser().toCharArray());
       PostgresSingleUser.run(clusterDir, SUPERUSER, List.of("ALTER ROLE " + SUPERUSER + " PASSWORD '" + verifier + "'"));
-      PostgresPasswords.writePrivately(clusterDir.resolve("pg_hba.conf"), HBA);
+      PrivateFile.write(clusterDir.resolve("pg_hba.conf"), HBA);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,13 +5,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The passwords of the embedded PostgreSQL's two roles, kept in one file readable by its
@@ -25,7 +21,6 @@ import java.util.Set;
  */
 record PostgresPasswords(String superuser, String app) {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   /** Reads {@code file}, or writes new random passwords to it when it is missing or incomplete. */
   static PostgresPasswords loadOrCreate(Path file) throws IOException {
@@ -35,12 +30,12 @@ record PostgresPasswords(String superuser, String app) {
       String superuser = read.getProperty("postgres", "");
       String app = read.getProperty("rune", "");
       if (!superuser.isBlank() && !app.isBlank()) {
-        Files.setPosixFilePermissions(file, OWNER_ONLY); // tightened if someone loosened it
+        Files.setPosixFilePermissions(file, PrivateFile.OWNER_ONLY); // tightened if someone loosened it
         return new PostgresPasswords(superuser, app);
       }
     }
     PostgresPasswords made = new PostgresPasswords(random(), random());
-    writePrivately(file, """
+    PrivateFile.write(file, """
         # Passwords of the embedded PostgreSQL's roles, made by Rune Storage at first boot.
         # postgres is its superuser; rune is the role the server connects as.
         postgres=%s
@@ -54,23 +49,6 @@ record PostgresPasswords(String superuser, String app) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  /** Written whole or not at all: a temporary file (0600 from its creation) moved into place. */
-  static void writePrivately(Path file, String text) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-        PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 
   @Override

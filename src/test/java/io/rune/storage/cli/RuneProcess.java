@@ -192,7 +192,12 @@ final class RuneProcess {
       return process.isAlive();
     }
 
-    private String stderr() {
+    /** The exit status; call once the process has exited. */
+    int exitValue() {
+      return process.exitValue();
+    }
+
+    String stderr() {
       try {
         return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
