@@ -26,13 +26,24 @@ public record RuneConfig(
     /** {@code [storage.drivers.<name>]}: each driver's own settings, checked by the driver when it starts. */
     Map<String, Map<String, String>> driverSettings,
     /** {@code [server]} headersTimeout, bodyTimeout, idleTimeout: how long a client may take. */
-    ClientTimeouts clientTimeouts) {
+    ClientTimeouts clientTimeouts,
+    /** {@code [cluster]}: several nodes on one database (CLUSTER.md); disabled by default. */
+    Cluster cluster) {
 
   public RuneConfig {
+    cluster = cluster == null ? Cluster.DISABLED : cluster;
     secrets = secrets == null ? Secrets.DEFAULT : secrets;
     clientTimeouts = clientTimeouts == null ? ClientTimeouts.DEFAULT : clientTimeouts;
     nodeLabels = nodeLabels == null ? Map.of() : Map.copyOf(nodeLabels);
     driverSettings = driverSettings == null ? Map.of() : Map.copyOf(driverSettings);
+  }
+
+  /** A configuration of one node (no {@code [cluster]} table). */
+  public RuneConfig(Path dataDir, String listenHost, int listenPort, String node, boolean devMode, Store store,
+      Storage storage, Watch watch, Controller controller, Drivers drivers, Secrets secrets,
+      Map<String, String> nodeLabels, Map<String, Map<String, String>> driverSettings, ClientTimeouts clientTimeouts) {
+    this(dataDir, listenHost, listenPort, node, devMode, store, storage, watch, controller, drivers, secrets,
+        nodeLabels, driverSettings, clientTimeouts, null);
   }
 
   /** A configuration with the default client timeouts. */
@@ -134,6 +145,39 @@ public record RuneConfig(
       Duration idle) {
     public static final ClientTimeouts DEFAULT =
         new ClientTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5));
+  }
+
+  /**
+   * {@code [cluster]} and {@code [cluster.tls]}. The lease timings apply on one node too:
+   * a single node holds every shard under the same leases (CLUSTER.md).
+   *
+   * @param enabled whether this node joins a clustered event bus (Hazelcast)
+   * @param host the address Hazelcast and the event bus bind to and announce
+   * @param port Hazelcast's port
+   * @param eventBusPort the event bus's TCP port; 0 picks a free one
+   * @param members {@code host:port} of Hazelcast members to join by TCP-IP
+   * @param leaseDuration how long a shard lease lasts without renewal
+   * @param renewDeadline a holder that has not renewed for this long stops working its shards
+   * @param retryPeriod how often leases are renewed and free shards looked for
+   * @param insecure run a clustered bus without TLS (logged at every start)
+   * @param tls the event bus's TLS material; null when none is configured
+   */
+  public record Cluster(boolean enabled, String host, int port, int eventBusPort, List<String> members,
+      Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, boolean insecure, Tls tls) {
+    public static final Cluster DISABLED = new Cluster(false, "127.0.0.1", 5701, 0, List.of(),
+        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), false, null);
+
+    public Cluster {
+      members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /**
+     * TLS between nodes' event buses, client certificates required. Either PKCS#12 stores
+     * ({@code keyStore}, {@code trustStore} with their passwords) or PEM files
+     * ({@code certificate}, {@code key}, {@code trustCertificate}).
+     */
+    public record Tls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+        Path certificate, Path key, Path trustCertificate) {}
   }
 
   /** Directory of the embedded PostgreSQL cluster. */
