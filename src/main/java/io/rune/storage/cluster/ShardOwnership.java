@@ -1,6 +1,7 @@
 package io.rune.storage.cluster;
 
 import io.rune.storage.model.ObjectKey;
+import io.rune.storage.store.Fence;
 
 /**
  * What controllers ask of this node's shard leases. A lease counts as held only while it is

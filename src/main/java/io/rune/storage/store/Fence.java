@@ -1,4 +1,4 @@
-package io.rune.storage.cluster;
+package io.rune.storage.store;
 
 /**
  * What a controller's status write carries: the shard whose lease it works under, the node
