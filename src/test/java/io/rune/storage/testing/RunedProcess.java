@@ -34,6 +34,15 @@ public final class RunedProcess {
    * @param javaOptions extra JVM options (system properties such as failpoints), or ""
    */
   public static Process start(Path home, List<String> args, String listenEnv, String javaOptions) throws IOException {
+    return startWithEnv(home, args, listenEnv == null ? Map.of() : Map.of("RUNE_LISTEN", listenEnv), javaOptions);
+  }
+
+  /**
+   * Starts bin/runed with HOME at {@code home} and {@code env} added to an environment
+   * cleared of the RUNE_* variables a developer's shell may set (RUNE_EXTRA_CLASSPATH, say).
+   */
+  public static Process startWithEnv(Path home, List<String> args, Map<String, String> env, String javaOptions)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of("bin/runed"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
@@ -42,9 +51,8 @@ public final class RunedProcess {
     builder.environment().remove("RUNE_LISTEN");
     builder.environment().remove("RUNE_DATA_DIR");
     builder.environment().remove("RUNE_STORE_URL");
-    if (listenEnv != null) {
-      builder.environment().put("RUNE_LISTEN", listenEnv);
-    }
+    builder.environment().remove("RUNE_EXTRA_CLASSPATH");
+    builder.environment().putAll(env);
     return builder.start();
   }
 
