@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
 public final class RunedCluster implements AutoCloseable {
   /** The tests' JVMs: the serial collector and the quick JIT tier start fastest on 2 shared cores. */
   static final String JAVA_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-  static final Duration START = Duration.ofSeconds(120);
+  public static final Duration START = Duration.ofSeconds(120);
 
   private final Settings settings;
   private final String databaseUrl;
