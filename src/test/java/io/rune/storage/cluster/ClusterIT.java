@@ -106,10 +106,15 @@ class ClusterIT {
         TimeUnit.NANOSECONDS.toMillis(created - began), TimeUnit.NANOSECONDS.toMillis(available - began),
         300 / ((available - began) / 1e9));
 
+    // Nothing failed here, so nothing needed a second call: one provision per volume, the one that made it.
     Map<String, Long> createdPerUid = cluster.provisionsCreatedPerUid();
+    Map<String, Long> callsPerUid = cluster.driverCalls().stream().filter(call -> call.op().equals("provision"))
+        .collect(java.util.stream.Collectors.groupingBy(RunedCluster.DriverCall::subject,
+            java.util.stream.Collectors.counting()));
     for (Map.Entry<String, String> volume : uids.entrySet()) {
       assertThat(createdPerUid.get(volume.getValue())).as("provision calls that made %s", volume.getKey())
           .isEqualTo(1L);
+      assertThat(callsPerUid.get(volume.getValue())).as("provision calls for %s", volume.getKey()).isEqualTo(1L);
     }
     Map<String, JsonObject> statuses = volumes.statuses("bulk");
     Map<String, Long> perNode = new java.util.TreeMap<>();

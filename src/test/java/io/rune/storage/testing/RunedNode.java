@@ -70,13 +70,20 @@ public final class RunedNode {
   /** Starts the process; the future completes when it printed its ready line. */
   public CompletableFuture<Void> startAsync() {
     return CompletableFuture.runAsync(() -> {
+      Process started;
       try {
-        Process started = RunedProcess.startWithEnv(home, List.of("--config", runefile.toString()), env, javaOptions);
-        incarnations.add(started);
-        process = started;
-        paused = false;
+        started = RunedProcess.startWithEnv(home, List.of("--config", runefile.toString()), env, javaOptions);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      incarnations.add(started);
+      process = started;
+      paused = false;
+      try {
         RunedProcess.awaitReady(started);
-      } catch (Exception e) {
+      } catch (Exception | AssertionError e) {
+        // Its last words (why it refused to start) are in the log, read to the end once it exited.
+        RunedProcess.awaitLogEnd(started, 5);
         throw new IllegalStateException("node " + name + " did not start: " + e + "\n" + logTail(80), e);
       }
     });
