@@ -2,16 +2,20 @@ package io.rune.storage;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rune.storage.cluster.ClusteredVertx;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.config.RunefileLoader;
 import io.rune.storage.config.ServerFlags;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +39,27 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true)
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx), "runed-shutdown"));
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    AtomicReference<Vertx> running = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(running.get()), "runed-shutdown"));
 
-    RunefileLoader.load(vertx, flags, System.getenv())
+    // The runefile says whether this Vert.x is clustered, so it is read on a Vert.x of its own.
+    Vertx reader = Vertx.vertx();
+    RunefileLoader.load(reader, flags, System.getenv())
+        .eventually(reader::close)
         .compose(config -> {
-          RuneStorageVerticle server = new RuneStorageVerticle(
-              new RuneStorageOptions(config).setMeterRegistry(registry));
-          return vertx.deployVerticle(server).map(id -> readyLine(config, server.httpPort()));
+          VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+          Future<Vertx> vertx = config.cluster().enabled()
+              ? ClusteredVertx.start(builder, options, config.cluster())
+              : Future.succeededFuture(builder.with(options).build());
+          return vertx.compose(v -> {
+            running.set(v);
+            RuneStorageVerticle server = new RuneStorageVerticle(
+                new RuneStorageOptions(config).setMeterRegistry(registry));
+            return v.deployVerticle(server).map(id -> readyLine(config, server.httpPort()));
+          });
         })
         .onSuccess(System.out::println)
         .onFailure(err -> {
@@ -76,8 +88,14 @@ public final class Main {
     return message.toString();
   }
 
-  /** SIGTERM: undeploy everything, which stops the embedded database too, then exit. */
+  /**
+   * SIGTERM: undeploy everything, which stops the embedded database too, leave the cluster
+   * (the others see this node go at once, not after missed heartbeats), then exit.
+   */
   private static void shutDown(Vertx vertx) {
+    if (vertx == null) {
+      return;
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
