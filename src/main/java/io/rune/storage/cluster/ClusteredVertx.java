@@ -144,11 +144,10 @@ public final class ClusteredVertx {
       if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("bind has failed")) {
         boolean hazelcast = String.valueOf(err.getMessage()).contains("Hazelcast")
             || err.getClass().getName().startsWith("com.hazelcast");
-        String where = hazelcast
-            ? "'cluster.port' " + cluster.port()
-            : "'cluster.eventBusPort' " + cluster.eventBusPort();
-        return new ConfigException("cluster: cannot bind " + cluster.host() + " port "
-            + (hazelcast ? cluster.port() : cluster.eventBusPort()) + " (" + where + "): " + cause.getMessage()
+        String key = hazelcast ? "cluster.port" : "cluster.eventBusPort";
+        int port = hazelcast ? cluster.port() : cluster.eventBusPort();
+        return new ConfigException("cluster: cannot bind " + cluster.host() + ":" + port + " ('" + key + "'): "
+            + cause.getMessage()
             + "; another process uses it: stop it or choose another port", err);
       }
     }
