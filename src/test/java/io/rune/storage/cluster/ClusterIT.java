@@ -167,6 +167,122 @@ class ClusterIT {
     assertThat(seen).as("seqs seen, in order, none twice, none missing").isEqualTo(written);
   }
 
+  /**
+   * A node stopped (SIGSTOP) while volumes of its shards are being provisioned on another
+   * node, past its lease; the others take its shards and finish the volumes; then SIGCONT:
+   * the node's late status writes (the driver's answers it finds waiting) go to the
+   * database, which refuses them. Counted on its own /metrics; the rows stay as the new
+   * holder wrote them; no volume's storage was made twice.
+   */
+  @Test
+  @Order(4)
+  void aNodeStoppedPastItsLeaseHasItsLateWritesRefusedByTheDatabaseAndNoDriverCallIsDoubled() {
+    awaitAllReadyHoldingAllShards();
+    Map<Integer, String> leases = cluster.liveLeases();
+    RunedNode stopped = cluster.nodes().stream().filter(n -> leases.containsValue(n.name())).findFirst().orElseThrow();
+    RunedNode driverNode = cluster.nodes().stream().filter(n -> n != stopped).findFirst().orElseThrow();
+    List<Integer> itsShards = shardsOf(leases, stopped.name());
+    // Volumes the stopped node reconciles (their shards are its) but whose storage is on another node.
+    Map<String, String> uids = new java.util.LinkedHashMap<>();
+    for (String name : ClusterVolumes.namesInShards("fence", "f", itsShards, 4)) {
+      uids.put(name, ClusterVolumes.create(cluster.http(driverNode), "fence", name, driverNode.name(), "2s"));
+    }
+    double fencedBefore = metric(stopped, "rune_lease_fenced_writes_total");
+    await().atMost(Duration.ofSeconds(20)).until(() -> volumes.statuses("fence").values().stream()
+        .allMatch(st -> "Provisioning".equals(st.getString("phase"))));
+    stopped.pause();
+    long pausedAt = System.nanoTime();
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+          itsShards.stream().allMatch(shard -> isHeldByAnother(shard, stopped.name())));
+      long takenOver = System.nanoTime();
+      await().atMost(CONVERGE).until(() -> volumes.notYet("fence", ClusterVolumes::available), List::isEmpty);
+      System.out.printf("[cluster] SIGSTOP %s: its %d shards held by others %d ms later; its volumes Available by the new holders%n",
+          stopped.name(), itsShards.size(), TimeUnit.NANOSECONDS.toMillis(takenOver - pausedAt));
+    } finally {
+      stopped.resume();
+    }
+    Map<String, Object> rowsBefore = versions("fence");
+    await().atMost(Duration.ofSeconds(30)).until(() -> metric(stopped, "rune_lease_fenced_writes_total") > fencedBefore);
+    double refused = metric(stopped, "rune_lease_fenced_writes_total") - fencedBefore;
+    System.out.printf("[cluster] SIGCONT %s: %.0f late status writes refused by the database (rune_lease_fenced_writes_total)%n",
+        stopped.name(), refused);
+    assertThat(versions("fence")).as("the rows as the new holders left them").isEqualTo(rowsBefore);
+    assertThat(volumes.notYet("fence", ClusterVolumes::available)).isEmpty();
+    Map<String, Long> created = cluster.provisionsCreatedPerUid();
+    uids.forEach((name, uid) -> assertThat(created.get(uid)).as("provision calls that made %s", name).isEqualTo(1L));
+  }
+
+  /**
+   * SIGKILL, ten times, of the node holding the most shards while volumes of its shards are
+   * being provisioned (two of them on it, held by its driver): the others hold all its
+   * shards within 15 s; its volumes wait with NodeUnavailable while it is down; it is
+   * started again in the background (two nodes are always up) and they complete; no
+   * volume's storage is made twice, none is lost.
+   */
+  @Test
+  @Order(5)
+  void tenKillsOfANodeHoldingShardsMidProvisioningMoveItsShardsWithinFifteenSecondsLosingAndDoublingNothing() {
+    List<Long> takeoverMillis = new ArrayList<>();
+    Map<String, String> uids = new java.util.LinkedHashMap<>();
+    List<String> onKilledNodes = new ArrayList<>();
+    CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
+    String lastVictim = "";
+    for (int round = 0; round < 10; round++) {
+      restarting.orTimeout(RunedCluster.START.toSeconds(), TimeUnit.SECONDS).join();
+      awaitAllReadyHoldingAllShards();
+      Map<Integer, String> leases = cluster.liveLeases();
+      String previous = lastVictim;
+      RunedNode victim = cluster.nodes().stream().filter(n -> !n.name().equals(previous))
+          .max(java.util.Comparator.comparingInt(n -> shardsOf(leases, n.name()).size())).orElseThrow();
+      List<Integer> itsShards = shardsOf(leases, victim.name());
+      List<Http> survivors = cluster.nodes().stream().filter(n -> n != victim).map(cluster::http).toList();
+      assertThat(itsShards).as("shards of %s", victim.name()).isNotEmpty();
+
+      // In flight when it dies: two volumes on it and in its shards, ten more in its shards anywhere.
+      List<String> names = ClusterVolumes.namesInShards("kill", "r" + round, itsShards, 12);
+      List<String> pinned = names.subList(0, 2);
+      for (String name : pinned) {
+        uids.put(name, ClusterVolumes.create(survivors.get(0), "kill", name, victim.name(), "3s"));
+      }
+      uids.putAll(volumes.createAll(survivors, "kill", names.subList(2, names.size()), "1s"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> pinned.stream()
+          .allMatch(name -> "Provisioning".equals(volumes.statuses("kill").get(name).getString("phase"))));
+
+      victim.kill();
+      long killedAt = System.nanoTime();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> itsShards.stream().allMatch(shard -> isHeldByAnother(shard, victim.name())));
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      takeoverMillis.add(took);
+      System.out.printf("[cluster] kill %d: %s (%d shards) -> held by the others after %d ms%n", round + 1,
+          victim.name(), itsShards.size(), took);
+      onKilledNodes.addAll(pinned);
+      lastVictim = victim.name();
+      restarting = victim.startAsync();
+    }
+    restarting.orTimeout(RunedCluster.START.toSeconds(), TimeUnit.SECONDS).join();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
+        .until(() -> volumes.notYet("kill", ClusterVolumes::available), List::isEmpty);
+
+    long worst = takeoverMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
+    System.out.printf("[cluster] 10 kills: takeover times %s ms, worst %d ms%n", takeoverMillis, worst);
+    assertThat(worst).as("worst takeover (ms) of %s", takeoverMillis).isLessThanOrEqualTo(15_000);
+    Map<String, Long> created = cluster.provisionsCreatedPerUid();
+    uids.forEach((name, uid) -> assertThat(created.getOrDefault(uid, 0L)).as("provision calls that made %s", name)
+        .isLessThanOrEqualTo(1L));
+    // Each volume on a killed node waited with NodeUnavailable and became Available only after that.
+    Map<String, List<Map<String, Object>>> history = volumeHistory("kill");
+    for (String name : onKilledNodes) {
+      List<String> changes = history.get(name).stream().map(change -> change.get("phase") + "/" + change.get("reason"))
+          .toList();
+      int waited = changes.indexOf("Failed/NodeUnavailable");
+      assertThat(waited).as("status changes of %s: %s", name, changes).isNotNegative();
+      assertThat(changes.subList(waited, changes.size())).as("status changes of %s: %s", name, changes)
+          .anyMatch(change -> change.startsWith("Available/"));
+    }
+  }
+
   private long headSeq() {
     return ((Number) cluster.query("SELECT seq FROM change_head").get(0).get("seq")).longValue();
   }
@@ -174,6 +290,48 @@ class ClusterIT {
   private long lastSeq(String namespace) {
     return ((Number) cluster.query("SELECT coalesce(max(seq), 0) AS seq FROM change_log WHERE kind = 'Volume'"
         + " AND namespace = '" + namespace + "'").get(0).get("seq")).longValue();
+  }
+
+  /** Waits until every node is Ready and the 16 shards are held (by the database's clock). */
+  private void awaitAllReadyHoldingAllShards() {
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).until(() -> {
+      JsonArray nodes = cluster.http("a").get("/api/v1/nodes").json().getJsonArray("items");
+      return nodes.stream().allMatch(n -> "Ready".equals(((JsonObject) n).getString("status")))
+          && cluster.liveLeases().size() == Shards.COUNT;
+    });
+  }
+
+  private boolean isHeldByAnother(int shard, String node) {
+    String holder = cluster.liveLeases().get(shard);
+    return holder != null && !holder.equals(node);
+  }
+
+  private static List<Integer> shardsOf(Map<Integer, String> leases, String node) {
+    return leases.entrySet().stream().filter(e -> e.getValue().equals(node)).map(Map.Entry::getKey).toList();
+  }
+
+  /** The status changes of each volume of {@code namespace} in the change log, in order, by name. */
+  private Map<String, List<Map<String, Object>>> volumeHistory(String namespace) {
+    Map<String, List<Map<String, Object>>> byName = new java.util.HashMap<>();
+    cluster.query("SELECT name, seq, at, object -> 'status' ->> 'phase' AS phase, object -> 'status' ->> 'reason'"
+        + " AS reason FROM change_log WHERE kind = 'Volume' AND namespace = '" + namespace + "' ORDER BY seq")
+        .forEach(row -> byName.computeIfAbsent((String) row.get("name"), n -> new ArrayList<>()).add(row));
+    return byName;
+  }
+
+  /** The resource version of each volume of {@code namespace}, by name. */
+  private Map<String, Object> versions(String namespace) {
+    Map<String, Object> byName = new java.util.TreeMap<>();
+    cluster.query("SELECT name, resource_version FROM objects WHERE kind = 'Volume' AND namespace = '" + namespace
+        + "'").forEach(row -> byName.put((String) row.get("name"), row.get("resource_version")));
+    return byName;
+  }
+
+  /** The sum of a metric's samples on {@code node}'s /metrics (0 when it has none yet). */
+  private double metric(RunedNode node, String name) {
+    return cluster.http(node).get("/metrics").body().lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   private static String nameOf(Map<String, String> uids, String uid) {

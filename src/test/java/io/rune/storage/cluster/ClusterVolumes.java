@@ -60,11 +60,16 @@ final class ClusterVolumes implements AutoCloseable {
 
   /** Creates {@code names[i]} through {@code through[i % through.size()]}, all at once; returns name → uid. */
   Map<String, String> createAll(List<Http> through, String namespace, List<String> names) {
+    return createAll(through, namespace, names, null);
+  }
+
+  /** As {@link #createAll(List, String, List)}, each provision held {@code provisionDelay} ("1s") by the driver. */
+  Map<String, String> createAll(List<Http> through, String namespace, List<String> names, String provisionDelay) {
     List<CompletableFuture<String>> uids = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       Http http = through.get(i % through.size());
       String name = names.get(i);
-      uids.add(CompletableFuture.supplyAsync(() -> create(http, namespace, name, null, null), clients));
+      uids.add(CompletableFuture.supplyAsync(() -> create(http, namespace, name, null, provisionDelay), clients));
     }
     Map<String, String> byName = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
@@ -93,14 +98,16 @@ final class ClusterVolumes implements AutoCloseable {
     return "Available".equals(status.getString("phase"));
   }
 
-  /** The first name {@code prefix-N} whose shard is one of {@code shards}. */
-  static String nameInShards(String namespace, String prefix, List<Integer> shards) {
-    for (int i = 0; ; i++) {
+  /** The first {@code count} names {@code prefix-N} whose shard is one of {@code shards}. */
+  static List<String> namesInShards(String namespace, String prefix, List<Integer> shards, int count) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; names.size() < count; i++) {
       String name = prefix + "-" + i;
       if (shards.contains(Shards.of(new ObjectKey(namespace, name)))) {
-        return name;
+        names.add(name);
       }
     }
+    return names;
   }
 
   @Override

@@ -257,6 +257,9 @@ public final class RunedCluster implements AutoCloseable {
         [storage.drivers.test-counting]
         callLog = "%s"
 
+        [drivers]
+        callTimeout = "10s"
+
         [controller]
         initialBackoff = "200ms"
         maxBackoff = "2s"
