@@ -55,11 +55,14 @@ public final class TestServer implements AutoCloseable {
   /**
    * A second node on {@code first}'s database: its own Vert.x, port and data directory, the
    * same tokens and objects (CLUSTER.md's shape, without the clustered bus), with its own
-   * runefile otherwise. The first-boot admin token is the first node's.
+   * runefile otherwise. The first-boot admin token is the first node's. Its node name is
+   * {@code name} unless the runefile says {@code [server] node}: two nodes share the shards.
    */
   public static TestServer sameDatabaseAs(TestServer first, String name, JsonObject runefile) {
     JsonObject file = runefile.copy();
     file.put("store", file.getJsonObject("store", new JsonObject()).put("url", first.databaseUrl()));
+    JsonObject table = file.getJsonObject("server", new JsonObject());
+    file.put("server", table.put("node", table.getString("node", name)));
     TestServer server = new TestServer(tempDir(name), file);
     server.ownsDataDir = true;
     return server.start();
@@ -104,14 +107,37 @@ public final class TestServer implements AutoCloseable {
     JsonObject server = file.getJsonObject("server", new JsonObject());
     // Port 0 (any free one) unless the test asked for one: a restart then keeps the address.
     server.put("dataDir", dataDir.toString()).put("listen", server.getString("listen", "127.0.0.1:0"))
-        .put("node", "test-node");
+        .put("node", server.getString("node", "test-node"));
     file.put("server", server);
+    JsonObject cluster = (JsonObject) file.remove("cluster");
     JsonObject storage = file.getJsonObject("storage", new JsonObject());
     if (!storage.containsKey("localVolumeRoot")) {
       storage.put("localVolumeRoot", dataDir.resolve("volumes").toString());
     }
     file.put("storage", storage);
-    return RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
+    return withLeaseTimings(RunefileLoader.resolve(file, ServerFlags.none(), Map.of()), cluster);
+  }
+
+  /**
+   * {@code [cluster]} leaseDuration, renewDeadline and retryPeriod of a test's runefile (short
+   * leases, to measure failover), applied here until the runefile loader reads the table.
+   */
+  private static RuneConfig withLeaseTimings(RuneConfig config, JsonObject cluster) {
+    if (cluster == null) {
+      return config;
+    }
+    RuneConfig.Cluster c = config.cluster();
+    RuneConfig.Cluster timed = new RuneConfig.Cluster(c.enabled(), c.host(), c.port(), c.eventBusPort(), c.members(),
+        duration(cluster, "leaseDuration", c.leaseDuration()), duration(cluster, "renewDeadline", c.renewDeadline()),
+        duration(cluster, "retryPeriod", c.retryPeriod()), c.insecure(), c.tls());
+    return new RuneConfig(config.dataDir(), config.listenHost(), config.listenPort(), config.node(), config.devMode(),
+        config.store(), config.storage(), config.watch(), config.controller(), config.drivers(), config.secrets(),
+        config.nodeLabels(), config.driverSettings(), config.clientTimeouts(), timed);
+  }
+
+  private static Duration duration(JsonObject table, String key, Duration otherwise) {
+    String text = table.getString(key);
+    return text == null ? otherwise : io.rune.storage.config.Durations.parse(text);
   }
 
   public TestServer start() {
