@@ -135,9 +135,15 @@ public final class ShardLeases implements ShardOwnership {
     return at != 0 && System.nanoTime() - at < renewDeadlineNanos;
   }
 
+  /** The database says the lease moved on: counted, and the shard is dropped now rather than at the next renewal. */
   @Override
   public void refused(Fence fence) {
     fencedWrites.increment();
+    if (held.remove(fence.shard(), fence.epoch())) {
+      lost.increment();
+      log.warn("Node {} lost the lease of shard {} (epoch {}): the database refused a write under it", node,
+          fence.shard(), fence.epoch());
+    }
   }
 
   /** The shards held now, in order; for logs and tests. */

@@ -31,7 +31,8 @@ public interface ShardOwnership {
 
   /**
    * The database refused a write made under {@code fence}: the lease had moved on or expired.
-   * Counted ({@code rune_lease_fenced_writes_total}); the work is the new holder's.
+   * Counted ({@code rune_lease_fenced_writes_total}), and the shard is no longer this node's:
+   * the work is the new holder's.
    */
   default void refused(Fence fence) {}
 
