@@ -109,41 +109,18 @@ public final class TestServer implements AutoCloseable {
     server.put("dataDir", dataDir.toString()).put("listen", server.getString("listen", "127.0.0.1:0"))
         .put("node", server.getString("node", "test-node"));
     file.put("server", server);
-    JsonObject cluster = (JsonObject) file.remove("cluster");
     JsonObject storage = file.getJsonObject("storage", new JsonObject());
     if (!storage.containsKey("localVolumeRoot")) {
       storage.put("localVolumeRoot", dataDir.resolve("volumes").toString());
     }
     file.put("storage", storage);
-    return withLeaseTimings(RunefileLoader.resolve(file, ServerFlags.none(), Map.of()), cluster);
-  }
-
-  /**
-   * {@code [cluster]} leaseDuration, renewDeadline and retryPeriod of a test's runefile (short
-   * leases, to measure failover), applied here until the runefile loader reads the table.
-   */
-  private static RuneConfig withLeaseTimings(RuneConfig config, JsonObject cluster) {
-    if (cluster == null) {
-      return config;
-    }
-    RuneConfig.Cluster c = config.cluster();
-    RuneConfig.Cluster timed = new RuneConfig.Cluster(c.enabled(), c.host(), c.port(), c.eventBusPort(), c.members(),
-        duration(cluster, "leaseDuration", c.leaseDuration()), duration(cluster, "renewDeadline", c.renewDeadline()),
-        duration(cluster, "retryPeriod", c.retryPeriod()), c.insecure(), c.tls());
-    return new RuneConfig(config.dataDir(), config.listenHost(), config.listenPort(), config.node(), config.devMode(),
-        config.store(), config.storage(), config.watch(), config.controller(), config.drivers(), config.secrets(),
-        config.nodeLabels(), config.driverSettings(), config.clientTimeouts(), timed);
-  }
-
-  private static Duration duration(JsonObject table, String key, Duration otherwise) {
-    String text = table.getString(key);
-    return text == null ? otherwise : io.rune.storage.config.Durations.parse(text);
+    return RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
   }
 
   public TestServer start() {
     vertx = Vertx.vertx();
     verticle = new RuneStorageVerticle(new RuneStorageOptions(config())
-        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)));
+        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)).setTrustedLocalEventBus(true));
     try {
       await(vertx.deployVerticle(verticle));
     } catch (RuntimeException e) {
