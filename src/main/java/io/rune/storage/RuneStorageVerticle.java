@@ -10,6 +10,8 @@ import io.rune.storage.api.EventBusApi;
 import io.rune.storage.api.Resources;
 import io.rune.storage.api.RestApi;
 import io.rune.storage.api.TokenStore;
+import io.rune.storage.cluster.NodeMetrics;
+import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.driver.DriverCatalog;
@@ -61,6 +63,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   private ApiContext apiContext;
   private SecretCipher secretCipher;
   private SecretValues secretValues;
+  private NodeMetrics nodeMetrics;
   private long compactionTimer = -1;
   private volatile String notReady = "starting";
   private int httpPort = -1;
@@ -85,8 +88,10 @@ public final class RuneStorageVerticle extends VerticleBase {
               config.storage().allowCreateMissing(), secretCipher);
           secretValues = new SecretValues(store, secretCipher);
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
+          PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
-              () -> notReady, meterRegistry());
+              () -> notReady, meterRegistry(), nodes);
+          nodeMetrics = new NodeMetrics(vertx, nodes, apiContext.metrics(), config.cluster().retryPeriod());
           eventBusApi = new EventBusApi(vertx, resources, authenticator);
           return FirstBoot.seedStorageClasses(store, config.storage())
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
@@ -102,6 +107,7 @@ public final class RuneStorageVerticle extends VerticleBase {
           Gauge.builder("rune_change_feed_seq", feed, ChangeFeed::lastSeq)
               .description("Newest change-log sequence published by this node")
               .register(apiContext.metrics());
+          nodeMetrics.start();
         })
         .onFailure(err -> closeDatabase().eventually(this::unlockDataDir));
   }
@@ -135,6 +141,9 @@ public final class RuneStorageVerticle extends VerticleBase {
     notReady = "stopping";
     if (compactionTimer >= 0) {
       vertx.cancelTimer(compactionTimer);
+    }
+    if (nodeMetrics != null) {
+      nodeMetrics.stop();
     }
     // The HTTP verticles are children of this one: Vert.x undeploys them before stop().
     List<Future<?>> steps = new ArrayList<>();
