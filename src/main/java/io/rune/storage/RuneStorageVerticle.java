@@ -11,6 +11,7 @@ import io.rune.storage.api.Resources;
 import io.rune.storage.api.RestApi;
 import io.rune.storage.api.TokenStore;
 import io.rune.storage.config.RuneConfig;
+import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
@@ -93,7 +94,8 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config,
+                  new PgNodeDirectory(pool, config.cluster().leaseDuration())))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
         })

@@ -1,0 +1,168 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.cluster.NodeDirectory;
+import io.rune.storage.cluster.NodeInfo;
+import io.rune.storage.driver.RemoteDriver;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes of the cluster as placement and node-local calls need them: the directory's
+ * answer, read at most once per refresh period however many volumes ask (a burst of 300 new
+ * volumes reads the table once), and which nodes turned Ready since the previous read. Shared
+ * by the controllers of every kind, which run on different event loops: hence the atomics.
+ */
+final class ReadyNodes implements RemoteDriver.NodeLiveness {
+  private static final Logger log = LoggerFactory.getLogger(ReadyNodes.class);
+
+  private final NodeDirectory directory;
+  private final Placement.Node self;
+  private final long refreshNanos;
+  /** The read in flight or the latest answer; asked again once older than the refresh period. */
+  private final AtomicReference<Future<Answer>> current = new AtomicReference<>();
+  /** The last answer that arrived, for the questions that cannot wait (is node b back?). */
+  private volatile Answer lastGood;
+  private volatile Set<String> readyAtLastRefresh = Set.of();
+
+  /** One answer of the directory, and when it was asked by this JVM's monotonic clock. */
+  private record Answer(List<NodeInfo> nodes, long atNanos) {}
+
+  /**
+   * @param self this node as a candidate, with its labels from its configuration
+   * @param refreshEvery how old an answer may be before the next question reads the table again
+   */
+  ReadyNodes(NodeDirectory directory, Placement.Node self, Duration refreshEvery) {
+    this.directory = directory;
+    this.self = self;
+    this.refreshNanos = refreshEvery.toNanos();
+  }
+
+  /** This node alone: no directory lists any other. */
+  static ReadyNodes alone(Placement.Node self) {
+    return new ReadyNodes(() -> Future.succeededFuture(List.of()), self, Duration.ofDays(1));
+  }
+
+  String selfName() {
+    return self.name();
+  }
+
+  /**
+   * The candidates for a new node-local volume: every Ready node with its labels, and this
+   * node (which is running, whatever its heartbeat says) with the labels of its configuration
+   * over those of its row.
+   */
+  Future<List<Placement.Node>> candidates() {
+    return answer().map(answer -> {
+      List<Placement.Node> candidates = new ArrayList<>();
+      Placement.Node me = self;
+      for (NodeInfo node : answer.nodes()) {
+        if (node.name().equals(self.name())) {
+          Map<String, String> labels = new HashMap<>(node.labels());
+          labels.putAll(self.labels());
+          me = new Placement.Node(self.name(), labels);
+        } else if (node.ready()) {
+          candidates.add(new Placement.Node(node.name(), node.labels()));
+        }
+      }
+      candidates.add(0, me);
+      return candidates;
+    });
+  }
+
+  /**
+   * The node as the directory last listed it, its heartbeat age brought up to now; null for
+   * this node itself and for a node the directory does not list.
+   */
+  @Override
+  public Future<NodeInfo> of(String name) {
+    if (self.name().equals(name)) {
+      return Future.succeededFuture(null);
+    }
+    return answer().map(answer -> {
+      for (NodeInfo node : answer.nodes()) {
+        if (node.name().equals(name)) {
+          return aged(node, answer);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Whether the last answer that arrived said {@code name} is Ready; it reads nothing. */
+  boolean lastSeenReady(String name) {
+    Answer answer = lastGood;
+    if (answer == null || name == null) {
+      return false;
+    }
+    return answer.nodes().stream().anyMatch(n -> n.name().equals(name) && n.ready());
+  }
+
+  /**
+   * Reads the directory now, and says which nodes turned Ready since the previous refresh
+   * (nodes Ready at the first count: what waits for them may go at once). One caller (the
+   * periodic check) refreshes; other reads in between do not hide a return from it.
+   */
+  Future<Set<String>> refresh() {
+    return read().map(answer -> {
+      Set<String> ready = new HashSet<>();
+      answer.nodes().stream().filter(NodeInfo::ready).map(NodeInfo::name)
+          .filter(name -> !name.equals(self.name())).forEach(ready::add);
+      Set<String> back = new HashSet<>(ready);
+      back.removeAll(readyAtLastRefresh);
+      readyAtLastRefresh = ready;
+      return back;
+    });
+  }
+
+  private Future<Answer> answer() {
+    Future<Answer> latest = current.get();
+    if (latest != null && (!latest.isComplete()
+        || latest.succeeded() && System.nanoTime() - latest.result().atNanos() < refreshNanos)) {
+      return latest;
+    }
+    return read();
+  }
+
+  private Future<Answer> read() {
+    Future<Answer> before = current.get();
+    Promise<Answer> answer = Promise.promise();
+    if (!current.compareAndSet(before, answer.future())) {
+      return current.get(); // another caller asked at the same moment: one read for both
+    }
+    long asked = System.nanoTime();
+    directory.list().onComplete(nodes -> {
+      if (nodes.succeeded()) {
+        Answer read = new Answer(nodes.result(), asked);
+        lastGood = read;
+        answer.complete(read);
+        return;
+      }
+      Answer good = lastGood;
+      if (good == null) {
+        answer.fail(nodes.cause());
+        current.compareAndSet(answer.future(), null); // the next question asks again
+        return;
+      }
+      log.warn("Could not read the nodes table; using its answer of {} ms ago: {}",
+          (System.nanoTime() - good.atNanos()) / 1_000_000, nodes.cause().getMessage());
+      answer.complete(good);
+    });
+    return answer.future();
+  }
+
+  private static NodeInfo aged(NodeInfo node, Answer answer) {
+    Duration since = Duration.ofNanos(System.nanoTime() - answer.atNanos());
+    return new NodeInfo(node.name(), node.labels(), node.address(), node.version(), node.startedAt(),
+        node.heartbeatAt(), node.heartbeatAge().plus(since), node.ready(), node.shards());
+  }
+}
