@@ -78,7 +78,7 @@ final class AttemptCycle {
 
   private final int maxAttempts;
   private final Backoff backoff;
-  /** Whether a node was Ready at the last look (no read): a wait for it ends when it is. */
+  /** Whether a wait for a node is over (it is back), as last seen, without a read. */
   private final Predicate<String> nodeReady;
 
   AttemptCycle(int maxAttempts, Backoff backoff) {
@@ -93,7 +93,7 @@ final class AttemptCycle {
 
   /**
    * How long until the object's next attempt is due: its {@code nextAttemptAt}, except that
-   * a wait for a node that is Ready again is over.
+   * a wait for a node that is back (Ready again, or started again) is over.
    */
   Duration untilDue(AttemptStatus<?> status) {
     if (RemoteDriver.NODE_UNAVAILABLE.equals(status.reason()) && nodeReady.test(nodeOf(status))) {
@@ -158,11 +158,12 @@ final class AttemptCycle {
   }
 
   /**
-   * The wait for a node silent for {@code silence}: as long again, between the initial and
-   * the maximal backoff (shortened by up to a fifth at random, as every backoff). Each try
-   * finds the node silent twice as long as the one before, so the waits double without a
-   * count kept anywhere, and every node that reconciles the volume computes the same; a node
-   * never heard from waits the maximum.
+   * The wait for a node silent for {@code silence} (since its last heartbeat, or since it
+   * stopped answering this node's calls, whichever is longer): as long again, between the
+   * initial and the maximal backoff, shortened by up to a fifth at random as every backoff.
+   * Each try finds the node silent twice as long as the one before, so the waits double
+   * without a count kept in the status (where attempts must not grow); a node never heard
+   * from waits the maximum.
    */
   Duration nodeWait(Duration silence) {
     if (silence == null) {

@@ -33,7 +33,7 @@ public final class Controllers {
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     Duration look = config.cluster().retryPeriod();
     ReadyNodes nodes = new ReadyNodes(directory, Placement.Node.of(config), look);
-    AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff, nodes::lastSeenReady);
+    AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff, nodes::waitOver);
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
         store, v -> new VolumeReconciler(store, targets(v, store, catalog, secrets, nodes, config), cycle,
             config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())

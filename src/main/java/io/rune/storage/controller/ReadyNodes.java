@@ -6,12 +6,14 @@ import io.rune.storage.driver.RemoteDriver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,10 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
   private final AtomicReference<Future<Answer>> current = new AtomicReference<>();
   /** The last answer that arrived, for the questions that cannot wait (is node b back?). */
   private volatile Answer lastGood;
-  private volatile Set<String> readyAtLastRefresh = Set.of();
+  /** The Ready nodes at the last refresh, with when each started. */
+  private volatile Map<String, Instant> readyAtLastRefresh = Map.of();
+  /** Nodes that did not answer a call, since when (monotonic clock), until one answers again. */
+  private final Map<String, Long> unansweredSince = new ConcurrentHashMap<>();
 
   /** One answer of the directory, and when it was asked by this JVM's monotonic clock. */
   private record Answer(List<NodeInfo> nodes, long atNanos) {}
@@ -98,27 +103,49 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
     });
   }
 
-  /** Whether the last answer that arrived said {@code name} is Ready; it reads nothing. */
-  boolean lastSeenReady(String name) {
+  @Override
+  public Duration silence(NodeInfo node) {
+    long now = System.nanoTime();
+    Duration unanswered = Duration.ofNanos(now - unansweredSince.computeIfAbsent(node.name(), n -> now));
+    return unanswered.compareTo(node.heartbeatAge()) > 0 ? unanswered : node.heartbeatAge();
+  }
+
+  @Override
+  public void answered(String node) {
+    unansweredSince.remove(node);
+  }
+
+  /**
+   * Whether a wait for {@code name} is over: the last answer that arrived says it is Ready,
+   * and it has not failed to answer a call since it turned Ready (a node whose heartbeat is
+   * fresh but whose bus does not answer keeps its backoff). It reads nothing.
+   */
+  boolean waitOver(String name) {
     Answer answer = lastGood;
-    if (answer == null || name == null) {
+    if (answer == null || name == null || unansweredSince.containsKey(name)) {
       return false;
     }
     return answer.nodes().stream().anyMatch(n -> n.name().equals(name) && n.ready());
   }
 
   /**
-   * Reads the directory now, and says which nodes turned Ready since the previous refresh
-   * (nodes Ready at the first count: what waits for them may go at once). One caller (the
-   * periodic check) refreshes; other reads in between do not hide a return from it.
+   * Reads the directory now, and says which nodes are back since the previous refresh: turned
+   * Ready, or started again (nodes Ready at the first count count too: what waits for them may
+   * go at once). What they failed to answer before is forgotten. One caller (the periodic
+   * check) refreshes; other reads in between do not hide a return from it.
    */
   Future<Set<String>> refresh() {
     return read().map(answer -> {
-      Set<String> ready = new HashSet<>();
-      answer.nodes().stream().filter(NodeInfo::ready).map(NodeInfo::name)
-          .filter(name -> !name.equals(self.name())).forEach(ready::add);
-      Set<String> back = new HashSet<>(ready);
-      back.removeAll(readyAtLastRefresh);
+      Map<String, Instant> ready = new HashMap<>();
+      answer.nodes().stream().filter(n -> n.ready() && !n.name().equals(self.name()))
+          .forEach(n -> ready.put(n.name(), n.startedAt()));
+      Set<String> back = new HashSet<>();
+      ready.forEach((name, startedAt) -> {
+        if (!startedAt.equals(readyAtLastRefresh.get(name))) {
+          back.add(name);
+          unansweredSince.remove(name);
+        }
+      });
       readyAtLastRefresh = ready;
       return back;
     });

@@ -43,6 +43,17 @@ public final class RemoteDriver implements StorageDriver {
      * (this node itself, or a node no heartbeat ever listed): the call is sent as it is.
      */
     Future<NodeInfo> of(String node);
+
+    /**
+     * How long the node has been away: since its last heartbeat, or since it stopped
+     * answering (a node cut off from the bus may still write heartbeats), whichever is longer.
+     */
+    default Duration silence(NodeInfo node) {
+      return node.heartbeatAge();
+    }
+
+    /** The node answered a call: it is not away, whatever it did before. */
+    default void answered(String node) {}
   }
 
   /**
@@ -166,7 +177,12 @@ public final class RemoteDriver implements StorageDriver {
       }
       JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx).put("args", args);
       return vertx.eventBus().<JsonObject>request(address, body, delivery)
-          .map(reply -> reply.body().getValue("result"))
+          .map(reply -> {
+            if (provider.nodeLocal()) {
+              liveness.answered(node);
+            }
+            return reply.body().getValue("result");
+          })
           .recover(err -> translate(op, err));
     });
   }
@@ -202,8 +218,7 @@ public final class RemoteDriver implements StorageDriver {
   /** The node of this node-local driver is away: the work waits for it, as no other node has its storage. */
   private DriverException away(NodeInfo info, String what) {
     return new DriverException(DriverError.UNAVAILABLE, DriverException.Blame.BACKEND, NODE_UNAVAILABLE,
-        "node " + node + " " + what,
-        new NodeAway(info.heartbeatAge()));
+        "node " + node + " " + what, new NodeAway(liveness.silence(info)));
   }
 
   /** Carries how long the node has been silent to the attempt cycle, which grows its backoff with it. */
