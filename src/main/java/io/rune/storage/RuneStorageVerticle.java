@@ -17,6 +17,7 @@ import io.rune.storage.cluster.NodeMetrics;
 import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
+import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.controller.Placement;
 import io.rune.storage.driver.DriverCatalog;
@@ -106,7 +107,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, leases))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, nodes, leases))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
               .compose(v -> httpPort < 0 ? Future.succeededFuture()
