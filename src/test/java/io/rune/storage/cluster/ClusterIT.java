@@ -197,8 +197,9 @@ class ClusterIT {
           itsShards.stream().allMatch(shard -> isHeldByAnother(shard, stopped.name())));
       long takenOver = System.nanoTime();
       await().atMost(CONVERGE).until(() -> volumes.notYet("fence", ClusterVolumes::available), List::isEmpty);
-      System.out.printf("[cluster] SIGSTOP %s: its %d shards held by others %d ms later; its volumes Available by the new holders%n",
-          stopped.name(), itsShards.size(), TimeUnit.NANOSECONDS.toMillis(takenOver - pausedAt));
+      System.out.printf("[cluster] SIGSTOP %s: its %d shards held by others %d ms later; its volumes Available"
+          + " by the new holders; SIGCONT after %d ms%n", stopped.name(), itsShards.size(),
+          TimeUnit.NANOSECONDS.toMillis(takenOver - pausedAt), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt));
     } finally {
       stopped.resume();
     }
@@ -227,8 +228,13 @@ class ClusterIT {
     Map<String, String> uids = new java.util.LinkedHashMap<>();
     List<String> onKilledNodes = new ArrayList<>();
     CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
+    List<Long> restartMillis = new ArrayList<>();
+    RunedNode restarted = null;
     for (int round = 0; round < 10; round++) {
       restarting.orTimeout(RunedCluster.START.toSeconds(), TimeUnit.SECONDS).join();
+      if (restarted != null) {
+        restartMillis.add(restarted.lastStartMillis());
+      }
       // Each node in turn; a node started again takes its share of the shards back first.
       RunedNode victim = cluster.nodes().get(round % cluster.nodes().size());
       awaitAllReadyHoldingAllShards();
@@ -258,8 +264,11 @@ class ClusterIT {
           victim.name(), itsShards.size(), took);
       onKilledNodes.addAll(pinned);
       restarting = victim.startAsync();
+      restarted = victim;
     }
     restarting.orTimeout(RunedCluster.START.toSeconds(), TimeUnit.SECONDS).join();
+    restartMillis.add(restarted.lastStartMillis());
+    System.out.printf("[cluster] killed nodes started again (command to ready line): %s ms%n", restartMillis);
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
         .until(() -> volumes.notYet("kill", ClusterVolumes::available), List::isEmpty);
 

@@ -28,6 +28,7 @@ public final class RunedNode {
   private final List<Process> incarnations = new CopyOnWriteArrayList<>();
   private volatile Process process;
   private volatile boolean paused;
+  private volatile long lastStartMillis = -1;
 
   RunedNode(String name, Path home, int httpPort, Path runefile, Map<String, String> env, String javaOptions) {
     this.name = name;
@@ -70,6 +71,7 @@ public final class RunedNode {
   /** Starts the process; the future completes when it printed its ready line. */
   public CompletableFuture<Void> startAsync() {
     return CompletableFuture.runAsync(() -> {
+      long began = System.nanoTime();
       Process started;
       try {
         started = RunedProcess.startWithEnv(home, List.of("--config", runefile.toString()), env, javaOptions);
@@ -81,12 +83,18 @@ public final class RunedNode {
       paused = false;
       try {
         RunedProcess.awaitReady(started);
+        lastStartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
       } catch (Exception | AssertionError e) {
         // Its last words (why it refused to start) are in the log, read to the end once it exited.
         RunedProcess.awaitLogEnd(started, 5);
         throw new IllegalStateException("node " + name + " did not start: " + e + "\n" + logTail(80), e);
       }
     });
+  }
+
+  /** How long its last start took, from the command to the ready line (-1 before one finished). */
+  public long lastStartMillis() {
+    return lastStartMillis;
   }
 
   /** SIGKILL, as a power cut leaves it: no shutdown hook runs. Returns when the process is gone. */
