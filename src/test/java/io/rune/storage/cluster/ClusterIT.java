@@ -212,6 +212,14 @@ class ClusterIT {
     assertThat(volumes.notYet("fence", ClusterVolumes::available)).isEmpty();
     Map<String, Long> created = cluster.provisionsCreatedPerUid();
     uids.forEach((name, uid) -> assertThat(created.get(uid)).as("provision calls that made %s", name).isEqualTo(1L));
+
+    // Back in the cluster (it may have been stopped past Hazelcast's heartbeat timeout):
+    // a volume on it, reconciled by whichever node holds its shard, is made by its driver.
+    long resumedAt = System.nanoTime();
+    ClusterVolumes.create(cluster.http(driverNode), "fence", "after", stopped.name(), null);
+    await().atMost(CONVERGE).until(() -> ClusterVolumes.available(volumes.statuses("fence").get("after")));
+    System.out.printf("[cluster] %s serves its driver again: a volume on it Available %d ms after it was asked for%n",
+        stopped.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt));
   }
 
   /**
