@@ -50,10 +50,20 @@ public final class RunedProcess {
 
   /** Reads stdout until the ready line (60 s at most); the log (stderr) is kept for {@link #log}. */
   public static Matcher awaitReady(Process runed) throws Exception {
-    CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(runed.getInputStream(), StandardCharsets.UTF_8))) {
+    Matcher matcher = awaitLine(runed, READY);
+    assertThat(matcher).as("runed printed its ready line").isNotNull();
+    return matcher;
+  }
+
+  /**
+   * Reads stdout until a line matches {@code wanted} (60 s at most), draining stderr into
+   * {@link #log}; null when the process ended without printing it.
+   */
+  public static Matcher awaitLine(Process process, Pattern wanted) throws Exception {
+    CompletableFuture<Matcher> found = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
-          Matcher matcher = READY.matcher(line);
+          Matcher matcher = wanted.matcher(line);
           if (matcher.matches()) {
             return matcher;
           }
@@ -63,11 +73,9 @@ public final class RunedProcess {
         return null;
       }
     });
-    LOGS.put(runed, new StringBuffer());
-    CompletableFuture.runAsync(() -> drain(runed));
-    Matcher matcher = ready.get(60, TimeUnit.SECONDS);
-    assertThat(matcher).as("runed printed its ready line").isNotNull();
-    return matcher;
+    LOGS.put(process, new StringBuffer());
+    CompletableFuture.runAsync(() -> drain(process));
+    return found.get(60, TimeUnit.SECONDS);
   }
 
   /**
