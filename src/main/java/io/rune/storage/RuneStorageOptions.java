@@ -19,6 +19,7 @@ public final class RuneStorageOptions {
   private int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
   private PrometheusMeterRegistry meterRegistry;
   private Duration feedPollInterval = Duration.ofSeconds(1);
+  private boolean trustedLocalEventBus;
 
   public RuneStorageOptions(RuneConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -91,5 +92,19 @@ public final class RuneStorageOptions {
 
   public Duration feedPollInterval() {
     return feedPollInterval;
+  }
+
+  /**
+   * Lets event-bus API requests sent from inside this JVM omit the {@code token} header and
+   * act with full rights, as the embedding application (default false: every request needs
+   * a token). A request from another member of a clustered event bus always needs one.
+   */
+  public RuneStorageOptions setTrustedLocalEventBus(boolean trustedLocalEventBus) {
+    this.trustedLocalEventBus = trustedLocalEventBus;
+    return this;
+  }
+
+  public boolean trustedLocalEventBus() {
+    return trustedLocalEventBus;
   }
 }

@@ -10,6 +10,7 @@ import io.rune.storage.api.EventBusApi;
 import io.rune.storage.api.Resources;
 import io.rune.storage.api.RestApi;
 import io.rune.storage.api.TokenStore;
+import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.driver.DriverCatalog;
@@ -87,7 +88,7 @@ public final class RuneStorageVerticle extends VerticleBase {
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
               () -> notReady, meterRegistry());
-          eventBusApi = new EventBusApi(vertx, resources, authenticator);
+          eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
           return FirstBoot.seedStorageClasses(store, config.storage())
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
               .compose(v -> feed.start())
@@ -195,6 +196,11 @@ public final class RuneStorageVerticle extends VerticleBase {
       connect = Future.succeededFuture(options.connectOptions());
     } else if (config.store().url() != null && !config.store().url().isBlank()) {
       connect = Future.succeededFuture(PgConnectOptions.fromUri(config.store().url()));
+    } else if (vertx.isClustered() || config.cluster().enabled()) {
+      // Each node would start a database of its own, and none would see the others' objects.
+      return Future.failedFuture(new ConfigException("runefile: a clustered node needs [store] url:"
+          + " an external PostgreSQL shared by all nodes (postgresql://user:pass@host:5432/db); the embedded"
+          + " default is one node's own database"));
     } else {
       connect = vertx.executeBlocking(() -> {
         embedded = EmbeddedPostgresServer.start(dataDirLock, config.embeddedPgDir(), 0);

@@ -44,7 +44,7 @@ class EmbeddingIT {
           .put("dataDir", dataDir.toString()).put("node", "host-1")), ServerFlags.none(), Map.of());
 
       RuneStorageVerticle storage = new RuneStorageVerticle(new RuneStorageOptions(config)
-          .setPool(hostPool).setConnectOptions(connect).setHttpServer(false));
+          .setPool(hostPool).setConnectOptions(connect).setHttpServer(false).setTrustedLocalEventBus(true));
       await(host.deployVerticle(storage));
       assertThat(storage.httpPort()).as("no HTTP server of its own").isEqualTo(-1);
 

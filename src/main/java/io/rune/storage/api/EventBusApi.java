@@ -17,9 +17,15 @@ import java.util.function.BiFunction;
 /**
  * The event-bus door: {@code rune.api.<kind>.<verb>} with the JSON of REST. A request
  * body names what REST puts in the path ({@code namespace}, {@code name}), carries the
- * object under {@code object}, and list parameters (and a delete's {@code cascade}) as fields. A {@code token} header
- * applies RBAC as REST does; without one the caller is the trusted embedding application.
+ * object under {@code object}, and list parameters (and a delete's {@code cascade}) as fields.
  * Failures are {@code fail(<http status>, <error body JSON>)}.
+ *
+ * <p>A {@code token} header applies RBAC as REST does. A request without one is refused
+ * ({@code fail(401, Unauthorized)}), unless the verticle was deployed with
+ * {@link io.rune.storage.RuneStorageOptions#setTrustedLocalEventBus trusted-local} and the
+ * request was sent from inside this JVM: then the caller is the embedding application, with
+ * full rights. On a clustered Vert.x (the host's cluster manager, or runed's), verticles on
+ * other members always send a token: trusted-local never covers a message from the wire.
  */
 public final class EventBusApi {
   public static final String PREFIX = "rune.api.";
@@ -28,13 +34,19 @@ public final class EventBusApi {
   private final Resources resources;
   private final Authenticator authenticator;
   private final Apply apply;
+  private final boolean trustedLocal;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
-  public EventBusApi(Vertx vertx, Resources resources, Authenticator authenticator) {
+  /**
+   * @param trustedLocal whether a request sent from inside this JVM may omit its token and act
+   *     with full rights (the embedding application's)
+   */
+  public EventBusApi(Vertx vertx, Resources resources, Authenticator authenticator, boolean trustedLocal) {
     this.vertx = vertx;
     this.resources = resources;
     this.authenticator = authenticator;
     this.apply = new Apply(resources);
+    this.trustedLocal = trustedLocal;
   }
 
   public static String address(Kind kind, String verb) {
@@ -82,10 +94,7 @@ public final class EventBusApi {
     EventBus bus = vertx.eventBus();
     consumers.add(bus.consumer(address, (Message<JsonObject> message) -> {
       JsonObject body = message.body() == null ? new JsonObject() : message.body();
-      String token = message.headers().get("token");
-      Future<Principal> principal = token == null ? Future.succeededFuture(Principal.SYSTEM)
-          : authenticator.authenticate(token);
-      principal.compose(p -> Resources.attempt(() -> operation.apply(p, body)))
+      principal(message).compose(p -> Resources.attempt(() -> operation.apply(p, body)))
           .onSuccess(message::reply)
           .onFailure(err -> {
             Throwable failure = ApiException.from(err);
@@ -93,6 +102,19 @@ public final class EventBusApi {
             message.fail(api.status(), api.body().encode());
           });
     }));
+  }
+
+  private Future<Principal> principal(Message<JsonObject> message) {
+    String token = message.headers().get("token");
+    if (token != null) {
+      return authenticator.authenticate(token);
+    }
+    if (trustedLocal && !MessageOrigin.fromAnotherMember(message)) {
+      return Future.succeededFuture(Principal.SYSTEM);
+    }
+    return Future.failedFuture(new ApiException(401, "Unauthorized", "an event-bus API request needs a 'token'"
+        + " header with an API token (as REST's Authorization: Bearer); only the embedding application, in the"
+        + " server's own JVM and deployed with trusted-local on, may omit it", null));
   }
 
   /**

@@ -116,7 +116,7 @@ public final class RunefileLoader {
         dataDir, listen.host(), listen.port(), node, devMode, store, storage, watch, controller, drivers, secrets,
         strings(runefile.getJsonObject("server", new JsonObject()).getJsonObject("labels")),
         driverSettings(runefile.getJsonObject("storage", new JsonObject()).getJsonObject("drivers")),
-        clientTimeouts(in, watch));
+        clientTimeouts(in, watch), ClusterSettings.resolve(in));
   }
 
   private static ClientTimeouts clientTimeouts(Layers in, Watch watch) {
@@ -205,7 +205,7 @@ public final class RunefileLoader {
   }
 
   /** The runefile, the environment and the flags, looked up key by key. */
-  private record Layers(JsonObject runefile, Map<String, String> env) {
+  record Layers(JsonObject runefile, Map<String, String> env) {
 
     /** A key only the runefile sets. */
     Optional<Setting> pick(String key) {
@@ -224,11 +224,16 @@ public final class RunefileLoader {
       if (variable != null && env.containsKey(variable)) {
         return Optional.of(Setting.ofEnv(variable, env.get(variable)));
       }
-      String[] tableAndName = key.split("\\.", 2);
-      JsonObject table = runefile.getJsonObject(tableAndName[0]);
-      return table == null || !table.containsKey(tableAndName[1])
+      // "cluster.tls.keyStore": the key keyStore of the table [cluster.tls], nested in TOML.
+      String[] path = key.split("\\.");
+      JsonObject table = runefile;
+      for (int i = 0; i < path.length - 1 && table != null; i++) {
+        table = table.getJsonObject(path[i]);
+      }
+      String name = path[path.length - 1];
+      return table == null || !table.containsKey(name)
           ? Optional.empty()
-          : Optional.of(Setting.ofRunefile(key, table.getValue(tableAndName[1])));
+          : Optional.of(Setting.ofRunefile(key, table.getValue(name)));
     }
   }
 }

@@ -23,7 +23,9 @@ final class RunefileSchema {
     BOOLEAN("a boolean"),
     STRING_ARRAY("an array of strings"),
     STRING_TABLE("a table of strings"),
-    DRIVER_TABLES("a table per driver, of strings, numbers and booleans");
+    DRIVER_TABLES("a table per driver, of strings, numbers and booleans"),
+    /** A nested table with its own keys, checked as {@code [<table>.<key>]} of {@link #TABLES}. */
+    TABLE("a table");
 
     final String description;
 
@@ -44,6 +46,7 @@ final class RunefileSchema {
         case DRIVER_TABLES -> value instanceof JsonObject drivers && drivers.fieldNames().stream()
             .map(drivers::getValue).allMatch(t -> t instanceof JsonObject table && table.fieldNames().stream()
                 .map(table::getValue).allMatch(v -> v instanceof String || v instanceof Number || v instanceof Boolean));
+        case TABLE -> value instanceof JsonObject;
       };
     }
   }
@@ -67,6 +70,12 @@ final class RunefileSchema {
     table(tables, "drivers", "callTimeout", Type.STRING, "breakerMaxFailures", Type.INTEGER,
         "breakerResetTimeout", Type.STRING);
     table(tables, "secrets", "keyFile", Type.STRING);
+    table(tables, "cluster", "enabled", Type.BOOLEAN, "host", Type.STRING, "port", Type.INTEGER,
+        "eventBusPort", Type.INTEGER, "members", Type.STRING_ARRAY, "leaseDuration", Type.STRING,
+        "renewDeadline", Type.STRING, "retryPeriod", Type.STRING, "insecure", Type.BOOLEAN, "tls", Type.TABLE);
+    table(tables, "cluster.tls", "keyStore", Type.STRING, "keyStorePassword", Type.STRING,
+        "trustStore", Type.STRING, "trustStorePassword", Type.STRING, "certificate", Type.STRING,
+        "key", Type.STRING, "trustCertificate", Type.STRING);
     TABLES = Collections.unmodifiableMap(tables);
   }
 
@@ -81,27 +90,35 @@ final class RunefileSchema {
     for (String name : runefile.fieldNames()) {
       Map<String, Type> keys = TABLES.get(name);
       Object value = runefile.getValue(name);
-      if (keys == null) {
+      if (keys == null || name.contains(".")) {
         throw new ConfigException(value instanceof JsonObject
             ? "runefile: unknown table [" + name + "] (known tables: " + knownTables() + ")"
             : "runefile: unknown key '" + name + "' (keys belong in one of the tables "
                 + knownTables() + ")");
       }
-      if (!(value instanceof JsonObject table)) {
-        throw new ConfigException(
-            "runefile: '" + name + "' must be a table, got " + describe(value));
+      checkTable(name, keys, value);
+    }
+  }
+
+  /** One table's keys; a nested table ({@link Type#TABLE}) is checked in turn. */
+  private static void checkTable(String name, Map<String, Type> keys, Object value) {
+    if (!(value instanceof JsonObject table)) {
+      throw new ConfigException(
+          "runefile: '" + name + "' must be a table, got " + describe(value));
+    }
+    for (String key : table.fieldNames()) {
+      Type type = keys.get(key);
+      if (type == null) {
+        throw new ConfigException("runefile: unknown key '" + name + "." + key
+            + "' (known keys in [" + name + "]: " + String.join(", ", keys.keySet()) + ")");
       }
-      for (String key : table.fieldNames()) {
-        Type type = keys.get(key);
-        if (type == null) {
-          throw new ConfigException("runefile: unknown key '" + name + "." + key
-              + "' (known keys in [" + name + "]: " + String.join(", ", keys.keySet()) + ")");
-        }
-        Object keyValue = table.getValue(key);
-        if (!type.accepts(keyValue)) {
-          throw new ConfigException("runefile: '" + name + "." + key + "' must be "
-              + type.description + ", got " + describe(keyValue));
-        }
+      Object keyValue = table.getValue(key);
+      if (!type.accepts(keyValue)) {
+        throw new ConfigException("runefile: '" + name + "." + key + "' must be "
+            + type.description + ", got " + describe(keyValue));
+      }
+      if (type == Type.TABLE) {
+        checkTable(name + "." + key, TABLES.get(name + "." + key), keyValue);
       }
     }
   }

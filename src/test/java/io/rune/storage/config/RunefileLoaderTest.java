@@ -234,7 +234,7 @@ class RunefileLoaderTest {
             + " preserveOnDelete, drivers)");
     assertThatThrownBy(() -> resolve("[stroage]\nx = 1\n"))
         .hasMessage("runefile: unknown table [stroage] (known tables: [server], [store],"
-            + " [storage], [watch], [controller], [drivers], [secrets])");
+            + " [storage], [watch], [controller], [drivers], [secrets], [cluster], [cluster.tls])");
     assertThatThrownBy(() -> resolve("listen = \"a:1\"\n"))
         .hasMessageStartingWith("runefile: unknown key 'listen' (keys belong in one of the tables");
     assertThatThrownBy(() -> resolve("[server.tls]\ncert = \"x\"\n"))

@@ -117,7 +117,7 @@ public final class TestServer implements AutoCloseable {
   public TestServer start() {
     vertx = Vertx.vertx();
     verticle = new RuneStorageVerticle(new RuneStorageOptions(config())
-        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)));
+        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)).setTrustedLocalEventBus(true));
     try {
       await(vertx.deployVerticle(verticle));
     } catch (RuntimeException e) {
