@@ -163,8 +163,8 @@ class ThreeNodeReadmeIT {
             last.set(new Printed(printed + "(exit status " + bash.exitValue() + ")", startedAt));
             List<String> actual = printed.lines().map(ThreeNodeReadmeIT::normalized).toList();
             // As in the walkthrough: --wait prints progress lines that depend on timing.
-          boolean shown = script.contains("--wait") ? containsInOrder(actual, expected) : actual.equals(expected);
-          return bash.exitValue() == exitStatus && shown && shardsAccountedFor(printed);
+          boolean asShown = script.contains("--wait") ? containsInOrder(actual, expected) : actual.equals(expected);
+          return bash.exitValue() == exitStatus && asShown && shardsAccountedFor(printed);
           });
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(script + " did not print, within " + FOREGROUND_DEADLINE.toSeconds() + " s, what the"
