@@ -10,9 +10,13 @@ import io.rune.storage.api.EventBusApi;
 import io.rune.storage.api.Resources;
 import io.rune.storage.api.RestApi;
 import io.rune.storage.api.TokenStore;
+import io.rune.storage.cli.RuneVersion;
+import io.rune.storage.cluster.NodeHeartbeat;
+import io.rune.storage.cluster.ShardLeases;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.controller.Controllers;
+import io.rune.storage.controller.Placement;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.DriverVerticle;
@@ -46,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
  * application that embeds it. Start-up order, each step waiting for the one before:
  * the data directory's lock, the secret key file, database (embedded or external), migrations, first-boot seeding,
- * change feed, event-bus API, driver verticles, controllers, compaction, HTTP server.
+ * change feed, event-bus API, driver verticles, heartbeat and shard leases, controllers, compaction, HTTP server.
  */
 public final class RuneStorageVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RuneStorageVerticle.class);
@@ -62,6 +66,8 @@ public final class RuneStorageVerticle extends VerticleBase {
   private ApiContext apiContext;
   private SecretCipher secretCipher;
   private SecretValues secretValues;
+  private NodeHeartbeat heartbeat;
+  private ShardLeases leases;
   private long compactionTimer = -1;
   private volatile String notReady = "starting";
   private int httpPort = -1;
@@ -87,16 +93,19 @@ public final class RuneStorageVerticle extends VerticleBase {
           secretValues = new SecretValues(store, secretCipher);
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
-              () -> notReady, meterRegistry());
+              this::notReady, meterRegistry());
           eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
           return FirstBoot.seedStorageClasses(store, config.storage())
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config))
+              .compose(v -> startLeases())
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, leases))
               .onSuccess(v -> startCompaction(store))
-              .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture());
+              .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
+              .compose(v -> httpPort < 0 ? Future.succeededFuture()
+                  : heartbeat.address("http://" + config.listenHost() + ":" + httpPort));
         })
         .onSuccess(v -> {
           notReady = null;
@@ -104,7 +113,32 @@ public final class RuneStorageVerticle extends VerticleBase {
               .description("Newest change-log sequence published by this node")
               .register(apiContext.metrics());
         })
-        .onFailure(err -> closeDatabase().eventually(this::unlockDataDir));
+        .onFailure(err -> stopLeases().eventually(this::closeDatabase).eventually(this::unlockDataDir));
+  }
+
+  /** Why the node is not ready, or null: started, its heartbeat written (CLUSTER.md). */
+  private String notReady() {
+    String why = notReady;
+    if (why == null && heartbeat != null && !heartbeat.written()) {
+      return "node " + config.node() + " could not write its heartbeat to the database lately";
+    }
+    return why;
+  }
+
+  /** This node's row and heartbeat, then its shard leases: controllers start with the shards it got. */
+  private Future<Void> startLeases() {
+    RuneConfig.Cluster cluster = config.cluster();
+    heartbeat = new NodeHeartbeat(vertx, pool, config.node(), Placement.Node.of(config).labels(),
+        RuneVersion.current(), cluster.leaseDuration(), cluster.retryPeriod());
+    leases = new ShardLeases(vertx, pool, config.node(), cluster.leaseDuration(), cluster.renewDeadline(),
+        cluster.retryPeriod(), apiContext.metrics());
+    return heartbeat.start().compose(v -> leases.start());
+  }
+
+  /** Marks the node stopped and lets go of its shards, so the other nodes take them at once. */
+  private Future<Void> stopLeases() {
+    Future<Void> beat = heartbeat == null ? Future.succeededFuture() : heartbeat.stop();
+    return beat.eventually(() -> leases == null ? Future.succeededFuture() : leases.stop());
   }
 
   /** The REST API as a router, to mount under a host application's own HTTP server. */
@@ -145,7 +179,8 @@ public final class RuneStorageVerticle extends VerticleBase {
     if (feed != null) {
       steps.add(feed.stop());
     }
-    return Future.join(steps).eventually(this::closeDatabase).eventually(this::unlockDataDir);
+    return Future.join(steps).eventually(this::stopLeases).eventually(this::closeDatabase)
+        .eventually(this::unlockDataDir);
   }
 
   /**

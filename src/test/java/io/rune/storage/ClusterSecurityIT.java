@@ -131,7 +131,7 @@ class ClusterSecurityIT {
       ReplyException refused = (ReplyException) noToken.getCause();
       assertThat(refused.failureCode()).as("another member is never trusted-local").isEqualTo(401);
       assertThat(new JsonObject(refused.getMessage()).getJsonObject("error").getString("code"))
-          .isEqualTo("Unauthorized");
+          .isEqualTo("Unauthenticated");
 
       Vertx untrusted = rogue;
       Throwable rogueFailure = catchThrowable(() -> await(untrusted.eventBus().request("rune.api.volumes.create",

@@ -99,6 +99,8 @@ public class ApiException extends RuntimeException {
       case ALREADY_EXISTS -> alreadyExists(store.getMessage());
       case UNAVAILABLE -> storeUnavailable(store.getMessage());
       case INVALID_CONTINUE_TOKEN -> malformed(store.getMessage(), "continue");
+      // Only controllers write under a lease; should one reach a client, the write may be retried.
+      case FENCED -> storeUnavailable(store.getMessage());
     };
   }
 }

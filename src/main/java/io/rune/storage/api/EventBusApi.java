@@ -112,7 +112,7 @@ public final class EventBusApi {
     if (trustedLocal && !MessageOrigin.fromAnotherMember(message)) {
       return Future.succeededFuture(Principal.SYSTEM);
     }
-    return Future.failedFuture(new ApiException(401, "Unauthorized", "an event-bus API request needs a 'token'"
+    return Future.failedFuture(new ApiException(401, "Unauthenticated", "an event-bus API request needs a 'token'"
         + " header with an API token (as REST's Authorization: Bearer); only the embedding application, in the"
         + " server's own JVM and deployed with trusted-local on, may omit it", null));
   }

@@ -6,10 +6,10 @@ import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version Maven stamped into the jar; "unknown" when run from unpackaged classes. */
-final class RuneVersion implements IVersionProvider {
+public final class RuneVersion implements IVersionProvider {
   private static final String POM_PROPERTIES = "/META-INF/maven/io.rune/rune-storage/pom.properties";
 
-  static String current() {
+  public static String current() {
     try (InputStream in = RuneVersion.class.getResourceAsStream(POM_PROPERTIES)) {
       if (in == null) {
         return "unknown";

@@ -29,6 +29,13 @@ public interface ShardOwnership {
   /** Whether this node's leases are fresh; no driver call is made otherwise. */
   boolean fresh();
 
+  /**
+   * The database refused a write made under {@code fence}: the lease had moved on or expired.
+   * Counted ({@code rune_lease_fenced_writes_total}), and the shard is no longer this node's:
+   * the work is the new holder's.
+   */
+  default void refused(Fence fence) {}
+
   /** The node does not hold the lease a piece of work needs: the work stops, another node does it. */
   final class LeaseLost extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.rune.storage.controller;
 
+import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.AttemptStatus;
@@ -95,8 +96,13 @@ final class AttemptCycle {
    * Attempt number {@code attempt} (1-based) of {@code operation} failed with {@code error}.
    *
    * @param afterFix what the user does after fixing the cause ("run retry")
+   * @throws ShardOwnership.LeaseLost when the call was not made because this node's leases are
+   *     not fresh: no attempt was made, nothing is recorded, the reconcile ends
    */
   Decision failed(Operation operation, int attempt, DriverException error, String afterFix) {
+    if (error.getCause() instanceof ShardOwnership.LeaseLost lost) {
+      throw lost;
+    }
     String words = operation.doing + " failed (" + attemptWords(attempt) + "): "
         + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage();
     if (error.error() == DriverError.UNAVAILABLE) {

@@ -1,6 +1,7 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.api.Resources;
+import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverCatalog;
 import io.rune.storage.model.Kind;
@@ -21,23 +22,27 @@ public final class Controllers {
    *
    * @param secrets reads Secret values for drivers' secret references (such as do-volume's
    *     {@code apiTokenSecretRef}), resolved into each driver call's context
+   * @param ownership which objects are this node's to reconcile (the shards it leases); every
+   *     status write is fenced by it and no driver call is made while its leases are stale
    */
   public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
-      SecretValues secrets, RuneConfig config) {
+      SecretValues secrets, RuneConfig config, ShardOwnership ownership) {
     RuneConfig.Controller settings = config.controller();
+    StatusWrites writes = new StatusWrites(store, ownership);
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff);
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
-        store, v -> new VolumeReconciler(store, targets(v, store, catalog, secrets, config), cycle,
-            config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
+        store, ownership, v -> new VolumeReconciler(store, writes, targets(v, store, catalog, secrets, config, ownership),
+            cycle, config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
         .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME));
     ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
-        SnapshotStatus::from, store, v -> new SnapshotReconciler(store, targets(v, store, catalog, secrets, config),
-            cycle),
+        SnapshotStatus::from, store, ownership, v -> new SnapshotReconciler(store, writes,
+            targets(v, store, catalog, secrets, config, ownership), cycle),
         settings.resyncInterval(), settings.workers());
     ResourceController<ServiceStatus> services = new ResourceController<>(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::from,
-        store, v -> new ServiceReconciler(store, resources, new VolumeBinder(targets(v, store, catalog, secrets, config),
-            new StatusWrites(store), config.dataDir().resolve("mounts"), backoff), config.node(), cycle),
+        store, ownership, v -> new ServiceReconciler(store, writes, resources, new VolumeBinder(
+            targets(v, store, catalog, secrets, config, ownership), writes, config.dataDir().resolve("mounts"), backoff),
+            config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
@@ -45,7 +50,8 @@ public final class Controllers {
   }
 
   private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, SecretValues secrets,
-      RuneConfig config) {
-    return new VolumeTargets(vertx, store, catalog, secrets, Placement.Node.of(config), config.drivers().callTimeout());
+      RuneConfig config, ShardOwnership ownership) {
+    return new VolumeTargets(vertx, store, catalog, secrets, Placement.Node.of(config), config.drivers().callTimeout())
+        .callingWhileFresh(ownership);
   }
 }

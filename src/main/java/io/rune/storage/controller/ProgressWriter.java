@@ -4,7 +4,6 @@ import io.rune.storage.driver.Progress;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ProgressStatus;
-import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -18,7 +17,7 @@ import io.vertx.core.Promise;
 final class ProgressWriter implements Progress {
   static final long MIN_INTERVAL_MILLIS = 1000;
 
-  private final Store store;
+  private final StatusWrites writes;
   private ApiObject latest;
   private long lastWriteAt = System.currentTimeMillis();
   private long[] pending;
@@ -27,8 +26,8 @@ final class ProgressWriter implements Progress {
   private Throwable failed;
   private Promise<ApiObject> finished;
 
-  ProgressWriter(Store store, ApiObject object) {
-    this.store = store;
+  ProgressWriter(StatusWrites writes, ApiObject object) {
+    this.writes = writes;
     this.latest = object;
   }
 
@@ -62,7 +61,6 @@ final class ProgressWriter implements Progress {
     writing = true;
     lastWriteAt = System.currentTimeMillis();
     ProgressStatus progress = new ProgressStatus(report[0], report[1]);
-    StatusWrites writes = new StatusWrites(store);
     Future<ApiObject> written = latest.kind() == Kind.SNAPSHOT
         ? writes.writeSnapshot(latest, s -> s.withProgress(progress))
         : writes.writeVolume(latest, s -> s.withProgress(progress));

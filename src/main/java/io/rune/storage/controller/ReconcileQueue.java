@@ -1,5 +1,6 @@
 package io.rune.storage.controller;
 
+import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.model.ObjectKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * A key is queued at most once, at most one reconcile per key is in flight, a key that
  * changes while it is being reconciled is run again afterwards, and at most
  * {@code workers} reconciles run at once. Used from one event-loop context only.
+ *
+ * <p>A key is run only if this node owns it at that moment (its shard's lease is held and
+ * fresh): one whose shard was lost while it waited is dropped, its new holder sees to it.
  */
 final class ReconcileQueue {
   private static final Logger log = LoggerFactory.getLogger(ReconcileQueue.class);
@@ -29,6 +34,7 @@ final class ReconcileQueue {
   private final String name;
   private final Reconciler reconciler;
   private final int workers;
+  private final Predicate<ObjectKey> owned;
   private final Deque<ObjectKey> ready = new ArrayDeque<>();
   private final Set<ObjectKey> queued = new HashSet<>();
   private final Set<ObjectKey> inFlight = new HashSet<>();
@@ -38,8 +44,9 @@ final class ReconcileQueue {
 
   private record Delayed(long timerId, long dueAtMillis) {}
 
-  ReconcileQueue(Vertx vertx, String name, Reconciler reconciler, int workers) {
+  ReconcileQueue(Vertx vertx, String name, Reconciler reconciler, int workers, Predicate<ObjectKey> owned) {
     this.vertx = vertx;
+    this.owned = owned;
     this.name = name;
     this.reconciler = reconciler;
     this.workers = workers;
@@ -98,6 +105,9 @@ final class ReconcileQueue {
     while (!stopped && inFlight.size() < workers && !ready.isEmpty()) {
       ObjectKey key = ready.poll();
       queued.remove(key);
+      if (!owned.test(key)) {
+        continue;
+      }
       inFlight.add(key);
       run(key);
     }
@@ -112,7 +122,10 @@ final class ReconcileQueue {
     }
     outcome.onComplete(result -> {
       inFlight.remove(key);
-      if (result.failed()) {
+      if (result.failed() && result.cause() instanceof ShardOwnership.LeaseLost lost) {
+        // Not this node's any more (or its leases are stale): the shard's holder reconciles it.
+        log.debug("{} reconcile of {} ended: {}", name, key, lost.getMessage());
+      } else if (result.failed()) {
         log.warn("{} reconcile of {} failed; trying again in {} s: {}", name, key, AFTER_ERROR.toSeconds(),
             result.cause().toString());
         addAfter(key, AFTER_ERROR);

@@ -1,5 +1,6 @@
 package io.rune.storage.controller;
 
+import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.AttemptStatus;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * notification or a crash left behind. The work itself is
  * its {@link Reconciler}'s; {@link Controllers} builds one per kind.
  *
+ * <p>Only objects in shards this node holds are queued; when it gains shards it looks at
+ * every object again (a resync), for the work the shards' former holder left.
+ *
  * @param <S> the kind's status record
  */
 public final class ResourceController<S extends ObjectStatus<S>> extends VerticleBase {
@@ -38,6 +42,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   private final Set<? extends Enum<?>> needsWork;
   private final Function<JsonObject, S> statusOf;
   private final Store store;
+  private final ShardOwnership ownership;
   private final Function<Vertx, Reconciler> reconcilers;
   private final Duration resyncInterval;
   private final int workers;
@@ -47,6 +52,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
+  private MessageConsumer<Object> gained;
   private long resyncTimer = -1;
 
   /**
@@ -55,8 +61,9 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    * @param reconcilers makes the reconciler, on this verticle's Vert.x
    */
   ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, S> statusOf,
-      Store store, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers) {
-    this(kind, needsWork, statusOf, store, reconcilers, resyncInterval, workers, change -> List.of());
+      Store store, ShardOwnership ownership, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval,
+      int workers) {
+    this(kind, needsWork, statusOf, store, ownership, reconcilers, resyncInterval, workers, change -> List.of());
   }
 
   /**
@@ -64,8 +71,9 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    *     (a service, for a change of one of its volumes)
    */
   ResourceController(Kind kind, Set<? extends Enum<?>> needsWork, Function<JsonObject, S> statusOf,
-      Store store, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval, int workers,
-      Function<Change, List<ObjectKey>> related) {
+      Store store, ShardOwnership ownership, Function<Vertx, Reconciler> reconcilers, Duration resyncInterval,
+      int workers, Function<Change, List<ObjectKey>> related) {
+    this.ownership = ownership;
     this.related = related;
     this.kind = kind;
     this.needsWork = needsWork;
@@ -88,23 +96,24 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
 
   @Override
   public Future<?> start() {
-    queue = new ReconcileQueue(vertx, kind.kindName(), reconcilers.apply(vertx), workers);
+    queue = new ReconcileQueue(vertx, kind.kindName(), reconcilers.apply(vertx), workers, ownership::owns);
     changes = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onChange(message.body()));
+    gained = vertx.eventBus().localConsumer(ShardOwnership.GAINED_ADDRESS, message -> resync());
     long every = resyncInterval.toMillis();
     resyncTimer = vertx.setPeriodic(every, every, id -> resync());
-    return changes.completion().onSuccess(v -> resync());
+    return Future.all(changes.completion(), gained.completion()).onSuccess(v -> resync());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(resyncTimer);
     queue.stop();
-    return changes.unregister();
+    return Future.join(changes.unregister(), gained.unregister());
   }
 
   private void onChange(Change change) {
     if (change.kind() != kind) {
-      related.apply(change).forEach(queue::add);
+      related.apply(change).stream().filter(ownership::owns).forEach(queue::add);
       return;
     }
     if (change.type() == Change.Type.DELETED) {
@@ -119,6 +128,9 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     // "next try in 25s") is work for then, not now: queued at once it re-ran the operation
     // hundreds of times a second.
     ObjectKey key = new ObjectKey(change.namespace(), change.name());
+    if (!ownership.owns(key)) {
+      return;
+    }
     Duration wait = status instanceof AttemptStatus<?> attempts ? attempts.untilDue(Instant.now()) : Duration.ZERO;
     if (wait.isZero()) {
       queue.add(key);
@@ -130,8 +142,8 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   private void resync() {
     store.keysInPhase(kind, needsWork.stream().map(Enum::name).collect(Collectors.toUnmodifiableSet()))
         .compose(keys -> anyPhaseKeys.apply(store).map(more -> {
-          keys.forEach(queue::add);
-          more.forEach(queue::add);
+          keys.stream().filter(ownership::owns).forEach(queue::add);
+          more.stream().filter(ownership::owns).forEach(queue::add);
           return keys;
         }))
         .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", kind.kindName(),

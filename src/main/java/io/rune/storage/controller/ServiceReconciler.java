@@ -56,11 +56,12 @@ final class ServiceReconciler implements Reconciler {
   private final AttemptCycle cycle;
   private final TemplateGrowth growth;
 
-  ServiceReconciler(Store store, Resources resources, VolumeBinder binder, String localNode, AttemptCycle cycle) {
+  ServiceReconciler(Store store, StatusWrites writes, Resources resources, VolumeBinder binder, String localNode,
+      AttemptCycle cycle) {
     this.store = store;
     this.resources = resources;
     this.binder = binder;
-    this.writes = new StatusWrites(store);
+    this.writes = writes;
     this.localNode = localNode;
     this.cycle = cycle;
     this.growth = new TemplateGrowth(store, resources);
@@ -322,6 +323,13 @@ final class ServiceReconciler implements Reconciler {
    * The services a volume change concerns: those whose replicas hold it, and its owner; so
    * that a service reacts to its volumes (provisioned, force-detached) without polling.
    */
+  /** The service of a claim {@code <namespace>/<service>-<ordinal>} (see place), or null for another form. */
+  static ObjectKey serviceOfClaim(String claim) {
+    String[] nsAndInstance = claim.split("/", 2);
+    int dash = nsAndInstance.length == 2 ? nsAndInstance[1].lastIndexOf('-') : -1;
+    return dash > 0 ? new ObjectKey(nsAndInstance[0], nsAndInstance[1].substring(0, dash)) : null;
+  }
+
   static List<ObjectKey> servicesOf(io.rune.storage.store.Change change) {
     // The change feed carries the object as JSON (as it crosses the event bus): read into the record here.
     VolumeStatus status = VolumeStatus.from(change.object().getJsonObject("status"));
@@ -333,10 +341,9 @@ final class ServiceReconciler implements Reconciler {
       }
     }
     for (String claim : claims) {
-      String[] nsAndInstance = claim.split("/", 2);
-      int dash = nsAndInstance.length == 2 ? nsAndInstance[1].lastIndexOf('-') : -1;
-      if (dash > 0) {
-        services.add(new ObjectKey(nsAndInstance[0], nsAndInstance[1].substring(0, dash)));
+      ObjectKey service = serviceOfClaim(claim);
+      if (service != null) {
+        services.add(service);
       }
     }
     JsonObject labels = change.object().getJsonObject("labels", new JsonObject());

@@ -39,10 +39,10 @@ final class SnapshotReconciler implements Reconciler {
   private final SnapshotReclaimer reclaimer;
   private final AttemptCycle cycle;
 
-  SnapshotReconciler(Store store, VolumeTargets targets, AttemptCycle cycle) {
+  SnapshotReconciler(Store store, StatusWrites writes, VolumeTargets targets, AttemptCycle cycle) {
     this.store = store;
     this.targets = targets;
-    this.writes = new StatusWrites(store);
+    this.writes = writes;
     this.reclaimer = new SnapshotReclaimer(store, targets, writes, cycle);
     this.cycle = cycle;
   }
@@ -122,7 +122,7 @@ final class SnapshotReconciler implements Reconciler {
       }
       return targets.resolveForCleanup(volume);
     }).compose(target -> {
-      ProgressWriter progress = new ProgressWriter(store, snapshot);
+      ProgressWriter progress = new ProgressWriter(writes, snapshot);
       SnapshotRequest request = new SnapshotRequest(status.sourceHandle(), snapshot.uid(),
           snapshot.name(), snapshot.namespace());
       return target.driver().snapshot(target.context().withProgress((done, total) -> {

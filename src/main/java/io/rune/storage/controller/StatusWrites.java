@@ -1,13 +1,16 @@
 package io.rune.storage.controller;
 
+import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.Kind;
+import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.ObjectStatus;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.store.Fence;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreException;
 import io.vertx.core.Future;
@@ -15,38 +18,70 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Status writes of controllers: optimistic, at the version the controller read. When the
  * row moved on (a user wrote it meanwhile) the write fails with {@link Moved} and the
  * reconcile starts over from the new row.
+ *
+ * <p>Every write is fenced by the lease of the shard of the object being reconciled: the
+ * database refuses it once another node holds that shard (or the lease expired), and the
+ * reconcile then ends with {@link ShardOwnership.LeaseLost}, quietly: the work is the new
+ * holder's.
  */
 final class StatusWrites {
-  private final Store store;
+  private static final Logger log = LoggerFactory.getLogger(StatusWrites.class);
 
-  StatusWrites(Store store) {
+  private final Store store;
+  private final ShardOwnership ownership;
+
+  StatusWrites(Store store, ShardOwnership ownership) {
     this.store = store;
+    this.ownership = ownership;
   }
 
   /** Writes the volume's status as {@code change} leaves it; a new phase stamps lastTransitionAt. */
   Future<ApiObject> writeVolume(ApiObject volume, UnaryOperator<VolumeStatus> change) {
-    return typed(volume, VolumeStatus.of(volume), change);
+    return typed(keyOf(volume), volume, VolumeStatus.of(volume), change);
+  }
+
+  /** As {@link #writeVolume(ApiObject, UnaryOperator)}, for work done for {@code workFor} (a service binding it). */
+  Future<ApiObject> writeVolume(ObjectKey workFor, ApiObject volume, UnaryOperator<VolumeStatus> change) {
+    return typed(workFor, volume, VolumeStatus.of(volume), change);
   }
 
   Future<ApiObject> writeSnapshot(ApiObject snapshot, UnaryOperator<SnapshotStatus> change) {
-    return typed(snapshot, SnapshotStatus.of(snapshot), change);
+    return typed(keyOf(snapshot), snapshot, SnapshotStatus.of(snapshot), change);
   }
 
   Future<ApiObject> writeService(ApiObject service, UnaryOperator<ServiceStatus> change) {
-    return typed(service, ServiceStatus.of(service), change);
+    return typed(keyOf(service), service, ServiceStatus.of(service), change);
   }
 
-  private <S extends ObjectStatus<S>> Future<ApiObject> typed(ApiObject object, S before, UnaryOperator<S> change) {
+  private <S extends ObjectStatus<S>> Future<ApiObject> typed(ObjectKey workFor, ApiObject object, S before,
+      UnaryOperator<S> change) {
     S after = change.apply(before);
     if (after.phase() != before.phase()) {
       after = after.withLastTransitionAt(Instant.now());
     }
-    return store.update(object.withStatus(after.toJson())).recover(StatusWrites::movedOn);
+    ApiObject changed = object.withStatus(after.toJson());
+    return fenced(workFor, fence -> store.update(changed, fence));
+  }
+
+  /**
+   * Runs a write under the lease of {@code workFor}'s shard, as held now (fresh or not: a
+   * write late after a pause goes to the database, which refuses it and says so).
+   */
+  private Future<ApiObject> fenced(ObjectKey workFor, Function<Fence, Future<ApiObject>> write) {
+    Fence fence;
+    try {
+      fence = ownership.fenceFor(workFor);
+    } catch (ShardOwnership.LeaseLost lost) {
+      return Future.failedFuture(lost);
+    }
+    return write.apply(fence).recover(err -> movedOn(err, fence));
   }
 
   /**
@@ -77,7 +112,11 @@ final class StatusWrites {
   }
 
   Future<ApiObject> remove(ApiObject object) {
-    return store.delete(object).recover(StatusWrites::movedOn);
+    return fenced(keyOf(object), fence -> store.delete(object, fence));
+  }
+
+  private static ObjectKey keyOf(ApiObject object) {
+    return new ObjectKey(object.namespace(), object.name());
   }
 
   /** The status of a kind whose operations go through the attempt cycle (a volume's, a snapshot's). */
@@ -85,9 +124,14 @@ final class StatusWrites {
     return object.kind() == Kind.SNAPSHOT ? SnapshotStatus.of(object) : VolumeStatus.of(object);
   }
 
-  private static <T> Future<T> movedOn(Throwable err) {
+  private <T> Future<T> movedOn(Throwable err, Fence fence) {
     if (StoreException.is(err, StoreException.Type.CONFLICT)) {
       return Future.failedFuture(new Moved());
+    }
+    if (StoreException.is(err, StoreException.Type.FENCED)) {
+      ownership.refused(fence);
+      log.debug("{}", err.getMessage());
+      return Future.failedFuture(new ShardOwnership.LeaseLost(err.getMessage()));
     }
     return Future.failedFuture(err);
   }

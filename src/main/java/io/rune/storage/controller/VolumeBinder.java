@@ -4,9 +4,11 @@ import static io.rune.storage.model.VolumeStatus.Phase.Available;
 import static io.rune.storage.model.VolumeStatus.Phase.Bound;
 import static io.rune.storage.model.VolumeStatus.Phase.Released;
 
+import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -66,12 +68,12 @@ final class VolumeBinder {
         bound = Future.succeededFuture(volume);
       } else if (shareable) {
         claims.add(claim);
-        bound = writes.writeVolume(volume, s -> s.withBoundClaims(claims));
+        bound = writes.writeVolume(serviceOf(claim), volume, s -> s.withBoundClaims(claims));
       } else {
         return Future.succeededFuture(null);
       }
     } else if (phase == Available || (phase == Released && (claim.equals(status.waitsFor()) || shareable))) {
-      bound = writes.writeVolume(volume, s -> s.boundTo(claim, node).withReason(VolumeStatus.BOUND)
+      bound = writes.writeVolume(serviceOf(claim), volume, s -> s.boundTo(claim, node).withReason(VolumeStatus.BOUND)
           .withMessage(boundMessage(claim, node)));
     } else {
       return Future.succeededFuture(null);
@@ -92,12 +94,15 @@ final class VolumeBinder {
    * its reason is AttachFailed with the driver's words, until an attach succeeds.
    */
   private Future<String> refused(ApiObject volume, String claim, String node, DriverException error) {
+    if (error.getCause() instanceof ShardOwnership.LeaseLost lost) {
+      return Future.failedFuture(lost); // no driver call was made: nothing to say
+    }
     String message = "attaching or mounting it for replica " + claim + " on node " + node + " failed: "
         + error.getMessage();
     VolumeStatus status = VolumeStatus.of(volume);
     Future<ApiObject> written = ATTACH_FAILED.equals(status.reason()) && message.equals(status.message())
         ? Future.succeededFuture(volume)
-        : writes.writeVolume(volume, s -> s.withReason(ATTACH_FAILED).withMessage(message));
+        : writes.writeVolume(serviceOf(claim), volume, s -> s.withReason(ATTACH_FAILED).withMessage(message));
     return written.compose(v -> Future.failedFuture(new MountRefused(volume.key() + " could not be mounted: "
         + error.getMessage(), error)));
   }
@@ -107,7 +112,17 @@ final class VolumeBinder {
     if (!ATTACH_FAILED.equals(VolumeStatus.of(volume).reason())) {
       return Future.succeededFuture(volume);
     }
-    return writes.writeVolume(volume, s -> s.withReason(VolumeStatus.BOUND).withMessage(boundMessage(claim, node)));
+    return writes.writeVolume(serviceOf(claim), volume, s -> s.withReason(VolumeStatus.BOUND)
+        .withMessage(boundMessage(claim, node)));
+  }
+
+  /** The service a claim's writes are done for: they are fenced by its shard's lease, not the volume's. */
+  private static ObjectKey serviceOf(String claim) {
+    ObjectKey service = ServiceReconciler.serviceOfClaim(claim);
+    if (service == null) {
+      throw new IllegalArgumentException("claim " + claim + " is not <namespace>/<service>-<ordinal>");
+    }
+    return service;
   }
 
   private static String boundMessage(String claim, String node) {
@@ -144,7 +159,7 @@ final class VolumeBinder {
   }
 
   private Future<Void> released(ApiObject volume, String claim, List<String> claims, boolean retrying) {
-    return writes.writeVolume(volume, before -> {
+    return writes.writeVolume(serviceOf(claim), volume, before -> {
       VolumeStatus s = retrying ? before.withAttempts(0).withReleasing(null).withNextAttemptAt(null) : before;
       if (claims.isEmpty()) {
         // Released holds nothing: lastClaim only says which replica binds it again.
@@ -157,12 +172,15 @@ final class VolumeBinder {
   }
 
   private Future<Void> detachFailed(ApiObject volume, String claim, int attempt, Throwable cause) {
+    if (cause instanceof ShardOwnership.LeaseLost) {
+      return Future.failedFuture(cause); // no driver call was made: nothing to say
+    }
     DriverException error = DriverException.of(cause);
     Duration wait = backoff.after(attempt);
     String message = AttemptCycle.Operation.DETACH.doing + " for replica " + claim + " failed (attempt " + attempt
         + "): " + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage() + "; next try in "
         + Backoff.format(wait);
-    return writes.writeVolume(volume, s -> s.withReleasing(claim).withAttempt(null, attempt,
+    return writes.writeVolume(serviceOf(claim), volume, s -> s.withReleasing(claim).withAttempt(null, attempt,
             AttemptCycle.Operation.DETACH.willRetryReason, message, Instant.now().plus(wait)))
         .compose(written -> Future.failedFuture(new DetachPending(message, wait)));
   }

@@ -43,11 +43,12 @@ final class VolumeReconciler implements Reconciler {
   private final Duration callTimeout;
   private final VolumeExpander expander;
 
-  VolumeReconciler(Store store, VolumeTargets targets, AttemptCycle cycle, Duration callTimeout) {
+  VolumeReconciler(Store store, StatusWrites writes, VolumeTargets targets, AttemptCycle cycle,
+      Duration callTimeout) {
     this.store = store;
     this.targets = targets;
     this.restoreSources = new RestoreSources(store);
-    this.writes = new StatusWrites(store);
+    this.writes = writes;
     this.reclaimer = new VolumeReclaimer(targets, writes, cycle);
     this.cycle = cycle;
     this.callTimeout = callTimeout;
@@ -128,7 +129,7 @@ final class VolumeReconciler implements Reconciler {
 
   /** A restore copies data: its progress goes to status while the driver works. */
   private Future<Outcome> restore(VolumeTarget target, ApiObject snapshot, int attempt) {
-    ProgressWriter progress = new ProgressWriter(store, target.volume());
+    ProgressWriter progress = new ProgressWriter(writes, target.volume());
     RestoreRequest request = new RestoreRequest(SnapshotStatus.of(snapshot).handle(),
         target.provisionRequest(Instant.now().plus(callTimeout)));
     return target.driver().restore(target.context().withProgress(progress), request)

@@ -46,6 +46,8 @@ final class VolumeTargets {
   private final List<Placement.Node> candidates;
   private final Duration callTimeout;
   private final SecretValues secrets;
+  /** How a driver is called: as it is, or only while this node's leases are fresh (see {@link #callingWhileFresh}). */
+  private java.util.function.UnaryOperator<StorageDriver> calls = driver -> driver;
 
   /** Targets on a node known only by its name (no labels beside {@value Topology#NODE}). */
   VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, String localNode,
@@ -64,6 +66,12 @@ final class VolumeTargets {
     // The bus waits a little longer than the driver's breaker, so the breaker's timeout
     // (with its clearer message) is the one the caller sees.
     this.callTimeout = callTimeout.plusSeconds(5);
+  }
+
+  /** Drivers of these targets are called only while {@code ownership}'s leases are fresh. */
+  VolumeTargets callingWhileFresh(io.rune.storage.cluster.ShardOwnership ownership) {
+    calls = driver -> new LeasedDriver(driver, ownership);
+    return this;
   }
 
   /**
@@ -113,7 +121,7 @@ final class VolumeTargets {
     }
     String node = nodeFor(volume, storageClass, provider.get(), nodeHint, !classMayBeGone);
     return new VolumeTarget(volume, storageClass, provider.get(),
-        new RemoteDriver(vertx, provider.get(), node, callTimeout), node, values);
+        calls.apply(new RemoteDriver(vertx, provider.get(), node, callTimeout)), node, values);
   }
 
   /**
@@ -171,7 +179,7 @@ final class VolumeTargets {
   StorageDriver recordedDriver(String driverName, String node) {
     DriverProvider provider = catalog.provider(driverName).orElseThrow(() -> new Unresolvable("DriverNotFound",
         "driver '" + driverName + "' is not part of this server (it has " + String.join(", ", catalog.names()) + ")"));
-    return new RemoteDriver(vertx, provider, node != null ? node : localNode, callTimeout);
+    return calls.apply(new RemoteDriver(vertx, provider, node != null ? node : localNode, callTimeout));
   }
 
   /**

@@ -98,6 +98,16 @@ public final class PgStore extends PgReads implements Store {
   }
 
   @Override
+  public Future<ApiObject> update(ApiObject object, Fence fence) {
+    return WriteStatements.update(pool, object, fence).recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<ApiObject> delete(ApiObject object, Fence fence) {
+    return WriteStatements.delete(pool, object, fence).recover(StoreErrors::translate);
+  }
+
+  @Override
   public Future<RenderedPage> list(ListQuery query) {
     ListSql sql = ListSql.build(query);
     return reads.preparedQuery(sql.text()).execute(sql.params())

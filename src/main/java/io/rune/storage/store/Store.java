@@ -48,6 +48,17 @@ public interface Store extends StoreReader {
   Future<ApiObject> delete(ApiObject object);
 
   /**
+   * A controller's write: as {@link #update(ApiObject)}, and only while {@code fence}'s lease
+   * is still held, at its epoch and unexpired by the database's clock; otherwise nothing is
+   * changed (no change-log row, no notification) and it fails with
+   * {@link StoreException.Type#FENCED}, checked in the same statement.
+   */
+  Future<ApiObject> update(ApiObject object, Fence fence);
+
+  /** A controller's removal: as {@link #delete(ApiObject)}, fenced as {@link #update(ApiObject, Fence)}. */
+  Future<ApiObject> delete(ApiObject object, Fence fence);
+
+  /**
    * Runs {@code work} in one transaction that holds the change-log head from its first
    * statement: writers are serialised, so every read inside sees every earlier write.
    */

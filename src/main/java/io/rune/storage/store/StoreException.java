@@ -16,7 +16,12 @@ public final class StoreException extends RuntimeException {
     /** The database did not answer, or refused for a reason of its own; nothing was changed. */
     UNAVAILABLE,
     /** A list's continue token is not one this server gave. */
-    INVALID_CONTINUE_TOKEN
+    INVALID_CONTINUE_TOKEN,
+    /**
+     * A controller's write under a shard lease this node no longer holds (another node took
+     * it, or it expired): nothing was changed, and the work is the new holder's.
+     */
+    FENCED
   }
 
   private final Type type;

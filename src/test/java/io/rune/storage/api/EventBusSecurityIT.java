@@ -50,7 +50,7 @@ class EventBusSecurityIT {
       ReplyException noToken = refusal(vertx, "rune.api.volumes.create", NEW_VOLUME, null);
       assertThat(noToken.failureCode()).isEqualTo(401);
       JsonObject error = new JsonObject(noToken.getMessage()).getJsonObject("error");
-      assertThat(error.getString("code")).isEqualTo("Unauthorized");
+      assertThat(error.getString("code")).isEqualTo("Unauthenticated");
       assertThat(error.getString("message")).contains("'token' header");
       ReplyException noTokenList = refusal(vertx, "rune.api.storageclasses.list", new JsonObject(), null);
       assertThat(noTokenList.failureCode()).as("reads need a token too").isEqualTo(401);

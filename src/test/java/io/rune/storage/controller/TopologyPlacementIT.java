@@ -48,7 +48,10 @@ class TopologyPlacementIT {
           admin.get(VOLUMES + "/far").json().getString("resourceVersion").equals(version));
 
       first.stop();
-      second = TestServer.sameDatabaseAs(first, "placement-relabelled", runefile("zone-a"));
+      // The same node (by name) started again with another label.
+      JsonObject relabelled = runefile("zone-a");
+      relabelled.getJsonObject("server").put("node", "test-node");
+      second = TestServer.sameDatabaseAs(first, "placement-relabelled", relabelled);
       Http again = new Http(second.baseUrl(), first.adminToken());
       JsonObject placed = await().atMost(Duration.ofSeconds(30)).until(() -> status(again, "far"),
           s -> "Available".equals(s.getString("phase")));

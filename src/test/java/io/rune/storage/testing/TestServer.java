@@ -55,11 +55,14 @@ public final class TestServer implements AutoCloseable {
   /**
    * A second node on {@code first}'s database: its own Vert.x, port and data directory, the
    * same tokens and objects (CLUSTER.md's shape, without the clustered bus), with its own
-   * runefile otherwise. The first-boot admin token is the first node's.
+   * runefile otherwise. The first-boot admin token is the first node's. Its node name is
+   * {@code name} unless the runefile says {@code [server] node}: two nodes share the shards.
    */
   public static TestServer sameDatabaseAs(TestServer first, String name, JsonObject runefile) {
     JsonObject file = runefile.copy();
     file.put("store", file.getJsonObject("store", new JsonObject()).put("url", first.databaseUrl()));
+    JsonObject table = file.getJsonObject("server", new JsonObject());
+    file.put("server", table.put("node", table.getString("node", name)));
     TestServer server = new TestServer(tempDir(name), file);
     server.ownsDataDir = true;
     return server.start();
@@ -104,7 +107,7 @@ public final class TestServer implements AutoCloseable {
     JsonObject server = file.getJsonObject("server", new JsonObject());
     // Port 0 (any free one) unless the test asked for one: a restart then keeps the address.
     server.put("dataDir", dataDir.toString()).put("listen", server.getString("listen", "127.0.0.1:0"))
-        .put("node", "test-node");
+        .put("node", server.getString("node", "test-node"));
     file.put("server", server);
     JsonObject storage = file.getJsonObject("storage", new JsonObject());
     if (!storage.containsKey("localVolumeRoot")) {

@@ -105,7 +105,16 @@ public final class FaultyDriver implements StorageDriver {
 
   @Override
   public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
-    return call(Op.PROVISION, ctx, request.uid(), () -> make(request));
+    return call(Op.PROVISION, ctx, request.uid(), () -> {
+      // provisionMillis: a slow backend, so a test can act while the call is in flight.
+      long millis = Long.parseLong(ctx.parameters().getOrDefault("provisionMillis", "0"));
+      if (millis <= 0) {
+        return make(request);
+      }
+      Promise<ProvisionedVolume> made = Promise.promise();
+      vertx.setTimer(millis, id -> make(request).onComplete(made));
+      return made.future();
+    });
   }
 
   @Override
