@@ -125,7 +125,7 @@ final class ScaleOutBench {
         apis.add(new HttpTarget(vertx, node.port(), token, Math.max(1, CLIENTS / count)));
       }
       try (DbActivity db = new DbActivity(vertx, pgPort, password)) {
-        Map<String, Integer> shards = awaitFormed(apis.get(0), count);
+        Map<String, Integer> shards = awaitFormed(db, count);
         MachineCpu.awaitQuiet(Bench.QUIET_DEADLINE);
         step(String.format("scale-out: %d node(s): %,d local volumes POSTed by %d clients spread over them", count,
             plan.volumes(), CLIENTS));
@@ -182,25 +182,25 @@ final class ScaleOutBench {
     return new Node(Integer.parseInt(node.readyLine().group(1)), RunedServer.findJava(node.process().handle()));
   }
 
-  /** Until GET /api/v1/nodes shows every node Ready and the Ready nodes hold all 16 shards: who holds how many. */
-  private static Map<String, Integer> awaitFormed(HttpTarget api, int count) throws InterruptedException {
+  /**
+   * Until every node is Ready (its heartbeat younger than the default leaseDuration, 15 s) and
+   * each holds its fair share of the 16 shards (at least 16 / n), as the database says (not the
+   * servers, whose work is being waited for): who holds how many.
+   */
+  private static Map<String, Integer> awaitFormed(DbActivity db, int count) throws InterruptedException {
     long deadline = System.nanoTime() + FORM_DEADLINE.toNanos();
-    String last = "";
+    Map<String, Integer> held = Map.of();
     while (System.nanoTime() < deadline) {
-      JsonObject list = new JsonObject(Await.result(api.send(HttpMethod.GET, "/api/v1/nodes", null, 200),
-          Duration.ofSeconds(30), "listing the nodes"));
-      last = list.encode();
-      Map<String, Integer> held = new HashMap<>();
-      list.getJsonArray("items").stream().map(JsonObject.class::cast)
-          .filter(node -> "Ready".equals(node.getString("status")))
-          .forEach(node -> held.put(node.getString("name"), node.getJsonArray("shards").size()));
-      if (held.size() == count && held.values().stream().mapToInt(Integer::intValue).sum() == SHARDS) {
-        return new java.util.TreeMap<>(held);
+      held = db.leasesOfReadyNodes(Duration.ofSeconds(15));
+      int total = held.values().stream().mapToInt(Integer::intValue).sum();
+      if (held.size() == count && total == SHARDS && held.values().stream().allMatch(n -> n >= SHARDS / count)) {
+        return held;
       }
       Thread.sleep(500); // poll interval of a condition with a deadline
     }
-    throw new IllegalStateException("the " + count + " nodes did not all become Ready holding the " + SHARDS
-        + " shards within " + FORM_DEADLINE.toSeconds() + " s; the last node list: " + last);
+    throw new IllegalStateException("the " + count + " nodes did not all become Ready, each with at least "
+        + SHARDS / count + " of the " + SHARDS + " shards, within " + FORM_DEADLINE.toSeconds()
+        + " s; the last reading (Ready node: shards): " + held);
   }
 
   /** POSTs {@code volumes} volumes from {@link #CLIENTS} clients (client i → node i mod n), then waits for Available. */
