@@ -183,23 +183,26 @@ final class ScaleOutBench {
   }
 
   /**
-   * Until every node is Ready (its heartbeat younger than the default leaseDuration, 15 s) and
-   * each holds its fair share of the 16 shards (at least 16 / n), as the database says (not the
-   * servers, whose work is being waited for): who holds how many.
+   * Until every node is Ready (its heartbeat younger than the default leaseDuration, 15 s), each
+   * holds some of the 16 shards, and who holds how many has not changed for one retryPeriod
+   * (2 s), as the database says (not the servers, whose work is being waited for): who holds how many.
    */
   private static Map<String, Integer> awaitFormed(DbActivity db, int count) throws InterruptedException {
     long deadline = System.nanoTime() + FORM_DEADLINE.toNanos();
     Map<String, Integer> held = Map.of();
+    Map<String, Integer> before = Map.of();
     while (System.nanoTime() < deadline) {
       held = db.leasesOfReadyNodes(Duration.ofSeconds(15));
       int total = held.values().stream().mapToInt(Integer::intValue).sum();
-      if (held.size() == count && total == SHARDS && held.values().stream().allMatch(n -> n >= SHARDS / count)) {
+      if (held.size() == count && total == SHARDS && held.values().stream().allMatch(n -> n > 0)
+          && held.equals(before)) {
         return held;
       }
-      Thread.sleep(500); // poll interval of a condition with a deadline
+      before = held;
+      Thread.sleep(2000); // poll interval of a condition with a deadline: the leases' retryPeriod
     }
-    throw new IllegalStateException("the " + count + " nodes did not all become Ready, each with at least "
-        + SHARDS / count + " of the " + SHARDS + " shards, within " + FORM_DEADLINE.toSeconds()
+    throw new IllegalStateException("the " + count + " nodes did not all become Ready, each holding some of the "
+        + SHARDS + " shards and no more moving, within " + FORM_DEADLINE.toSeconds()
         + " s; the last reading (Ready node: shards): " + held);
   }
 

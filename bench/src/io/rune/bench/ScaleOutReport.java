@@ -56,8 +56,8 @@ final class ScaleOutReport {
         + " `insecure = true`), each round with a fresh database: `bin/rune-postgres` on a new data directory"
         + " (fsync and synchronous_commit on) and nodes on new data directories, started with `bin/runed --config`"
         + " and a runefile with `[cluster]`, the first alone (it migrates and seeds the database), the others"
-        + " together. Once the database shows every node Ready and each holding its share of the 16 shards"
-        + " (at least 16 / n), " + ScaleOutBench.CLIENTS + " clients"
+        + " together. Once the database shows every node Ready, each holding some of the 16 shards and none"
+        + " moving for 2 s, " + ScaleOutBench.CLIENTS + " clients"
         + " (client i talks to node i mod n, kept-alive connections) POST " + String.format("%,d", plan.volumes())
         + " local volumes (default class `local`, 1Gi) as fast as they are answered; the figure is the volumes"
         + " divided by the time from the first POST until the database shows every one Available (polled every"
