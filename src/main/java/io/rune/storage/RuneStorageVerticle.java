@@ -13,8 +13,11 @@ import io.rune.storage.api.TokenStore;
 import io.rune.storage.cli.RuneVersion;
 import io.rune.storage.cluster.NodeHeartbeat;
 import io.rune.storage.cluster.ShardLeases;
+import io.rune.storage.cluster.NodeMetrics;
+import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
+import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.controller.Placement;
 import io.rune.storage.driver.DriverCatalog;
@@ -68,6 +71,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   private SecretValues secretValues;
   private NodeHeartbeat heartbeat;
   private ShardLeases leases;
+  private NodeMetrics nodeMetrics;
   private long compactionTimer = -1;
   private volatile String notReady = "starting";
   private int httpPort = -1;
@@ -92,8 +96,10 @@ public final class RuneStorageVerticle extends VerticleBase {
               config.storage().allowCreateMissing(), secretCipher);
           secretValues = new SecretValues(store, secretCipher);
           feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
+          PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
-              this::notReady, meterRegistry());
+              this::notReady, meterRegistry(), nodes);
+          nodeMetrics = new NodeMetrics(vertx, nodes, apiContext.metrics(), config.cluster().retryPeriod());
           eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
           return FirstBoot.seedStorageClasses(store, config.storage())
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
@@ -101,7 +107,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, leases))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, nodes, leases))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
               .compose(v -> httpPort < 0 ? Future.succeededFuture()
@@ -112,6 +118,7 @@ public final class RuneStorageVerticle extends VerticleBase {
           Gauge.builder("rune_change_feed_seq", feed, ChangeFeed::lastSeq)
               .description("Newest change-log sequence published by this node")
               .register(apiContext.metrics());
+          nodeMetrics.start();
         })
         .onFailure(err -> stopLeases().eventually(this::closeDatabase).eventually(this::unlockDataDir));
   }
@@ -170,6 +177,9 @@ public final class RuneStorageVerticle extends VerticleBase {
     notReady = "stopping";
     if (compactionTimer >= 0) {
       vertx.cancelTimer(compactionTimer);
+    }
+    if (nodeMetrics != null) {
+      nodeMetrics.stop();
     }
     // The HTTP verticles are children of this one: Vert.x undeploys them before stop().
     List<Future<?>> steps = new ArrayList<>();

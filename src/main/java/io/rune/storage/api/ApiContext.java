@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.rune.storage.cluster.NodeDirectory;
 import io.rune.storage.config.RuneConfig;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
@@ -12,4 +13,5 @@ public record ApiContext(
     TokenStore tokens,
     Authenticator authenticator,
     Supplier<String> readiness,
-    io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {}
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
+    NodeDirectory nodes) {}

@@ -32,6 +32,7 @@ public final class RestApi {
     api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
         () -> apply.apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)), result -> result));
     new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
+    new NodeRoutes(context.nodes()).mount(api);
     root.route("/api/v1/*").subRouter(api);
 
     root.route().last().handler(ctx -> ctx.fail(404));

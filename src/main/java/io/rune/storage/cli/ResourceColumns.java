@@ -141,11 +141,12 @@ final class ResourceColumns {
     return value == null || value.toString().isEmpty() ? NONE : value.toString();
   }
 
-  private static String text(JsonNode value) {
+  static String text(JsonNode value) {
     return value.isValueNode() && !value.isNull() && !value.asText().isEmpty() ? value.asText() : NONE;
   }
 
-  private static String pairs(JsonNode map) {
+  /** A map as {@code k=v,k2=v2}, or {@value #NONE}. */
+  static String pairs(JsonNode map) {
     if (!map.isObject() || map.isEmpty()) {
       return NONE;
     }

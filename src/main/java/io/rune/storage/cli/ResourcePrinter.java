@@ -78,7 +78,11 @@ final class ResourcePrinter {
   }
 
   private void table(ResourceType type, Iterable<JsonNode> items, OutputFormat format, boolean withNamespace) {
-    List<Column> columns = ResourceColumns.of(type, format == OutputFormat.wide, withNamespace, now);
+    table(ResourceColumns.of(type, format == OutputFormat.wide, withNamespace, now), items);
+  }
+
+  /** Rows of {@code items} under {@code columns}, for what is not an object of the API's kinds (nodes). */
+  void table(List<Column> columns, Iterable<JsonNode> items) {
     Table table = new Table(columns.stream().map(Column::header).toList());
     items.forEach(item -> table.add(columns.stream().map(c -> c.cell().apply(item)).toList()));
     table.print(out);

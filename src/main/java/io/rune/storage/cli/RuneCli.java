@@ -37,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SecretCommand.class,
         WatchCommand.class,
         TokenCommand.class,
+        NodeCommand.class,
         CompletionCommand.class,
     })
 public final class RuneCli {

@@ -3,11 +3,14 @@ package io.rune.storage.controller;
 import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.RemoteDriver;
 import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * The one attempt cycle every operation of every kind goes through (in the manner of the
@@ -16,6 +19,9 @@ import java.time.Instant;
  * the backoff with jitter, what a failure does to the status, and what the queue does next:
  * <ul>
  *   <li>the driver was not asked (breaker open): wait, no attempt spent;</li>
+ *   <li>the node of a node-local driver is away ({@code NodeUnavailable}): wait for it, no
+ *       attempt spent, the wait growing with the node's silence, and due at once when the
+ *       node is Ready again;</li>
  *   <li>retrying cannot help: stop at once, saying so;</li>
  *   <li>attempts left: the next attempt's time, and a message saying what is retried and why;</li>
  *   <li>none left: the operation's exhausted state (a volume's Stalled, a deletion's
@@ -73,10 +79,35 @@ final class AttemptCycle {
 
   private final int maxAttempts;
   private final Backoff backoff;
+  /** Whether a wait for a node is over (it is back), as last seen, without a read. */
+  private final Predicate<String> nodeReady;
 
   AttemptCycle(int maxAttempts, Backoff backoff) {
+    this(maxAttempts, backoff, node -> false);
+  }
+
+  AttemptCycle(int maxAttempts, Backoff backoff, Predicate<String> nodeReady) {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
+    this.nodeReady = nodeReady;
+  }
+
+  /**
+   * How long until the object's next attempt is due: its {@code nextAttemptAt}, except that
+   * a wait for a node that is back (Ready again, or started again) is over.
+   */
+  Duration untilDue(AttemptStatus<?> status) {
+    if (RemoteDriver.NODE_UNAVAILABLE.equals(status.reason()) && nodeReady.test(nodeOf(status))) {
+      return Duration.ZERO;
+    }
+    return status.untilDue(Instant.now());
+  }
+
+  private static String nodeOf(AttemptStatus<?> status) {
+    if (status instanceof VolumeStatus volume) {
+      return volume.node();
+    }
+    return status instanceof SnapshotStatus snapshot ? snapshot.node() : null;
   }
 
   int maxAttempts() {
@@ -105,6 +136,12 @@ final class AttemptCycle {
     }
     String words = operation.doing + " failed (" + attemptWords(attempt) + "): "
         + (error.reason() != null ? error.reason() + ": " : "") + error.getMessage();
+    if (error.error() == DriverError.UNAVAILABLE && RemoteDriver.NODE_UNAVAILABLE.equals(error.reason())) {
+      Duration wait = nodeWait(RemoteDriver.silenceOf(error).orElse(null));
+      return new Decision(operation.failedPhase, attempt - 1, RemoteDriver.NODE_UNAVAILABLE, operation.doing
+          + " waits for its node (no attempt spent): " + error.getMessage() + "; next try in " + Backoff.format(wait)
+          + ", or as soon as the node is Ready again", Instant.now().plus(wait), Outcome.again(wait));
+    }
     if (error.error() == DriverError.UNAVAILABLE) {
       Duration wait = backoff.max();
       return new Decision(operation.failedPhase, attempt - 1, "DriverUnavailable", operation.doing
@@ -124,6 +161,23 @@ final class AttemptCycle {
     String reason = error.reason() != null && !error.blamesBackend() ? error.reason() : operation.willRetryReason;
     return new Decision(operation.failedPhase, attempt, reason, words + "; next try in " + Backoff.format(wait),
         Instant.now().plus(wait), Outcome.again(wait));
+  }
+
+  /**
+   * The wait for a node silent for {@code silence} (since its last heartbeat, or since it
+   * stopped answering this node's calls, whichever is longer): as long again, between the
+   * initial and the maximal backoff, shortened by up to a fifth at random as every backoff.
+   * Each try finds the node silent twice as long as the one before, so the waits double
+   * without a count kept in the status (where attempts must not grow); a node never heard
+   * from waits the maximum.
+   */
+  Duration nodeWait(Duration silence) {
+    if (silence == null) {
+      return backoff.max();
+    }
+    long wait = Math.min(Math.max(silence.toMillis(), backoff.initial().toMillis()), backoff.max().toMillis());
+    long jitter = (long) (wait * 0.2 * ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis(Math.max(1, wait - jitter));
   }
 
   /** A wait that spends no attempt (the class or driver is missing, and may come back). */

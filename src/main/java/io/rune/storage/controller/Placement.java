@@ -15,11 +15,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Where a node-local volume goes: the first candidate node whose labels satisfy both the
- * volume's own {@code topology} (each label equal) and its class's {@code allowedTopologies}
- * (one term whose labels and expressions all hold, as Kubernetes' node affinity reads them:
- * NotIn and DoesNotExist hold for a node without the key). A pure decision, so that a cluster
- * of nodes needs nothing more than a longer list of candidates.
+ * Where a node-local volume goes: a candidate node whose labels satisfy both the volume's own
+ * {@code topology} (each label equal) and its class's {@code allowedTopologies} (one term
+ * whose labels and expressions all hold, as Kubernetes' node affinity reads them: NotIn and
+ * DoesNotExist hold for a node without the key). Among the nodes that fit, a volume goes to
+ * the one its spread key (its uid) ranks highest (rendezvous hashing): every node computes
+ * the same choice, volumes spread evenly, and a node joining or leaving moves only the choices
+ * that involve it. A pure decision, so that a cluster needs nothing more than a longer list
+ * of candidates.
  */
 public final class Placement {
   /** How many nodes a refusal describes before it says "and N more". */
@@ -83,19 +86,56 @@ public final class Placement {
   /** A requirement a node did not meet, and what the node has for that key. */
   private record Miss(String requirement, String origin, String nodeHas) {}
 
+  /** The first candidate that fits. */
   public static Decision place(List<Node> candidates, Request request) {
+    return place(candidates, request, null);
+  }
+
+  /**
+   * The fitting candidate that {@code spreadKey} ranks highest, or the first fitting one when
+   * the key is null.
+   */
+  public static Decision place(List<Node> candidates, Request request, String spreadKey) {
     if (candidates.isEmpty()) {
       return new Unmet("a node", "no node can take node-local volumes yet");
     }
     Map<Node, Miss> misses = new LinkedHashMap<>();
+    Node chosen = null;
+    long best = 0;
     for (Node node : candidates) {
       Optional<Miss> miss = firstMiss(node, request);
-      if (miss.isEmpty()) {
+      if (miss.isPresent()) {
+        misses.put(node, miss.get());
+        continue;
+      }
+      if (spreadKey == null) {
         return new Placed(node);
       }
-      misses.put(node, miss.get());
+      long rank = rank(spreadKey, node.name());
+      if (chosen == null || Long.compareUnsigned(rank, best) > 0) {
+        chosen = node;
+        best = rank;
+      }
     }
-    return unmet(misses);
+    return chosen != null ? new Placed(chosen) : unmet(misses);
+  }
+
+  /**
+   * The weight of a node for a key: a 64-bit FNV-1a hash of both, finished with a
+   * SplitMix64 mix so that keys differing in one character rank nodes independently.
+   */
+  static long rank(String key, String node) {
+    long h = 0xcbf29ce484222325L;
+    String both = key + '\0' + node;
+    for (int i = 0; i < both.length(); i++) {
+      h ^= both.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 30;
+    h *= 0xbf58476d1ce4e5b9L;
+    h ^= h >>> 27;
+    h *= 0x94d049bb133111ebL;
+    return h ^ (h >>> 31);
   }
 
   private static Unmet unmet(Map<Node, Miss> misses) {

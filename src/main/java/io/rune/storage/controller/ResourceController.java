@@ -139,6 +139,13 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     }
   }
 
+  /** Queues every object that needs work now, as a resync does: a node that was away is back. */
+  void resyncNow() {
+    if (context != null) {
+      context.runOnContext(v -> resync());
+    }
+  }
+
   private void resync() {
     store.keysInPhase(kind, needsWork.stream().map(Enum::name).collect(Collectors.toUnmodifiableSet()))
         .compose(keys -> anyPhaseKeys.apply(store).map(more -> {

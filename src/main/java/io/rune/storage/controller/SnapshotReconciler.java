@@ -71,7 +71,7 @@ final class SnapshotReconciler implements Reconciler {
     if (status.nextAttemptAt() == null) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    Duration wait = status.untilDue(Instant.now());
+    Duration wait = cycle.untilDue(status);
     return wait.isZero() ? start(snapshot, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 

@@ -93,7 +93,7 @@ final class StatusWrites {
     if (status.stopped()) {
       return Future.succeededFuture(Outcome.DONE);
     }
-    Duration wait = status.untilDue(Instant.now());
+    Duration wait = cycle.untilDue(status);
     return wait.isZero() ? work.apply(object) : Future.succeededFuture(Outcome.again(wait));
   }
 

@@ -84,7 +84,7 @@ final class VolumeReconciler implements Reconciler {
     if (status.nextAttemptAt() == null) {
       return Future.succeededFuture(Outcome.DONE); // a failure retrying cannot fix
     }
-    Duration wait = status.untilDue(Instant.now());
+    Duration wait = cycle.untilDue(status);
     return wait.isZero() ? startAttempt(volume, attempts + 1) : Future.succeededFuture(Outcome.again(wait));
   }
 

@@ -42,27 +42,27 @@ final class VolumeTargets {
   private final StoreReader store;
   private final DriverCatalog catalog;
   private final String localNode;
-  /** The nodes a new node-local volume may go to: this one (a cluster adds its other nodes). */
-  private final List<Placement.Node> candidates;
+  /** The nodes a new node-local volume may go to, and whether a node is away. */
+  private final ReadyNodes nodes;
   private final Duration callTimeout;
   private final SecretValues secrets;
   /** How a driver is called: as it is, or only while this node's leases are fresh (see {@link #callingWhileFresh}). */
   private java.util.function.UnaryOperator<StorageDriver> calls = driver -> driver;
 
-  /** Targets on a node known only by its name (no labels beside {@value Topology#NODE}). */
-  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, String localNode,
+  /** Targets on this node alone, as {@code self} (a node known only by name has no labels beside {@value Topology#NODE}). */
+  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, Placement.Node self,
       Duration callTimeout) {
-    this(vertx, store, catalog, secrets, new Placement.Node(localNode, Map.of()), callTimeout);
+    this(vertx, store, catalog, secrets, ReadyNodes.alone(self), callTimeout);
   }
 
-  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, Placement.Node self,
+  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, ReadyNodes nodes,
       Duration callTimeout) {
     this.vertx = vertx;
     this.store = store;
     this.secrets = secrets;
     this.catalog = catalog;
-    this.localNode = self.name();
-    this.candidates = List.of(self);
+    this.localNode = nodes.selfName();
+    this.nodes = nodes;
     // The bus waits a little longer than the driver's breaker, so the breaker's timeout
     // (with its clearer message) is the one the caller sees.
     this.callTimeout = callTimeout.plusSeconds(5);
@@ -102,10 +102,10 @@ final class VolumeTargets {
     String className = volume.spec().getString("storageClassName");
     return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(className,
             VolumeTarget.classParameters(storageClass, VolumeStatus.of(volume).classParameters()))
-        .map(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
+        .compose(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
   }
 
-  private VolumeTarget target(ApiObject volume, ApiObject storageClass, Map<String, String> values,
+  private Future<VolumeTarget> target(ApiObject volume, ApiObject storageClass, Map<String, String> values,
       boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
     String recordedDriver = classMayBeGone ? VolumeStatus.of(volume).driver() : null;
@@ -119,9 +119,9 @@ final class VolumeTargets {
       throw new Unresolvable("DriverNotFound", "driver '" + driverName + "' is not part of this server"
           + " (it has " + String.join(", ", catalog.names()) + ")");
     }
-    String node = nodeFor(volume, storageClass, provider.get(), nodeHint, !classMayBeGone);
-    return new VolumeTarget(volume, storageClass, provider.get(),
-        calls.apply(new RemoteDriver(vertx, provider.get(), node, callTimeout)), node, values);
+    return nodeFor(volume, storageClass, provider.get(), nodeHint, !classMayBeGone).map(node ->
+        new VolumeTarget(volume, storageClass, provider.get(),
+            calls.apply(new RemoteDriver(vertx, provider.get(), node, callTimeout, nodes)), node, values));
   }
 
   /**
@@ -179,39 +179,45 @@ final class VolumeTargets {
   StorageDriver recordedDriver(String driverName, String node) {
     DriverProvider provider = catalog.provider(driverName).orElseThrow(() -> new Unresolvable("DriverNotFound",
         "driver '" + driverName + "' is not part of this server (it has " + String.join(", ", catalog.names()) + ")"));
-    return calls.apply(new RemoteDriver(vertx, provider, node != null ? node : localNode, callTimeout));
+    return calls.apply(new RemoteDriver(vertx, provider, node != null ? node : localNode, callTimeout, nodes));
   }
 
   /**
    * The node the volume lives on once provisioned (a recorded {@code status.node} is kept);
-   * before that, the candidate whose labels satisfy the volume's topology and its class's
-   * allowedTopologies, among the hint's node alone when there is one (a restore of a
+   * before that, among the Ready nodes whose labels satisfy the volume's topology and its
+   * class's allowedTopologies, the one the volume's uid ranks highest (so volumes spread over
+   * the nodes that fit); among the hint's node alone when there is one (a restore of a
    * node-local snapshot happens where the snapshot is). Cleanup of a volume never placed
    * places nothing: it goes to the node its topology names, else the hint, else this one.
-   *
-   * @throws Unplaceable when no candidate fits
+   * Fails with {@link Unplaceable} when no Ready node fits.
    */
-  private String nodeFor(ApiObject volume, ApiObject storageClass, DriverProvider provider, String nodeHint,
+  private Future<String> nodeFor(ApiObject volume, ApiObject storageClass, DriverProvider provider, String nodeHint,
       boolean place) {
     if (!provider.nodeLocal()) {
-      return localNode;
+      return Future.succeededFuture(localNode);
     }
     String recorded = VolumeStatus.of(volume).node();
     if (recorded != null) {
-      return recorded;
+      return Future.succeededFuture(recorded);
     }
     JsonObject topology = volume.spec().getJsonObject("topology");
     if (!place || storageClass == null) {
       if (topology != null && topology.getString(NODE_LABEL) != null) {
-        return topology.getString(NODE_LABEL);
+        return Future.succeededFuture(topology.getString(NODE_LABEL));
       }
-      return nodeHint != null ? nodeHint : localNode;
+      return Future.succeededFuture(nodeHint != null ? nodeHint : localNode);
     }
-    List<Placement.Node> nodes = nodeHint == null ? candidates
+    return nodes.candidates().map(candidates -> place(volume, storageClass, provider, nodeHint, candidates));
+  }
+
+  private static String place(ApiObject volume, ApiObject storageClass, DriverProvider provider, String nodeHint,
+      List<Placement.Node> candidates) {
+    List<Placement.Node> fitting = nodeHint == null ? candidates
         : candidates.stream().filter(n -> n.name().equals(nodeHint)).toList();
-    if (nodes.isEmpty()) {
-      return nodeHint; // a node this server knows no labels of: its own driver checks the request
+    if (fitting.isEmpty()) {
+      return nodeHint; // a node not Ready now: the call waits for it (NodeUnavailable)
     }
+    JsonObject topology = volume.spec().getJsonObject("topology");
     JsonArray terms = storageClass.spec().getJsonArray("allowedTopologies");
     List<StorageClassSpec.TopologyTerm> allowed = terms == null ? List.of()
         : JsonMapper.STRICT.convertValue(terms.getList(), ALLOWED_TOPOLOGIES);
@@ -221,8 +227,8 @@ final class VolumeTargets {
     }
     // A host directory's root is the directory's, checked against the class when the volume was written.
     Set<String> settled = provider.capabilities().hostPaths() ? Set.of(Topology.HOST_PATH_ROOT) : Set.of();
-    Placement.Decision decision = Placement.place(nodes,
-        new Placement.Request(storageClass.name(), asked, allowed, settled));
+    Placement.Decision decision = Placement.place(fitting,
+        new Placement.Request(storageClass.name(), asked, allowed, settled), volume.uid());
     if (decision instanceof Placement.Unmet unmet) {
       throw new Unplaceable("TopologyUnsatisfied", unmet.message());
     }

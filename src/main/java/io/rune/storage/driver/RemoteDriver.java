@@ -2,6 +2,7 @@ package io.rune.storage.driver;
 
 import static io.rune.storage.driver.DriverMessages.OP;
 
+import io.rune.storage.cluster.NodeInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -9,29 +10,77 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A driver reached over the event bus: what controllers hold instead of the driver itself.
- * Errors come back typed; a driver nobody answers for (its node is down, it is not
- * deployed) is {@link DriverError#UNAVAILABLE}, and no answer in time is
- * {@link DriverError#TRANSIENT}.
+ * Errors come back typed; a driver nobody answers for (it is not deployed) is
+ * {@link DriverError#UNAVAILABLE}, and no answer in time is {@link DriverError#TRANSIENT}.
+ * A node-local driver whose node is NotReady, or does not answer, is UNAVAILABLE with the
+ * reason {@value #NODE_UNAVAILABLE}: its storage is on that node and no other may touch it,
+ * so the work waits for the node (the call is not even sent to a node known to be NotReady).
  */
 public final class RemoteDriver implements StorageDriver {
+  /** The reason of a node-local call whose node is away. */
+  public static final String NODE_UNAVAILABLE = "NodeUnavailable";
+
   private final Vertx vertx;
   private final DriverProvider provider;
+  private final String node;
   private final String address;
   private final DeliveryOptions delivery;
+  private final NodeLiveness liveness;
+
+  /** What the caller knows of the nodes of the cluster. */
+  @FunctionalInterface
+  public interface NodeLiveness {
+    /** Knows nothing: every call is sent, as on one node. */
+    NodeLiveness UNKNOWN = node -> Future.succeededFuture(null);
+
+    /**
+     * The node as last listed, its heartbeat age up to now; null when there is no word on it
+     * (this node itself, or a node no heartbeat ever listed): the call is sent as it is.
+     */
+    Future<NodeInfo> of(String node);
+
+    /**
+     * How long the node has been away: since its last heartbeat, or since it stopped
+     * answering (a node cut off from the bus may still write heartbeats), whichever is longer.
+     */
+    default Duration silence(NodeInfo node) {
+      return node.heartbeatAge();
+    }
+
+    /** The node answered a call: it is not away, whatever it did before. */
+    default void answered(String node) {}
+  }
 
   /**
    * @param node the node whose instance to call (ignored for cluster-wide drivers)
    * @param callTimeout how long to wait for an answer; a little above the driver's own limit
    */
   public RemoteDriver(Vertx vertx, DriverProvider provider, String node, Duration callTimeout) {
+    this(vertx, provider, node, callTimeout, NodeLiveness.UNKNOWN);
+  }
+
+  /** @param liveness what decides that a node-local driver's node is away */
+  public RemoteDriver(Vertx vertx, DriverProvider provider, String node, Duration callTimeout,
+      NodeLiveness liveness) {
     this.vertx = vertx;
     this.provider = provider;
+    this.node = node;
     this.address = DriverCatalog.address(provider.name(), provider.nodeLocal(), node);
     this.delivery = new DeliveryOptions().setSendTimeout(callTimeout.toMillis());
+    this.liveness = liveness;
+  }
+
+  /**
+   * How long the node of a {@value #NODE_UNAVAILABLE} failure has been silent, when its
+   * heartbeat was ever seen: the backoff grows with it.
+   */
+  public static Optional<Duration> silenceOf(DriverException error) {
+    return error.getCause() instanceof NodeAway away ? Optional.ofNullable(away.silence) : Optional.empty();
   }
 
   @Override
@@ -121,23 +170,66 @@ public final class RemoteDriver implements StorageDriver {
   }
 
   private Future<Object> send(String op, JsonObject ctx, JsonObject args) {
-    JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx).put("args", args);
-    return vertx.eventBus().<JsonObject>request(address, body, delivery)
-        .map(reply -> reply.body().getValue("result"))
-        .recover(err -> Future.failedFuture(translate(op, err)));
+    Future<NodeInfo> known = provider.nodeLocal() ? liveness.of(node) : Future.succeededFuture(null);
+    return known.compose(info -> {
+      if (info != null && !info.ready()) {
+        return Future.failedFuture(away(info, "has not been heard from for " + info.heartbeatAge().toSeconds() + " s"));
+      }
+      JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx).put("args", args);
+      return vertx.eventBus().<JsonObject>request(address, body, delivery)
+          .map(reply -> {
+            if (provider.nodeLocal()) {
+              liveness.answered(node);
+            }
+            return reply.body().getValue("result");
+          })
+          .recover(err -> translate(op, err));
+    });
   }
 
-  private DriverException translate(String op, Throwable err) {
+  private Future<Object> translate(String op, Throwable err) {
     if (!(err instanceof ReplyException reply)) {
-      return DriverException.of(err);
+      return Future.failedFuture(DriverException.of(err));
     }
     return switch (reply.failureType()) {
-      case NO_HANDLERS -> new DriverException(DriverError.UNAVAILABLE, "no driver '" + name()
-          + "' answers on " + address + " (is its node up?)");
-      case TIMEOUT -> new DriverException(DriverError.TRANSIENT, "driver '" + name() + "' did not answer "
-          + op + " within " + delivery.getSendTimeout() / 1000 + " s");
-      default -> decode(reply.getMessage());
+      case NO_HANDLERS -> !provider.nodeLocal() ? Future.failedFuture(notDeployed())
+          : liveness.of(node).compose(info -> Future.failedFuture(info == null ? notDeployed()
+              : away(info, "does not answer on the event bus (its last heartbeat was "
+                  + info.heartbeatAge().toSeconds() + " s ago)")));
+      // A node that just died may still be subscribed in the cluster: no answer, and NotReady soon.
+      case TIMEOUT -> !provider.nodeLocal() ? Future.failedFuture(timedOut(op))
+          : liveness.of(node).compose(info -> Future.failedFuture(info != null && !info.ready()
+              ? away(info, "did not answer " + op + " and has not been heard from for "
+                  + info.heartbeatAge().toSeconds() + " s") : timedOut(op)));
+      default -> Future.failedFuture(decode(reply.getMessage()));
     };
+  }
+
+  private DriverException notDeployed() {
+    return new DriverException(DriverError.UNAVAILABLE, "no driver '" + name() + "' answers on " + address
+        + " (is its node up?)");
+  }
+
+  private DriverException timedOut(String op) {
+    return new DriverException(DriverError.TRANSIENT, "driver '" + name() + "' did not answer " + op + " within "
+        + delivery.getSendTimeout() / 1000 + " s");
+  }
+
+  /** The node of this node-local driver is away: the work waits for it, as no other node has its storage. */
+  private DriverException away(NodeInfo info, String what) {
+    return new DriverException(DriverError.UNAVAILABLE, DriverException.Blame.BACKEND, NODE_UNAVAILABLE,
+        "node " + node + " " + what, new NodeAway(liveness.silence(info)));
+  }
+
+  /** Carries how long the node has been silent to the attempt cycle, which grows its backoff with it. */
+  private static final class NodeAway extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Duration silence;
+
+    NodeAway(Duration silence) {
+      super("node away for " + silence, null, false, false);
+      this.silence = silence;
+    }
   }
 
   private static DriverException decode(String message) {

@@ -116,6 +116,40 @@ class PlacementTest {
   }
 
   @Test
+  void volumesSpreadEvenlyOverTheFittingNodesAndEachNodeComputesTheSame() {
+    List<Node> nodes = List.of(new Node("a", Map.of(ZONE, "z1")), new Node("b", Map.of(ZONE, "z1")),
+        new Node("c", Map.of(ZONE, "z1")), new Node("d", Map.of(ZONE, "z2")));
+    Request zoned = request(Map.of(), List.of(in(ZONE, "z1")));
+    Map<String, Integer> placed = new java.util.TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      String uid = java.util.UUID.nameUUIDFromBytes(("volume-" + i).getBytes()).toString();
+      Decision decision = Placement.place(nodes, zoned, uid);
+      assertThat(decision).isInstanceOf(Placed.class);
+      String node = ((Placed) decision).node().name();
+      // Stable: the same uid goes to the same node, in whatever order the nodes are listed.
+      assertThat(((Placed) Placement.place(List.of(nodes.get(3), nodes.get(2), nodes.get(1), nodes.get(0)), zoned, uid))
+          .node().name()).isEqualTo(node);
+      placed.merge(node, 1, Integer::sum);
+    }
+    assertThat(placed).containsOnlyKeys("a", "b", "c");
+    assertThat(placed.values()).allSatisfy(count -> assertThat(count).isBetween(70, 130));
+  }
+
+  @Test
+  void aNodeThatLeavesMovesOnlyTheVolumesItWouldHaveTaken() {
+    List<Node> three = List.of(new Node("a", Map.of()), new Node("b", Map.of()), new Node("c", Map.of()));
+    List<Node> two = List.of(three.get(0), three.get(1));
+    for (int i = 0; i < 100; i++) {
+      String uid = "uid-" + i;
+      String before = ((Placed) Placement.place(three, request(Map.of(), List.of()), uid)).node().name();
+      String after = ((Placed) Placement.place(two, request(Map.of(), List.of()), uid)).node().name();
+      if (!before.equals("c")) {
+        assertThat(after).isEqualTo(before);
+      }
+    }
+  }
+
+  @Test
   void theNodesOwnNameWinsOverAConfiguredLabel() {
     assertThat(new Node("n1", Map.of(Topology.NODE, "other")).labels()).containsEntry(Topology.NODE, "n1");
   }

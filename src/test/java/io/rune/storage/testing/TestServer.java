@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
 public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final JsonObject runefile;
+  /** The node's name: "test-node" unless the server is one of a cluster. */
+  private String node = "test-node";
+  /** Hazelcast's settings when the server is clustered, else null. */
+  private ClusteredTestVertx clustering;
   private Vertx vertx;
   private RuneStorageVerticle verticle;
   private int port;
@@ -68,6 +72,29 @@ public final class TestServer implements AutoCloseable {
     return server.start();
   }
 
+  /**
+   * A node of a cluster in this JVM: a clustered Vert.x (Hazelcast, TCP-IP join on 127.0.0.1,
+   * a free port of its own), node name {@code name}, on the database of {@code members[0]}
+   * (a fresh one when there is no member yet), joining the members given. The runefile's
+   * {@code [cluster]} table sets the lease timings; {@code enabled}, {@code host}, {@code port},
+   * {@code members} and {@code insecure = true} are filled in. Restarts keep the port.
+   */
+  public static TestServer clustered(String name, JsonObject runefile, TestServer... members) {
+    JsonObject file = runefile.copy();
+    String url = members.length == 0 ? TestPostgres.newDatabaseUrl(name) : members[0].databaseUrl();
+    file.put("store", file.getJsonObject("store", new JsonObject()).put("url", url));
+    TestServer server = new TestServer(tempDir(name), file);
+    server.node = name;
+    server.ownsDataDir = true;
+    server.clustering = ClusteredTestVertx.joining(java.util.Arrays.stream(members).map(m -> m.clustering).toList());
+    return server.start();
+  }
+
+  /** The node's name (its driver addresses end with it). */
+  public String node() {
+    return node;
+  }
+
   /** A server on {@code dataDir} with this runefile: its own embedded PostgreSQL unless store.url is set. */
   public static TestServer start(Path dataDir, JsonObject runefile) {
     return new TestServer(dataDir, runefile.copy()).start();
@@ -104,21 +131,26 @@ public final class TestServer implements AutoCloseable {
 
   public RuneConfig config() {
     JsonObject file = runefile.copy();
+    JsonObject cluster = (JsonObject) file.remove("cluster");
+    if (clustering != null) {
+      cluster = clustering.clusterTable(cluster == null ? new JsonObject() : cluster);
+    }
     JsonObject server = file.getJsonObject("server", new JsonObject());
     // Port 0 (any free one) unless the test asked for one: a restart then keeps the address.
     server.put("dataDir", dataDir.toString()).put("listen", server.getString("listen", "127.0.0.1:0"))
-        .put("node", server.getString("node", "test-node"));
+        .put("node", server.getString("node", node));
     file.put("server", server);
     JsonObject storage = file.getJsonObject("storage", new JsonObject());
     if (!storage.containsKey("localVolumeRoot")) {
       storage.put("localVolumeRoot", dataDir.resolve("volumes").toString());
     }
     file.put("storage", storage);
-    return RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
+    RuneConfig config = RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
+    return cluster == null ? config : ClusteredTestVertx.withCluster(config, cluster);
   }
 
   public TestServer start() {
-    vertx = Vertx.vertx();
+    vertx = clustering == null ? Vertx.vertx() : await(clustering.start(config().cluster()));
     verticle = new RuneStorageVerticle(new RuneStorageOptions(config())
         .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)).setTrustedLocalEventBus(true));
     try {
@@ -263,6 +295,14 @@ public final class TestServer implements AutoCloseable {
   /** The first column of the first row of a query on the server's database, as text. */
   public String sqlValue(String query) {
     return String.valueOf(withPool(pool -> pool.query(query).execute()).iterator().next().getValue(0));
+  }
+
+  /** The rows of a query on the server's database, each as JSON by column name. */
+  public List<JsonObject> sqlRows(String query, Object... params) {
+    List<JsonObject> rows = new java.util.ArrayList<>();
+    withPool(pool -> pool.preparedQuery(query).execute(io.vertx.sqlclient.Tuple.from(params)))
+        .forEach(row -> rows.add(row.toJson()));
+    return rows;
   }
 
   /** Runs {@code work} on a short-lived pool to the server's database. */
