@@ -50,11 +50,10 @@ final class ScaleOutBench {
 
   /**
    * One round: {@code posted} the seconds until every POST was answered, {@code available} until
-   * every volume was Available (both from the first POST); CPU in ms of all the nodes' JVMs
-   * together and of PostgreSQL; who held how many shards when the load began.
+   * every volume was Available (both from the first POST); CPU of all the nodes' JVMs together
+   * (as the server's), of PostgreSQL and of the bench; who held how many shards when the load began.
    */
-  record Round(int nodes, int volumes, double postedSeconds, double availableSeconds, double nodesCpuMillis,
-      CpuMeter.Usage cpu, Map<String, Integer> shards, Measured raw) {
+  record Round(int nodes, int volumes, double postedSeconds, double availableSeconds, CpuMeter.Usage cpu, Map<String, Integer> shards, Measured raw) {
     double perSecond() {
       return volumes / availableSeconds;
     }
@@ -137,8 +136,8 @@ final class ScaleOutBench {
           raw = Measured.run(vertx, "raw insert+NOTIFY", null, postmaster, CLIENTS, plan.rawWarmUp(),
               plan.rawMeasure(), rawLoad::operation);
         }
-        return new Round(count, load.volumes(), load.postedSeconds(), load.availableSeconds(), load.nodesCpuMillis(),
-            load.cpu(), shards, raw);
+        return new Round(count, load.volumes(), load.postedSeconds(), load.availableSeconds(), load.cpu(), shards,
+            raw);
       } finally {
         apis.forEach(HttpTarget::close);
       }
@@ -209,8 +208,7 @@ final class ScaleOutBench {
   /** POSTs {@code volumes} volumes from {@link #CLIENTS} clients (client i → node i mod n), then waits for Available. */
   private static Round load(List<HttpTarget> apis, DbActivity db, int volumes, ProcessHandle postmaster, List<Node> nodes,
       Map<String, Integer> shards) throws InterruptedException {
-    CpuMeter meter = new CpuMeter(null, postmaster);
-    double nodesBefore = nodesCpuMillis(nodes);
+    CpuMeter meter = new CpuMeter(nodes.stream().map(Node::java).toList(), postmaster);
     AtomicInteger next = new AtomicInteger();
     List<Future<Void>> clients = new ArrayList<>();
     long start = System.nanoTime();
@@ -232,8 +230,7 @@ final class ScaleOutBench {
       seen = db.volumes();
     }
     double available = (System.nanoTime() - start) / 1e9;
-    return new Round(nodes.size(), volumes, posted, available, nodesCpuMillis(nodes) - nodesBefore, meter.stop(),
-        shards, null);
+    return new Round(nodes.size(), volumes, posted, available, meter.stop(), shards, null);
   }
 
   private static void post(HttpTarget api, AtomicInteger next, int volumes, Promise<Void> done) {
@@ -246,11 +243,6 @@ final class ScaleOutBench {
             new JsonObject().put("name", "s" + index).put("size", "1Gi").toBuffer(), 201)
         .onSuccess(created -> post(api, next, volumes, done))
         .onFailure(done::tryFail);
-  }
-
-  private static double nodesCpuMillis(List<Node> nodes) {
-    return nodes.stream().mapToDouble(node -> node.java().info().totalCpuDuration().map(Duration::toNanos).orElse(0L)
-        / 1e6).sum();
   }
 
   private static ProcessHandle postmaster(Path pidFile) throws IOException {

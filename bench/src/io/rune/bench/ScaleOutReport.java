@@ -38,7 +38,7 @@ final class ScaleOutReport {
               + " machine meanwhile. Raw: %s.%n",
           round.nodes(), round.nodes() == 1 ? "" : "s", round.volumes(), round.postedSeconds(),
           round.volumes() / round.postedSeconds(), round.availableSeconds(), round.shards(),
-          round.nodesCpuMillis() * 1000 / round.volumes(), round.cpu().postgresMillis() * 1000 / round.volumes(),
+          round.cpu().serverMillis() * 1000 / round.volumes(), round.cpu().postgresMillis() * 1000 / round.volumes(),
           round.cpu().benchMillis() * 1000 / round.volumes(), round.cpu().othersShare() * 100,
           round.raw().summary()));
     }
