@@ -123,11 +123,19 @@ public final class RuneStorageVerticle extends VerticleBase {
         .onFailure(err -> stopLeases().eventually(this::closeDatabase).eventually(this::unlockDataDir));
   }
 
-  /** Why the node is not ready, or null: started, its heartbeat written (CLUSTER.md). */
+  /**
+   * Why the node is not ready, or null: started (on a clustered Vert.x, joined), its heartbeat
+   * written and its change feed current (CLUSTER.md).
+   */
   private String notReady() {
     String why = notReady;
     if (why == null && heartbeat != null && !heartbeat.written()) {
       return "node " + config.node() + " could not write its heartbeat to the database lately";
+    }
+    Duration feedStale = options.feedPollInterval().multipliedBy(3).plusSeconds(2);
+    if (why == null && feed != null && feed.sinceLastRead().compareTo(feedStale) > 0) {
+      return "the change feed of node " + config.node() + " has not read the change log for "
+          + feed.sinceLastRead().toSeconds() + " s";
     }
     return why;
   }

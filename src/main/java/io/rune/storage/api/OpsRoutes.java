@@ -16,17 +16,18 @@ final class OpsRoutes {
   void mount(Router root) {
     root.get("/healthz").handler(ctx -> ctx.json(RestApi.status("ok")));
     root.get("/readyz").handler(ctx -> {
-      String problem = context.readiness().get();
-      if (problem == null) {
-        context.resources().store().ping()
-            .onSuccess(v -> ctx.json(RestApi.status("ready")))
-            .onFailure(err -> ctx.response().setStatusCode(503)
-                .putHeader("Content-Type", "application/json")
-                .end(RestApi.status("unavailable").put("reason", notReachable(err)).encode()));
-      } else {
-        ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-            .end(RestApi.status("unavailable").put("reason", problem).encode());
-      }
+      // The database's own words first: a node whose database does not answer says so, not
+      // what that outage does to its heartbeat or change feed.
+      context.resources().store().ping()
+          .onSuccess(v -> {
+            String problem = context.readiness().get();
+            if (problem == null) {
+              ctx.json(RestApi.status("ready"));
+            } else {
+              unavailable(ctx, problem);
+            }
+          })
+          .onFailure(err -> unavailable(ctx, notReachable(err)));
     });
     root.get("/metrics").handler(PrometheusScrapingHandler.create(context.metrics()));
     root.get("/openapi.yaml").handler(ctx -> {
@@ -44,6 +45,11 @@ final class OpsRoutes {
   }
 
   /** What the store said is wrong (its first clause: e.g. how long it waited), without the advice. */
+  private static void unavailable(io.vertx.ext.web.RoutingContext ctx, String reason) {
+    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+        .end(RestApi.status("unavailable").put("reason", reason).encode());
+  }
+
   private static String notReachable(Throwable failure) {
     if (ApiException.from(failure) instanceof ApiException api && api.getMessage() != null) {
       return api.getMessage().split(";", 2)[0];

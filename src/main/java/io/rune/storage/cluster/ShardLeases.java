@@ -45,6 +45,10 @@ public final class ShardLeases implements ShardOwnership {
   private final Duration leaseDuration;
   private final long renewDeadlineNanos;
   private final Duration retryPeriod;
+  /** A shard free for longer than this is taken by whoever looks, fair share or not. */
+  private final Duration orphanAfter;
+  /** System.nanoTime() of the last release made to rebalance (a lease duration ago at first). */
+  private long releasedAtNanos;
   /** Shard to the epoch this node holds it at; read by controllers on other event loops. */
   private final Map<Integer, Long> held = new ConcurrentHashMap<>();
   /** System.nanoTime() when the last successful renewal was sent; 0 before the first. */
@@ -71,6 +75,8 @@ public final class ShardLeases implements ShardOwnership {
     this.leaseDuration = leaseDuration;
     this.renewDeadlineNanos = renewDeadline.toNanos();
     this.retryPeriod = retryPeriod;
+    this.orphanAfter = retryPeriod.multipliedBy(3);
+    this.releasedAtNanos = System.nanoTime() - leaseDuration.toNanos() - 1;
     Gauge.builder("rune_leases_held", held, Map::size)
         .description("Shards whose lease this node holds").register(metrics);
     acquired = transitions(metrics, "acquired");
@@ -216,20 +222,25 @@ public final class ShardLeases implements ShardOwnership {
     if (stopped) {
       return Future.succeededFuture();
     }
-    if (held.size() > fairShare && fewest != null && fewest < fairShare) {
+    // At most one release per lease duration: a Ready node that takes nothing (it cannot reach
+    // the shards' work, or its row is all there is of it) would otherwise be offered the same
+    // shards, which come back as orphans, again and again.
+    boolean mayRelease = System.nanoTime() - releasedAtNanos > leaseDuration.toNanos();
+    if (held.size() > fairShare && fewest != null && fewest < fairShare && mayRelease) {
+      releasedAtNanos = System.nanoTime();
       Map<Integer, Long> excess = new TreeMap<>();
       held.keySet().stream().sorted().skip(fairShare).forEach(shard -> excess.put(shard, held.remove(shard)));
       return release(excess).onSuccess(n -> log.info("Node {} released {} shard(s) for a node holding fewer than"
           + " its fair share of {}", node, n, fairShare)).mapEmpty();
     }
-    int wanted = fairShare - held.size();
-    return wanted <= 0 ? Future.succeededFuture() : acquire(wanted);
+    // Even with its fair share held, a node takes shards that nobody took for a while.
+    return acquire(Math.max(0, fairShare - held.size()));
   }
 
   private Future<Void> acquire(int wanted) {
     long sentAt = System.nanoTime();
     return pool.preparedQuery(LeaseStatements.ACQUIRE).execute(Tuple.of(node, wanted,
-            held.keySet().toArray(Integer[]::new), leaseDuration.toMillis()))
+            held.keySet().toArray(Integer[]::new), leaseDuration.toMillis(), orphanAfter.toMillis()))
         .map(rows -> {
           Map<Integer, Long> gained = shardEpochs(rows);
           if (gained.isEmpty() || stopped) {

@@ -4,6 +4,7 @@ import static io.rune.storage.driver.DriverMessages.OP;
 
 import io.rune.storage.cluster.NodeInfo;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -24,6 +25,8 @@ import java.util.UUID;
 public final class RemoteDriver implements StorageDriver {
   /** The reason of a node-local call whose node is away. */
   public static final String NODE_UNAVAILABLE = "NodeUnavailable";
+  /** How often the node of a pending node-local call is looked at. */
+  private static final Duration WATCH_PENDING = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final DriverProvider provider;
@@ -176,7 +179,7 @@ public final class RemoteDriver implements StorageDriver {
         return Future.failedFuture(away(info, "has not been heard from for " + info.heartbeatAge().toSeconds() + " s"));
       }
       JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx).put("args", args);
-      return vertx.eventBus().<JsonObject>request(address, body, delivery)
+      Future<Object> answer = vertx.eventBus().<JsonObject>request(address, body, delivery)
           .map(reply -> {
             if (provider.nodeLocal()) {
               liveness.answered(node);
@@ -184,7 +187,32 @@ public final class RemoteDriver implements StorageDriver {
             return reply.body().getValue("result");
           })
           .recover(err -> translate(op, err));
+      return provider.nodeLocal() ? untilNodeGoesAway(answer) : answer;
     });
+  }
+
+  /**
+   * The answer, or NodeUnavailable as soon as the node turns NotReady while it is awaited: a
+   * request sent to a node that then dies is never failed by the event bus, and would
+   * otherwise hold the work for the whole call timeout (minutes).
+   */
+  private Future<Object> untilNodeGoesAway(Future<Object> answer) {
+    Promise<Object> result = Promise.promise();
+    long watch = vertx.setPeriodic(WATCH_PENDING.toMillis(), id -> liveness.of(node).onSuccess(info -> {
+      if (info != null && !info.ready()) {
+        result.tryFail(away(info, "stopped answering while a call was under way (no heartbeat for "
+            + info.heartbeatAge().toSeconds() + " s)"));
+      }
+    }));
+    answer.onComplete(done -> {
+      vertx.cancelTimer(watch);
+      if (done.succeeded()) {
+        result.tryComplete(done.result());
+      } else {
+        result.tryFail(done.cause());
+      }
+    });
+    return result.future();
   }
 
   private Future<Object> translate(String op, Throwable err) {

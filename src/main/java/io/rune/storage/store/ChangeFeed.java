@@ -47,6 +47,8 @@ public final class ChangeFeed {
   private PgSubscriber subscriber;
   private long pollTimer = -1;
   private volatile long lastSeq;
+  /** System.nanoTime() of the last read of the log that succeeded. */
+  private volatile long lastReadNanos = System.nanoTime();
   private boolean reading;
   private boolean readAgain;
 
@@ -68,6 +70,14 @@ public final class ChangeFeed {
   /** The newest sequence published so far. */
   public long lastSeq() {
     return lastSeq;
+  }
+
+  /**
+   * How long since the feed last read the log successfully; a node whose feed is stale is
+   * not ready (its watchers and controllers would miss what other nodes write).
+   */
+  public java.time.Duration sinceLastRead() {
+    return java.time.Duration.ofNanos(System.nanoTime() - lastReadNanos);
   }
 
   /** Starts from the current head: changes before it are history, served by replay. */
@@ -113,6 +123,7 @@ public final class ChangeFeed {
         log.debug("Change feed could not read the log; the next poll retries: {}", result.cause().getMessage());
         return;
       }
+      lastReadNanos = System.nanoTime();
       List<Change> changes = result.result();
       changes.forEach(this::publish);
       if (changes.size() == PAGE || readAgain) {

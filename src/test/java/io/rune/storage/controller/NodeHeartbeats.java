@@ -12,16 +12,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Rows of the {@code nodes} table written by the test, as a node's heartbeat writes its own
  * (name, labels, address, version, started_at, heartbeat_at by the database's clock): for
- * nodes that are not there (placement among several nodes on one server), and for test
- * servers until the lease helper's heartbeat writes them.
+ * nodes that are not there (placement among several nodes on one server), and to keep the
+ * heartbeat of a stopped test server fresh (a running one writes its own row).
  */
 final class NodeHeartbeats implements AutoCloseable {
   private static final String UPSERT = "INSERT INTO nodes (name, labels, address, version, started_at, heartbeat_at)"
       + " VALUES ($1, $2::jsonb, '', 'test', now(), now())"
       + " ON CONFLICT (name) DO UPDATE SET labels = excluded.labels, heartbeat_at = now()";
+  private static final String BEAT = "UPDATE nodes SET heartbeat_at = now() WHERE name = $1";
 
   private final TestServer database;
   private final Map<String, JsonObject> beating = new ConcurrentHashMap<>();
+  /** Rows a real server wrote, whose heartbeat alone the test keeps fresh. */
+  private final Set<String> lingering = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "test-heartbeats");
     thread.setDaemon(true);
@@ -42,15 +45,21 @@ final class NodeHeartbeats implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A real server's row keeps a fresh heartbeat (and the rest as the server wrote it) after
+   * the server stops: a node whose bus is silent while its heartbeat still looks alive, as
+   * one just killed. Start it before stopping the server, whose stop marks it NotReady: the
+   * next beat, within 300 ms, makes it Ready again.
+   */
+  NodeHeartbeats lingering(String name) {
+    lingering.add(name);
+    return this;
+  }
+
   /** The node stops: its heartbeat ages from now on. */
   void silent(String name) {
     beating.remove(name);
-  }
-
-  /** The node started again: a new start time, and a fresh heartbeat. */
-  void restarted(String name, Map<String, String> labels) {
-    database.sql("UPDATE nodes SET started_at = now() WHERE name = $1", name);
-    alive(name, labels);
+    lingering.remove(name);
   }
 
   /** A row whose heartbeat is long past: a NotReady node. */
@@ -64,13 +73,16 @@ final class NodeHeartbeats implements AutoCloseable {
   }
 
   private void beat() {
-    beating.forEach((name, labels) -> {
-      try {
-        database.sql(UPSERT, name, labels);
-      } catch (RuntimeException e) {
-        // The server is stopping: the test is ending.
-      }
-    });
+    beating.forEach((name, labels) -> quietly(UPSERT, name, labels));
+    lingering.forEach(name -> quietly(BEAT, name));
+  }
+
+  private void quietly(String statement, Object... params) {
+    try {
+      database.sql(statement, params);
+    } catch (RuntimeException e) {
+      // The server is stopping: the test is ending.
+    }
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class RunedProcess {
   /** The log (stderr) of each process, kept to look for blocked event loops. */
   private static final Map<Process, StringBuffer> LOGS = new ConcurrentHashMap<>();
 
+  /** When each process's log was read to its end (the process closed stderr: it exited). */
+  private static final Map<Process, CompletableFuture<Void>> LOG_ENDS = new ConcurrentHashMap<>();
+
   private RunedProcess() {}
 
   /**
@@ -34,6 +37,15 @@ public final class RunedProcess {
    * @param javaOptions extra JVM options (system properties such as failpoints), or ""
    */
   public static Process start(Path home, List<String> args, String listenEnv, String javaOptions) throws IOException {
+    return startWithEnv(home, args, listenEnv == null ? Map.of() : Map.of("RUNE_LISTEN", listenEnv), javaOptions);
+  }
+
+  /**
+   * Starts bin/runed with HOME at {@code home} and {@code env} added to an environment
+   * cleared of the RUNE_* variables a developer's shell may set (RUNE_EXTRA_CLASSPATH, say).
+   */
+  public static Process startWithEnv(Path home, List<String> args, Map<String, String> env, String javaOptions)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of("bin/runed"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
@@ -42,9 +54,8 @@ public final class RunedProcess {
     builder.environment().remove("RUNE_LISTEN");
     builder.environment().remove("RUNE_DATA_DIR");
     builder.environment().remove("RUNE_STORE_URL");
-    if (listenEnv != null) {
-      builder.environment().put("RUNE_LISTEN", listenEnv);
-    }
+    builder.environment().remove("RUNE_EXTRA_CLASSPATH");
+    builder.environment().putAll(env);
     return builder.start();
   }
 
@@ -56,13 +67,16 @@ public final class RunedProcess {
   }
 
   /**
-   * Reads stdout until a line matches {@code wanted} (60 s at most), draining stderr into
-   * {@link #log}; null when the process ended without printing it.
+   * Reads stdout until a line matches {@code wanted} (60 s at most), keeping what it prints and
+   * draining stderr into {@link #log}; null when the process ended without printing it.
    */
   public static Matcher awaitLine(Process process, Pattern wanted) throws Exception {
+    StringBuffer log = LOGS.computeIfAbsent(process, p -> new StringBuffer());
     CompletableFuture<Matcher> found = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
+          // What it prints before it is ready (why it refuses to start) belongs in its log too.
+          log.append(line).append('\n');
           Matcher matcher = wanted.matcher(line);
           if (matcher.matches()) {
             return matcher;
@@ -73,8 +87,7 @@ public final class RunedProcess {
         return null;
       }
     });
-    LOGS.put(process, new StringBuffer());
-    CompletableFuture.runAsync(() -> drain(process));
+    LOG_ENDS.put(process, CompletableFuture.runAsync(() -> drain(process)));
     return found.get(60, TimeUnit.SECONDS);
   }
 
@@ -89,6 +102,18 @@ public final class RunedProcess {
 
   public static String log(Process runed) {
     return LOGS.getOrDefault(runed, new StringBuffer()).toString();
+  }
+
+  /** Waits up to {@code seconds} for the log of a process that is exiting to be read to its end. */
+  public static void awaitLogEnd(Process runed, long seconds) {
+    CompletableFuture<Void> end = LOG_ENDS.get(runed);
+    if (end != null) {
+      try {
+        end.get(seconds, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // still running, or the reader failed: the log so far is what there is
+      }
+    }
   }
 
   /** SIGTERM, a minute to finish, then SIGKILL if it has not. */

@@ -39,6 +39,12 @@ public final class WatchClient implements AutoCloseable {
     return new WatchClient(wsUrl(server, query), token, null, false);
   }
 
+  /** Connects to /api/v1/watch of the server at {@code baseUrl} (http://host:port), e.g. a runed process. */
+  public static WatchClient connect(String baseUrl, String token, String query) {
+    return new WatchClient(baseUrl.replaceFirst("^http", "ws") + "/api/v1/watch" + (query == null ? "" : "?" + query),
+        token, null, false);
+  }
+
   /** A watcher that reads nothing until told to: a slow consumer. */
   public static WatchClient connectPaused(TestServer server, String token, String query) {
     return new WatchClient(wsUrl(server, query), token, null, true);
