@@ -158,11 +158,6 @@ public final class ShardLeases implements ShardOwnership {
     }
   }
 
-  /** The shards held now, in order; for logs and tests. */
-  public List<Integer> shards() {
-    return held.keySet().stream().sorted().toList();
-  }
-
   /** One round at a time: a timer that fires during a round runs another one right after it. */
   private void tick() {
     if (stopped) {
