@@ -17,7 +17,6 @@ import io.rune.storage.cluster.NodeMetrics;
 import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.controller.Placement;
 import io.rune.storage.driver.DriverCatalog;
@@ -120,7 +119,8 @@ public final class RuneStorageVerticle extends VerticleBase {
               .register(apiContext.metrics());
           nodeMetrics.start();
         })
-        .onFailure(err -> stopLeases().eventually(this::closeDatabase).eventually(this::unlockDataDir));
+        // Whatever step failed, undo every one before it (each undo copes with a step not taken).
+        .onFailure(err -> tearDown());
   }
 
   /**
@@ -183,6 +183,11 @@ public final class RuneStorageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     notReady = "stopping";
+    return tearDown();
+  }
+
+  /** Stops what start() started, in reverse order: on stop() and after a failed start. */
+  private Future<?> tearDown() {
     if (compactionTimer >= 0) {
       vertx.cancelTimer(compactionTimer);
     }
