@@ -11,11 +11,6 @@ public interface NodeDirectory {
   /** Every node, by name, with its readiness and the shards it holds. */
   Future<List<NodeInfo>> list();
 
-  /** The Ready nodes only: candidates for placement, targets for node-local calls. */
-  default Future<List<NodeInfo>> ready() {
-    return list().map(all -> all.stream().filter(NodeInfo::ready).toList());
-  }
-
   /**
    * This directory read at most once per {@code period} however many ask (the metrics, the
    * controllers' placement and node-local calls, the look for returning nodes): a read in
@@ -59,9 +54,7 @@ public interface NodeDirectory {
 
     private static List<NodeInfo> aged(List<NodeInfo> nodes, long asked) {
       Duration since = Duration.ofNanos(System.nanoTime() - asked);
-      return nodes.stream().map(node -> new NodeInfo(node.name(), node.labels(), node.address(), node.version(),
-          node.startedAt(), node.heartbeatAt(), node.heartbeatAge().plus(since), node.ready(), node.shards()))
-          .toList();
+      return nodes.stream().map(node -> node.agedBy(since)).toList();
     }
   }
 }

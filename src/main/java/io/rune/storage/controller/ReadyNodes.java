@@ -93,7 +93,7 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
     return answer().map(answer -> {
       for (NodeInfo node : answer.nodes()) {
         if (node.name().equals(name)) {
-          return aged(node, answer);
+          return node.agedBy(Duration.ofNanos(System.nanoTime() - answer.atNanos()));
         }
       }
       return null;
@@ -167,11 +167,5 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
       }
       return Future.succeededFuture(good);
     });
-  }
-
-  private static NodeInfo aged(NodeInfo node, Answer answer) {
-    Duration since = Duration.ofNanos(System.nanoTime() - answer.atNanos());
-    return new NodeInfo(node.name(), node.labels(), node.address(), node.version(), node.startedAt(),
-        node.heartbeatAt(), node.heartbeatAge().plus(since), node.ready(), node.shards());
   }
 }
