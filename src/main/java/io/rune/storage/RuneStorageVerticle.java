@@ -14,7 +14,7 @@ import io.rune.storage.cli.RuneVersion;
 import io.rune.storage.cluster.NodeHeartbeat;
 import io.rune.storage.cluster.ShardLeases;
 import io.rune.storage.cluster.NodeMetrics;
-import io.rune.storage.cluster.PgNodeDirectory;
+import io.rune.storage.cluster.NodeDirectory;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.controller.Controllers;
@@ -98,7 +98,10 @@ public final class RuneStorageVerticle extends VerticleBase {
           PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
               this::notReady, meterRegistry(), nodes);
-          nodeMetrics = new NodeMetrics(vertx, nodes, apiContext.metrics(), config.cluster().retryPeriod());
+          // One read of the nodes table per retry period serves the metrics and the controllers;
+          // the API reads it afresh.
+          NodeDirectory shared = NodeDirectory.readAtMostEvery(nodes, config.cluster().retryPeriod());
+          nodeMetrics = new NodeMetrics(vertx, shared, apiContext.metrics(), config.cluster().retryPeriod());
           eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
           return FirstBoot.seedStorageClasses(store, config.storage())
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
@@ -106,7 +109,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, nodes, leases))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, shared, leases))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
               .compose(v -> httpPort < 0 ? Future.succeededFuture()
