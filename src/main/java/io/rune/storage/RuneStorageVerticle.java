@@ -15,6 +15,7 @@ import io.rune.storage.cluster.NodeHeartbeat;
 import io.rune.storage.cluster.ShardLeases;
 import io.rune.storage.cluster.NodeMetrics;
 import io.rune.storage.cluster.NodeDirectory;
+import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.controller.Controllers;
