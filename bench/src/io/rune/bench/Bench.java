@@ -17,7 +17,8 @@ import java.util.Set;
  * The benchmark of Rune Storage: starts runed on a fresh data directory and measures it beside
  * limits taken in the same run (a bare Vert.x server, the database's raw commit rate), then
  * the idle figure on another fresh runed ({@link IdleBench}), then snapshots beside {@code cp -a}
- * on a third ({@link SnapshotBench}), prints the tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
+ * on a third ({@link SnapshotBench}), then local volumes per second on one, two and three clustered nodes
+ * ({@link ScaleOutBench}), prints the tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
  * the directory holding the copies of bin/runed and target/rune.jar to run. The system
  * property {@code bench.only} ({@code BENCH_ONLY}) limits the run to some of the API part, the
  * idle figure and the snapshots; a run without the API part rewrites only its own sections of
@@ -45,7 +46,8 @@ public final class Bench {
   static final String API = "api";
   static final String IDLE = "idle";
   static final String SNAPSHOTS = "snapshots";
-  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS);
+  static final String SCALEOUT = "scaleout";
+  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS, SCALEOUT);
 
   public static void main(String[] args) {
     Path root = Path.of(args[0]).toAbsolutePath();
@@ -82,7 +84,7 @@ public final class Bench {
           System.out.println(IdleReport.details(outcome));
           missed.addAll(IdleReport.missed(outcome));
         } catch (Exception e) {
-          if (report == null && !parts.contains(SNAPSHOTS)) {
+          if (report == null && !parts.contains(SNAPSHOTS) && !parts.contains(SCALEOUT)) {
             throw e;
           }
           // What was measured is written all the same; the document keeps its earlier Idle section.
@@ -99,11 +101,29 @@ public final class Bench {
           System.out.print(SnapshotReport.tables(outcome));
           missed.addAll(SnapshotReport.missed(outcome));
         } catch (Exception e) {
-          if (report == null && sections.isEmpty()) {
+          if (report == null && sections.isEmpty() && !parts.contains(SCALEOUT)) {
             throw e;
           }
           // The API results are written all the same; the document keeps its earlier Snapshots section.
           System.err.println("bench: the snapshot bench failed: " + e.getMessage());
+          e.printStackTrace();
+          partFailed = true;
+        }
+      }
+      if (parts.contains(SCALEOUT)) {
+        try {
+          ScaleOutBench.Outcome outcome = ScaleOutBench.run(vertx, quick, work, runedHome);
+          sections.put(BenchmarksDoc.Section.SCALEOUT, ScaleOutReport.section(outcome));
+          System.out.println();
+          System.out.print(ScaleOutReport.table(outcome).text());
+          System.out.print(ScaleOutReport.details(outcome));
+          missed.addAll(ScaleOutReport.missed(outcome));
+        } catch (Exception e) {
+          if (report == null && sections.isEmpty()) {
+            throw e;
+          }
+          // What was measured is written all the same; the document keeps its earlier Scale-out section.
+          System.err.println("bench: the scale-out bench failed: " + e.getMessage());
           e.printStackTrace();
           partFailed = true;
         }

@@ -17,7 +17,8 @@ final class BenchmarksDoc {
   /** The sections a part of the bench writes on its own, in the order of the document. */
   enum Section {
     IDLE("idle", "Idle"),
-    SNAPSHOTS("snapshots", "Snapshots");
+    SNAPSHOTS("snapshots", "Snapshots"),
+    SCALEOUT("scaleout", "Scale-out");
 
     final String part;
     final String title;

@@ -22,7 +22,7 @@ final class CpuMeter {
     }
   }
 
-  private final ProcessHandle server;
+  private final java.util.List<ProcessHandle> servers;
   private final ProcessHandle postmaster;
   private final long serverStart;
   private final Map<Long, Long> postgresStart;
@@ -32,9 +32,14 @@ final class CpuMeter {
 
   /** {@code server} may be null when the bench JVM itself is the client of PostgreSQL. */
   CpuMeter(ProcessHandle server, ProcessHandle postmaster) {
-    this.server = server;
+    this(server == null ? java.util.List.of() : java.util.List.of(server), postmaster);
+  }
+
+  /** Several server JVMs (the nodes of a cluster) counted as one server. */
+  CpuMeter(java.util.List<ProcessHandle> servers, ProcessHandle postmaster) {
+    this.servers = servers;
     this.postmaster = postmaster;
-    this.serverStart = server == null ? 0 : cpuNanos(server);
+    this.serverStart = cpuNanos(servers);
     this.postgresStart = familyCpu(postmaster);
     this.benchStart = cpuNanos(ProcessHandle.current());
     this.machineStart = MachineCpu.busyNanos();
@@ -48,10 +53,10 @@ final class CpuMeter {
     for (Map.Entry<Long, Long> now : familyCpu(postmaster).entrySet()) {
       postgres += now.getValue() - postgresStart.getOrDefault(now.getKey(), 0L);
     }
-    long serverUsed = server == null ? 0 : cpuNanos(server) - serverStart;
+    long serverUsed = cpuNanos(servers) - serverStart;
     long bench = cpuNanos(ProcessHandle.current()) - benchStart;
     double others = Math.max(0, machine - serverUsed - postgres - bench) / (double) (wall * MachineCpu.cpus());
-    return new Usage(server == null ? Double.NaN : serverUsed / 1e6, postgres / 1e6, bench / 1e6, others);
+    return new Usage(servers.isEmpty() ? Double.NaN : serverUsed / 1e6, postgres / 1e6, bench / 1e6, others);
   }
 
   private static Map<Long, Long> familyCpu(ProcessHandle parent) {
@@ -59,6 +64,10 @@ final class CpuMeter {
     cpu.put(parent.pid(), cpuNanos(parent));
     parent.descendants().forEach(p -> cpu.put(p.pid(), cpuNanos(p)));
     return cpu;
+  }
+
+  private static long cpuNanos(java.util.List<ProcessHandle> processes) {
+    return processes.stream().mapToLong(CpuMeter::cpuNanos).sum();
   }
 
   private static long cpuNanos(ProcessHandle process) {

@@ -76,6 +76,21 @@ final class DbActivity implements AutoCloseable {
     return new Volumes(row.getLong(0), row.getLong(1), row.getLong(2));
   }
 
+  /**
+   * Who holds how many shards on a lease that has not expired, among the nodes whose heartbeat
+   * is younger than {@code readyWithin}, both by the database's clock (as the nodes judge it).
+   */
+  java.util.Map<String, Integer> leasesOfReadyNodes(Duration readyWithin) {
+    java.util.Map<String, Integer> held = new java.util.TreeMap<>();
+    for (Row row : Await.result(rune.preparedQuery("SELECT n.name, (SELECT count(*) FROM leases l"
+        + " WHERE l.holder = n.name AND l.expires_at > now()) FROM nodes n"
+        + " WHERE n.heartbeat_at > now() - $1 * interval '1 millisecond'")
+        .execute(io.vertx.sqlclient.Tuple.of(readyWithin.toMillis())), DEADLINE, "reading nodes and leases")) {
+      held.put(row.getString(0), row.getLong(1).intValue());
+    }
+    return held;
+  }
+
   @Override
   public void close() {
     Await.result(client.close(), DEADLINE, "closing the statistics client");

@@ -47,16 +47,21 @@ final class RunedServer implements AutoCloseable {
   }
 
   static RunedServer start(Path home, Path dataDir, Path log) throws IOException {
-    // Settings from the caller's RUNE_* environment would skew the comparison; JVM options may stay.
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.keySet().removeIf(key -> key.startsWith("RUNE_") && !key.equals("RUNE_JAVA_OPTS"));
+    Map<String, String> env = env();
     List<String> command = List.of(home.resolve("bin/runed").toString(), "--dev-mode",
         "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0");
     ChildProcess.Started started = ChildProcess.start("runed", command, env, log, READY, Duration.ofMinutes(5));
     return new RunedServer(started.process(), Integer.parseInt(started.readyLine().group(1)), dataDir);
   }
 
-  private static ProcessHandle findJava(ProcessHandle started) {
+  /** The caller's environment without its RUNE_* settings, which would skew the comparison; JVM options stay. */
+  static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.keySet().removeIf(key -> key.startsWith("RUNE_") && !key.equals("RUNE_JAVA_OPTS"));
+    return env;
+  }
+
+  static ProcessHandle findJava(ProcessHandle started) {
     if (isJava(started)) {
       return started;
     }

@@ -14,10 +14,10 @@ import io.rune.storage.cli.RuneVersion;
 import io.rune.storage.cluster.NodeHeartbeat;
 import io.rune.storage.cluster.ShardLeases;
 import io.rune.storage.cluster.NodeMetrics;
+import io.rune.storage.cluster.NodeDirectory;
 import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.cluster.PgNodeDirectory;
 import io.rune.storage.controller.Controllers;
 import io.rune.storage.controller.Placement;
 import io.rune.storage.driver.DriverCatalog;
@@ -99,7 +99,10 @@ public final class RuneStorageVerticle extends VerticleBase {
           PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
           apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
               this::notReady, meterRegistry(), nodes);
-          nodeMetrics = new NodeMetrics(vertx, nodes, apiContext.metrics(), config.cluster().retryPeriod());
+          // One read of the nodes table per retry period serves the metrics and the controllers;
+          // the API reads it afresh.
+          NodeDirectory shared = NodeDirectory.readAtMostEvery(nodes, config.cluster().retryPeriod());
+          nodeMetrics = new NodeMetrics(vertx, shared, apiContext.metrics(), config.cluster().retryPeriod());
           eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
           return FirstBoot.seedStorageClasses(store, config.storage())
               .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
@@ -107,7 +110,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, nodes, leases))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, shared, leases))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
               .compose(v -> httpPort < 0 ? Future.succeededFuture()
@@ -120,7 +123,8 @@ public final class RuneStorageVerticle extends VerticleBase {
               .register(apiContext.metrics());
           nodeMetrics.start();
         })
-        .onFailure(err -> stopLeases().eventually(this::closeDatabase).eventually(this::unlockDataDir));
+        // Whatever step failed, undo every one before it (each undo copes with a step not taken).
+        .onFailure(err -> tearDown());
   }
 
   /**
@@ -183,6 +187,11 @@ public final class RuneStorageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     notReady = "stopping";
+    return tearDown();
+  }
+
+  /** Stops what start() started, in reverse order: on stop() and after a failed start. */
+  private Future<?> tearDown() {
     if (compactionTimer >= 0) {
       vertx.cancelTimer(compactionTimer);
     }

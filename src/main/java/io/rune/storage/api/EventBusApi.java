@@ -21,7 +21,7 @@ import java.util.function.BiFunction;
  * Failures are {@code fail(<http status>, <error body JSON>)}.
  *
  * <p>A {@code token} header applies RBAC as REST does. A request without one is refused
- * ({@code fail(401, Unauthorized)}), unless the verticle was deployed with
+ * ({@code fail(401, Unauthenticated)}), unless the verticle was deployed with
  * {@link io.rune.storage.RuneStorageOptions#setTrustedLocalEventBus trusted-local} and the
  * request was sent from inside this JVM: then the caller is the embedding application, with
  * full rights. On a clustered Vert.x (the host's cluster manager, or runed's), verticles on
@@ -112,9 +112,9 @@ public final class EventBusApi {
     if (trustedLocal && !MessageOrigin.fromAnotherMember(message)) {
       return Future.succeededFuture(Principal.SYSTEM);
     }
-    return Future.failedFuture(new ApiException(401, "Unauthenticated", "an event-bus API request needs a 'token'"
+    return Future.failedFuture(ApiException.unauthenticated("an event-bus API request needs a 'token'"
         + " header with an API token (as REST's Authorization: Bearer); only the embedding application, in the"
-        + " server's own JVM and deployed with trusted-local on, may omit it", null));
+        + " server's own JVM and deployed with trusted-local on, may omit it"));
   }
 
   /**

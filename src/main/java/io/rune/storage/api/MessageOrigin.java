@@ -8,7 +8,7 @@ import io.vertx.core.eventbus.impl.clustered.ClusteredMessage;
  *
  * <p>Vert.x has no public API for this. It asks {@link ClusteredMessage#isFromWire()} itself
  * (ClusteredEventBus decides with it whether a message is local), so this class does the
- * same; it is the only place Rune touches Vert.x internals, and {@code MessageOriginTest}
+ * same; it is the only place Rune touches Vert.x internals, and {@code MessageOriginIT}
  * breaks if an upgrade moves it. A message of a non-clustered bus is a plain
  * {@code MessageImpl}, always local; one read from another member's TCP connection is a
  * {@code ClusteredMessage} marked from the wire, whatever headers its sender wrote.

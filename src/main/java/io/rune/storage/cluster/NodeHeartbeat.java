@@ -41,6 +41,8 @@ public final class NodeHeartbeat {
   /** System.nanoTime() of the last heartbeat written; 0 before the first. */
   private volatile long beatAtNanos;
   private long timer = -1;
+  /** The last heartbeat sent: stop() marks the node gone after it, never before. */
+  private Future<Void> beating = Future.succeededFuture();
 
   public NodeHeartbeat(Vertx vertx, Pool pool, String node, Map<String, String> labels, String version,
       Duration leaseDuration, Duration retryPeriod) {
@@ -73,11 +75,16 @@ public final class NodeHeartbeat {
     return at != 0 && System.nanoTime() - at < leaseDuration.toNanos();
   }
 
-  /** Stops beating and marks the node NotReady, so the others share its work out without it. */
+  /**
+   * Stops beating and marks the node NotReady, so the others share its work out without it;
+   * after a heartbeat in flight, which would otherwise write the node Ready again.
+   */
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
-    beatAtNanos = 0;
-    return pool.preparedQuery(GONE).execute(Tuple.of(node, leaseDuration.toMillis())).<Void>mapEmpty()
+    return beating.transform(r -> {
+      beatAtNanos = 0;
+      return pool.preparedQuery(GONE).execute(Tuple.of(node, leaseDuration.toMillis()));
+    }).<Void>mapEmpty()
         .recover(err -> {
           log.warn("Could not mark node {} stopped; it turns NotReady within {}: {}", node, leaseDuration,
               err.getMessage());
@@ -96,11 +103,12 @@ public final class NodeHeartbeat {
 
   private void beat() {
     long sentAt = System.nanoTime();
-    pool.preparedQuery(BEAT).execute(Tuple.of(node))
+    beating = pool.preparedQuery(BEAT).execute(Tuple.of(node))
         // A row removed meanwhile (by hand) is written again whole.
         .compose(rows -> rows.size() == 0 ? upsert() : Future.succeededFuture())
         .onSuccess(v -> beatAtNanos = Math.max(beatAtNanos, sentAt))
         .onFailure(err -> log.warn("Node {} could not write its heartbeat; retrying in {} ms: {}", node,
-            retryPeriod.toMillis(), err.getMessage()));
+            retryPeriod.toMillis(), err.getMessage()))
+        .mapEmpty();
   }
 }

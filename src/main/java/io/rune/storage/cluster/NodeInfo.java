@@ -17,4 +17,10 @@ public record NodeInfo(String name, Map<String, String> labels, String address, 
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     shards = shards == null ? List.of() : List.copyOf(shards);
   }
+
+  /** This node as read {@code since} ago: its heartbeat age grown by that much, nothing else changed. */
+  public NodeInfo agedBy(java.time.Duration since) {
+    return new NodeInfo(name, labels, address, version, startedAt, heartbeatAt, heartbeatAge.plus(since), ready,
+        shards);
+  }
 }

@@ -60,6 +60,8 @@ public final class ShardLeases implements ShardOwnership {
   private long periodicTimer = -1;
   private long expiryTimer = -1;
   private boolean ticking;
+  /** The round under way, or the last one; stop() lets go of the shards after it. */
+  private Future<Void> inFlight = Future.succeededFuture();
   private boolean tickAgain;
   private boolean stopped;
 
@@ -102,22 +104,26 @@ public final class ShardLeases implements ShardOwnership {
     }).mapEmpty();
   }
 
-  /** Stops renewing and lets go of every shard at once, so that other nodes take them now. */
+  /**
+   * Stops renewing and lets go of every shard at once, so that other nodes take them now;
+   * after a round in flight ends, so that what it acquires is let go too.
+   */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(periodicTimer);
     vertx.cancelTimer(expiryTimer);
-    List<Integer> shards = new ArrayList<>(held.keySet());
-    Map<Integer, Long> letGo = Map.copyOf(held);
-    held.clear();
     renewedAtNanos = 0;
-    if (shards.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return release(letGo).onSuccess(n -> log.info("Released {} shard lease(s) on stopping", n))
-        .onFailure(err -> log.warn("Could not release the shard leases on stopping; they expire within {}: {}",
-            leaseDuration, err.getMessage()))
-        .<Void>mapEmpty().recover(err -> Future.succeededFuture());
+    return inFlight.transform(r -> {
+      Map<Integer, Long> letGo = Map.copyOf(held);
+      held.clear();
+      if (letGo.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return release(letGo).onSuccess(n -> log.info("Released {} shard lease(s) on stopping", n))
+          .onFailure(err -> log.warn("Could not release the shard leases on stopping; they expire within {}: {}",
+              leaseDuration, err.getMessage()))
+          .<Void>mapEmpty().recover(err -> Future.succeededFuture());
+    });
   }
 
   @Override
@@ -152,11 +158,6 @@ public final class ShardLeases implements ShardOwnership {
     }
   }
 
-  /** The shards held now, in order; for logs and tests. */
-  public List<Integer> shards() {
-    return held.keySet().stream().sorted().toList();
-  }
-
   /** One round at a time: a timer that fires during a round runs another one right after it. */
   private void tick() {
     if (stopped) {
@@ -176,7 +177,7 @@ public final class ShardLeases implements ShardOwnership {
 
   private Future<Void> round() {
     ticking = true;
-    return renew().compose(v -> pool.preparedQuery(LeaseStatements.SURVEY)
+    return inFlight = renew().compose(v -> pool.preparedQuery(LeaseStatements.SURVEY)
             .execute(Tuple.of(node, leaseDuration.toMillis())))
         .compose(rows -> balance(rows.iterator().next()))
         .onFailure(err -> log.warn("Shard leases of node {}: a round failed; the next one in {} ms retries: {}",
@@ -243,11 +244,14 @@ public final class ShardLeases implements ShardOwnership {
             held.keySet().toArray(Integer[]::new), leaseDuration.toMillis(), orphanAfter.toMillis()))
         .map(rows -> {
           Map<Integer, Long> gained = shardEpochs(rows);
-          if (gained.isEmpty() || stopped) {
+          if (gained.isEmpty()) {
             return null;
           }
           held.putAll(gained);
           acquired.increment(gained.size());
+          if (stopped) {
+            return null; // stop() lets them go once this round ends
+          }
           if (held.size() == gained.size()) {
             renewedAtNanos = sentAt; // the first leases: fresh from their acquisition
           }

@@ -26,7 +26,8 @@ public final class Controllers {
    * @param secrets reads Secret values for drivers' secret references (such as do-volume's
    *     {@code apiTokenSecretRef}), resolved into each driver call's context
    * @param directory the nodes of the cluster: where new node-local volumes may go, and
-   *     whether the node of a node-local volume is away
+   *     whether the node of a node-local volume is away; read at most once per retry period
+   *     (pass the server's {@link NodeDirectory#readAtMostEvery} to share its reads)
    * @param ownership which objects are this node's to reconcile (the shards it leases); every
    *     status write is fenced by it and no driver call is made while its leases are stale
    */
@@ -36,7 +37,7 @@ public final class Controllers {
     StatusWrites writes = new StatusWrites(store, ownership);
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     Duration look = config.cluster().retryPeriod();
-    ReadyNodes nodes = new ReadyNodes(directory, Placement.Node.of(config), look);
+    ReadyNodes nodes = new ReadyNodes(NodeDirectory.readAtMostEvery(directory, look), Placement.Node.of(config));
     AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff, nodes::waitOver);
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
         store, ownership, v -> new VolumeReconciler(store, writes, targets(v, store, catalog, secrets, nodes, config,

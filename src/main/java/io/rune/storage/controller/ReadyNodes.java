@@ -4,7 +4,6 @@ import io.rune.storage.cluster.NodeDirectory;
 import io.rune.storage.cluster.NodeInfo;
 import io.rune.storage.driver.RemoteDriver;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +27,10 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
 
   private final NodeDirectory directory;
   private final Placement.Node self;
-  private final long refreshNanos;
-  /** The read in flight or the latest answer; asked again once older than the refresh period. */
-  private final AtomicReference<Future<Answer>> current = new AtomicReference<>();
   /** The last answer that arrived, for the questions that cannot wait (is node b back?). */
   private volatile Answer lastGood;
+  /** The failed read last warned of: every caller of the period shares it, one warning does. */
+  private volatile Throwable warned;
   /** The Ready nodes at the last refresh, with when each started. */
   private volatile Map<String, Instant> readyAtLastRefresh = Map.of();
   /** Nodes that did not answer a call, since when (monotonic clock), until one answers again. */
@@ -43,18 +40,18 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
   private record Answer(List<NodeInfo> nodes, long atNanos) {}
 
   /**
+   * @param directory the nodes table, read at most once per period however many ask
+   *     ({@link NodeDirectory#readAtMostEvery})
    * @param self this node as a candidate, with its labels from its configuration
-   * @param refreshEvery how old an answer may be before the next question reads the table again
    */
-  ReadyNodes(NodeDirectory directory, Placement.Node self, Duration refreshEvery) {
+  ReadyNodes(NodeDirectory directory, Placement.Node self) {
     this.directory = directory;
     this.self = self;
-    this.refreshNanos = refreshEvery.toNanos();
   }
 
   /** This node alone: no directory lists any other. */
   static ReadyNodes alone(Placement.Node self) {
-    return new ReadyNodes(() -> Future.succeededFuture(List.of()), self, Duration.ofDays(1));
+    return new ReadyNodes(() -> Future.succeededFuture(List.of()), self);
   }
 
   String selfName() {
@@ -96,7 +93,7 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
     return answer().map(answer -> {
       for (NodeInfo node : answer.nodes()) {
         if (node.name().equals(name)) {
-          return aged(node, answer);
+          return node.agedBy(Duration.ofNanos(System.nanoTime() - answer.atNanos()));
         }
       }
       return null;
@@ -129,13 +126,13 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
   }
 
   /**
-   * Reads the directory now, and says which nodes are back since the previous refresh: turned
+   * Reads the directory (an answer of this period at most), and says which nodes are back since the previous refresh: turned
    * Ready, or started again (nodes Ready at the first count count too: what waits for them may
    * go at once). What they failed to answer before is forgotten. One caller (the periodic
    * check) refreshes; other reads in between do not hide a return from it.
    */
   Future<Set<String>> refresh() {
-    return read().map(answer -> {
+    return answer().map(answer -> {
       Map<String, Instant> ready = new HashMap<>();
       answer.nodes().stream().filter(n -> n.ready() && !n.name().equals(self.name()))
           .forEach(n -> ready.put(n.name(), n.startedAt()));
@@ -151,45 +148,24 @@ final class ReadyNodes implements RemoteDriver.NodeLiveness {
     });
   }
 
+  /** The directory's answer (read at most once per period, see Controllers), or the last one that came. */
   private Future<Answer> answer() {
-    Future<Answer> latest = current.get();
-    if (latest != null && (!latest.isComplete()
-        || latest.succeeded() && System.nanoTime() - latest.result().atNanos() < refreshNanos)) {
-      return latest;
-    }
-    return read();
-  }
-
-  private Future<Answer> read() {
-    Future<Answer> before = current.get();
-    Promise<Answer> answer = Promise.promise();
-    if (!current.compareAndSet(before, answer.future())) {
-      return current.get(); // another caller asked at the same moment: one read for both
-    }
     long asked = System.nanoTime();
-    directory.list().onComplete(nodes -> {
-      if (nodes.succeeded()) {
-        Answer read = new Answer(nodes.result(), asked);
-        lastGood = read;
-        answer.complete(read);
-        return;
-      }
+    return directory.list().map(nodes -> {
+      Answer read = new Answer(nodes, asked);
+      lastGood = read;
+      return read;
+    }).recover(err -> {
       Answer good = lastGood;
       if (good == null) {
-        answer.fail(nodes.cause());
-        current.compareAndSet(answer.future(), null); // the next question asks again
-        return;
+        return Future.failedFuture(err);
       }
-      log.warn("Could not read the nodes table; using its answer of {} ms ago: {}",
-          (System.nanoTime() - good.atNanos()) / 1_000_000, nodes.cause().getMessage());
-      answer.complete(good);
+      if (warned != err) {
+        warned = err;
+        log.warn("Could not read the nodes table; using its answer of {} ms ago: {}",
+            (System.nanoTime() - good.atNanos()) / 1_000_000, err.getMessage());
+      }
+      return Future.succeededFuture(good);
     });
-    return answer.future();
-  }
-
-  private static NodeInfo aged(NodeInfo node, Answer answer) {
-    Duration since = Duration.ofNanos(System.nanoTime() - answer.atNanos());
-    return new NodeInfo(node.name(), node.labels(), node.address(), node.version(), node.startedAt(),
-        node.heartbeatAt(), node.heartbeatAge().plus(since), node.ready(), node.shards());
   }
 }

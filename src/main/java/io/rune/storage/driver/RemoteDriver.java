@@ -213,14 +213,14 @@ public final class RemoteDriver implements StorageDriver {
       }
     }));
     answer.onComplete(done -> {
-      vertx.cancelTimer(watch);
       if (done.succeeded()) {
         result.tryComplete(done.result());
       } else {
         result.tryFail(done.cause());
       }
     });
-    return result.future();
+    // The looks end with the result, also when it is NodeUnavailable and the request still waits out its timeout.
+    return result.future().onComplete(done -> vertx.cancelTimer(watch));
   }
 
   private Future<Object> translate(String op, Throwable err) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * lines must appear in order among the progress lines, which depend on timing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReadmeWalkthroughIT {
+public class ReadmeWalkthroughIT {
   static final String MARKER = "<!-- walkthrough: run by ReadmeWalkthroughIT -->";
   private static final Pattern EXIT_STATUS = Pattern.compile("#\\s*exit status (\\d+)\\s*$");
   private static final Pattern AGE = Pattern.compile("\\b\\d+[smhdy]\\b");
@@ -47,7 +47,7 @@ class ReadmeWalkthroughIT {
   }
 
   /** One {@code $} line of the block and the lines the README shows it printing. */
-  record Step(String command, List<String> shown, int exitStatus) {}
+  public record Step(String command, List<String> shown, int exitStatus) {}
 
   @Test
   void everyCommandOfTheReadmeWalkthroughPrintsWhatTheReadmeShows() throws Exception {
@@ -77,7 +77,12 @@ class ReadmeWalkthroughIT {
 
   /** The steps of the block after the marker. */
   static List<Step> steps(String readme) {
-    int marker = readme.indexOf(MARKER);
+    return steps(readme, MARKER);
+  }
+
+  /** The steps of the block after {@code mark} (another section run by a test of its own). */
+  public static List<Step> steps(String readme, String mark) {
+    int marker = readme.indexOf(mark);
     assertThat(marker).as("the README has the walkthrough marker").isNotNegative();
     int open = readme.indexOf("```", marker);
     int body = readme.indexOf('\n', open) + 1;
@@ -108,7 +113,7 @@ class ReadmeWalkthroughIT {
   }
 
   /** Ages masked, runs of spaces made one (column widths follow the ages). */
-  private static String normalized(String line) {
+  public static String normalized(String line) {
     return AGE.matcher(line).replaceAll("<age>").replaceAll("\\s+", " ").strip();
   }
 }

@@ -61,13 +61,23 @@ public final class RunedProcess {
 
   /** Reads stdout until the ready line (60 s at most); the log (stderr) is kept for {@link #log}. */
   public static Matcher awaitReady(Process runed) throws Exception {
-    StringBuffer log = LOGS.computeIfAbsent(runed, p -> new StringBuffer());
-    CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(runed.getInputStream(), StandardCharsets.UTF_8))) {
+    Matcher matcher = awaitLine(runed, READY);
+    assertThat(matcher).as("runed printed its ready line").isNotNull();
+    return matcher;
+  }
+
+  /**
+   * Reads stdout until a line matches {@code wanted} (60 s at most), keeping what it prints and
+   * draining stderr into {@link #log}; null when the process ended without printing it.
+   */
+  public static Matcher awaitLine(Process process, Pattern wanted) throws Exception {
+    StringBuffer log = LOGS.computeIfAbsent(process, p -> new StringBuffer());
+    CompletableFuture<Matcher> found = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           // What it prints before it is ready (why it refuses to start) belongs in its log too.
           log.append(line).append('\n');
-          Matcher matcher = READY.matcher(line);
+          Matcher matcher = wanted.matcher(line);
           if (matcher.matches()) {
             return matcher;
           }
@@ -77,10 +87,8 @@ public final class RunedProcess {
         return null;
       }
     });
-    LOG_ENDS.put(runed, CompletableFuture.runAsync(() -> drain(runed)));
-    Matcher matcher = ready.get(60, TimeUnit.SECONDS);
-    assertThat(matcher).as("runed printed its ready line").isNotNull();
-    return matcher;
+    LOG_ENDS.put(process, CompletableFuture.runAsync(() -> drain(process)));
+    return found.get(60, TimeUnit.SECONDS);
   }
 
   /**

@@ -134,9 +134,8 @@ public final class TestServer implements AutoCloseable {
 
   public RuneConfig config() {
     JsonObject file = runefile.copy();
-    JsonObject cluster = (JsonObject) file.remove("cluster");
     if (clustering != null) {
-      cluster = clustering.clusterTable(cluster == null ? new JsonObject() : cluster);
+      file.put("cluster", clustering.clusterTable(file.getJsonObject("cluster", new JsonObject())));
     }
     JsonObject server = file.getJsonObject("server", new JsonObject());
     // Port 0 (any free one) unless the test asked for one: a restart then keeps the address.
@@ -148,8 +147,7 @@ public final class TestServer implements AutoCloseable {
       storage.put("localVolumeRoot", dataDir.resolve("volumes").toString());
     }
     file.put("storage", storage);
-    RuneConfig config = RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
-    return cluster == null ? config : ClusteredTestVertx.withCluster(config, cluster);
+    return RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
   }
 
   public TestServer start() {

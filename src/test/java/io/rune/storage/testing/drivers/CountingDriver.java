@@ -48,12 +48,10 @@ final class CountingDriver implements StorageDriver {
     this.node = environment.config().node();
     this.local = local;
     Map<String, String> settings = environment.config().driverSettings(CountingDriverProvider.NAME);
+    // Without a callLog (a server whose test does not count: every test server has this
+    // driver on its class path) the calls are made and not written down.
     String log = settings.get("callLog");
-    if (log == null) {
-      throw new IllegalArgumentException("driver " + CountingDriverProvider.NAME
-          + " needs setting callLog: [storage.drivers." + CountingDriverProvider.NAME + "] callLog = \"/path\"");
-    }
-    this.callLog = Path.of(log);
+    this.callLog = log == null ? null : Path.of(log);
     this.provisionDelay = Durations.parse(settings.getOrDefault("provisionDelay", "0s"));
   }
 
@@ -158,6 +156,9 @@ final class CountingDriver implements StorageDriver {
 
   /** Appends the line, then answers {@code result}: a call is counted before its caller learns of it. */
   private <T> Future<T> logged(String op, String subject, String outcome, T result) {
+    if (callLog == null) {
+      return Future.succeededFuture(result);
+    }
     byte[] line = (op + " " + subject + " " + node + " " + outcome + "\n").getBytes(StandardCharsets.UTF_8);
     return vertx.executeBlocking(() -> {
       Files.write(callLog, line, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
