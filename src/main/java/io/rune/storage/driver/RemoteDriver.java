@@ -187,21 +187,29 @@ public final class RemoteDriver implements StorageDriver {
             return reply.body().getValue("result");
           })
           .recover(err -> translate(op, err));
-      return provider.nodeLocal() ? untilNodeGoesAway(answer) : answer;
+      return provider.nodeLocal() ? untilNodeGoesAway(info, answer) : answer;
     });
   }
 
   /**
-   * The answer, or NodeUnavailable as soon as the node turns NotReady while it is awaited: a
-   * request sent to a node that then dies is never failed by the event bus, and would
-   * otherwise hold the work for the whole call timeout (minutes).
+   * The answer, or NodeUnavailable as soon as the node turns NotReady while it is awaited, or
+   * is seen started again since the call was sent (a node killed and restarted within its
+   * lease never turns NotReady): a request sent to a node that then dies is never failed by
+   * the event bus, and would otherwise hold the work for the whole call timeout (minutes).
+   *
+   * @param sentTo the node as known when the call was sent; null when there was no word on it
    */
-  private Future<Object> untilNodeGoesAway(Future<Object> answer) {
+  private Future<Object> untilNodeGoesAway(NodeInfo sentTo, Future<Object> answer) {
     Promise<Object> result = Promise.promise();
     long watch = vertx.setPeriodic(WATCH_PENDING.toMillis(), id -> liveness.of(node).onSuccess(info -> {
       if (info != null && !info.ready()) {
         result.tryFail(away(info, "stopped answering while a call was under way (no heartbeat for "
             + info.heartbeatAge().toSeconds() + " s)"));
+      } else if (info != null && sentTo != null && info.startedAt().isAfter(sentTo.startedAt())) {
+        // Back already, it was not silent: the work waits no longer than for a node Ready again.
+        result.tryFail(new DriverException(DriverError.UNAVAILABLE, DriverException.Blame.BACKEND, NODE_UNAVAILABLE,
+            "node " + node + " started again (at " + info.startedAt() + ") while a call was under way;"
+                + " the call ended with the node it was sent to", new NodeAway(Duration.ZERO)));
       }
     }));
     answer.onComplete(done -> {

@@ -53,4 +53,25 @@ class RemoteDriverPendingTest {
     await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
         .until(() -> looks.get() == atEnd);
   }
+
+  @Test
+  void aPendingCallFailsWithNodeUnavailableOnceItsNodeIsSeenStartedAgainThoughItNeverTurnedNotReady() {
+    DriverProvider local = DriverCatalog.discover().provider("local").orElseThrow();
+    vertx.eventBus().consumer(DriverCatalog.address("local", true, "b"), message -> { });
+    Instant started = Instant.now();
+    // Killed and started again after 3 s, within its lease: Ready at every look.
+    RemoteDriver.NodeLiveness liveness = node -> {
+      boolean again = Duration.between(started, Instant.now()).toMillis() >= 3000;
+      return Future.succeededFuture(new NodeInfo(node, Map.of(), null, "1",
+          again ? started.plusSeconds(3) : started, Instant.now(), Duration.ZERO, true, List.of()));
+    };
+    Future<Void> call = new RemoteDriver(vertx, local, "b", Duration.ofMinutes(5), liveness)
+        .delete(new DriverContext(null, null, Map.of(), "b"), "handle");
+
+    await().atMost(Duration.ofSeconds(10)).until(call::isComplete);
+    DriverException failure = (DriverException) call.cause();
+    assertThat(failure.reason()).isEqualTo(RemoteDriver.NODE_UNAVAILABLE);
+    assertThat(failure.getMessage()).contains("node b started again").contains("while a call was under way");
+    assertThat(RemoteDriver.silenceOf(failure)).as("it was not silent: no longer wait").hasValue(Duration.ZERO);
+  }
 }

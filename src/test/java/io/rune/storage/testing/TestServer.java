@@ -77,11 +77,14 @@ public final class TestServer implements AutoCloseable {
    * a free port of its own), node name {@code name}, on the database of {@code members[0]}
    * (a fresh one when there is no member yet), joining the members given. The runefile's
    * {@code [cluster]} table sets the lease timings; {@code enabled}, {@code host}, {@code port},
-   * {@code members} and {@code insecure = true} are filled in. Restarts keep the port.
+   * {@code members} and {@code insecure = true} are filled in. Restarts keep the port. A
+   * runefile's {@code [store] url} is kept (the members' database through a {@link TcpRelay}).
    */
   public static TestServer clustered(String name, JsonObject runefile, TestServer... members) {
     JsonObject file = runefile.copy();
-    String url = members.length == 0 ? TestPostgres.newDatabaseUrl(name) : members[0].databaseUrl();
+    String given = file.getJsonObject("store", new JsonObject()).getString("url");
+    String url = given != null ? given
+        : members.length == 0 ? TestPostgres.newDatabaseUrl(name) : members[0].databaseUrl();
     file.put("store", file.getJsonObject("store", new JsonObject()).put("url", url));
     TestServer server = new TestServer(tempDir(name), file);
     server.node = name;
