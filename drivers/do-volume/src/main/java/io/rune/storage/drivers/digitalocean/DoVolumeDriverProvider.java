@@ -2,7 +2,7 @@ package io.rune.storage.drivers.digitalocean;
 
 import io.rune.storage.model.AccessMode;
 import io.rune.storage.model.ValidationException;
-import io.rune.storage.secrets.SecretRef;
+import io.rune.storage.model.SecretRef;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
@@ -99,10 +99,10 @@ public final class DoVolumeDriverProvider implements DriverProvider {
 
   @Override
   public StorageDriver create(DriverEnvironment environment) {
-    DoVolumeSettings settings = DoVolumeSettings.from(environment.config().driverSettings(NAME));
+    DoVolumeSettings settings = DoVolumeSettings.from(environment.settings());
     DoApi api = new DoApi(environment.vertx(), settings, Clock.systemUTC());
     return new DoVolumeDriver(api, new DoActions(environment.vertx(), api, settings),
         new BlockDeviceMounter(new ProcessCommandExecutor(environment.vertx())),
-        new DoNode(environment.config().node(), environment.config().nodeLabels()));
+        new DoNode(environment.node(), environment.nodeLabels()));
   }
 }

@@ -1,7 +1,7 @@
 package io.rune.storage.drivers.digitalocean;
 
-import io.rune.storage.config.ConfigException;
-import io.rune.storage.config.Durations;
+import io.rune.storage.driver.DriverSettingsException;
+import io.rune.storage.model.Durations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -31,13 +31,13 @@ record DoVolumeSettings(String apiUrl, Duration requestTimeout, Duration actionP
    * From the runefile's {@code [storage.drivers.do-volume]} table; what it leaves out keeps
    * its default.
    *
-   * @throws ConfigException naming an unknown key or a bad value
+   * @throws DriverSettingsException naming an unknown key or a bad value
    */
   static DoVolumeSettings from(Map<String, String> table) {
     DoVolumeSettings defaults = defaults();
     for (String key : table.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException("runefile: unknown key 'storage.drivers.do-volume." + key + "' (known keys: "
+        throw new DriverSettingsException("runefile: unknown key 'storage.drivers.do-volume." + key + "' (known keys: "
             + String.join(", ", KEYS) + ")");
       }
     }
@@ -49,7 +49,7 @@ record DoVolumeSettings(String apiUrl, Duration requestTimeout, Duration actionP
       uri = null;
     }
     if (uri == null || uri.getHost() == null || !Set.of("http", "https").contains(uri.getScheme())) {
-      throw new ConfigException("runefile: 'storage.drivers.do-volume.apiUrl' must be an http(s) URL such as "
+      throw new DriverSettingsException("runefile: 'storage.drivers.do-volume.apiUrl' must be an http(s) URL such as "
           + PUBLIC_API + ", got \"" + apiUrl + "\"");
     }
     return new DoVolumeSettings(apiUrl, duration(table, "requestTimeout", defaults.requestTimeout()),
@@ -65,11 +65,11 @@ record DoVolumeSettings(String apiUrl, Duration requestTimeout, Duration actionP
     Duration value;
     try {
       value = Durations.parse(text);
-    } catch (ConfigException e) {
-      throw new ConfigException("runefile: 'storage.drivers.do-volume." + key + "': " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new DriverSettingsException("runefile: 'storage.drivers.do-volume." + key + "': " + e.getMessage());
     }
     if (value.isZero()) {
-      throw new ConfigException("runefile: 'storage.drivers.do-volume." + key + "' must be longer than 0");
+      throw new DriverSettingsException("runefile: 'storage.drivers.do-volume." + key + "' must be longer than 0");
     }
     return value;
   }

@@ -2,15 +2,15 @@ package io.rune.storage.drivers.digitalocean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.runtime.DriverCatalog;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.driver.conformance.ConformanceTarget;
 import io.rune.storage.driver.conformance.DriverConformanceTest;
-import io.rune.storage.testing.digitalocean.DigitalOceanFake;
-import io.rune.storage.testing.digitalocean.DoSnapshot;
-import io.rune.storage.testing.digitalocean.RecordedRequest;
+import io.rune.storage.drivers.digitalocean.fake.DigitalOceanFake;
+import io.rune.storage.drivers.digitalocean.fake.DoSnapshot;
+import io.rune.storage.driver.fakecloud.RecordedRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

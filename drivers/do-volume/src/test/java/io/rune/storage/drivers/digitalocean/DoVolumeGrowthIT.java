@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestServer;
-import io.rune.storage.testing.digitalocean.DigitalOceanFake;
-import io.rune.storage.testing.digitalocean.DoVolume;
-import io.rune.storage.testing.digitalocean.Fault;
-import io.rune.storage.testing.digitalocean.RequestMatch;
+import io.rune.storage.drivers.digitalocean.fake.DigitalOceanFake;
+import io.rune.storage.drivers.digitalocean.fake.DoVolume;
+import io.rune.storage.drivers.digitalocean.fake.Fault;
+import io.rune.storage.driver.fakecloud.RequestMatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

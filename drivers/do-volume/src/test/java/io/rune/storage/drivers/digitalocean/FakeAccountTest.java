@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverException;
-import io.rune.storage.testing.digitalocean.DigitalOceanFake;
+import io.rune.storage.drivers.digitalocean.fake.DigitalOceanFake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

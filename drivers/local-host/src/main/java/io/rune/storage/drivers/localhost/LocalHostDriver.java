@@ -1,9 +1,8 @@
 package io.rune.storage.drivers.localhost;
 
-import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
-import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
@@ -11,8 +10,8 @@ import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.driver.VolumeUsage;
-import io.rune.storage.drivers.local.DirectoryUsage;
-import io.rune.storage.drivers.local.PathFaults;
+import io.rune.storage.driver.files.DirectoryUsage;
+import io.rune.storage.driver.files.PathFaults;
 import io.rune.storage.model.AccessMode;
 import io.rune.storage.model.ValidationException;
 import io.rune.storage.security.HostPathPolicy;
@@ -50,14 +49,14 @@ public final class LocalHostDriver implements StorageDriver {
   private static final String FIELD = "hostPath";
   private static final Logger LOG = LoggerFactory.getLogger(LocalHostDriver.class);
 
-  private final RuneConfig config;
+  private final DriverEnvironment environment;
   private final HostPathPolicy policy;
   private final WorkerExecutor workers;
   private final PathFaults faults;
 
   public LocalHostDriver(DriverEnvironment environment) {
-    this.config = environment.config();
-    this.policy = HostPathPolicy.forServer(config);
+    this.environment = environment;
+    this.policy = environment.storage().hostPaths();
     this.workers = environment.vertx().createSharedWorkerExecutor("rune-driver-local-host", 4);
     // No root every call needs: each host directory is the operator's, and fails alone.
     this.faults = new PathFaults(NAME, "HostPathBlocked", null);
@@ -89,7 +88,7 @@ public final class LocalHostDriver implements StorageDriver {
       }
       Path entry = policy.allowlistEntryOf(real).orElseThrow(() -> notAllowed(
           describe(hostPath, real) + " is not under [storage] hostPathAllowlist"));
-      return new ProvisionedVolume(real.toString(), Map.of(NODE_LABEL, config.node(), ROOT_LABEL,
+      return new ProvisionedVolume(real.toString(), Map.of(NODE_LABEL, environment.node(), ROOT_LABEL,
           entry.toString()));
     });
   }
@@ -115,9 +114,9 @@ public final class LocalHostDriver implements StorageDriver {
 
   /** Creates a missing host directory, which takes both the volume's and the operator's consent. */
   private void create(String hostPath, Path real, boolean createIfMissing) throws IOException {
-    boolean allowCreateMissing = config.storage().allowCreateMissing();
+    boolean allowCreateMissing = environment.storage().allowCreateMissing();
     if (!createIfMissing || !allowCreateMissing) {
-      String missing = describe(hostPath, real) + " does not exist on node " + config.node();
+      String missing = describe(hostPath, real) + " does not exist on node " + environment.node();
       if (!createIfMissing && !allowCreateMissing) {
         throw missing(missing + ": create it, or set createIfMissing: true on the"
             + " volume and ask an operator to set [storage] allowCreateMissing = true in the runefile");
@@ -194,9 +193,9 @@ public final class LocalHostDriver implements StorageDriver {
           + " ReadWriteOnce and ReadOnlyMany (a directory on one node), not " + request.accessMode());
     }
     String wanted = request.topology().get(NODE_LABEL);
-    if (wanted != null && !wanted.equals(config.node())) {
+    if (wanted != null && !wanted.equals(environment.node())) {
       throw DriverException.permanent("volume " + request.namespace() + "/" + request.name() + " is to be"
-          + " placed on node " + wanted + ", but this is the local-host driver of node " + config.node());
+          + " placed on node " + wanted + ", but this is the local-host driver of node " + environment.node());
     }
   }
 
@@ -212,7 +211,7 @@ public final class LocalHostDriver implements StorageDriver {
     }
     if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
       throw DriverException.objectFault(DriverError.NOT_FOUND, MISSING, "host directory " + handle
-          + " does not exist on node " + config.node() + ": create it again, then run retry");
+          + " does not exist on node " + environment.node() + ": create it again, then run retry");
     }
     if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       throw faults.blocked("host directory " + handle + ": ", real);
@@ -250,8 +249,8 @@ public final class LocalHostDriver implements StorageDriver {
 
   /** A null node is taken as this one: the call came to this node's own driver address. */
   private void checkNode(String node, String handle) {
-    if (node != null && !node.equals(config.node())) {
-      throw DriverException.permanent("volume " + handle + " lives on node " + config.node() + ", not "
+    if (node != null && !node.equals(environment.node())) {
+      throw DriverException.permanent("volume " + handle + " lives on node " + environment.node() + ", not "
           + node + ": a host directory can only be used on its own node");
     }
   }

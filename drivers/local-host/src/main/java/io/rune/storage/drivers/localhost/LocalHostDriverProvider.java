@@ -41,4 +41,10 @@ public final class LocalHostDriverProvider implements DriverProvider {
   public StorageDriver create(DriverEnvironment environment) {
     return new LocalHostDriver(environment);
   }
+
+  /** {@code local-host} is seeded on first boot: a volume names its directory, not the class. */
+  @Override
+  public boolean builtInClass() {
+    return true;
+  }
 }

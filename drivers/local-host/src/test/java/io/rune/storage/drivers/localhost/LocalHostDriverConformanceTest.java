@@ -53,7 +53,7 @@ class LocalHostDriverConformanceTest extends DriverConformanceTest {
     // forbids host paths that reach them.
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", tmp.resolve("volumes"), List.of(allowed), false, false), null, null, null);
-    underTest = DriverUnderTest.start(LocalHostDriverProvider.class, config);
+    underTest = DriverUnderTest.start(LocalHostDriverProvider.class, vertx -> config.driverEnvironment(vertx, LocalHostDriver.NAME));
     target = new Target(underTest.driver(), underTest.name(), allowed, tmp.resolve("mounts"));
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.runtime.DriverCatalog;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverError;
@@ -69,7 +69,7 @@ class LocalHostDriverTest {
   private LocalHostDriver driver(boolean allowCreateMissing) {
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", managed, List.of(allow), allowCreateMissing, false), null, null, null);
-    return new LocalHostDriver(new DriverEnvironment(vertx, config));
+    return new LocalHostDriver(config.driverEnvironment(vertx, LocalHostDriver.NAME));
   }
 
   private static <T> T await(Future<T> future) {

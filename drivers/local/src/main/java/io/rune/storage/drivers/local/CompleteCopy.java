@@ -1,5 +1,6 @@
 package io.rune.storage.drivers.local;
 
+import io.rune.storage.driver.files.PathFaults;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.DriverException.Blame;

@@ -1,5 +1,6 @@
 package io.rune.storage.drivers.local;
 
+import io.rune.storage.driver.files.DirectoryUsage;
 import io.rune.storage.driver.Progress;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

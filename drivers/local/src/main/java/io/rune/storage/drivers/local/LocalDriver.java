@@ -1,9 +1,9 @@
 package io.rune.storage.drivers.local;
 
-import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.files.DirectoryUsage;
+import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
-import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;
@@ -45,7 +45,7 @@ public final class LocalDriver implements StorageDriver {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalDriver.class);
 
-  private final RuneConfig config;
+  private final DriverEnvironment environment;
   private final ManagedRoot root;
   private final Vertx vertx;
   private final WorkerExecutor workers;
@@ -58,8 +58,8 @@ public final class LocalDriver implements StorageDriver {
   private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
 
   public LocalDriver(DriverEnvironment environment) {
-    this.config = environment.config();
-    this.root = new ManagedRoot(config.storage().localVolumeRoot());
+    this.environment = environment;
+    this.root = new ManagedRoot(environment.storage().localVolumeRoot());
     this.vertx = environment.vertx();
     this.workers = vertx.createSharedWorkerExecutor("rune-driver-local", 4);
     this.progressWalker = vertx.createSharedWorkerExecutor("rune-driver-local-progress", 1);
@@ -139,7 +139,7 @@ public final class LocalDriver implements StorageDriver {
         LOG.debug("local volume {} does not exist; nothing to delete", handle);
         return null;
       }
-      if (config.storage().preserveOnDelete()) {
+      if (environment.storage().preserveOnDelete()) {
         LOG.info("keeping the directory of local volume {} although its reclaim policy is delete:"
             + " [storage] preserveOnDelete is true", handle);
         return null;
@@ -272,9 +272,9 @@ public final class LocalDriver implements StorageDriver {
     }
     String handle = ManagedRoot.volumeHandle(request.namespace(), request.name(), request.uid());
     String wanted = request.topology().get(NODE_LABEL);
-    if (wanted != null && !wanted.equals(config.node())) {
+    if (wanted != null && !wanted.equals(environment.node())) {
       throw DriverException.permanent("volume " + handle + " is to be placed on node " + wanted
-          + ", but this is the local driver of node " + config.node());
+          + ", but this is the local driver of node " + environment.node());
     }
     return handle;
   }
@@ -284,7 +284,7 @@ public final class LocalDriver implements StorageDriver {
   }
 
   private ProvisionedVolume placed(String handle) {
-    return new ProvisionedVolume(handle, Map.of(NODE_LABEL, config.node()));
+    return new ProvisionedVolume(handle, Map.of(NODE_LABEL, environment.node()));
   }
 
   /** Whether the copy that makes {@code handle} was completed before (a repeated request). */
@@ -304,8 +304,8 @@ public final class LocalDriver implements StorageDriver {
    * the caller already chose it.
    */
   private void checkNode(String node, String handle) {
-    if (node != null && !node.equals(config.node())) {
-      throw DriverException.permanent("volume " + handle + " lives on node " + config.node() + ", not "
+    if (node != null && !node.equals(environment.node())) {
+      throw DriverException.permanent("volume " + handle + " lives on node " + environment.node() + ", not "
           + node + ": a local volume can only be used on the node that holds its directory");
     }
   }

@@ -40,4 +40,16 @@ public final class LocalDriverProvider implements DriverProvider {
   public StorageDriver create(DriverEnvironment environment) {
     return new LocalDriver(environment);
   }
+
+  /** {@code local} is seeded on first boot: it needs no parameters. */
+  @Override
+  public boolean builtInClass() {
+    return true;
+  }
+
+  /** ... and is the default class unless the runefile names another (STORAGE.md). */
+  @Override
+  public boolean builtInDefault() {
+    return true;
+  }
 }

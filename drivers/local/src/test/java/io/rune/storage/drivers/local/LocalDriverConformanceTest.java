@@ -46,7 +46,7 @@ class LocalDriverConformanceTest extends DriverConformanceTest {
     Path volumeRoot = tmp.resolve("volumes");
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", volumeRoot, List.of(), false, false), null, null, null);
-    underTest = DriverUnderTest.start(LocalDriverProvider.class, config);
+    underTest = DriverUnderTest.start(LocalDriverProvider.class, vertx -> config.driverEnvironment(vertx, LocalDriver.NAME));
     target = new Target(underTest.driver(), underTest.name(), volumeRoot, tmp.resolve("mounts"));
   }
 

@@ -129,6 +129,6 @@ class LocalDriverFaultsTest extends LocalDriverFixture {
   private LocalDriver driverAt(Path volumeRoot) {
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", volumeRoot, List.of(), false, false), null, null, null);
-    return new LocalDriver(new DriverEnvironment(vertx, config));
+    return new LocalDriver(config.driverEnvironment(vertx, LocalDriver.NAME));
   }
 }

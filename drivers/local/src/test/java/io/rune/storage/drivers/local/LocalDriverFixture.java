@@ -55,7 +55,7 @@ abstract class LocalDriverFixture {
   LocalDriver driver(boolean preserveOnDelete) {
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", root, List.of(), false, preserveOnDelete), null, null, null);
-    return new LocalDriver(new DriverEnvironment(vertx, config));
+    return new LocalDriver(config.driverEnvironment(vertx, LocalDriver.NAME));
   }
 
   static <T> T await(Future<T> future) {

@@ -1,5 +1,6 @@
 package io.rune.storage.drivers.local;
 
+import io.rune.storage.driver.files.DirectoryUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.driver.DriverContext;

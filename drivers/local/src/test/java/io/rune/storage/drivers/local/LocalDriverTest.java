@@ -2,7 +2,7 @@ package io.rune.storage.drivers.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rune.storage.driver.DriverCatalog;
+import io.rune.storage.driver.runtime.DriverCatalog;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MountRequest;

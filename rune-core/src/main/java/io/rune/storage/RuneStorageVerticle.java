@@ -1,0 +1,357 @@
+package io.rune.storage;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rune.storage.api.ApiContext;
+import io.rune.storage.api.ApiVerticle;
+import io.rune.storage.api.Authenticator;
+import io.rune.storage.api.EventBusApi;
+import io.rune.storage.api.Resources;
+import io.rune.storage.api.RestApi;
+import io.rune.storage.api.TokenStore;
+import io.rune.storage.model.RuneVersion;
+import io.rune.storage.cluster.NodeHeartbeat;
+import io.rune.storage.cluster.ShardLeases;
+import io.rune.storage.cluster.NodeMetrics;
+import io.rune.storage.cluster.NodeDirectory;
+import io.rune.storage.cluster.PgNodeDirectory;
+import io.rune.storage.config.ConfigException;
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.controller.Controllers;
+import io.rune.storage.controller.Placement;
+import io.rune.storage.driver.runtime.DriverCatalog;
+import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.runtime.DriverVerticle;
+import io.rune.storage.secrets.SecretCipher;
+import io.rune.storage.secrets.SecretKeyFile;
+import io.rune.storage.secrets.SecretValues;
+import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.BoundedPool;
+import io.rune.storage.store.ChangeFeed;
+import io.rune.storage.store.EmbeddedPostgresServer;
+import io.rune.storage.store.Migrations;
+import io.rune.storage.store.PgStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
+ * application that embeds it. Start-up order, each step waiting for the one before:
+ * the data directory's lock, the secret key file, database (embedded or external), migrations, first-boot seeding,
+ * change feed, event-bus API, driver verticles, heartbeat and shard leases, controllers, compaction, HTTP server.
+ */
+public final class RuneStorageVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(RuneStorageVerticle.class);
+
+  private final RuneStorageOptions options;
+  private final RuneConfig config;
+  private DataDirLock dataDirLock;
+  private EmbeddedPostgresServer embedded;
+  private BoundedPool pool;
+  private boolean ownsPool;
+  private ChangeFeed feed;
+  private EventBusApi eventBusApi;
+  private ApiContext apiContext;
+  private SecretCipher secretCipher;
+  private SecretValues secretValues;
+  private NodeHeartbeat heartbeat;
+  private ShardLeases leases;
+  private NodeMetrics nodeMetrics;
+  private long compactionTimer = -1;
+  private volatile String notReady = "starting";
+  private int httpPort = -1;
+
+  public RuneStorageVerticle(RuneStorageOptions options) {
+    this.options = options;
+    this.config = options.config();
+  }
+
+  @Override
+  public Future<?> start() {
+    return lockDataDir()
+        .compose(v -> loadSecretKey())
+        .compose(v -> openDatabase())
+        .compose(connectOptions -> Migrations.apply(vertx, pool).map(applied -> connectOptions))
+        .compose(connectOptions -> {
+          PgStore store = new PgStore(pool);
+          TokenStore tokens = new TokenStore(pool);
+          Authenticator authenticator = new Authenticator(vertx, tokens);
+          DriverCatalog drivers = DriverCatalog.discover();
+          Resources resources = new Resources(vertx, store, drivers, config.hostPathPolicy(),
+              config.storage().allowCreateMissing(), secretCipher);
+          secretValues = new SecretValues(store, secretCipher);
+          feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
+          PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
+          apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
+              this::notReady, meterRegistry(), nodes);
+          // One read of the nodes table per retry period serves the metrics and the controllers;
+          // the API reads it afresh.
+          NodeDirectory shared = NodeDirectory.readAtMostEvery(nodes, config.cluster().retryPeriod());
+          nodeMetrics = new NodeMetrics(vertx, shared, apiContext.metrics(), config.cluster().retryPeriod());
+          eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
+          return FirstBoot.seedStorageClasses(store, config.storage(), drivers)
+              .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
+              .compose(v -> feed.start())
+              .compose(v -> eventBusApi.start())
+              .compose(v -> deployDrivers(drivers))
+              .compose(v -> startLeases())
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, shared, leases))
+              .onSuccess(v -> startCompaction(store))
+              .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
+              .compose(v -> httpPort < 0 ? Future.succeededFuture()
+                  : heartbeat.address("http://" + config.listenHost() + ":" + httpPort));
+        })
+        .onSuccess(v -> {
+          notReady = null;
+          Gauge.builder("rune_change_feed_seq", feed, ChangeFeed::lastSeq)
+              .description("Newest change-log sequence published by this node")
+              .register(apiContext.metrics());
+          nodeMetrics.start();
+        })
+        // Whatever step failed, undo every one before it (each undo copes with a step not taken).
+        .onFailure(err -> tearDown());
+  }
+
+  /**
+   * Why the node is not ready, or null: started (on a clustered Vert.x, joined), its heartbeat
+   * written and its change feed current (CLUSTER.md).
+   */
+  private String notReady() {
+    String why = notReady;
+    if (why == null && heartbeat != null && !heartbeat.written()) {
+      return "node " + config.node() + " could not write its heartbeat to the database lately";
+    }
+    Duration feedStale = options.feedPollInterval().multipliedBy(3).plusSeconds(2);
+    if (why == null && feed != null && feed.sinceLastRead().compareTo(feedStale) > 0) {
+      return "the change feed of node " + config.node() + " has not read the change log for "
+          + feed.sinceLastRead().toSeconds() + " s";
+    }
+    return why;
+  }
+
+  /** This node's row and heartbeat, then its shard leases: controllers start with the shards it got. */
+  private Future<Void> startLeases() {
+    RuneConfig.Cluster cluster = config.cluster();
+    heartbeat = new NodeHeartbeat(vertx, pool, config.node(), Placement.Node.of(config).labels(),
+        RuneVersion.current(), cluster.leaseDuration(), cluster.retryPeriod());
+    leases = new ShardLeases(vertx, pool, config.node(), cluster.leaseDuration(), cluster.renewDeadline(),
+        cluster.retryPeriod(), apiContext.metrics());
+    return heartbeat.start().compose(v -> leases.start());
+  }
+
+  /** Marks the node stopped and lets go of its shards, so the other nodes take them at once. */
+  private Future<Void> stopLeases() {
+    Future<Void> beat = heartbeat == null ? Future.succeededFuture() : heartbeat.stop();
+    return beat.eventually(() -> leases == null ? Future.succeededFuture() : leases.stop());
+  }
+
+  /** The REST API as a router, to mount under a host application's own HTTP server. */
+  public Router router() {
+    if (apiContext == null) {
+      throw new IllegalStateException("the verticle has not started yet");
+    }
+    return RestApi.router(apiContext);
+  }
+
+  /**
+   * Decrypts the values of Secrets for the server's own use (and an embedding
+   * application's): no RBAC applies, so never hand it to a client.
+   */
+  public SecretValues secretValues() {
+    if (secretValues == null) {
+      throw new IllegalStateException("the verticle has not started yet");
+    }
+    return secretValues;
+  }
+
+  /** The port of the HTTP server this verticle started, or -1 when it started none. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  @Override
+  public Future<?> stop() {
+    notReady = "stopping";
+    return tearDown();
+  }
+
+  /** Stops what start() started, in reverse order: on stop() and after a failed start. */
+  private Future<?> tearDown() {
+    if (compactionTimer >= 0) {
+      vertx.cancelTimer(compactionTimer);
+    }
+    if (nodeMetrics != null) {
+      nodeMetrics.stop();
+    }
+    // The HTTP verticles are children of this one: Vert.x undeploys them before stop().
+    List<Future<?>> steps = new ArrayList<>();
+    if (eventBusApi != null) {
+      steps.add(eventBusApi.stop());
+    }
+    if (feed != null) {
+      steps.add(feed.stop());
+    }
+    return Future.join(steps).eventually(this::stopLeases).eventually(this::closeDatabase)
+        .eventually(this::unlockDataDir);
+  }
+
+  /**
+   * Before anything else touches the data directory: a second server on it (another runed,
+   * or another verticle in this JVM) stops here and changes nothing.
+   */
+  private Future<Void> lockDataDir() {
+    return vertx.executeBlocking(() -> DataDirLock.acquire(config.dataDir()), false).map(lock -> {
+      dataDirLock = lock;
+      return null;
+    });
+  }
+
+  private Future<Void> unlockDataDir() {
+    DataDirLock lock = dataDirLock;
+    dataDirLock = null;
+    if (lock == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      lock.close();
+      return null;
+    }, false);
+  }
+
+  /**
+   * Reads (on first boot: creates) the key Secrets are encrypted under, on a worker thread.
+   * It comes first, so that a key file that is wrong stops the server before anything starts.
+   */
+  private Future<Void> loadSecretKey() {
+    Path keyFile = config.secretKeyFile();
+    boolean createIfMissing = config.secrets().keyFile() == null;
+    return vertx.executeBlocking(() -> SecretKeyFile.load(keyFile, createIfMissing), false)
+        .map(cipher -> {
+          secretCipher = cipher;
+          return null;
+        });
+  }
+
+  /** Returns the options to LISTEN with (null when only a pool was handed in). */
+  private Future<PgConnectOptions> openDatabase() {
+    if (options.pool() != null) {
+      pool = new BoundedPool(vertx, options.pool(), config.store().requestTimeout());
+      return Future.succeededFuture(options.connectOptions());
+    }
+    Future<PgConnectOptions> connect;
+    if (options.connectOptions() != null) {
+      connect = Future.succeededFuture(options.connectOptions());
+    } else if (config.store().url() != null && !config.store().url().isBlank()) {
+      connect = Future.succeededFuture(PgConnectOptions.fromUri(config.store().url()));
+    } else if (vertx.isClustered() || config.cluster().enabled()) {
+      // Each node would start a database of its own, and none would see the others' objects.
+      return Future.failedFuture(new ConfigException("runefile: a clustered node needs [store] url:"
+          + " an external PostgreSQL shared by all nodes (postgresql://user:pass@host:5432/db); the embedded"
+          + " default is one node's own database"));
+    } else {
+      connect = vertx.executeBlocking(() -> {
+        embedded = EmbeddedPostgresServer.start(dataDirLock, config.embeddedPgDir(), 0);
+        return embedded.connectOptions();
+      });
+    }
+    return connect.map(connectOptions -> {
+      Duration bound = config.store().requestTimeout();
+      // The pool's own wait is a little longer than the bound: BoundedPool answers first, in
+      // its words, and the pool then drops the waiter, so that waiters cannot pile up.
+      pool = new BoundedPool(vertx, PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.store().poolSize())
+              .setConnectionTimeout((int) bound.plusSeconds(1).toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+          .connectingTo(connectOptions)
+          .using(vertx)
+          .build(), bound);
+      ownsPool = true;
+      return connectOptions;
+    });
+  }
+
+  private Future<Void> closeDatabase() {
+    Future<Void> poolClosed = ownsPool && pool != null ? pool.close() : Future.succeededFuture();
+    return poolClosed.transform(ignored -> {
+      if (embedded == null) {
+        return Future.succeededFuture();
+      }
+      EmbeddedPostgresServer server = embedded;
+      embedded = null;
+      return vertx.executeBlocking(() -> {
+        server.close();
+        return null;
+      });
+    });
+  }
+
+  /**
+   * One HTTP verticle per event loop on one port. Deployed as instances of one deployment
+   * so that port 0 (tests, embedding) gives all of them the same chosen port.
+   */
+  private Future<Void> deployHttp() {
+    List<ApiVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          ApiVerticle instance = new ApiVerticle(apiContext, config.listenHost(), config.listenPort());
+          instances.add(instance);
+          return instance;
+        }, new DeploymentOptions().setInstances(options.httpInstances()))
+        .map(id -> {
+          httpPort = instances.get(0).actualPort();
+          return null;
+        });
+  }
+
+  private void startCompaction(PgStore store) {
+    long every = config.store().compactionInterval().toMillis();
+    compactionTimer = vertx.setPeriodic(every, every, id ->
+        store.compact(Instant.now().minus(config.store().changeLogRetention()))
+            .onSuccess(removed -> {
+              if (removed > 0) {
+                log.info("Compacted {} change-log rows older than {}", removed, config.store().changeLogRetention());
+              }
+            })
+            .onFailure(err -> log.warn("Change-log compaction failed; it runs again in {} ms: {}",
+                every, err.getMessage())));
+  }
+
+  /** One driver verticle per driver; they are children of this one, undeployed before it stops. */
+  private Future<Void> deployDrivers(DriverCatalog drivers) {
+    for (String named : config.driverSettings().keySet()) {
+      if (drivers.provider(named).isEmpty()) {
+        return Future.failedFuture(new io.rune.storage.config.ConfigException("runefile: [storage.drivers." + named
+            + "] is for a driver this server does not have (it has " + String.join(", ", drivers.names()) + ")"));
+      }
+    }
+    List<Future<String>> deployed = new ArrayList<>();
+    for (DriverProvider provider : drivers.providers()) {
+      deployed.add(vertx.deployVerticle(new DriverVerticle(provider, config, apiContext.metrics())));
+    }
+    return Future.all(deployed).mapEmpty();
+  }
+
+  private PrometheusMeterRegistry meterRegistry() {
+    if (options.meterRegistry() != null) {
+      return options.meterRegistry();
+    }
+    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry vertxRegistry) {
+      return vertxRegistry;
+    }
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+}

@@ -1,0 +1,67 @@
+package io.rune.storage.controller;
+
+import io.rune.storage.api.Resources;
+import io.rune.storage.cluster.NodeDirectory;
+import io.rune.storage.cluster.ShardOwnership;
+import io.rune.storage.config.RuneConfig;
+import io.rune.storage.driver.runtime.DriverCatalog;
+import io.rune.storage.model.Kind;
+import io.rune.storage.model.ServiceStatus;
+import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.VolumeStatus;
+import io.rune.storage.secrets.SecretValues;
+import io.rune.storage.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+
+/** The controllers of the server, one verticle per kind, wired to the store and the drivers. */
+public final class Controllers {
+  private Controllers() {}
+
+  /**
+   * Deploys them all (as children of the calling verticle, so they stop before it).
+   *
+   * @param secrets reads Secret values for drivers' secret references (such as do-volume's
+   *     {@code apiTokenSecretRef}), resolved into each driver call's context
+   * @param directory the nodes of the cluster: where new node-local volumes may go, and
+   *     whether the node of a node-local volume is away; read at most once per retry period
+   *     (pass the server's {@link NodeDirectory#readAtMostEvery} to share its reads)
+   * @param ownership which objects are this node's to reconcile (the shards it leases); every
+   *     status write is fenced by it and no driver call is made while its leases are stale
+   */
+  public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
+      SecretValues secrets, RuneConfig config, NodeDirectory directory, ShardOwnership ownership) {
+    RuneConfig.Controller settings = config.controller();
+    StatusWrites writes = new StatusWrites(store, ownership);
+    Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+    Duration look = config.cluster().retryPeriod();
+    ReadyNodes nodes = new ReadyNodes(NodeDirectory.readAtMostEvery(directory, look), Placement.Node.of(config));
+    AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff, nodes::waitOver);
+    ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
+        store, ownership, v -> new VolumeReconciler(store, writes, targets(v, store, catalog, secrets, nodes, config,
+            ownership), cycle, config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
+        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME));
+    ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
+        SnapshotStatus::from, store, ownership, v -> new SnapshotReconciler(store, writes,
+            targets(v, store, catalog, secrets, nodes, config, ownership), cycle),
+        settings.resyncInterval(), settings.workers());
+    ResourceController<ServiceStatus> services = new ResourceController<>(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::from,
+        store, ownership, v -> new ServiceReconciler(store, writes, resources, new VolumeBinder(
+            targets(v, store, catalog, secrets, nodes, config, ownership), writes, config.dataDir().resolve("mounts"),
+            backoff), config.node(), cycle),
+        settings.resyncInterval(), settings.workers(),
+        change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
+    return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
+        .compose(id -> vertx.deployVerticle(services))
+        .compose(id -> vertx.deployVerticle(new NodeReturns(nodes, look, List.of(volumes, snapshots))))
+        .mapEmpty();
+  }
+
+  private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, SecretValues secrets,
+      ReadyNodes nodes, RuneConfig config, ShardOwnership ownership) {
+    return new VolumeTargets(vertx, store, catalog, secrets, nodes, config.drivers().callTimeout())
+        .callingWhileFresh(ownership);
+  }
+}
