@@ -19,7 +19,7 @@ import java.util.Set;
  * the idle figure on another fresh runed ({@link IdleBench}), then snapshots beside {@code cp -a}
  * on a third ({@link SnapshotBench}), then local volumes per second on one, two and three clustered nodes
  * ({@link ScaleOutBench}), prints the tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
- * the directory holding the copies of bin/runed and target/rune.jar to run. The system
+ * the directory holding the copies of bin/runed and rune-server/target/rune.jar to run. The system
  * property {@code bench.only} ({@code BENCH_ONLY}) limits the run to some of the API part, the
  * idle figure and the snapshots; a run without the API part rewrites only its own sections of
  * the document.

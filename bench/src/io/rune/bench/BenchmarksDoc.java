@@ -148,12 +148,12 @@ final class BenchmarksDoc {
     return """
         ## What is measured, and how
 
-        `bench/run` builds `target/rune.jar` if it is missing or older than the sources, compiles the
+        `bench/run` builds `rune-server/target/rune.jar` if it is missing or older than the sources, compiles the
         bench (`bench/src`, plain `javac` against the shaded jar, into `target/bench-classes`), starts
         `bin/runed --dev-mode` on a fresh temporary data directory (embedded PostgreSQL, fsync on) and
         measures it. runed, the bench and the bare server run from a copy of the jar (with a copy of
         `bin/runed` beside it, so runed starts exactly as `bin/runed` starts it): a build started by
-        someone else during the run rewrites `target/rune.jar` in place and would otherwise pull
+        someone else during the run rewrites `rune-server/target/rune.jar` in place and would otherwise pull
         classes from under the running server. Every figure stands beside a limit measured in the
         same run on the same machine:
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code bin/runed} in dev mode on a fresh data directory, as a user starts it. {@code home} holds
- * {@code bin/runed} and {@code target/rune.jar} (the bench runs copies, see bench/run).
+ * {@code bin/runed} and {@code rune-server/target/rune.jar} (the bench runs copies, see bench/run).
  */
 final class RunedServer implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("Rune Storage ready on http://127\\.0\\.0\\.1:(\\d+) ");
