@@ -79,7 +79,7 @@ class RunefileLoaderTest {
     assertThat(resolve("")).isEqualTo(new RuneConfig(Path.of("/var/lib/rune"), "127.0.0.1", 7861,
         "testhost", false,
         new Store(null, 8, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(5)),
-        new Storage("local", Path.of("/var/lib/rune/volumes"), List.of(), false, false),
+        new Storage(null, Path.of("/var/lib/rune/volumes"), List.of(), false, false),
         new Watch(Duration.ofSeconds(10), 1000),
         new Controller(5, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30), 32),
         new Drivers(Duration.ofMinutes(10), 5, Duration.ofSeconds(30))));
