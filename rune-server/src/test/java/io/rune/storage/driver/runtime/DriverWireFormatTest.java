@@ -7,13 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rune.storage.config.RuneConfig;
-import io.rune.storage.model.AccessMode;
-import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
-import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
-import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.Progress;
 import io.rune.storage.driver.ProvisionRequest;
@@ -39,8 +35,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,9 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * change to a field name fails here, whatever the code on either side looks like.
  */
 class DriverWireFormatTest {
-  private static final String DRIVER = "wire";
   private static final String NODE = "node-a";
-  private static final String ADDRESS = DriverCatalog.address(DRIVER, true, NODE);
+  private static final String ADDRESS = DriverCatalog.address(WireDriver.NAME, true, NODE);
 
   private static final DriverContext CTX = new DriverContext(new JsonObject().put("name", "fast"),
       new JsonObject().put("namespace", "apps").put("name", "db"), Map.of("tier", "ssd"), NODE, Progress.NONE,
@@ -120,6 +113,11 @@ class DriverWireFormatTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
+  @Test
+  void everyOperationOfTheProtocolHasACaseHere() {
+    assertThat(cases().map(Case::op)).containsExactlyInAnyOrderElementsOf(DriverProtocol.names());
+  }
+
   @ParameterizedTest
   @MethodSource("cases")
   void remoteDriverSendsTheDocumentedRequestAndReadsTheDocumentedReply(Case call) throws Exception {
@@ -140,13 +138,13 @@ class DriverWireFormatTest {
   @MethodSource("cases")
   void driverVerticleReadsTheDocumentedRequestAndAnswersTheDocumentedReply(Case call) throws Exception {
     WireDriver driver = deploy();
-    driver.answers.put(call.op(), call.result() == null ? Future.succeededFuture() : Future.succeededFuture(call.result()));
+    driver.answers.put(call.op(), Future.succeededFuture(call.result()));
 
     Message<JsonObject> reply = vertx.eventBus().<JsonObject>request(ADDRESS, request(call.op(), call.argsJson()))
         .await(10, TimeUnit.SECONDS);
 
     assertThat(parsed(reply.body())).isEqualTo(reply(call.resultJson()));
-    assertThat(driver.calls).extracting(Call::op, Call::args).containsExactly(
+    assertThat(driver.calls).extracting(WireDriver.Call::op, WireDriver.Call::args).containsExactly(
         tuple(call.op(), call.args()));
     DriverContext ctx = driver.calls.peek().ctx();
     assertThat(List.of(ctx.storageClass(), ctx.volume(), ctx.parameters(), ctx.node(), ctx.secrets()))
@@ -292,106 +290,5 @@ class DriverWireFormatTest {
     Throwable failure = catchThrowable(() -> answer.await(10, TimeUnit.SECONDS));
     assertThat(failure).isInstanceOf(ReplyException.class);
     return (ReplyException) failure;
-  }
-
-  /** One call a {@link WireDriver} got. */
-  record Call(String op, DriverContext ctx, List<Object> args) {}
-
-  /**
-   * A driver that writes down each call and answers what the test set for its operation: the
-   * far end of the wire, to see what a request decodes to. Its snapshots report progress once.
-   */
-  static final class WireDriver implements StorageDriver, DriverProvider {
-    final Queue<Call> calls = new ConcurrentLinkedQueue<>();
-    final Map<String, Future<?>> answers = new ConcurrentHashMap<>();
-
-    @SuppressWarnings("unchecked")
-    private <T> Future<T> answer(String op, DriverContext ctx, Object... args) {
-      calls.add(new Call(op, ctx, List.of(args)));
-      Future<?> answer = answers.get(op);
-      return answer == null ? Future.failedFuture(new AssertionError("the test set no answer for " + op))
-          : (Future<T>) answer;
-    }
-
-    @Override
-    public String name() {
-      return DRIVER;
-    }
-
-    @Override
-    public DriverCapabilities capabilities() {
-      return new DriverCapabilities(Set.of(AccessMode.ReadWriteOnce), true, true, true, true, List.of(), false);
-    }
-
-    @Override
-    public boolean nodeLocal() {
-      return true;
-    }
-
-    @Override
-    public StorageDriver create(DriverEnvironment environment) {
-      return this;
-    }
-
-    @Override
-    public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
-      return answer("provision", ctx, request);
-    }
-
-    @Override
-    public Future<String> find(DriverContext ctx, ProvisionRequest request) {
-      return answer("find", ctx, request);
-    }
-
-    @Override
-    public Future<Void> delete(DriverContext ctx, String handle) {
-      return answer("delete", ctx, handle);
-    }
-
-    @Override
-    public Future<String> attach(DriverContext ctx, String handle, String node) {
-      return answer("attach", ctx, handle, node);
-    }
-
-    @Override
-    public Future<Void> detach(DriverContext ctx, String handle, String node) {
-      return answer("detach", ctx, handle, node);
-    }
-
-    @Override
-    public Future<String> mount(DriverContext ctx, MountRequest request) {
-      return answer("mount", ctx, request);
-    }
-
-    @Override
-    public Future<Void> unmount(DriverContext ctx, String target) {
-      return answer("unmount", ctx, target);
-    }
-
-    @Override
-    public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
-      ctx.progress().report(5, 10);
-      return answer("snapshot", ctx, request);
-    }
-
-    @Override
-    public Future<ProvisionedVolume> restore(DriverContext ctx, RestoreRequest request) {
-      return answer("restore", ctx, request);
-    }
-
-    @Override
-    public Future<Void> deleteSnapshot(DriverContext ctx, String snapshotHandle) {
-      return answer("deleteSnapshot", ctx, snapshotHandle);
-    }
-
-    @Override
-    public Future<Void> expand(DriverContext ctx, String handle, long newSizeBytes) {
-      return answer("expand", ctx, handle, newSizeBytes);
-    }
-
-    @Override
-    public Future<VolumeUsage> usage(DriverContext ctx, String handle) {
-      return answer("usage", ctx, handle);
-    }
   }
 }
