@@ -10,74 +10,104 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The JSON of driver calls on the event bus: what {@link RemoteDriver} sends and
- * {@link DriverVerticle} reads. Written out by hand so that the wire form is plain JSON a
- * driver in another process (or language) could answer, with no codec to register.
+ * The JSON of the requests and results of driver calls, which {@link DriverProtocol}'s
+ * operations are made of. Written out by hand so that the wire form is plain JSON a driver in
+ * another process (or language) could answer, with no codec to register; the field names are
+ * what nodes of other builds read, so they never change.
  */
 final class DriverMessages {
-  static final String OP = "op";
-
   private DriverMessages() {}
 
-  static JsonObject provisionRequest(ProvisionRequest r) {
-    return new JsonObject().put("uid", r.uid()).put("name", r.name()).put("namespace", r.namespace())
-        .put("sizeBytes", r.sizeBytes()).put("accessMode", r.accessMode())
-        .put("parameters", strings(r.parameters())).put("topology", strings(r.topology()))
-        .put("deadline", r.deadline() == null ? null : r.deadline().toString());
+  /** How one value travels in a call's JSON, both ways. */
+  record Codec<T, W>(Function<T, W> writer, Function<W, T> reader) {
+    W write(T value) {
+      return writer.apply(value);
+    }
+
+    T read(W wire) {
+      return reader.apply(wire);
+    }
   }
 
-  static ProvisionRequest provisionRequest(JsonObject j) {
-    String deadline = j.getString("deadline");
-    return new ProvisionRequest(j.getString("uid"), j.getString("name"), j.getString("namespace"),
-        j.getLong("sizeBytes", 0L), j.getString("accessMode"), strings(j.getJsonObject("parameters")),
-        strings(j.getJsonObject("topology")), deadline == null ? null : Instant.parse(deadline));
+  /** The arguments of attach and detach, which the driver interface takes one by one. */
+  record VolumeOnNode(String handle, String node) {}
+
+  /** The arguments of expand. */
+  record NewSize(String handle, long sizeBytes) {}
+
+  // Requests: the call's "args".
+
+  static final Codec<ProvisionRequest, JsonObject> PROVISION_REQUEST = new Codec<>(
+      r -> new JsonObject().put("uid", r.uid()).put("name", r.name()).put("namespace", r.namespace())
+          .put("sizeBytes", r.sizeBytes()).put("accessMode", r.accessMode())
+          .put("parameters", strings(r.parameters())).put("topology", strings(r.topology()))
+          .put("deadline", r.deadline() == null ? null : r.deadline().toString()),
+      j -> new ProvisionRequest(j.getString("uid"), j.getString("name"), j.getString("namespace"),
+          j.getLong("sizeBytes", 0L), j.getString("accessMode"), strings(j.getJsonObject("parameters")),
+          strings(j.getJsonObject("topology")), j.getString("deadline") == null ? null
+              : Instant.parse(j.getString("deadline"))));
+
+  static final Codec<MountRequest, JsonObject> MOUNT_REQUEST = new Codec<>(
+      r -> new JsonObject().put("handle", r.handle()).put("node", r.node()).put("device", r.device())
+          .put("target", r.target()).put("readOnly", r.readOnly()).put("fsType", r.fsType()),
+      j -> new MountRequest(j.getString("handle"), j.getString("node"), j.getString("device"),
+          j.getString("target"), j.getBoolean("readOnly", false), j.getString("fsType")));
+
+  static final Codec<SnapshotRequest, JsonObject> SNAPSHOT_REQUEST = new Codec<>(
+      r -> new JsonObject().put("volumeHandle", r.volumeHandle()).put("snapshotUid", r.snapshotUid())
+          .put("snapshotName", r.snapshotName()).put("namespace", r.namespace()),
+      j -> new SnapshotRequest(j.getString("volumeHandle"), j.getString("snapshotUid"),
+          j.getString("snapshotName"), j.getString("namespace")));
+
+  static final Codec<RestoreRequest, JsonObject> RESTORE_REQUEST = new Codec<>(
+      r -> new JsonObject().put("snapshotHandle", r.snapshotHandle())
+          .put("volume", PROVISION_REQUEST.write(r.volume())),
+      j -> new RestoreRequest(j.getString("snapshotHandle"), PROVISION_REQUEST.read(j.getJsonObject("volume"))));
+
+  static final Codec<VolumeOnNode, JsonObject> VOLUME_ON_NODE = new Codec<>(
+      r -> new JsonObject().put("handle", r.handle()).put("node", r.node()),
+      j -> new VolumeOnNode(j.getString("handle"), j.getString("node")));
+
+  static final Codec<NewSize, JsonObject> NEW_SIZE = new Codec<>(
+      r -> new JsonObject().put("handle", r.handle()).put("sizeBytes", r.sizeBytes()),
+      j -> new NewSize(j.getString("handle"), j.getLong("sizeBytes", 0L)));
+
+  /** A request that is one string: {@code {"<field>": value}}. */
+  static Codec<String, JsonObject> field(String field) {
+    return new Codec<>(value -> new JsonObject().put(field, value), j -> j.getString(field));
   }
 
-  static JsonObject provisioned(ProvisionedVolume v) {
-    return new JsonObject().put("handle", v.handle()).put("topology", strings(v.topology()));
-  }
+  // Results: the reply's "result".
 
-  static ProvisionedVolume provisioned(JsonObject j) {
-    return new ProvisionedVolume(j.getString("handle"), strings(j.getJsonObject("topology")));
-  }
+  static final Codec<Void, Object> NOTHING = new Codec<>(none -> null, wire -> null);
 
-  static JsonObject mountRequest(MountRequest r) {
-    return new JsonObject().put("handle", r.handle()).put("node", r.node()).put("device", r.device())
-        .put("target", r.target()).put("readOnly", r.readOnly()).put("fsType", r.fsType());
-  }
+  static final Codec<String, Object> TEXT = new Codec<>(text -> text, String.class::cast);
 
-  static MountRequest mountRequest(JsonObject j) {
-    return new MountRequest(j.getString("handle"), j.getString("node"), j.getString("device"),
-        j.getString("target"), j.getBoolean("readOnly", false), j.getString("fsType"));
-  }
+  static final Codec<ProvisionedVolume, Object> PROVISIONED = new Codec<>(
+      v -> new JsonObject().put("handle", v.handle()).put("topology", strings(v.topology())),
+      wire -> {
+        JsonObject j = (JsonObject) wire;
+        return new ProvisionedVolume(j.getString("handle"), strings(j.getJsonObject("topology")));
+      });
 
-  static JsonObject snapshotRequest(SnapshotRequest r) {
-    return new JsonObject().put("volumeHandle", r.volumeHandle()).put("snapshotUid", r.snapshotUid())
-        .put("snapshotName", r.snapshotName()).put("namespace", r.namespace());
-  }
+  static final Codec<VolumeUsage, Object> VOLUME_USAGE = new Codec<>(
+      u -> new JsonObject().put("usedBytes", u.usedBytes()).put("capacityBytes", u.capacityBytes()),
+      wire -> {
+        JsonObject j = (JsonObject) wire;
+        return new VolumeUsage(j.getLong("usedBytes", 0L), j.getLong("capacityBytes", 0L));
+      });
 
-  static SnapshotRequest snapshotRequest(JsonObject j) {
-    return new SnapshotRequest(j.getString("volumeHandle"), j.getString("snapshotUid"),
-        j.getString("snapshotName"), j.getString("namespace"));
-  }
+  // Progress reports: sent one way to the call's ctx.progressAddress.
 
-  static JsonObject restoreRequest(RestoreRequest r) {
-    return new JsonObject().put("snapshotHandle", r.snapshotHandle()).put("volume", provisionRequest(r.volume()));
-  }
+  /** How far a long operation is, as a driver reports it to {@link io.rune.storage.driver.Progress}. */
+  record ProgressReport(long bytesDone, long bytesTotal) {}
 
-  static RestoreRequest restoreRequest(JsonObject j) {
-    return new RestoreRequest(j.getString("snapshotHandle"), provisionRequest(j.getJsonObject("volume")));
-  }
-
-  static JsonObject usage(VolumeUsage u) {
-    return new JsonObject().put("usedBytes", u.usedBytes()).put("capacityBytes", u.capacityBytes());
-  }
-
-  static VolumeUsage usage(JsonObject j) {
-    return new VolumeUsage(j.getLong("usedBytes", 0L), j.getLong("capacityBytes", 0L));
-  }
+  static final Codec<ProgressReport, JsonObject> PROGRESS_REPORT = new Codec<>(
+      r -> new JsonObject().put("bytesDone", r.bytesDone()).put("bytesTotal", r.bytesTotal()),
+      j -> new ProgressReport(j.getLong("bytesDone", 0L), j.getLong("bytesTotal", 0L)));
 
   private static JsonObject strings(Map<String, String> map) {
     return new JsonObject(new HashMap<String, Object>(map));

@@ -6,11 +6,16 @@ import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.Progress;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.StorageDriver;
-import static io.rune.storage.driver.runtime.DriverMessages.OP;
+import static io.rune.storage.driver.runtime.DriverMessages.PROGRESS_REPORT;
+import static io.rune.storage.driver.runtime.DriverProtocol.ARGS;
+import static io.rune.storage.driver.runtime.DriverProtocol.CTX;
+import static io.rune.storage.driver.runtime.DriverProtocol.OP;
+import static io.rune.storage.driver.runtime.DriverProtocol.RESULT;
 
 import io.rune.storage.config.ConfigException;
 import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverSettingsException;
+import io.rune.storage.driver.runtime.DriverMessages.ProgressReport;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.Future;
@@ -21,12 +26,14 @@ import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one driver and answers its calls on the event bus ({@code rune.driver.<name>[.<node>]}),
- * each call through the driver's {@link DriverBreaker}. Controllers reach it only through
+ * each call through the driver's {@link DriverBreaker}; what a call's {@code op} names is
+ * looked up in {@link DriverProtocol}. Controllers reach it only through
  * {@link RemoteDriver}, so a driver can run on another node just as well as on this one.
  *
  * <p>A failed call is answered with {@code message.fail(500, <DriverException JSON>)}, so the
@@ -80,19 +87,11 @@ public final class DriverVerticle extends VerticleBase {
   }
 
   private void handle(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String op = body.getString(OP, "");
-    Future<Object> result;
-    try {
-      JsonObject ctxJson = body.getJsonObject("ctx", new JsonObject());
-      DriverContext ctx = DriverContext.fromJson(ctxJson, progressTo(ctxJson.getString("progressAddress")));
-      JsonObject args = body.getJsonObject("args", new JsonObject());
-      String extra = provider.breakerScope(ctx);
-      result = breaker(extra.isEmpty() ? baseScope : baseScope + "/" + extra).execute(() -> call(op, ctx, args));
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(value -> message.reply(new JsonObject().put("result", value)))
+    String op = message.body().getString(OP, "");
+    Optional<DriverOperation<?, ?>> operation = DriverProtocol.named(op);
+    Future<Object> result = operation.isPresent() ? answer(operation.get(), message.body())
+        : Future.failedFuture(unknown(op));
+    result.onSuccess(value -> message.reply(new JsonObject().put(RESULT, value)))
         .onFailure(err -> {
           DriverException failure = asDriverException(err);
           if (!failure.retryable()) {
@@ -100,6 +99,27 @@ public final class DriverVerticle extends VerticleBase {
           }
           message.fail(500, failure.toJson().encode());
         });
+  }
+
+  /** Runs a call through the breaker of its scope. */
+  private Future<Object> answer(DriverOperation<?, ?> operation, JsonObject body) {
+    try {
+      JsonObject ctxJson = body.getJsonObject(CTX, new JsonObject());
+      DriverContext ctx = DriverContext.fromJson(ctxJson, progressTo(ctxJson.getString("progressAddress")));
+      JsonObject args = body.getJsonObject(ARGS, new JsonObject());
+      String extra = provider.breakerScope(ctx);
+      return breaker(extra.isEmpty() ? baseScope : baseScope + "/" + extra)
+          .execute(() -> operation.answer(driver, ctx, args));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** An operation this build does not have: a caller of a newer build, most likely. */
+  private DriverException unknown(String op) {
+    return new DriverException(DriverError.UNSUPPORTED, "driver '" + provider.name() + "' has no operation '" + op
+        + "'; this node knows " + String.join(", ", DriverProtocol.names())
+        + " (is the caller's build newer than this node's?)");
   }
 
   /** The breaker of {@code scope}, made on first use (handlers run on this verticle's event loop). */
@@ -112,27 +132,7 @@ public final class DriverVerticle extends VerticleBase {
     if (address == null) {
       return Progress.NONE;
     }
-    return (done, total) -> vertx.eventBus().send(address, new JsonObject().put("bytesDone", done)
-        .put("bytesTotal", total));
-  }
-
-  private Future<Object> call(String op, DriverContext ctx, JsonObject args) {
-    return switch (op) {
-      case "provision" -> driver.provision(ctx, DriverMessages.provisionRequest(args)).map(DriverMessages::provisioned);
-      case "find" -> driver.find(ctx, DriverMessages.provisionRequest(args)).map(s -> s);
-      case "delete" -> driver.delete(ctx, args.getString("handle")).map(v -> null);
-      case "attach" -> driver.attach(ctx, args.getString("handle"), args.getString("node")).map(s -> s);
-      case "detach" -> driver.detach(ctx, args.getString("handle"), args.getString("node")).map(v -> null);
-      case "mount" -> driver.mount(ctx, DriverMessages.mountRequest(args)).map(s -> s);
-      case "unmount" -> driver.unmount(ctx, args.getString("target")).map(v -> null);
-      case "snapshot" -> driver.snapshot(ctx, DriverMessages.snapshotRequest(args)).map(s -> s);
-      case "restore" -> driver.restore(ctx, DriverMessages.restoreRequest(args)).map(DriverMessages::provisioned);
-      case "deleteSnapshot" -> driver.deleteSnapshot(ctx, args.getString("handle")).map(v -> null);
-      case "expand" -> driver.expand(ctx, args.getString("handle"), args.getLong("sizeBytes", 0L)).map(v -> null);
-      case "usage" -> driver.usage(ctx, args.getString("handle")).map(DriverMessages::usage);
-      default -> Future.failedFuture(new DriverException(DriverError.UNSUPPORTED,
-          "driver '" + provider.name() + "' has no operation '" + op + "'"));
-    };
+    return (done, total) -> vertx.eventBus().send(address, PROGRESS_REPORT.write(new ProgressReport(done, total)));
   }
 
   private DriverException asDriverException(Throwable err) {

@@ -13,7 +13,9 @@ import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.driver.VolumeUsage;
-import static io.rune.storage.driver.runtime.DriverMessages.OP;
+import io.rune.storage.driver.runtime.DriverMessages.NewSize;
+import io.rune.storage.driver.runtime.DriverMessages.ProgressReport;
+import io.rune.storage.driver.runtime.DriverMessages.VolumeOnNode;
 
 import io.rune.storage.cluster.NodeInfo;
 import io.vertx.core.Future;
@@ -29,6 +31,7 @@ import java.util.UUID;
 
 /**
  * A driver reached over the event bus: what controllers hold instead of the driver itself.
+ * Each method sends its operation of {@link DriverProtocol} to the driver's verticle.
  * Errors come back typed; a driver nobody answers for (it is not deployed) is
  * {@link DriverError#UNAVAILABLE}, and no answer in time is {@link DriverError#TRANSIENT}.
  * A node-local driver whose node is NotReady, or does not answer, is UNAVAILABLE with the
@@ -111,78 +114,83 @@ public final class RemoteDriver implements StorageDriver {
 
   @Override
   public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
-    return call("provision", ctx, DriverMessages.provisionRequest(request))
-        .map(result -> DriverMessages.provisioned((JsonObject) result));
+    return call(DriverProtocol.PROVISION, ctx, request);
   }
 
   @Override
   public Future<Void> delete(DriverContext ctx, String handle) {
-    return call("delete", ctx, new JsonObject().put("handle", handle)).mapEmpty();
+    return call(DriverProtocol.DELETE, ctx, handle);
   }
 
   @Override
   public Future<String> find(DriverContext ctx, ProvisionRequest request) {
-    return call("find", ctx, DriverMessages.provisionRequest(request)).map(result -> (String) result);
+    return call(DriverProtocol.FIND, ctx, request);
   }
 
   @Override
   public Future<String> attach(DriverContext ctx, String handle, String node) {
-    return call("attach", ctx, new JsonObject().put("handle", handle).put("node", node)).map(String.class::cast);
+    return call(DriverProtocol.ATTACH, ctx, new VolumeOnNode(handle, node));
   }
 
   @Override
   public Future<Void> detach(DriverContext ctx, String handle, String node) {
-    return call("detach", ctx, new JsonObject().put("handle", handle).put("node", node)).mapEmpty();
+    return call(DriverProtocol.DETACH, ctx, new VolumeOnNode(handle, node));
   }
 
   @Override
   public Future<String> mount(DriverContext ctx, MountRequest request) {
-    return call("mount", ctx, DriverMessages.mountRequest(request)).map(String.class::cast);
+    return call(DriverProtocol.MOUNT, ctx, request);
   }
 
   @Override
   public Future<Void> unmount(DriverContext ctx, String target) {
-    return call("unmount", ctx, new JsonObject().put("target", target)).mapEmpty();
+    return call(DriverProtocol.UNMOUNT, ctx, target);
   }
 
   @Override
   public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
-    return call("snapshot", ctx, DriverMessages.snapshotRequest(request)).map(String.class::cast);
+    return call(DriverProtocol.SNAPSHOT, ctx, request);
   }
 
   @Override
   public Future<ProvisionedVolume> restore(DriverContext ctx, RestoreRequest request) {
-    return call("restore", ctx, DriverMessages.restoreRequest(request))
-        .map(result -> DriverMessages.provisioned((JsonObject) result));
+    return call(DriverProtocol.RESTORE, ctx, request);
   }
 
   @Override
   public Future<Void> deleteSnapshot(DriverContext ctx, String snapshotHandle) {
-    return call("deleteSnapshot", ctx, new JsonObject().put("handle", snapshotHandle)).mapEmpty();
+    return call(DriverProtocol.DELETE_SNAPSHOT, ctx, snapshotHandle);
   }
 
   @Override
   public Future<Void> expand(DriverContext ctx, String handle, long newSizeBytes) {
-    return call("expand", ctx, new JsonObject().put("handle", handle).put("sizeBytes", newSizeBytes)).mapEmpty();
+    return call(DriverProtocol.EXPAND, ctx, new NewSize(handle, newSizeBytes));
   }
 
   @Override
   public Future<VolumeUsage> usage(DriverContext ctx, String handle) {
-    return call("usage", ctx, new JsonObject().put("handle", handle))
-        .map(result -> DriverMessages.usage((JsonObject) result));
+    return call(DriverProtocol.USAGE, ctx, handle);
   }
 
-  private Future<Object> call(String op, DriverContext ctx, JsonObject args) {
+  /**
+   * Sends any operation to this driver's address; the caller's progress listener, if any, gets
+   * the reports on an address of this call's own.
+   */
+  private <Q, R> Future<R> call(DriverOperation<Q, R> operation, DriverContext ctx, Q request) {
+    JsonObject args = operation.request().write(request);
     if (ctx.progress() == Progress.NONE) {
-      return send(op, ctx.toJson(null), args);
+      return send(operation.name(), ctx.toJson(null), args).map(operation.result()::read);
     }
     // A consumer of this call's own, for the driver's progress reports (from any node).
-    String progressAddress = "rune.driver.progress." + UUID.randomUUID();
-    MessageConsumer<JsonObject> reports = vertx.eventBus().consumer(progressAddress, report -> ctx.progress()
-        .report(report.body().getLong("bytesDone", 0L), report.body().getLong("bytesTotal", 0L)));
+    String progressAddress = DriverProtocol.PROGRESS_ADDRESSES + UUID.randomUUID();
+    MessageConsumer<JsonObject> reports = vertx.eventBus().consumer(progressAddress, message -> {
+      ProgressReport report = DriverMessages.PROGRESS_REPORT.read(message.body());
+      ctx.progress().report(report.bytesDone(), report.bytesTotal());
+    });
     return reports.completion()
-        .compose(v -> send(op, ctx.toJson(progressAddress), args))
-        .eventually(reports::unregister);
+        .compose(v -> send(operation.name(), ctx.toJson(progressAddress), args))
+        .eventually(reports::unregister)
+        .map(operation.result()::read);
   }
 
   private Future<Object> send(String op, JsonObject ctx, JsonObject args) {
@@ -191,13 +199,14 @@ public final class RemoteDriver implements StorageDriver {
       if (info != null && !info.ready()) {
         return Future.failedFuture(away(info, "has not been heard from for " + info.heartbeatAge().toSeconds() + " s"));
       }
-      JsonObject body = new JsonObject().put(OP, op).put("ctx", ctx).put("args", args);
+      JsonObject body = new JsonObject().put(DriverProtocol.OP, op).put(DriverProtocol.CTX, ctx)
+          .put(DriverProtocol.ARGS, args);
       Future<Object> answer = vertx.eventBus().<JsonObject>request(address, body, delivery)
           .map(reply -> {
             if (provider.nodeLocal()) {
               liveness.answered(node);
             }
-            return reply.body().getValue("result");
+            return reply.body().getValue(DriverProtocol.RESULT);
           })
           .recover(err -> translate(op, err));
       return provider.nodeLocal() ? untilNodeGoesAway(info, answer) : answer;
