@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -43,6 +44,16 @@ class CliNodesIT {
         + " WHERE shard IN (0, 1, 2, 3, 4, 5, 9)");
     server.sql("UPDATE leases SET holder = 'gamma', epoch = 4, expires_at = now() + interval '1 hour'"
         + " WHERE shard = 12");
+  }
+
+  /**
+   * Ready means a heartbeat within the lease duration: the fake nodes beat before each test
+   * as a live node would, or a slow test run turns alpha and gamma NotReady halfway through.
+   */
+  @BeforeEach
+  void beat() {
+    server.sql("UPDATE nodes SET heartbeat_at = now() - interval '1 second' WHERE name = 'alpha'");
+    server.sql("UPDATE nodes SET heartbeat_at = now() WHERE name = 'gamma'");
   }
 
   @AfterAll
