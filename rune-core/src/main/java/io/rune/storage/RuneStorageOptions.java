@@ -1,7 +1,9 @@
 package io.rune.storage;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rune.storage.config.DeploymentConfig;
 import io.rune.storage.config.RuneConfig;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -17,12 +19,33 @@ public final class RuneStorageOptions {
   private PgConnectOptions connectOptions;
   private boolean httpServer = true;
   private int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-  private PrometheusMeterRegistry meterRegistry;
+  private MeterRegistry meterRegistry;
   private Duration feedPollInterval = Duration.ofSeconds(1);
   private boolean trustedLocalEventBus;
 
   public RuneStorageOptions(RuneConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * The options of a deployment {@code config()}: the runefile's tables as JSON and a table
+   * {@code verticle} (see {@link DeploymentConfig}). Blocks (the default node name may need a
+   * DNS lookup): call it on a worker.
+   *
+   * @throws io.rune.storage.config.ConfigException naming the key that is wrong
+   */
+  public static RuneStorageOptions fromConfig(JsonObject deploymentConfig) {
+    DeploymentConfig resolved = DeploymentConfig.resolve(deploymentConfig);
+    RuneStorageOptions options = new RuneStorageOptions(resolved.rune())
+        .setHttpServer(resolved.httpServer())
+        .setTrustedLocalEventBus(resolved.trustedLocalEventBus());
+    if (resolved.httpInstances() != null) {
+      options.setHttpInstances(resolved.httpInstances());
+    }
+    if (resolved.feedPollInterval() != null) {
+      options.setFeedPollInterval(resolved.feedPollInterval());
+    }
+    return options;
   }
 
   public RuneConfig config() {
@@ -74,13 +97,18 @@ public final class RuneStorageOptions {
     return httpInstances;
   }
 
-  /** Where /metrics reads from; by default Vert.x's Prometheus registry or a new one. */
-  public RuneStorageOptions setMeterRegistry(PrometheusMeterRegistry meterRegistry) {
+  /**
+   * Where Rune's meters go: any Micrometer registry. A {@code PrometheusMeterRegistry} is also
+   * served on {@code /metrics}; with a registry of another kind, {@code /metrics} answers 404
+   * saying the meters are in the application's registry. By default, the registry of Vert.x's
+   * own Micrometer metrics when they are enabled, else a Prometheus registry of Rune's own.
+   */
+  public RuneStorageOptions setMeterRegistry(MeterRegistry meterRegistry) {
     this.meterRegistry = meterRegistry;
     return this;
   }
 
-  public PrometheusMeterRegistry meterRegistry() {
+  public MeterRegistry meterRegistry() {
     return meterRegistry;
   }
 

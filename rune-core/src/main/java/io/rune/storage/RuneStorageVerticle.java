@@ -1,6 +1,7 @@
 package io.rune.storage;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rune.storage.api.ApiContext;
@@ -35,6 +36,8 @@ import io.rune.storage.store.PgStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgBuilder;
@@ -45,21 +48,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rune Storage as one verticle: the entry point for {@code runed} and for any Vert.x
- * application that embeds it. Start-up order, each step waiting for the one before:
- * the data directory's lock, the secret key file, database (embedded or external), migrations, first-boot seeding,
+ * application that embeds it, with options or by name with a deployment config. Start-up
+ * order, each step waiting for the one before: the options (from config() when deployed by
+ * name), the data directory's lock, the secret key file, database (embedded or external), migrations, first-boot seeding,
  * change feed, event-bus API, driver verticles, heartbeat and shard leases, controllers, compaction, HTTP server.
  */
 public final class RuneStorageVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RuneStorageVerticle.class);
 
-  private final RuneStorageOptions options;
-  private final RuneConfig config;
+  /** Where started verticles are found by deployment ID ({@link #deployed}), per Vert.x. */
+  private static final String DEPLOYED = "io.rune.storage.RuneStorageVerticle.deployed";
+
+  private RuneStorageOptions options;
+  private RuneConfig config;
   private DataDirLock dataDirLock;
   private EmbeddedPostgresServer embedded;
   private BoundedPool pool;
@@ -76,14 +84,41 @@ public final class RuneStorageVerticle extends VerticleBase {
   private volatile String notReady = "starting";
   private int httpPort = -1;
 
+  /**
+   * For deployment by name ({@code vertx.deployVerticle("io.rune.storage.RuneStorageVerticle",
+   * new DeploymentOptions().setConfig(json))}): the options come from the deployment's
+   * {@code config()} at start, through {@link RuneStorageOptions#fromConfig}; a config that is
+   * wrong fails the deployment with the key named.
+   */
+  public RuneStorageVerticle() {}
+
+  /** With options built by the application (its own pool, a meter registry); config() must be empty. */
   public RuneStorageVerticle(RuneStorageOptions options) {
-    this.options = options;
-    this.config = options.config();
+    this.options = Objects.requireNonNull(options, "options");
   }
+
+  /**
+   * The started verticle of a deployment on {@code vertx}: how an application that deployed it
+   * by name gets its {@link #router()}.
+   *
+   * @throws IllegalArgumentException when no RuneStorageVerticle of that deployment is running
+   */
+  public static RuneStorageVerticle deployed(Vertx vertx, String deploymentId) {
+    Object found = vertx.sharedData().getLocalMap(DEPLOYED).get(deploymentId);
+    if (!(found instanceof Started started)) {
+      throw new IllegalArgumentException("no RuneStorageVerticle has started as deployment " + deploymentId
+          + " on this Vert.x: pass the ID its deployVerticle future gave, after it succeeded");
+    }
+    return started.verticle();
+  }
+
+  /** A verticle in a local map: shared as itself, not copied. */
+  private record Started(RuneStorageVerticle verticle) implements Shareable {}
 
   @Override
   public Future<?> start() {
-    return lockDataDir()
+    return resolveOptions()
+        .compose(v -> lockDataDir())
         .compose(v -> loadSecretKey())
         .compose(v -> openDatabase())
         .compose(connectOptions -> Migrations.apply(vertx, pool).map(applied -> connectOptions))
@@ -118,6 +153,7 @@ public final class RuneStorageVerticle extends VerticleBase {
         })
         .onSuccess(v -> {
           notReady = null;
+          vertx.sharedData().getLocalMap(DEPLOYED).put(deploymentID(), new Started(this));
           Gauge.builder("rune_change_feed_seq", feed, ChangeFeed::lastSeq)
               .description("Newest change-log sequence published by this node")
               .register(apiContext.metrics());
@@ -192,6 +228,7 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   /** Stops what start() started, in reverse order: on stop() and after a failed start. */
   private Future<?> tearDown() {
+    vertx.sharedData().getLocalMap(DEPLOYED).remove(deploymentID());
     if (compactionTimer >= 0) {
       vertx.cancelTimer(compactionTimer);
     }
@@ -208,6 +245,21 @@ public final class RuneStorageVerticle extends VerticleBase {
     }
     return Future.join(steps).eventually(this::stopLeases).eventually(this::closeDatabase)
         .eventually(this::unlockDataDir);
+  }
+
+  /** The options given, else those of the deployment's config() (on a worker: see fromConfig). */
+  private Future<Void> resolveOptions() {
+    if (options != null && !config().isEmpty()) {
+      return Future.failedFuture(new ConfigException("RuneStorageVerticle was given RuneStorageOptions and a"
+          + " deployment config (keys " + config().fieldNames() + "): give one of them, not both"));
+    }
+    Future<RuneStorageOptions> resolved = options != null ? Future.succeededFuture(options)
+        : vertx.executeBlocking(() -> RuneStorageOptions.fromConfig(config()), false);
+    return resolved.map(given -> {
+      options = given;
+      config = given.config();
+      return null;
+    });
   }
 
   /**
@@ -334,7 +386,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   private Future<Void> deployDrivers(DriverCatalog drivers) {
     for (String named : config.driverSettings().keySet()) {
       if (drivers.provider(named).isEmpty()) {
-        return Future.failedFuture(new io.rune.storage.config.ConfigException("runefile: [storage.drivers." + named
+        return Future.failedFuture(new ConfigException("runefile: [storage.drivers." + named
             + "] is for a driver this server does not have (it has " + String.join(", ", drivers.names()) + ")"));
       }
     }
@@ -345,13 +397,12 @@ public final class RuneStorageVerticle extends VerticleBase {
     return Future.all(deployed).mapEmpty();
   }
 
-  private PrometheusMeterRegistry meterRegistry() {
+  /** The options' registry, else Vert.x's (metrics enabled by the application), else Rune's own. */
+  private MeterRegistry meterRegistry() {
     if (options.meterRegistry() != null) {
       return options.meterRegistry();
     }
-    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry vertxRegistry) {
-      return vertxRegistry;
-    }
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MeterRegistry vertxRegistry = BackendRegistries.getDefaultNow();
+    return vertxRegistry != null ? vertxRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 }

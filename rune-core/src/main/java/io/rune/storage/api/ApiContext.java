@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rune.storage.cluster.NodeDirectory;
 import io.rune.storage.config.RuneConfig;
 import io.vertx.core.Vertx;
@@ -13,5 +14,5 @@ public record ApiContext(
     TokenStore tokens,
     Authenticator authenticator,
     Supplier<String> readiness,
-    io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
+    MeterRegistry metrics,
     NodeDirectory nodes) {}

@@ -1,5 +1,6 @@
 package io.rune.storage.api;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -29,7 +30,15 @@ final class OpsRoutes {
           })
           .onFailure(err -> unavailable(ctx, notReachable(err)));
     });
-    root.get("/metrics").handler(PrometheusScrapingHandler.create(context.metrics()));
+    if (context.metrics() instanceof PrometheusMeterRegistry prometheus) {
+      root.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    } else {
+      // An application that handed in a registry of another kind reads the meters there; a
+      // 404 that says so beats an empty scrape that looks like a server without meters.
+      String kind = context.metrics().getClass().getSimpleName();
+      root.get("/metrics").handler(ctx -> ctx.fail(ApiException.notFound("this server has no Prometheus"
+          + " endpoint: its metrics go to the application's MeterRegistry (" + kind + "); read them there")));
+    }
     root.get("/openapi.yaml").handler(ctx -> {
       if (openApi != null) {
         ctx.response().putHeader("Content-Type", "application/yaml").end(openApi);

@@ -6,9 +6,6 @@ import io.rune.storage.config.RuneConfig.Drivers;
 import io.rune.storage.config.RuneConfig.Storage;
 import io.rune.storage.config.RuneConfig.Store;
 import io.rune.storage.config.RuneConfig.Watch;
-import io.vertx.config.ConfigRetriever;
-import io.vertx.config.ConfigRetrieverOptions;
-import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -167,16 +164,13 @@ public final class RunefileLoader {
         return Future.failedFuture(new ConfigException(
             "runefile " + path + " (given with --config) does not exist"));
       }
-      ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
-          // Read once at boot: a changed runefile takes effect on restart, not half-way.
-          .setScanPeriod(-1)
-          .addStore(new ConfigStoreOptions().setType("file").setFormat(TomlConfigProcessor.FORMAT)
-              .setConfig(new JsonObject().put("path", path))));
-      return retriever.getConfig()
-          .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
-              : new ConfigException("runefile " + path + " could not be read: " + e.getMessage(),
-                  e)))
-          .eventually(retriever::close);
+      // The TOML format is called directly, not registered with Vert.x Config: an embedding
+      // application's own ConfigRetriever gets no format of Rune's. Read once at boot: a changed
+      // runefile takes effect on restart, not half-way.
+      return vertx.fileSystem().readFile(path)
+          .recover(e -> Future.failedFuture(
+              new ConfigException("runefile " + path + " could not be read: " + e.getMessage(), e)))
+          .compose(contents -> new TomlConfigProcessor().process(vertx, new JsonObject().put("path", path), contents));
     });
   }
 

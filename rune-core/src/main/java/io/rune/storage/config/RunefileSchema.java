@@ -87,14 +87,19 @@ final class RunefileSchema {
    * @throws ConfigException naming the unknown table or key, or the key of the wrong type
    */
   static void check(JsonObject runefile) {
+    check(runefile, TABLES);
+  }
+
+  /** As {@link #check(JsonObject)}, against {@code tables} (the runefile's and others). */
+  static void check(JsonObject runefile, Map<String, Map<String, Type>> tables) {
     for (String name : runefile.fieldNames()) {
-      Map<String, Type> keys = TABLES.get(name);
+      Map<String, Type> keys = tables.get(name);
       Object value = runefile.getValue(name);
       if (keys == null || name.contains(".")) {
         throw new ConfigException(value instanceof JsonObject
-            ? "runefile: unknown table [" + name + "] (known tables: " + knownTables() + ")"
+            ? "runefile: unknown table [" + name + "] (known tables: " + knownTables(tables) + ")"
             : "runefile: unknown key '" + name + "' (keys belong in one of the tables "
-                + knownTables() + ")");
+                + knownTables(tables) + ")");
       }
       checkTable(name, keys, value);
     }
@@ -147,12 +152,11 @@ final class RunefileSchema {
     return PostgresUrl.mask(type + " " + Json.encode(value));
   }
 
-  private static String knownTables() {
-    return TABLES.keySet().stream().map(t -> "[" + t + "]").collect(Collectors.joining(", "));
+  private static String knownTables(Map<String, Map<String, Type>> tables) {
+    return tables.keySet().stream().map(t -> "[" + t + "]").collect(Collectors.joining(", "));
   }
 
-  private static void table(
-      Map<String, Map<String, Type>> tables, String name, Object... keysAndTypes) {
+  static void table(Map<String, Map<String, Type>> tables, String name, Object... keysAndTypes) {
     Map<String, Type> keys = new LinkedHashMap<>();
     for (int i = 0; i < keysAndTypes.length; i += 2) {
       keys.put((String) keysAndTypes[i], (Type) keysAndTypes[i + 1]);

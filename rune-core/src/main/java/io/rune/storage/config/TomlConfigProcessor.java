@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * Vert.x Config format {@value #FORMAT}: turns a TOML document into a {@link JsonObject}
  * (tables become objects, arrays arrays; integers stay integers, floats become
- * {@link java.math.BigDecimal}, dates stay strings). Registered in META-INF/services.
+ * {@link java.math.BigDecimal}, dates stay strings). {@link RunefileLoader} calls it directly;
+ * it is not registered in META-INF/services, so that an application embedding Rune keeps the
+ * formats of its own Vert.x Config (it may register this one itself if it wants TOML).
  */
 public class TomlConfigProcessor implements ConfigProcessor {
 

