@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The drivers this server has, by name: the providers java.util.ServiceLoader finds on the
@@ -16,11 +17,14 @@ import java.util.TreeMap;
  * driver verticle for each.
  */
 public final class DriverCatalog {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final String RESERVED = "progress";
   private final Map<String, DriverProvider> providers;
 
   public DriverCatalog(List<DriverProvider> providers) {
     Map<String, DriverProvider> byName = new TreeMap<>();
     for (DriverProvider provider : providers) {
+      checkName(provider);
       DriverProvider clash = byName.put(provider.name(), provider);
       if (clash != null) {
         throw new IllegalStateException("two drivers are named '" + provider.name() + "': "
@@ -28,6 +32,20 @@ public final class DriverCatalog {
       }
     }
     this.providers = Collections.unmodifiableMap(byName);
+  }
+
+  /**
+   * A driver's name is one segment of its event-bus address ({@code rune.driver.<name>}) and a
+   * word in StorageClasses: lower-case letters, digits and inner dashes; and not
+   * {@code progress}, the segment of the progress reports' addresses.
+   */
+  private static void checkName(DriverProvider provider) {
+    String name = provider.name();
+    if (name == null || !NAME.matcher(name).matches() || name.equals(RESERVED)) {
+      throw new IllegalStateException("driver " + provider.getClass().getName() + " is named '" + name
+          + "': a driver's name is lower-case letters, digits and inner dashes (at most 63), and not '"
+          + RESERVED + "'");
+    }
   }
 
   /** Every driver on the class path of {@code loader}. */
