@@ -62,7 +62,11 @@ public final class RunedProcess {
   /** Reads stdout until the ready line (60 s at most); the log (stderr) is kept for {@link #log}. */
   public static Matcher awaitReady(Process runed) throws Exception {
     Matcher matcher = awaitLine(runed, READY);
-    assertThat(matcher).as("runed printed its ready line").isNotNull();
+    if (matcher == null) {
+      awaitLogEnd(runed, 5);
+    }
+    assertThat(matcher).as("runed printed its ready line (%s); its log:%n%s",
+        runed.isAlive() ? "still running" : "exited with " + runed.exitValue(), log(runed)).isNotNull();
     return matcher;
   }
 
