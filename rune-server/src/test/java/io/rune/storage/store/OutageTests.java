@@ -1,18 +1,16 @@
 package io.rune.storage.store;
 
+import io.rune.storage.testing.FreePorts;
 import io.rune.storage.testing.Http;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 
 /** What the tests of a database outage share: a port for their own PostgreSQL, the head, a volume. */
 final class OutageTests {
   private OutageTests() {}
 
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return FreePorts.next();
   }
 
   /** The change-log head, as a list's resourceVersion. */
