@@ -96,8 +96,9 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
    * the driver delete the copy. Deleting twice is fine. A snapshot a restore may still read
    * is refused with 409 SnapshotInUse (see {@link #RESTORING}); the look for such restores
    * and the mark are one transaction under the change-log head, so no volume can start
-   * restoring from it in between. A volume written after the mark finds the snapshot
-   * Deleting when its restore starts and fails SnapshotNotReady, having read nothing.
+   * restoring from it in between. A volume whose admission read the snapshot Ready just
+   * before the mark, and was stored just after it, finds the snapshot Deleting when its
+   * restore starts (RestoreSources checks again) and fails SnapshotNotReady, having read nothing.
    */
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
@@ -134,7 +135,8 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
         + (readers.size() == 2 ? "" : "s");
     return new ApiException(409, "SnapshotInUse", "snapshot " + snapshot.key() + " is being restored into volume "
         + first.key() + " (phase " + VolumeStatus.of(first).phase() + ")" + others
-        + ": delete it when the restore has finished, or delete that volume first", null);
+        + ": delete it when the restore has finished, or delete " + (readers.size() == 1 ? "that volume" : "those volumes")
+        + " first", null);
   }
 
   @Override
