@@ -11,7 +11,9 @@ import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /** Admission of Snapshots: an existing source volume whose driver can snapshot. */
 final class SnapshotRules implements KindRules<SnapshotSpec> {
@@ -91,7 +93,12 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
 
   /**
    * Two-phase: the row is marked Deleting and stays until the snapshot controller has had
-   * the driver delete the copy. Deleting twice is fine.
+   * the driver delete the copy. Deleting twice is fine. A snapshot a restore may still read
+   * is refused with 409 SnapshotInUse (see {@link #RESTORING}); the look for such restores
+   * and the mark are one transaction under the change-log head, so no volume can start
+   * restoring from it in between. A volume whose admission read the snapshot Ready just
+   * before the mark, and was stored just after it, finds the snapshot Deleting when its
+   * restore starts (RestoreSources checks again) and fails SnapshotNotReady, having read nothing.
    */
   @Override
   public Future<ApiObject> delete(Store store, ApiObject current, boolean cascade) {
@@ -99,10 +106,37 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
     if (status.phase() == SnapshotStatus.Phase.Deleting) {
       return Future.succeededFuture(current);
     }
-    // The attempts are the deletion's, which starts now.
-    return store.update(current.withStatus(status.withAttempt(SnapshotStatus.Phase.Deleting, 0,
-        VolumeStatus.DELETION_REQUESTED, "deletion requested: the copy is removed before the snapshot goes", null)
-        .toJson()));
+    return store.write(tx -> tx.volumesRestoringFrom(current.namespace(), current.name(), RESTORING)
+        .compose(readers -> {
+          if (!readers.isEmpty()) {
+            throw inUse(current, readers);
+          }
+          // The attempts are the deletion's, which starts now.
+          return tx.update(current.withStatus(status.withAttempt(SnapshotStatus.Phase.Deleting, 0,
+              VolumeStatus.DELETION_REQUESTED, "deletion requested: the copy is removed before the snapshot goes",
+              null).toJson()));
+        }));
+  }
+
+  /**
+   * The phases of a volume restoring from a snapshot that has not yet got its data: it
+   * reads the snapshot now (Pending, Provisioning), or will when its next attempt is due
+   * (Failed) or when someone runs retry-provision (Stalled, or Failed with no retry time).
+   * Such a volume has no data but the snapshot's, so it holds the snapshot until it is
+   * populated (Available and after) or deleted (Deleting): deleting the snapshot would leave
+   * it a volume that can never be restored.
+   */
+  static final List<String> RESTORING = Stream.of(VolumeStatus.Phase.Pending, VolumeStatus.Phase.Provisioning,
+      VolumeStatus.Phase.Failed, VolumeStatus.Phase.Stalled).map(Enum::name).toList();
+
+  private static ApiException inUse(ApiObject snapshot, List<ApiObject> readers) {
+    ApiObject first = readers.get(0);
+    String others = readers.size() == 1 ? "" : " and " + (readers.size() - 1) + " more volume"
+        + (readers.size() == 2 ? "" : "s");
+    return new ApiException(409, "SnapshotInUse", "snapshot " + snapshot.key() + " is being restored into volume "
+        + first.key() + " (phase " + VolumeStatus.of(first).phase() + ")" + others
+        + ": delete it when the restore has finished, or delete " + (readers.size() == 1 ? "that volume" : "those volumes")
+        + " first", null);
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.rune.storage.store;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -17,6 +19,11 @@ final class PgStoreTx extends PgReads implements StoreTx {
   static final String LOCK_HEAD = "SELECT seq FROM change_head WHERE id = 1 FOR UPDATE";
   private static final String VOLUMES_OF_CLASS = "SELECT " + Rows.OBJECT_COLUMNS
       + " FROM objects WHERE kind = 'Volume' AND spec ->> 'storageClassName' = $1 ORDER BY namespace, name";
+  // A volume's source names its snapshot's namespace only when it differs from its own.
+  private static final String VOLUMES_RESTORING_FROM = "SELECT " + Rows.OBJECT_COLUMNS
+      + " FROM objects WHERE kind = 'Volume' AND spec -> 'source' ->> 'snapshot' = $2"
+      + " AND COALESCE(spec -> 'source' ->> 'namespace', namespace) = $1 AND status ->> 'phase' = ANY($3)"
+      + " ORDER BY namespace, name";
 
   private static final String PUT_SEALED_SECRET = "INSERT INTO secret_values (uid, key_id, box) VALUES ($1, $2, $3)"
       + " ON CONFLICT (uid) DO UPDATE SET key_id = EXCLUDED.key_id, box = EXCLUDED.box";
@@ -53,11 +60,20 @@ final class PgStoreTx extends PgReads implements StoreTx {
 
   @Override
   public Future<List<ApiObject>> volumesOfClass(String className) {
-    return conn.preparedQuery(VOLUMES_OF_CLASS).execute(Tuple.of(className)).map(rows -> {
-      List<ApiObject> volumes = new ArrayList<>(rows.size());
-      rows.forEach(row -> volumes.add(Rows.toObject(row)));
-      return volumes;
-    });
+    return conn.preparedQuery(VOLUMES_OF_CLASS).execute(Tuple.of(className)).map(PgStoreTx::objects);
+  }
+
+  @Override
+  public Future<List<ApiObject>> volumesRestoringFrom(String namespace, String snapshot, List<String> phases) {
+    return conn.preparedQuery(VOLUMES_RESTORING_FROM)
+        .execute(Tuple.of(namespace, snapshot).addArrayOfString(phases.toArray(String[]::new)))
+        .map(PgStoreTx::objects);
+  }
+
+  private static List<ApiObject> objects(RowSet<Row> rows) {
+    List<ApiObject> objects = new ArrayList<>(rows.size());
+    rows.forEach(row -> objects.add(Rows.toObject(row)));
+    return objects;
   }
 
   @Override

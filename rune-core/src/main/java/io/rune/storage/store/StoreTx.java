@@ -30,6 +30,13 @@ public interface StoreTx extends StoreReader {
   Future<List<ApiObject>> volumesOfClass(String className);
 
   /**
+   * Every Volume, in every namespace, whose spec restores from Snapshot
+   * {@code namespace/snapshot} and whose status phase is one of {@code phases}, in order of
+   * namespace and name: the restores that may still read that snapshot.
+   */
+  Future<List<ApiObject>> volumesRestoringFrom(String namespace, String snapshot, List<String> phases);
+
+  /**
    * Records that a one-time step (such as seeding the built-in classes) has happened;
    * true only for the first caller ever, on any node.
    */

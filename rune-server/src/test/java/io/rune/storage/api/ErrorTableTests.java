@@ -117,6 +117,25 @@ abstract class ErrorTableTests extends ApiTestBase {
   }
 
   @Test
+  void snapshotInUseCannotBeDeleted() {
+    String ns = newNamespace();
+    createVolume(ns, new JsonObject().put("name", "src").put("size", "1Gi"));
+    assertThat(admin.post(snapshots(ns), new JsonObject().put("name", "snap")
+        .put("source", new JsonObject().put("volume", "src"))).status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(snapshots(ns) + "/snap").json()
+        .getJsonObject("status").getString("phase"), "Ready"::equals);
+    createVolume(ns, new JsonObject().put("name", "copy").put("size", "1Gi")
+        .put("source", new JsonObject().put("snapshot", "snap")));
+    // A restore whose attempts ran out still needs its snapshot: retry-provision reads it again.
+    server.patchStatus("Volume", ns, "copy", new JsonObject().put("phase", "Stalled").put("attempts", 5));
+    Http.Response refused = assertRefused(409, "SnapshotInUse", () -> admin.delete(snapshots(ns) + "/snap"));
+    assertThat(refused.json().getJsonObject("error").getString("message"))
+        .contains("is being restored into volume " + ns + "/copy (phase Stalled)");
+    assertThat(admin.get(snapshots(ns) + "/snap").json().getJsonObject("status").getString("phase"))
+        .isEqualTo("Ready");
+  }
+
+  @Test
   void retryProvisionOnlyFromFailedOrStalled() {
     String ns = newNamespace();
     createVolume(ns, new JsonObject().put("name", "v").put("size", "1Gi"));

@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  * nodes. Setting {@code provisionDelay} ("3s") holds each provision that long before its
  * work, on a timer, so that a test can stop or kill a node while a provision is under way;
  * a volume's (or class's) parameter {@code provisionDelay} does so for that volume alone.
+ * A restore (a provision from a snapshot) is held the same way, before it copies.
  */
 final class CountingDriver implements StorageDriver {
   private final Vertx vertx;
@@ -67,11 +68,7 @@ final class CountingDriver implements StorageDriver {
 
   @Override
   public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
-    String asked = request.parameters().get("provisionDelay");
-    Duration delay = asked == null ? provisionDelay : Durations.parse(asked);
-    Future<Void> delayed = delay.isZero() ? Future.succeededFuture()
-        : vertx.timer(delay.toMillis(), TimeUnit.MILLISECONDS).mapEmpty();
-    return delayed.compose(ignored -> oneAtATime(request.uid(), () -> local.find(ctx, request)
+    return held(request).compose(ignored -> oneAtATime(request.uid(), () -> local.find(ctx, request)
         .compose(before -> local.provision(ctx, request)
             .compose(made -> logged("provision", request.uid(), before == null ? "created" : "existing", made)))));
   }
@@ -123,7 +120,16 @@ final class CountingDriver implements StorageDriver {
 
   @Override
   public Future<ProvisionedVolume> restore(DriverContext ctx, RestoreRequest request) {
-    return local.restore(ctx, request).compose(made -> logged("restore", made.handle(), "-", made));
+    return held(request.volume()).compose(ignored -> local.restore(ctx, request))
+        .compose(made -> logged("restore", made.handle(), "-", made));
+  }
+
+  /** Waits out the provision delay of the driver, or of the volume's or class's parameters. */
+  private Future<Void> held(ProvisionRequest request) {
+    String asked = request.parameters().get("provisionDelay");
+    Duration delay = asked == null ? provisionDelay : Durations.parse(asked);
+    return delay.isZero() ? Future.succeededFuture()
+        : vertx.timer(delay.toMillis(), TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   @Override
