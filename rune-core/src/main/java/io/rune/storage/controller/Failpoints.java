@@ -30,6 +30,9 @@ public final class Failpoints {
   /** The driver deleted the storage; the row is still there. */
   public static final String AFTER_DELETE = "volume.afterDelete";
 
+  /** A schedule's tick and its snapshot object are committed; the volume's status.schedule does not say so yet. */
+  public static final String AFTER_SCHEDULE_TICK = "schedule.afterTick";
+
   static void hit(String name) {
     if (ARMED.contains(name)) {
       log.error("Failpoint {} reached: halting the process now", name);

@@ -47,8 +47,11 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   private final Duration resyncInterval;
   private final int workers;
   private final Function<Change, List<ObjectKey>> related;
-  /** Work whatever the phase (a volume whose size was raised), and how a resync finds it; none by default. */
-  private Predicate<S> needsWorkAnyPhase = status -> false;
+  /**
+   * Work whatever the phase (a volume whose size was raised, one with a snapshot schedule),
+   * judged on the object's JSON, and how a resync finds it; none by default.
+   */
+  private Predicate<JsonObject> needsWorkAnyPhase = object -> false;
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
@@ -89,6 +92,11 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    * them with {@code keys} (an indexed query, as for the phases).
    */
   ResourceController<S> alsoWhen(Predicate<S> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
+    return alsoWhenObject(object -> needsWork.test(statusOf.apply(object.getJsonObject("status"))), keys);
+  }
+
+  /** As {@link #alsoWhen}, judged on the whole object (its spec, such as a snapshot schedule). */
+  ResourceController<S> alsoWhenObject(Predicate<JsonObject> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
     this.needsWorkAnyPhase = needsWork;
     this.anyPhaseKeys = keys;
     return this;
@@ -121,7 +129,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     }
     // The change feed carries the object as JSON (as it crosses the event bus): read into the record here.
     S status = statusOf.apply(change.object().getJsonObject("status"));
-    if (!needsWork.contains(status.phase()) && !needsWorkAnyPhase.test(status)) {
+    if (!needsWork.contains(status.phase()) && !needsWorkAnyPhase.test(change.object())) {
       return;
     }
     // A change that schedules the next attempt (most often the controller's own write saying

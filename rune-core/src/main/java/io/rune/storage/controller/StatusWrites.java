@@ -74,7 +74,7 @@ final class StatusWrites {
    * Runs a write under the lease of {@code workFor}'s shard, as held now (fresh or not: a
    * write late after a pause goes to the database, which refuses it and says so).
    */
-  private Future<ApiObject> fenced(ObjectKey workFor, Function<Fence, Future<ApiObject>> write) {
+  <T> Future<T> fenced(ObjectKey workFor, Function<Fence, Future<T>> write) {
     Fence fence;
     try {
       fence = ownership.fenceFor(workFor);

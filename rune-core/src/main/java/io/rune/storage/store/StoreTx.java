@@ -30,6 +30,15 @@ public interface StoreTx extends StoreReader {
   Future<List<ApiObject>> volumesOfClass(String className);
 
   /**
+   * Takes tick {@code tick} of the snapshot schedule of the volume with {@code volumeUid} for
+   * snapshot {@code snapshot}, under {@code fence}'s lease (checked and held until commit, as a
+   * fenced write does): true when this call took it, false when it was taken before.
+   *
+   * @throws StoreException of type FENCED when the lease is no longer this one; nothing is recorded
+   */
+  Future<Boolean> takeTick(Fence fence, String volumeUid, java.time.Instant tick, String snapshot);
+
+  /**
    * Records that a one-time step (such as seeding the built-in classes) has happened;
    * true only for the first caller ever, on any node.
    */
