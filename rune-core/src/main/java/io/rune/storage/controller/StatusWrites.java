@@ -136,6 +136,15 @@ final class StatusWrites {
     return Future.failedFuture(err);
   }
 
+  /**
+   * A reconcile of the row {@code read} gives: nothing to do when it is gone, and a look again
+   * at once when {@code step}'s write found it moved on (the usual frame of a reconciler).
+   */
+  static Future<Outcome> onRow(Future<ApiObject> read, Function<ApiObject, Future<Outcome>> step) {
+    return read.compose(row -> row == null ? Future.succeededFuture(Outcome.DONE) : step.apply(row))
+        .recover(err -> err instanceof Moved ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+  }
+
   /** The row changed since it was read. */
   static final class Moved extends RuntimeException {
     private static final long serialVersionUID = 1L;

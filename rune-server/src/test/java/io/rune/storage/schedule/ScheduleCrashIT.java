@@ -50,8 +50,7 @@ class ScheduleCrashIT {
       assertThat(first.waitFor(TICK_WAIT.toSeconds(), TimeUnit.SECONDS)).as("runed halted at the tick").isTrue();
       assertThat(RunedProcess.log(first)).contains("Failpoint " + Failpoints.AFTER_SCHEDULE_TICK + " reached");
     } finally {
-      first.destroyForcibly();
-      first.waitFor(60, TimeUnit.SECONDS);
+      stop(first); // halted already, unless the test failed first
     }
 
     Process second = RunedProcess.start(home, args, null, "");
