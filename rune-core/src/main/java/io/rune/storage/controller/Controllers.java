@@ -59,12 +59,18 @@ public final class Controllers {
     ResourceController<VolumeStatus> schedules = new ResourceController<>(Kind.VOLUME, Set.of(), VolumeStatus::from,
         store, ownership, v -> new ScheduleReconciler(store, writes, resources, clock, scheduleLook(clock)),
         settings.resyncInterval(), settings.workers())
-        .alsoWhenObject(volume -> volume.containsKey("snapshotSchedule"), Store::keysScheduled);
+        .alsoWhenObject(Controllers::scheduled, Store::keysScheduled);
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services))
         .compose(id -> vertx.deployVerticle(schedules))
         .compose(id -> vertx.deployVerticle(new NodeReturns(nodes, look, List.of(volumes, snapshots))))
         .mapEmpty();
+  }
+
+  /** A volume with a schedule, or with the status of one that was removed (which is cleared). */
+  private static boolean scheduled(io.vertx.core.json.JsonObject volume) {
+    return volume.containsKey("snapshotSchedule")
+        || volume.getJsonObject("status", new io.vertx.core.json.JsonObject()).containsKey("schedule");
   }
 
   /**

@@ -58,6 +58,10 @@ final class ScheduleReconciler implements Reconciler {
   private Future<Outcome> step(ApiObject volume) {
     JsonObject spec = volume.spec().getJsonObject("snapshotSchedule");
     VolumeStatus status = VolumeStatus.of(volume);
+    if (spec == null && status.schedule() != null && !status.deleting()) {
+      // The schedule was removed: so is what it said, so that status does not show a next run that never comes.
+      return writes.writeVolume(volume, s -> s.withSchedule(null)).map(written -> Outcome.DONE);
+    }
     if (spec == null || status.deleting()) {
       return Future.succeededFuture(Outcome.DONE);
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestClock;
 import io.rune.storage.testing.TestServer;
+import io.rune.storage.testing.WatchClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -71,13 +72,26 @@ class ScheduledSnapshotsIT {
     assertThat(schedule.getString("nextRunAt")).isEqualTo(last.plusSeconds(30).toString());
     assertThat(schedule.getString("lastError")).isNull();
     assertThat(schedule.getString("message")).isNull();
+
+    // Without its schedule, the volume takes no more snapshots and its status.schedule goes.
+    JsonObject volume = admin.get("/api/v1/namespaces/keep/volumes/db").json();
+    volume.remove("snapshotSchedule");
+    Http.Response put = admin.put("/api/v1/namespaces/keep/volumes/db", volume);
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> !volumeStatus("keep", "db").containsKey("schedule"));
   }
 
   @Test
   void afterAnOutageOfThreeTicksOneCatchUpSnapshotAndStatusSaysSo() {
     createAvailable("catchup", "db", everyMinute().put("retention", new JsonObject().put("maxAge", "7d")));
-    Instant now = CLOCK.advance(Duration.ofMinutes(3));
-    awaitRunAt("catchup", "db", now);
+    Instant now;
+    try (WatchClient watch = WatchClient.connect(server, server.adminToken(), "kinds=volumes&namespace=catchup")) {
+      watch.until(f -> "BOOKMARK".equals(f.getString("type")), WAIT);
+      now = CLOCK.advance(Duration.ofMinutes(3));
+      List<JsonObject> frames = watch.until(f -> now.toString().equals(lastRunAt(f)), WAIT);
+      assertThat(frames).as("the run is a change on the watch stream").last()
+          .satisfies(f -> assertThat(f.getString("type")).isEqualTo("MODIFIED"));
+    }
     assertThat(scheduled("catchup", "db")).containsExactly("db-" + TICK.format(now));
     assertThat(scheduleStatus("catchup", "db").getString("message"))
         .startsWith("caught up: 3 ticks came due").contains("one snapshot taken");
@@ -135,6 +149,12 @@ class ScheduledSnapshotsIT {
     assertThat(template.errorField()).isEqualTo("volumes[0].claimTemplate.snapshotSchedule.cron");
     assertThat(admin.get("/api/v1/namespaces/bad/services/app").status()).isEqualTo(404);
     assertThat(admin.get("/api/v1/namespaces/bad/volumes").items()).isEmpty();
+  }
+
+  private static String lastRunAt(JsonObject frame) {
+    JsonObject object = frame.getJsonObject("object");
+    return object == null ? null : object.getJsonObject("status").getJsonObject("schedule", new JsonObject())
+        .getString("lastRunAt");
   }
 
   private static void assertRefused(JsonObject schedule, String field) {
