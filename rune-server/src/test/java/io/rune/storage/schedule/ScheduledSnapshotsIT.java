@@ -82,6 +82,18 @@ class ScheduledSnapshotsIT {
   }
 
   @Test
+  void maxAgeDeletesTheScheduledSnapshotsWhoseTickIsOlder() {
+    createAvailable("aged", "db", everyMinute().put("retention", new JsonObject().put("maxAge", "2m")));
+    for (int i = 0; i < 4; i++) {
+      awaitRunAt("aged", "db", CLOCK.advance(Duration.ofMinutes(1)));
+    }
+    // Ticks half a minute, 1.5, 2.5 and 3.5 minutes ago: the two within two minutes stay.
+    Instant now = CLOCK.instant();
+    List<String> expected = List.of("db-" + TICK.format(now.minusSeconds(60)), "db-" + TICK.format(now));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(scheduled("aged", "db")).isEqualTo(expected));
+  }
+
+  @Test
   void afterAnOutageOfThreeTicksOneCatchUpSnapshotAndStatusSaysSo() {
     createAvailable("catchup", "db", everyMinute().put("retention", new JsonObject().put("maxAge", "7d")));
     Instant now;
