@@ -13,6 +13,7 @@ import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -68,9 +69,9 @@ public final class Controllers {
   }
 
   /** A volume with a schedule, or with the status of one that was removed (which is cleared). */
-  private static boolean scheduled(io.vertx.core.json.JsonObject volume) {
+  private static boolean scheduled(JsonObject volume) {
     return volume.containsKey("snapshotSchedule")
-        || volume.getJsonObject("status", new io.vertx.core.json.JsonObject()).containsKey("schedule");
+        || volume.getJsonObject("status", new JsonObject()).containsKey("schedule");
   }
 
   /**

@@ -6,6 +6,7 @@ import io.rune.storage.model.ObjectKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ public final class PgStore extends PgReads implements Store {
         .recover(StoreErrors::translate);
   }
 
-  private static List<ObjectKey> keysOf(io.vertx.sqlclient.RowSet<Row> rows) {
+  private static List<ObjectKey> keysOf(RowSet<Row> rows) {
     List<ObjectKey> keys = new ArrayList<>(rows.size());
     rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
     return keys;

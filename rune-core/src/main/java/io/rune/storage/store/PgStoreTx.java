@@ -3,8 +3,10 @@ package io.rune.storage.store;
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -69,11 +71,11 @@ final class PgStoreTx extends PgReads implements StoreTx {
   }
 
   @Override
-  public Future<Boolean> takeTick(Fence fence, String volumeUid, java.time.Instant tick, String snapshot) {
+  public Future<Boolean> takeTick(Fence fence, String volumeUid, Instant tick, String snapshot) {
     return conn.preparedQuery(TAKE_TICK).execute(Tuple.of(fence.shard(), fence.holder(), fence.epoch(),
             UUID.fromString(volumeUid), Rows.timestamp(tick), snapshot))
         .map(rows -> {
-          io.vertx.sqlclient.Row row = rows.iterator().next();
+          Row row = rows.iterator().next();
           if (!row.getBoolean("held")) {
             throw new StoreException(StoreException.Type.FENCED, "the tick " + tick + " of the schedule of volume "
                 + volumeUid + " was not taken: node " + fence.holder() + " no longer holds the lease of shard "

@@ -2,6 +2,7 @@ package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ public interface StoreTx extends StoreReader {
    *
    * @throws StoreException of type FENCED when the lease is no longer this one; nothing is recorded
    */
-  Future<Boolean> takeTick(Fence fence, String volumeUid, java.time.Instant tick, String snapshot);
+  Future<Boolean> takeTick(Fence fence, String volumeUid, Instant tick, String snapshot);
 
   /**
    * Records that a one-time step (such as seeding the built-in classes) has happened;
