@@ -60,7 +60,7 @@ public final class Controllers {
     ResourceController<VolumeStatus> schedules = new ResourceController<>(Kind.VOLUME, Set.of(), VolumeStatus::from,
         store, ownership, v -> new ScheduleReconciler(store, writes, resources, clock, scheduleLook(clock)),
         settings.resyncInterval(), settings.workers())
-        .alsoWhenObject(Controllers::scheduled, Store::keysScheduled);
+        .alsoWhenObject(Controllers::scheduled, Store::keysScheduled).named("VolumeSchedule");
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services))
         .compose(id -> vertx.deployVerticle(schedules))

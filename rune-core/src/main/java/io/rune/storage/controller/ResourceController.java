@@ -53,6 +53,8 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    */
   private Predicate<JsonObject> needsWorkAnyPhase = object -> false;
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
+  /** The controller's name in logs: its kind's, unless another controller of the kind is named otherwise. */
+  private String name;
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
   private MessageConsumer<Object> gained;
@@ -85,6 +87,13 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     this.reconcilers = reconcilers;
     this.resyncInterval = resyncInterval;
     this.workers = workers;
+    this.name = kind.kindName();
+  }
+
+  /** Names the controller in logs (a second controller of a kind, such as the volumes' schedules). */
+  ResourceController<S> named(String name) {
+    this.name = name;
+    return this;
   }
 
   /**
@@ -104,7 +113,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
 
   @Override
   public Future<?> start() {
-    queue = new ReconcileQueue(vertx, kind.kindName(), reconcilers.apply(vertx), workers, ownership::owns);
+    queue = new ReconcileQueue(vertx, name, reconcilers.apply(vertx), workers, ownership::owns);
     changes = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onChange(message.body()));
     gained = vertx.eventBus().localConsumer(ShardOwnership.GAINED_ADDRESS, message -> resync());
     long every = resyncInterval.toMillis();
@@ -161,7 +170,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
           more.stream().filter(ownership::owns).forEach(queue::add);
           return keys;
         }))
-        .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", kind.kindName(),
+        .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", name,
             err.getMessage()));
   }
 }
