@@ -159,6 +159,13 @@ class ScheduledSnapshotsIT {
     Http.Response template = admin.post("/api/v1/namespaces/bad/services", badTemplate);
     assertThat(template.status()).as(template.toString()).isEqualTo(422);
     assertThat(template.errorField()).isEqualTo("volumes[0].claimTemplate.snapshotSchedule.cron");
+    JsonObject hostTemplate = badTemplate.copy();
+    hostTemplate.getJsonArray("volumes").getJsonObject(0).getJsonObject("claimTemplate").put("storageClassName", "host")
+        .getJsonObject("snapshotSchedule").put("cron", "@daily");
+    Http.Response hostRefused = admin.post("/api/v1/namespaces/bad/services", hostTemplate);
+    assertThat(hostRefused.status()).as(hostRefused.toString()).isEqualTo(422);
+    assertThat(hostRefused.errorCode()).isEqualTo("SnapshotsUnsupported");
+    assertThat(hostRefused.errorField()).isEqualTo("volumes[0].claimTemplate.snapshotSchedule");
     assertThat(admin.get("/api/v1/namespaces/bad/services/app").status()).isEqualTo(404);
     assertThat(admin.get("/api/v1/namespaces/bad/volumes").items()).isEmpty();
   }
