@@ -108,6 +108,7 @@ final class ScheduleReconciler implements Reconciler {
    */
   private Future<String> take(ApiObject volume, Schedule schedule, Instant tick, String name) {
     ObjectKey key = new ObjectKey(volume.namespace(), volume.name());
+    Failpoints.hit(Failpoints.BEFORE_SCHEDULE_TICK);
     return writes.fenced(key, fence -> store.write(tx -> tx.takeTick(fence, volume.uid(), tick, name)
             .compose(taken -> !taken ? Future.succeededFuture((String) null)
                 : tx.get(Kind.SNAPSHOT, volume.namespace(), name).compose(existing -> existing != null

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real runed halted right after a tick's transaction committed (the tick row and its
  * snapshot object), before its status said so: after a restart the tick has exactly its one
- * snapshot, neither lost nor taken again.
+ * snapshot, neither lost nor taken again. And halted just before: the tick is taken after the
+ * restart.
  *
  * <p>A runed process runs on the system clock (a test's clock cannot reach another JVM), so
  * this uses an every-minute schedule on wall time: the first tick comes within a minute.
@@ -34,9 +35,22 @@ class ScheduleCrashIT {
 
   @Test
   void aHaltRightAfterTheTickCommitsLeavesExactlyOneSnapshotForThatTick() throws Exception {
+    haltAtTheFirstTickThenRestart(Failpoints.AFTER_SCHEDULE_TICK);
+  }
+
+  /**
+   * Halted before the tick's transaction: nothing of it was stored, and the restarted server
+   * takes it (back within the minute), or takes the newer tick as the one catch-up.
+   */
+  @Test
+  void aHaltRightBeforeTheTickIsTakenLeavesOneSnapshotAfterTheRestart() throws Exception {
+    haltAtTheFirstTickThenRestart(Failpoints.BEFORE_SCHEDULE_TICK);
+  }
+
+  private static void haltAtTheFirstTickThenRestart(String failpoint) throws Exception {
     Path home = TestServer.tempDir("schedule-crash");
     List<String> args = List.of("--dev-mode", "--listen", "127.0.0.1:" + freePort());
-    Process first = RunedProcess.start(home, args, null, "-Drune.failpoints=" + Failpoints.AFTER_SCHEDULE_TICK);
+    Process first = RunedProcess.start(home, args, null, "-Drune.failpoints=" + failpoint);
     Instant tick;
     try {
       Http http = RunedProcess.adminClient(home, first);
@@ -48,7 +62,7 @@ class ScheduleCrashIT {
           .getJsonObject("status").getJsonObject("schedule", new JsonObject()).getString("nextRunAt"), n -> n != null);
       tick = Instant.parse(next);
       assertThat(first.waitFor(TICK_WAIT.toSeconds(), TimeUnit.SECONDS)).as("runed halted at the tick").isTrue();
-      assertThat(RunedProcess.log(first)).contains("Failpoint " + Failpoints.AFTER_SCHEDULE_TICK + " reached");
+      assertThat(RunedProcess.log(first)).contains("Failpoint " + failpoint + " reached");
     } finally {
       stop(first); // halted already, unless the test failed first
     }
@@ -61,12 +75,17 @@ class ScheduleCrashIT {
           .getJsonObject("status").getJsonObject("schedule"), s -> s.getString("lastRunAt") != null);
       List<String> snapshots = http.get("/api/v1/namespaces/db/snapshots?labelSelector=rune.io/schedule%3Dpg")
           .items().stream().map(o -> ((JsonObject) o).getString("name")).sorted().toList();
+      boolean committed = failpoint.equals(Failpoints.AFTER_SCHEDULE_TICK);
       if (schedule.getString("lastSnapshot").equals(name)) {
-        // Back within the same minute: the tick was found taken, and nothing was taken again.
+        // Back within the same minute: the tick has exactly one snapshot, taken before the halt or after it.
         assertThat(snapshots).containsExactly(name);
-      } else {
+      } else if (committed) {
         // Back after the next tick: that one is a tick of its own; the crashed one still has its one snapshot.
         assertThat(snapshots).containsExactly(name, schedule.getString("lastSnapshot"));
+      } else {
+        // Back after the next tick, with nothing of the first stored: one catch-up snapshot, for the newest.
+        assertThat(snapshots).containsExactly(schedule.getString("lastSnapshot"));
+        assertThat(schedule.getString("message")).startsWith("caught up");
       }
       assertThat(schedule.getString("lastError")).isNull();
     } finally {
