@@ -5,11 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestClock;
+import io.rune.storage.testing.TestPostgres;
 import io.rune.storage.testing.TestServer;
 import io.rune.storage.testing.WatchClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -91,6 +95,27 @@ class ScheduledSnapshotsIT {
     Instant now = CLOCK.instant();
     List<String> expected = List.of("db-" + TICK.format(now.minusSeconds(60)), "db-" + TICK.format(now));
     await().atMost(WAIT).untilAsserted(() -> assertThat(scheduled("aged", "db")).isEqualTo(expected));
+  }
+
+  @Test
+  void theTicksOfAVolumeADayOlderThanItsNewestAreRemoved() throws Exception {
+    createAvailable("prune", "db", everyMinute().put("retention", new JsonObject().put("keep", 1)));
+    awaitRunAt("prune", "db", CLOCK.advance(Duration.ofMinutes(1)));
+    String uid = admin.get("/api/v1/namespaces/prune/volumes/db").json().getString("uid");
+    assertThat(ticksOf(uid)).isEqualTo(1);
+    awaitRunAt("prune", "db", CLOCK.advance(Duration.ofDays(2)));
+    assertThat(ticksOf(uid)).as("only the newest tick's row is left").isEqualTo(1);
+  }
+
+  private static int ticksOf(String uid) throws Exception {
+    String url = server.databaseUrl();
+    String database = url.substring(url.lastIndexOf('/') + 1);
+    try (Connection conn = TestPostgres.server().getDatabase("postgres", database).getConnection();
+         Statement statement = conn.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT count(*) FROM schedule_ticks WHERE volume_uid = '" + uid + "'")) {
+      rows.next();
+      return rows.getInt(1);
+    }
   }
 
   @Test
