@@ -6,6 +6,7 @@ import io.rune.storage.config.RuneConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,6 +23,7 @@ public final class RuneStorageOptions {
   private MeterRegistry meterRegistry;
   private Duration feedPollInterval = Duration.ofSeconds(1);
   private boolean trustedLocalEventBus;
+  private Clock clock = Clock.systemUTC();
 
   public RuneStorageOptions(RuneConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -134,5 +136,18 @@ public final class RuneStorageOptions {
 
   public boolean trustedLocalEventBus() {
     return trustedLocalEventBus;
+  }
+
+  /**
+   * The clock snapshot schedules run by (default the system's, in UTC). A test sets one it
+   * can advance; the server then looks at its schedules every second.
+   */
+  public RuneStorageOptions setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 }

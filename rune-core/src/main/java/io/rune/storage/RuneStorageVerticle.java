@@ -145,7 +145,8 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
-              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, shared, leases))
+              .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, shared, leases,
+                  options.clock()))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
               .compose(v -> httpPort < 0 ? Future.succeededFuture()

@@ -166,14 +166,15 @@ final class ServiceRules implements KindRules<ServiceSpec> {
         was.size(),
         Objects.requireNonNullElse(now.accessMode(), was.accessMode()),
         Objects.requireNonNullElse(now.reclaimPolicy(), was.reclaimPolicy()),
-        now.parameters() != null ? now.parameters() : was.parameters());
+        now.parameters() != null ? now.parameters() : was.parameters(),
+        now.snapshotSchedule() != null ? now.snapshotSchedule() : was.snapshotSchedule());
     if (!merged.equals(was)) {
       throw ApiException.invalid(at, "the claimTemplate of volume '" + volumeName + "' cannot change (it is "
           + InputParser.toJson(was).encode() + "): the volumes already made from it keep it; to use a different"
           + " template, add it under a new volume name");
     }
     return sameSize ? was : new ClaimTemplate(was.storageClassName(), now.size(), was.accessMode(),
-        was.reclaimPolicy(), was.parameters());
+        was.reclaimPolicy(), was.parameters(), was.snapshotSchedule());
   }
 
   /**
@@ -213,13 +214,16 @@ final class ServiceRules implements KindRules<ServiceSpec> {
       if (before != null) {
         VolumeRules.checkGrowth(at + ".size", found, caps, before.size(), template.size());
       }
+      if (template.snapshotSchedule() != null && !caps.snapshots()) {
+        throw VolumeRules.snapshotsUnsupported(at + ".snapshotSchedule", found, driver);
+      }
       if (caps.hostPaths()) {
         throw ApiException.invalid(classField, "class " + found.name() + " (driver '" + driver + "') mounts existing"
             + " host directories, which a claimTemplate cannot name; create the volume with its hostPath and"
             + " mount it with claim, or choose another class");
       }
       return new ClaimTemplate(found.name(), template.size(), mode, reclaim,
-          template.parameters() == null ? Map.of() : template.parameters());
+          template.parameters() == null ? Map.of() : template.parameters(), template.snapshotSchedule());
     });
   }
 

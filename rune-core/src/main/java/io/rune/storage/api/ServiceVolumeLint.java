@@ -8,6 +8,7 @@ import io.rune.storage.model.Quantity;
 import io.rune.storage.model.ReclaimPolicy;
 import io.rune.storage.model.ServiceSpec;
 import io.rune.storage.model.ServiceSpec.ClaimTemplate;
+import io.rune.storage.schedule.Schedule;
 import io.rune.storage.model.ServiceSpec.ServiceVolume;
 import io.rune.storage.model.UserText;
 import io.rune.storage.security.MountPaths;
@@ -132,6 +133,9 @@ final class ServiceVolumeLint {
           + UserText.quote(template.reclaimPolicy()));
     }
     Validation.check(() -> Parameters.check(at + ".parameters", template.parameters()));
+    if (template.snapshotSchedule() != null) {
+      Validation.check(() -> Schedule.parse(at + ".snapshotSchedule", template.snapshotSchedule()));
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.Topology;
 import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.model.UserText;
+import io.rune.storage.schedule.Schedule;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
@@ -76,6 +77,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       Validation.check(() -> Topology.checkLabels("topology", spec.topology()));
     }
     Validation.check(() -> Parameters.check("parameters", spec.parameters()));
+    if (spec.snapshotSchedule() != null) {
+      Validation.check(() -> Schedule.parse("snapshotSchedule", spec.snapshotSchedule()));
+    }
     if (spec.source() != null) {
       checkSource(principal, input.namespace(), spec.source());
     }
@@ -150,7 +154,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       checkGrowth("size", found, was.size(), spec.size());
       VolumeSpec merged = new VolumeSpec(was.storageClassName(), spec.size(), was.accessMode(),
           spec.reclaimPolicy(), spec.parameters(), was.hostPath(), spec.createIfMissing(),
-          spec.topology(), was.source());
+          spec.topology(), was.source(), spec.snapshotSchedule());
       return hostDirectory(found, merged).map(dir -> InputParser.toJson(admit(found, merged, dir)));
     });
   }
@@ -258,6 +262,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       throw ApiException.invalid("hostPath", "hostPath is only for drivers of host directories (such as local-host); class "
           + storageClass.name() + " uses driver '" + driver + "'");
     }
+    if (spec.snapshotSchedule() != null && !caps.snapshots()) {
+      throw snapshotsUnsupported("snapshotSchedule", storageClass, driver);
+    }
     if (!hostPathDriver && spec.createIfMissing() != null) {
       throw ApiException.invalid("createIfMissing", "createIfMissing is only for drivers of host directories (such as local-host)");
     }
@@ -285,7 +292,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     }
     return new VolumeSpec(storageClass.name(), spec.size(), accessMode, reclaim,
         spec.parameters() == null ? Map.of() : spec.parameters(), spec.hostPath(), spec.createIfMissing(),
-        spec.topology(), spec.source());
+        spec.topology(), spec.source(), spec.snapshotSchedule());
   }
 
   /**
@@ -340,6 +347,13 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       Path real = Validation.check(() -> hostPaths.check("hostPath", spec.hostPath()));
       return new HostDirectory(spec.hostPath(), real, hostPaths.allowlistEntryOf(real).orElse(real).toString());
     }, false);
+  }
+
+  /** A schedule (a volume's, a claimTemplate's at {@code field}) on a class whose driver cannot snapshot. */
+  static ApiException snapshotsUnsupported(String field, ApiObject storageClass, String driver) {
+    return ApiException.unprocessable("SnapshotsUnsupported", field, "driver '" + driver + "' (class "
+        + storageClass.name() + ") cannot take snapshots, so " + field + " could never run; choose a class"
+        + " whose driver supports snapshots, or leave " + field + " out");
   }
 
   private DriverCapabilities capabilities(ApiObject storageClass) {

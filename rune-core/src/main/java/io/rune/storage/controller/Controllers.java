@@ -13,8 +13,11 @@ import io.rune.storage.secrets.SecretValues;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The controllers of the server, one verticle per kind, wired to the store and the drivers. */
 public final class Controllers {
@@ -30,9 +33,10 @@ public final class Controllers {
    *     (pass the server's {@link NodeDirectory#readAtMostEvery} to share its reads)
    * @param ownership which objects are this node's to reconcile (the shards it leases); every
    *     status write is fenced by it and no driver call is made while its leases are stale
+   * @param clock the time of snapshot schedules (the system's UTC clock unless a test sets one)
    */
   public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
-      SecretValues secrets, RuneConfig config, NodeDirectory directory, ShardOwnership ownership) {
+      SecretValues secrets, RuneConfig config, NodeDirectory directory, ShardOwnership ownership, Clock clock) {
     RuneConfig.Controller settings = config.controller();
     StatusWrites writes = new StatusWrites(store, ownership);
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
@@ -53,10 +57,31 @@ public final class Controllers {
             backoff), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
+    ResourceController<VolumeStatus> schedules = new ResourceController<>(Kind.VOLUME, Set.of(), VolumeStatus::from,
+        store, ownership, v -> new ScheduleReconciler(store, writes, resources, clock, scheduleLook(clock)),
+        settings.resyncInterval(), settings.workers())
+        .alsoWhenObject(Controllers::scheduled, Store::keysScheduled).named("VolumeSchedule");
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services))
+        .compose(id -> vertx.deployVerticle(schedules))
         .compose(id -> vertx.deployVerticle(new NodeReturns(nodes, look, List.of(volumes, snapshots))))
         .mapEmpty();
+  }
+
+  /** A volume with a schedule, or with the status of one that was removed (which is cleared). */
+  private static boolean scheduled(JsonObject volume) {
+    return volume.containsKey("snapshotSchedule")
+        || volume.getJsonObject("status", new JsonObject()).containsKey("schedule");
+  }
+
+  /**
+   * How long a schedule waits at most before it looks at the time again: on the system's
+   * clock a minute (the wait is computed to the next tick; this only bounds the harm of a
+   * clock step), on any other clock (a test's, which it advances at will) a second, so that a
+   * tick the test moved the clock past fires within a second, without a resync.
+   */
+  private static Duration scheduleLook(Clock clock) {
+    return clock.equals(Clock.systemUTC()) ? Duration.ofMinutes(1) : Duration.ofSeconds(1);
   }
 
   private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, SecretValues secrets,

@@ -30,6 +30,11 @@ public final class Failpoints {
   /** The driver deleted the storage; the row is still there. */
   public static final String AFTER_DELETE = "volume.afterDelete";
 
+  /** A schedule's tick is due and about to be taken: nothing of it is in the database yet. */
+  public static final String BEFORE_SCHEDULE_TICK = "schedule.beforeTick";
+  /** A schedule's tick and its snapshot object are committed; the volume's status.schedule does not say so yet. */
+  public static final String AFTER_SCHEDULE_TICK = "schedule.afterTick";
+
   static void hit(String name) {
     if (ARMED.contains(name)) {
       log.error("Failpoint {} reached: halting the process now", name);

@@ -47,9 +47,14 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   private final Duration resyncInterval;
   private final int workers;
   private final Function<Change, List<ObjectKey>> related;
-  /** Work whatever the phase (a volume whose size was raised), and how a resync finds it; none by default. */
-  private Predicate<S> needsWorkAnyPhase = status -> false;
+  /**
+   * Work whatever the phase (a volume whose size was raised, one with a snapshot schedule),
+   * judged on the object's JSON, and how a resync finds it; none by default.
+   */
+  private Predicate<JsonObject> needsWorkAnyPhase = object -> false;
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
+  /** The controller's name in logs: its kind's, unless another controller of the kind is named otherwise. */
+  private String name;
   private ReconcileQueue queue;
   private MessageConsumer<Change> changes;
   private MessageConsumer<Object> gained;
@@ -82,6 +87,13 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     this.reconcilers = reconcilers;
     this.resyncInterval = resyncInterval;
     this.workers = workers;
+    this.name = kind.kindName();
+  }
+
+  /** Names the controller in logs (a second controller of a kind, such as the volumes' schedules). */
+  ResourceController<S> named(String name) {
+    this.name = name;
+    return this;
   }
 
   /**
@@ -89,6 +101,11 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    * them with {@code keys} (an indexed query, as for the phases).
    */
   ResourceController<S> alsoWhen(Predicate<S> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
+    return alsoWhenObject(object -> needsWork.test(statusOf.apply(object.getJsonObject("status"))), keys);
+  }
+
+  /** As {@link #alsoWhen}, judged on the whole object (its spec, such as a snapshot schedule). */
+  ResourceController<S> alsoWhenObject(Predicate<JsonObject> needsWork, Function<Store, Future<List<ObjectKey>>> keys) {
     this.needsWorkAnyPhase = needsWork;
     this.anyPhaseKeys = keys;
     return this;
@@ -96,7 +113,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
 
   @Override
   public Future<?> start() {
-    queue = new ReconcileQueue(vertx, kind.kindName(), reconcilers.apply(vertx), workers, ownership::owns);
+    queue = new ReconcileQueue(vertx, name, reconcilers.apply(vertx), workers, ownership::owns);
     changes = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onChange(message.body()));
     gained = vertx.eventBus().localConsumer(ShardOwnership.GAINED_ADDRESS, message -> resync());
     long every = resyncInterval.toMillis();
@@ -121,7 +138,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     }
     // The change feed carries the object as JSON (as it crosses the event bus): read into the record here.
     S status = statusOf.apply(change.object().getJsonObject("status"));
-    if (!needsWork.contains(status.phase()) && !needsWorkAnyPhase.test(status)) {
+    if (!needsWork.contains(status.phase()) && !needsWorkAnyPhase.test(change.object())) {
       return;
     }
     // A change that schedules the next attempt (most often the controller's own write saying
@@ -153,7 +170,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
           more.stream().filter(ownership::owns).forEach(queue::add);
           return keys;
         }))
-        .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", kind.kindName(),
+        .onFailure(err -> log.warn("{} resync could not read the store; the next one retries: {}", name,
             err.getMessage()));
   }
 }

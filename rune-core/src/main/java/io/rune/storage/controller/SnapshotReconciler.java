@@ -49,10 +49,7 @@ final class SnapshotReconciler implements Reconciler {
 
   @Override
   public Future<Outcome> reconcile(ObjectKey key) {
-    return store.get(Kind.SNAPSHOT, key.namespace(), key.name())
-        .compose(snapshot -> snapshot == null ? Future.succeededFuture(Outcome.DONE) : step(snapshot))
-        .recover(err -> err instanceof StatusWrites.Moved
-            ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+    return StatusWrites.onRow(store.get(Kind.SNAPSHOT, key.namespace(), key.name()), this::step);
   }
 
   private Future<Outcome> step(ApiObject snapshot) {

@@ -74,7 +74,7 @@ final class StatusWrites {
    * Runs a write under the lease of {@code workFor}'s shard, as held now (fresh or not: a
    * write late after a pause goes to the database, which refuses it and says so).
    */
-  private Future<ApiObject> fenced(ObjectKey workFor, Function<Fence, Future<ApiObject>> write) {
+  <T> Future<T> fenced(ObjectKey workFor, Function<Fence, Future<T>> write) {
     Fence fence;
     try {
       fence = ownership.fenceFor(workFor);
@@ -134,6 +134,15 @@ final class StatusWrites {
       return Future.failedFuture(new ShardOwnership.LeaseLost(err.getMessage()));
     }
     return Future.failedFuture(err);
+  }
+
+  /**
+   * A reconcile of the row {@code read} gives: nothing to do when it is gone, and a look again
+   * at once when {@code step}'s write found it moved on (the usual frame of a reconciler).
+   */
+  static Future<Outcome> onRow(Future<ApiObject> read, Function<ApiObject, Future<Outcome>> step) {
+    return read.compose(row -> row == null ? Future.succeededFuture(Outcome.DONE) : step.apply(row))
+        .recover(err -> err instanceof Moved ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
   }
 
   /** The row changed since it was read. */

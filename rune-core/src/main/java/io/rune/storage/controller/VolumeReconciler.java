@@ -57,10 +57,7 @@ final class VolumeReconciler implements Reconciler {
 
   @Override
   public Future<Outcome> reconcile(ObjectKey key) {
-    return store.get(Kind.VOLUME, key.namespace(), key.name())
-        .compose(volume -> volume == null ? Future.succeededFuture(Outcome.DONE) : step(volume))
-        .recover(err -> err instanceof StatusWrites.Moved
-            ? Future.succeededFuture(Outcome.againNow()) : Future.failedFuture(err));
+    return StatusWrites.onRow(store.get(Kind.VOLUME, key.namespace(), key.name()), this::step);
   }
 
   private Future<Outcome> step(ApiObject volume) {

@@ -6,6 +6,7 @@ import io.rune.storage.model.ObjectKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ public final class PgStore extends PgReads implements Store {
   private static final String KEYS_EXPANDING = "SELECT namespace, name FROM objects"
       + " WHERE kind = $1 AND status ? 'expandingTo' ORDER BY namespace, name";
 
+  /** Matches the partial index objects_scheduled (V008). */
+  private static final String KEYS_SCHEDULED = "SELECT namespace, name FROM objects"
+      + " WHERE kind = 'Volume' AND spec ? 'snapshotSchedule' ORDER BY namespace, name";
+
   private final Pool pool;
   /** The pool's view for statements that only read (no transaction of their own). */
   private final Pool reads;
@@ -63,22 +68,27 @@ public final class PgStore extends PgReads implements Store {
   public Future<List<ObjectKey>> keysInPhase(Kind kind, Collection<String> phases) {
     return reads.preparedQuery(KEYS_IN_PHASE)
         .execute(Tuple.of(kind.kindName()).addArrayOfString(phases.toArray(String[]::new)))
-        .map(rows -> {
-          List<ObjectKey> keys = new ArrayList<>(rows.size());
-          rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
-          return keys;
-        })
+        .map(PgStore::keysOf)
         .recover(StoreErrors::translate);
   }
 
   @Override
   public Future<List<ObjectKey>> keysExpanding(Kind kind) {
     return reads.preparedQuery(KEYS_EXPANDING).execute(Tuple.of(kind.kindName()))
-        .map(rows -> {
-          List<ObjectKey> keys = new ArrayList<>(rows.size());
-          rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
-          return keys;
-        })
+        .map(PgStore::keysOf)
+        .recover(StoreErrors::translate);
+  }
+
+  private static List<ObjectKey> keysOf(RowSet<Row> rows) {
+    List<ObjectKey> keys = new ArrayList<>(rows.size());
+    rows.forEach(row -> keys.add(new ObjectKey(row.getString(0), row.getString(1))));
+    return keys;
+  }
+
+  @Override
+  public Future<List<ObjectKey>> keysScheduled() {
+    return reads.preparedQuery(KEYS_SCHEDULED).execute()
+        .map(PgStore::keysOf)
         .recover(StoreErrors::translate);
   }
 

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +28,20 @@ final class PgStoreTx extends PgReads implements StoreTx {
 
   private static final String PUT_SEALED_SECRET = "INSERT INTO secret_values (uid, key_id, box) VALUES ($1, $2, $3)"
       + " ON CONFLICT (uid) DO UPDATE SET key_id = EXCLUDED.key_id, box = EXCLUDED.box";
+
+  /**
+   * The lease as WriteStatements checks it, then the tick, only while the lease holds. Ticks
+   * of the volume a day older than this one go: only ticks after the last taken one are ever
+   * taken, so the rows of a day are history enough, and an every-minute schedule keeps 1440.
+   */
+  private static final String TAKE_TICK = """
+      WITH f AS (SELECT EXISTS (SELECT 1 FROM leases WHERE shard = $1 AND holder = $2 AND epoch = $3
+                                  AND expires_at > now() FOR SHARE) AS held),
+           d AS (DELETE FROM schedule_ticks WHERE volume_uid = $4 AND tick_at < $5::timestamptz - interval '1 day'
+                                             AND (SELECT held FROM f)),
+           t AS (INSERT INTO schedule_ticks (volume_uid, tick_at, snapshot)
+                 SELECT $4, $5, $6 FROM f WHERE f.held ON CONFLICT DO NOTHING RETURNING 1)
+      SELECT f.held, (SELECT count(*) FROM t) AS taken FROM f""";
 
   private final SqlConnection conn;
 
@@ -74,6 +89,21 @@ final class PgStoreTx extends PgReads implements StoreTx {
     List<ApiObject> objects = new ArrayList<>(rows.size());
     rows.forEach(row -> objects.add(Rows.toObject(row)));
     return objects;
+  }
+
+  @Override
+  public Future<Boolean> takeTick(Fence fence, String volumeUid, Instant tick, String snapshot) {
+    return conn.preparedQuery(TAKE_TICK).execute(Tuple.of(fence.shard(), fence.holder(), fence.epoch(),
+            UUID.fromString(volumeUid), Rows.timestamp(tick), snapshot))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          if (!row.getBoolean("held")) {
+            throw new StoreException(StoreException.Type.FENCED, "the tick " + tick + " of the schedule of volume "
+                + volumeUid + " was not taken: node " + fence.holder() + " no longer holds the lease of shard "
+                + fence.shard() + " at epoch " + fence.epoch() + "; nothing was changed");
+          }
+          return row.getLong("taken") == 1L;
+        });
   }
 
   @Override

@@ -38,6 +38,12 @@ public interface Store extends StoreReader {
    */
   Future<List<ObjectKey>> keysExpanding(Kind kind);
 
+  /**
+   * The volumes whose spec has a {@code snapshotSchedule}: what the schedule controller's
+   * resync looks at.
+   */
+  Future<List<ObjectKey>> keysScheduled();
+
   /** Stores a new object (Conflict-free: a taken name fails with AlreadyExists). */
   Future<ApiObject> insert(ApiObject object);
 

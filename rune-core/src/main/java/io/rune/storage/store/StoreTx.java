@@ -2,6 +2,7 @@ package io.rune.storage.store;
 
 import io.rune.storage.model.ApiObject;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -35,6 +36,15 @@ public interface StoreTx extends StoreReader {
    * namespace and name: the restores that may still read that snapshot.
    */
   Future<List<ApiObject>> volumesRestoringFrom(String namespace, String snapshot, List<String> phases);
+
+  /**
+   * Takes tick {@code tick} of the snapshot schedule of the volume with {@code volumeUid} for
+   * snapshot {@code snapshot}, under {@code fence}'s lease (checked and held until commit, as a
+   * fenced write does): true when this call took it, false when it was taken before.
+   *
+   * @throws StoreException of type FENCED when the lease is no longer this one; nothing is recorded
+   */
+  Future<Boolean> takeTick(Fence fence, String volumeUid, Instant tick, String snapshot);
 
   /**
    * Records that a one-time step (such as seeding the built-in classes) has happened;

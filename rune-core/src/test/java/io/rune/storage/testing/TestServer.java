@@ -35,6 +35,8 @@ public final class TestServer implements AutoCloseable {
 
   /** Whether close() removes the data directory: only one this class made for the test. */
   private boolean ownsDataDir;
+  /** The clock of snapshot schedules. */
+  private java.time.Clock clock = java.time.Clock.systemUTC();
   private final List<Path> alsoRemoved = new java.util.ArrayList<>();
 
   private TestServer(Path dataDir, JsonObject runefile) {
@@ -48,11 +50,17 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer external(String name, JsonObject runefile) {
+    return external(name, runefile, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #external(String, JsonObject)}, with snapshot schedules on {@code clock} (a {@link TestClock}). */
+  public static TestServer external(String name, JsonObject runefile, java.time.Clock clock) {
     JsonObject file = runefile.copy();
     file.put("store", file.getJsonObject("store", new JsonObject())
         .put("url", TestPostgres.newDatabaseUrl(name)));
     TestServer server = new TestServer(tempDir(name), file);
     server.ownsDataDir = true;
+    server.clock = clock;
     return server.start();
   }
 
@@ -153,7 +161,8 @@ public final class TestServer implements AutoCloseable {
   public TestServer start() {
     vertx = clustering == null ? Vertx.vertx() : await(clustering.start(config().cluster()));
     verticle = new RuneStorageVerticle(new RuneStorageOptions(config())
-        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)).setTrustedLocalEventBus(true));
+        .setHttpInstances(2).setFeedPollInterval(Duration.ofMillis(500)).setTrustedLocalEventBus(true)
+        .setClock(clock));
     try {
       await(vertx.deployVerticle(verticle));
     } catch (RuntimeException e) {

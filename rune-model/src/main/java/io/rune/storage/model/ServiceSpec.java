@@ -22,5 +22,5 @@ public record ServiceSpec(Integer scale, List<ServiceVolume> volumes) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ClaimTemplate(String storageClassName, String size, String accessMode, String reclaimPolicy,
-      Map<String, String> parameters) {}
+      Map<String, String> parameters, SnapshotSchedule snapshotSchedule) {}
 }

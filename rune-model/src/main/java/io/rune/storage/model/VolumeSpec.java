@@ -14,7 +14,8 @@ public record VolumeSpec(
     String hostPath,
     Boolean createIfMissing,
     Map<String, String> topology,
-    Source source) {
+    Source source,
+    SnapshotSchedule snapshotSchedule) {
 
   /** Restore: the snapshot this volume is populated from. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

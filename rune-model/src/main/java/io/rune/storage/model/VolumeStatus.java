@@ -38,6 +38,7 @@ public record VolumeStatus(
     String expandingTo,
     Instant lastDetachRequestAt,
     String releasing,
+    ScheduleStatus schedule,
     JsonObject extra) implements AttemptStatus<VolumeStatus> {
 
   public enum Phase {
@@ -179,7 +180,7 @@ public record VolumeStatus(
   private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
       "lastTransitionAt", "handle", "driver", "node", "classParameters", "topology", "ownerService", "boundClaim",
       "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "expandingTo",
-      "lastDetachRequestAt", "releasing");
+      "lastDetachRequestAt", "releasing", "schedule");
 
   public VolumeStatus {
     phase = phase == null ? Phase.values()[0] : phase;
@@ -217,6 +218,7 @@ public record VolumeStatus(
         json.getString("expandingTo"),
         StatusFields.instant(json, "lastDetachRequestAt"),
         json.getString("releasing"),
+        ScheduleStatus.from(json.getJsonObject("schedule")),
         StatusFields.rest(json, NAMED));
   }
 
@@ -248,138 +250,145 @@ public record VolumeStatus(
     StatusFields.put(json, "expandingTo", expandingTo);
     StatusFields.put(json, "lastDetachRequestAt", lastDetachRequestAt);
     StatusFields.put(json, "releasing", releasing);
+    StatusFields.put(json, "schedule", schedule == null ? null : schedule.toJson());
     return json.mergeIn(extra.copy());
   }
 
   public VolumeStatus withPhase(Phase phase) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withReason(String reason) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withMessage(String message) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withAttempts(int attempts) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withNextAttemptAt(Instant nextAttemptAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withLastTransitionAt(Instant lastTransitionAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withHandle(String handle) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withDriver(String driver) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withNode(String node) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withClassParameters(JsonObject classParameters) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withTopology(JsonObject topology) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withOwnerService(String ownerService) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withBoundClaim(String boundClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withBoundClaims(List<String> boundClaims) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withBoundNode(String boundNode) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withLastClaim(String lastClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withDetachRequested(boolean detachRequested) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withProgress(ProgressStatus progress) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withCapacity(String capacity) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withExpandingTo(String expandingTo) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withLastDetachRequestAt(Instant lastDetachRequestAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 
   public VolumeStatus withReleasing(String releasing) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+  }
+
+  public VolumeStatus withSchedule(ScheduleStatus schedule) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
   }
 }
