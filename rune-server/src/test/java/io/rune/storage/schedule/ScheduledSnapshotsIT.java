@@ -85,6 +85,44 @@ class ScheduledSnapshotsIT {
     await().atMost(WAIT).until(() -> !volumeStatus("keep", "db").containsKey("schedule"));
   }
 
+  /**
+   * Retention goes through the API's delete, so a scheduled snapshot that a restore still needs
+   * (here a Stalled one, whose retry would read it again) is refused with SnapshotInUse and
+   * kept, while the others beyond {@code keep} go; once the restore is done it goes too.
+   */
+  @Test
+  void aScheduledSnapshotARestoreStillNeedsOutlivesRetentionUntilTheRestoreIsDone() {
+    createAvailable("held", "db", everyMinute().put("retention", new JsonObject().put("keep", 1)));
+    Instant first = CLOCK.advance(Duration.ofMinutes(1));
+    awaitRunAt("held", "db", first);
+    String oldest = "db-" + TICK.format(first);
+    await().atMost(WAIT).until(() -> "Ready".equals(snapshotPhase("held", oldest)));
+    Http.Response restore = admin.post("/api/v1/namespaces/held/volumes/copy/restore",
+        new JsonObject().put("fromSnapshot", oldest));
+    assertThat(restore.status()).as(restore.toString()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> "Available".equals(volumeStatus("held", "copy").getString("phase")));
+    server.patchStatus("Volume", "held", "copy", new JsonObject().put("phase", "Stalled"));
+
+    awaitRunAt("held", "db", CLOCK.advance(Duration.ofMinutes(1)));
+    Instant third = CLOCK.advance(Duration.ofMinutes(1));
+    awaitRunAt("held", "db", third);
+    String newest = "db-" + TICK.format(third);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(scheduled("held", "db")).containsExactly(oldest, newest));
+    assertThat(snapshotPhase("held", oldest)).as("the snapshot the restore needs").isEqualTo("Ready");
+    assertThat(scheduleStatus("held", "db").getString("lastError")).as("a refusal to wait for, not an error").isNull();
+
+    server.patchStatus("Volume", "held", "copy", new JsonObject().put("phase", "Available"));
+    Instant fourth = CLOCK.advance(Duration.ofMinutes(1));
+    awaitRunAt("held", "db", fourth);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(scheduled("held", "db"))
+        .containsExactly("db-" + TICK.format(fourth)));
+  }
+
+  private static String snapshotPhase(String namespace, String name) {
+    return admin.get("/api/v1/namespaces/" + namespace + "/snapshots/" + name).json().getJsonObject("status")
+        .getString("phase");
+  }
+
   @Test
   void maxAgeDeletesTheScheduledSnapshotsWhoseTickIsOlder() {
     createAvailable("aged", "db", everyMinute().put("retention", new JsonObject().put("maxAge", "2m")));
