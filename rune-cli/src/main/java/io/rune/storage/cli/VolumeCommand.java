@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code rune volume|vol}: Volumes. */
 @Command(name = "volume", aliases = "vol",
-    description = "List, show, delete, detach and restore Volumes; retry a stopped one.")
+    description = "List, show, describe, delete, detach and restore Volumes; retry a stopped one.")
 final class VolumeCommand {
   @ParentCommand
   RuneCli rune;
@@ -31,6 +31,12 @@ final class VolumeCommand {
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.Output output) {
     verbs().get(namespace.namespace, name, output.format);
+  }
+
+  @Command(name = "describe", description = "Show one Volume for a reader: spec, status and its snapshot schedule.")
+  void describe(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace) {
+    new VolumeDescription(rune.out(), java.time.Instant.now())
+        .print(rune.client().get(ResourceType.VOLUME.objectPath(namespace.namespace, name), Map.of()));
   }
 
   @Command(name = "delete", description = "Delete a Volume; its storage is reclaimed per its reclaimPolicy.")
