@@ -9,6 +9,11 @@ import io.vertx.core.json.JsonObject;
  * field at fault. Every door (REST, event bus) renders it the same way.
  */
 public class ApiException extends RuntimeException {
+  /** The code word of a 404: the object is not there. */
+  public static final String NOT_FOUND = "NotFound";
+  /** The code word of a 409 refusing to delete a snapshot that a restore may still read. */
+  public static final String SNAPSHOT_IN_USE = "SnapshotInUse";
+
   private final int status;
   private final String code;
   private final String field;
@@ -53,7 +58,15 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException notFound(String message) {
-    return new ApiException(404, "NotFound", message, null);
+    return new ApiException(404, NOT_FOUND, message, null);
+  }
+
+  /**
+   * Whether {@code failure}, as the API would answer it, carries code word {@code code}: how a
+   * controller that goes through the API's own writes tells an answer it expects from a fault.
+   */
+  public static boolean hasCode(Throwable failure, String code) {
+    return from(failure) instanceof ApiException api && api.code().equals(code);
   }
 
   public static ApiException alreadyExists(String message) {

@@ -133,7 +133,7 @@ final class SnapshotRules implements KindRules<SnapshotSpec> {
     ApiObject first = readers.get(0);
     String others = readers.size() == 1 ? "" : " and " + (readers.size() - 1) + " more volume"
         + (readers.size() == 2 ? "" : "s");
-    return new ApiException(409, "SnapshotInUse", "snapshot " + snapshot.key() + " is being restored into volume "
+    return new ApiException(409, ApiException.SNAPSHOT_IN_USE, "snapshot " + snapshot.key() + " is being restored into volume "
         + first.key() + " (phase " + VolumeStatus.of(first).phase() + ")" + others
         + ": delete it when the restore has finished, or delete " + (readers.size() == 1 ? "that volume" : "those volumes")
         + " first", null);

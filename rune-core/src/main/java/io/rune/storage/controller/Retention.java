@@ -26,8 +26,6 @@ import java.util.Set;
  * (409 SnapshotInUse) is kept until a later run.
  */
 final class Retention {
-  /** The API's refusal to delete a snapshot a restore is reading. */
-  static final String IN_USE = "SnapshotInUse";
   private static final int PAGE = 1000;
 
   private final Store store;
@@ -65,8 +63,8 @@ final class Retention {
     String name = names.get(at);
     return resources.delete(Principal.SYSTEM, Kind.SNAPSHOT, namespace, name, false).<Void>mapEmpty()
         .recover(err -> {
-          ApiException api = ApiException.from(err) instanceof ApiException e ? e : null;
-          if (api == null || !(api.code().equals(IN_USE) || api.code().equals("NotFound"))) {
+          if (!ApiException.hasCode(err, ApiException.SNAPSHOT_IN_USE)
+              && !ApiException.hasCode(err, ApiException.NOT_FOUND)) {
             problems.add(name + ": " + err.getMessage());
           }
           return Future.succeededFuture(); // in use: kept for now, the next run tries again

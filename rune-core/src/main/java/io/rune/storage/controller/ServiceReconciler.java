@@ -380,7 +380,7 @@ final class ServiceReconciler implements Reconciler {
   }
 
   private static boolean notFound(Throwable err) {
-    return err instanceof ApiException api && api.code().equals("NotFound");
+    return ApiException.hasCode(err, ApiException.NOT_FOUND);
   }
 
   /** Runs {@code step} for each item, one after the other. */
