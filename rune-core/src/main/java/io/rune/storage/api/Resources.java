@@ -52,6 +52,28 @@ public final class Resources {
     this.detaches = new VolumeDetach(store);
   }
 
+  /** The operations of {@code base} on {@code store} (a rehearsal's view of base's store). */
+  private Resources(Resources base, Store store) {
+    this.store = store;
+    this.rules.putAll(base.rules);
+    this.restores = new VolumeRestore(this, store);
+    this.replicaReports = new ReplicaReports(store);
+    this.detaches = new VolumeDetach(store);
+  }
+
+  /**
+   * Runs the write {@code operation} (any of these operations, or /apply's) for real or, with
+   * {@code dryRun}, as a dry run: the same operation on a rehearsal of the store
+   * ({@link Store#rehearse}), so every check of the real write runs and its answer is the
+   * real one, and nothing is kept.
+   */
+  public <T> Future<T> write(boolean dryRun, java.util.function.Function<Resources, Future<T>> operation) {
+    if (!dryRun) {
+      return attempt(() -> operation.apply(this));
+    }
+    return attempt(() -> store.rehearse(rehearsal -> attempt(() -> operation.apply(new Resources(this, rehearsal)))));
+  }
+
   /** Takes a Bound volume from its replicas: see {@link VolumeDetach}. */
   public Future<ApiObject> detach(Principal principal, String namespace, String name, boolean force) {
     return detaches.detach(principal, namespace, name, force);
@@ -193,6 +215,30 @@ public final class Resources {
       }
       return readForUpdate(store, kind, ns, name, input.resourceVersion())
           .compose(current -> update(store, null, kindRules, principal, current, input, spec));
+    });
+  }
+
+  /**
+   * PATCH with a JSON merge patch (RFC 7386): the patch is merged onto the object as GET
+   * shows it (see {@link KindRules#patchTarget}) and the result is replaced as by PUT. A
+   * resourceVersion in the patch must be current; without one the patch applies to whatever
+   * version is current, read again if a status write gets in between.
+   */
+  public Future<ApiObject> patch(Principal principal, Kind kind, String namespace, String name, JsonObject patch) {
+    return attempt(() -> {
+      principal.checkWrite(kind, namespace);
+      KindRules<?> kindRules = rules.get(kind);
+      String ns = scope(kind, namespace);
+      boolean versioned = patch.getValue("resourceVersion") != null;
+      java.util.function.Supplier<Future<ApiObject>> readPatchWrite = () -> readForUpdate(store, kind, ns, name, null)
+          .compose(current -> kindRules.patchTarget(store, current, patch).compose(target -> {
+            JsonObject body = (JsonObject) MergePatch.apply(target, patch); // an object patch yields an object
+            if (!versioned) {
+              body.put("resourceVersion", Long.toString(current.resourceVersion()));
+            }
+            return replace(principal, kind, namespace, name, body);
+          }));
+      return versioned ? readPatchWrite.get() : untilNotMoved(readPatchWrite);
     });
   }
 
