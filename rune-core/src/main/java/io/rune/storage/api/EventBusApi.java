@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
  * The event-bus door: {@code rune.api.<kind>.<verb>} with the JSON of REST. A request
  * body names what REST puts in the path ({@code namespace}, {@code name}), carries the
  * object under {@code object}, and list parameters (and a delete's {@code cascade}) as fields.
- * Failures are {@code fail(<http status>, <error body JSON>)}.
+ * Failures are {@code fail(<http status>, <error body JSON>)}. A write with the header
+ * {@code dryRun: All} is a dry run, as REST's {@code ?dryRun=All}.
  *
  * <p>A {@code token} header applies RBAC as REST does. A request without one is refused
  * ({@code fail(401, Unauthenticated)}), unless the verticle was deployed with
