@@ -34,7 +34,7 @@ final class RequestBodies {
    * Refuses (415) a form: what {@code curl -d} sends unless told otherwise, whose body is
    * meant as form fields and would only confuse as JSON.
    */
-  private static void refuseForms(RoutingContext ctx) {
+  static void refuseForms(RoutingContext ctx) {
     String type = mediaType(ctx);
     if (type != null && (type.equals("application/x-www-form-urlencoded") || type.startsWith("multipart/"))) {
       throw ApiException.unsupportedMediaType("the body is " + type + ", a form; " + SUPPORTED);
