@@ -155,7 +155,8 @@ public final class PgStore extends PgReads implements Store {
   @Override
   public <T> Future<T> write(Function<StoreTx, Future<T>> work) {
     if (rehearsal != null) {
-      return work.apply(new PgStoreTx(rehearsal)); // the rehearsal holds the head already
+      // The rehearsal holds the head already.
+      return work.apply(new PgStoreTx(rehearsal)).recover(StoreErrors::translate);
     }
     return pool.withTransaction(conn -> conn.preparedQuery(PgStoreTx.LOCK_HEAD).execute()
             .compose(locked -> work.apply(new PgStoreTx(conn))))

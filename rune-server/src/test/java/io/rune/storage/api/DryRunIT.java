@@ -111,6 +111,13 @@ class DryRunIT extends ApiTestBase {
     Http.Response taken = dryRun(409, () -> admin.post(volumes(ns) + DRY, new JsonObject().put("name", "taken")
         .put("size", "1Gi")));
     assertThat(taken.errorCode()).isEqualTo("AlreadyExists");
+    // A default class is written in a transaction of its own (it demotes the old default).
+    JsonObject defaultClass = new JsonObject().put("name", "local").put("driver", "local").put("default", true);
+    Http.Response classTaken = dryRun(409, () -> admin.post("/api/v1/storageclasses" + DRY, defaultClass));
+    assertThat(classTaken.errorCode()).isEqualTo("AlreadyExists");
+    Http.Response realTaken = assertRefused(409, "AlreadyExists", () -> admin.post("/api/v1/storageclasses",
+        defaultClass));
+    assertThat(classTaken.json()).isEqualTo(realTaken.json());
     Http.Response badSize = dryRun(422, () -> admin.post(volumes(ns) + DRY, new JsonObject().put("name", "big")
         .put("size", "lots")));
     assertThat(badSize.errorField()).isEqualTo("size");

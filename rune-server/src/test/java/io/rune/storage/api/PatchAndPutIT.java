@@ -147,7 +147,7 @@ class PatchAndPutIT extends ApiTestBase {
   @Test
   void aFormBodyIsRefusedWith415() {
     String ns = newNamespace();
-    for (String path : new String[] {volumes(ns), "/api/v1/apply"}) {
+    for (String path : new String[] {volumes(ns), "/api/v1/apply", "/api/v1/tokens"}) {
       Http.Response form = assertRefused(415, "UnsupportedMediaType", () -> admin.send("POST", path,
           "{\"name\":\"x\",\"size\":\"1Gi\"}", "application/x-www-form-urlencoded"));
       assertThat(form.json().getJsonObject("error").getString("message")).contains("Content-Type: application/json");
