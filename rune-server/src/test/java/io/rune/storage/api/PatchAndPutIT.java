@@ -1,6 +1,7 @@
 package io.rune.storage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestServer;
@@ -62,6 +63,24 @@ class PatchAndPutIT extends ApiTestBase {
     getEditPut(secrets(ns) + "/creds");
     assertThat(TestServer.await(server.secretValues().values(ns, "creds")))
         .as("a PUT without data keeps the values").isEqualTo(Map.of("user", "u", "password", "p"));
+
+    // /apply takes back what GET returned too, every kind, and finds nothing to change.
+    Http.Response snapshot = admin.post(snapshots(ns), new JsonObject().put("name", "data-1")
+        .put("source", new JsonObject().put("volume", "data")));
+    assertThat(snapshot.status()).as("%s", snapshot).isEqualTo(201);
+    awaitControllersIdle();
+    await().atMost(java.time.Duration.ofSeconds(30)).until(() -> admin.get(snapshots(ns) + "/data-1").json()
+        .getJsonObject("status").getString("phase"), "Ready"::equals);
+    JsonArray documents = new JsonArray()
+        .add(new JsonObject().put("storageClass", admin.get("/api/v1/storageclasses/edit-" + ns).json()))
+        .add(new JsonObject().put("volume", admin.get(volumes(ns) + "/data").json()))
+        .add(new JsonObject().put("snapshot", admin.get(snapshots(ns) + "/data-1").json()))
+        .add(new JsonObject().put("service", admin.get(services(ns) + "/web").json()))
+        .add(new JsonObject().put("secret", admin.get(secrets(ns) + "/creds").json()));
+    Http.Response applied = admin.send("POST", "/api/v1/apply", documents.encode(), "application/json");
+    assertThat(applied.status()).as("%s", applied).isEqualTo(200);
+    assertThat(applied.json().getJsonArray("results").stream().map(r -> ((JsonObject) r).getString("action")))
+        .as("%s", applied).containsOnly("unchanged");
     assertThat(admin.delete("/api/v1/storageclasses/edit-" + ns).status()).isEqualTo(200);
   }
 
