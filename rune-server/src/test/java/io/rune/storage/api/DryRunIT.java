@@ -1,12 +1,14 @@
 package io.rune.storage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestServer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -129,6 +131,9 @@ class DryRunIT extends ApiTestBase {
     Http.Response stale = dryRun(409, () -> admin.put(volumes(ns) + "/taken" + DRY,
         current.copy().put("resourceVersion", "1").put("labels", new JsonObject().put("a", "b"))));
     assertThat(stale.errorCode()).isEqualTo("Conflict");
+    Http.Response stalePatch = dryRun(409, () -> admin.send("PATCH", volumes(ns) + "/taken" + DRY,
+        "{\"resourceVersion\":\"1\",\"labels\":{\"a\":\"b\"}}", "application/merge-patch+json"));
+    assertThat(stalePatch.errorCode()).isEqualTo("Conflict");
     Http.Response notRetryable = dryRun(409, () -> admin.post(volumes(ns) + "/taken/retry" + DRY, null));
     assertThat(notRetryable.errorCode()).isEqualTo("InvalidPhase");
     String documents = new JsonArray()
@@ -196,6 +201,16 @@ class DryRunIT extends ApiTestBase {
     assertThat(((JsonObject) reply.body()).getString("name")).isEqualTo("bus");
     assertThat(reply.headers().get("Rune-Dry-Run")).isEqualTo("All");
     assertThat(headSeq()).isEqualTo(before);
+    assertThat(admin.get(volumes(ns) + "/bus").status()).isEqualTo(404);
+
+    DeliveryOptions wrong = new DeliveryOptions().addHeader("token", server.adminToken()).addHeader("dryRun", "yes");
+    Throwable failure = catchThrowableOfType(IllegalStateException.class, () -> TestServer.await(server.vertx()
+        .eventBus().request("rune.api.volumes.create", new JsonObject().put("namespace", ns).put("object",
+            new JsonObject().put("name", "bus").put("size", "1Gi")), wrong))).getCause();
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    ReplyException refused = (ReplyException) failure;
+    assertThat(refused.failureCode()).isEqualTo(400);
+    assertThat(new JsonObject(refused.getMessage()).getJsonObject("error").getString("field")).isEqualTo("dryRun");
     assertThat(admin.get(volumes(ns) + "/bus").status()).isEqualTo(404);
   }
 }
