@@ -38,6 +38,7 @@ public final class Resources {
   private final VolumeRestore restores;
   private final ReplicaReports replicaReports;
   private final VolumeDetach detaches;
+  private final ResourcePatch patches;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing, SecretCipher secrets) {
@@ -50,6 +51,7 @@ public final class Resources {
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
     this.detaches = new VolumeDetach(store);
+    this.patches = new ResourcePatch(this, store, rules);
   }
 
   /** The operations of {@code base} on {@code store} (a rehearsal's view of base's store). */
@@ -59,6 +61,7 @@ public final class Resources {
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
     this.detaches = new VolumeDetach(store);
+    this.patches = new ResourcePatch(this, store, rules);
   }
 
   /**
@@ -218,28 +221,9 @@ public final class Resources {
     });
   }
 
-  /**
-   * PATCH with a JSON merge patch (RFC 7386): the patch is merged onto the object as GET
-   * shows it (see {@link KindRules#patchTarget}) and the result is replaced as by PUT. A
-   * resourceVersion in the patch must be current; without one the patch applies to whatever
-   * version is current, read again if a status write gets in between.
-   */
+  /** PATCH with a JSON merge patch: see {@link ResourcePatch}. */
   public Future<ApiObject> patch(Principal principal, Kind kind, String namespace, String name, JsonObject patch) {
-    return attempt(() -> {
-      principal.checkWrite(kind, namespace);
-      KindRules<?> kindRules = rules.get(kind);
-      String ns = scope(kind, namespace);
-      boolean versioned = patch.getValue("resourceVersion") != null;
-      java.util.function.Supplier<Future<ApiObject>> readPatchWrite = () -> readForUpdate(store, kind, ns, name, null)
-          .compose(current -> kindRules.patchTarget(store, current, patch).compose(target -> {
-            JsonObject body = (JsonObject) MergePatch.apply(target, patch); // an object patch yields an object
-            if (!versioned) {
-              body.put("resourceVersion", Long.toString(current.resourceVersion()));
-            }
-            return replace(principal, kind, namespace, name, body);
-          }));
-      return versioned ? readPatchWrite.get() : untilNotMoved(readPatchWrite);
-    });
+    return patches.patch(principal, kind, namespace, name, patch);
   }
 
   /** The current object, which must exist and (when a version is given) be at that version. */
