@@ -49,6 +49,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(400, "MalformedBody", message, field);
   }
 
+  /** 415: a body of a media type the path does not read. */
+  public static ApiException unsupportedMediaType(String message) {
+    return new ApiException(415, "UnsupportedMediaType", message, null);
+  }
+
   public static ApiException unauthenticated(String message) {
     return new ApiException(401, "Unauthenticated", message, null);
   }

@@ -38,6 +38,7 @@ public final class Resources {
   private final VolumeRestore restores;
   private final ReplicaReports replicaReports;
   private final VolumeDetach detaches;
+  private final ResourcePatch patches;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing, SecretCipher secrets) {
@@ -50,6 +51,30 @@ public final class Resources {
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
     this.detaches = new VolumeDetach(store);
+    this.patches = new ResourcePatch(this, store, rules);
+  }
+
+  /** The operations of {@code base} on {@code store} (a rehearsal's view of base's store). */
+  private Resources(Resources base, Store store) {
+    this.store = store;
+    this.rules.putAll(base.rules);
+    this.restores = new VolumeRestore(this, store);
+    this.replicaReports = new ReplicaReports(store);
+    this.detaches = new VolumeDetach(store);
+    this.patches = new ResourcePatch(this, store, rules);
+  }
+
+  /**
+   * Runs the write {@code operation} (any of these operations, or /apply's) for real or, with
+   * {@code dryRun}, as a dry run: the same operation on a rehearsal of the store
+   * ({@link Store#rehearse}), so every check of the real write runs and its answer is the
+   * real one, and nothing is kept.
+   */
+  public <T> Future<T> write(boolean dryRun, java.util.function.Function<Resources, Future<T>> operation) {
+    if (!dryRun) {
+      return attempt(() -> operation.apply(this));
+    }
+    return attempt(() -> store.rehearse(rehearsal -> attempt(() -> operation.apply(new Resources(this, rehearsal)))));
   }
 
   /** Takes a Bound volume from its replicas: see {@link VolumeDetach}. */
@@ -194,6 +219,11 @@ public final class Resources {
       return readForUpdate(store, kind, ns, name, input.resourceVersion())
           .compose(current -> update(store, null, kindRules, principal, current, input, spec));
     });
+  }
+
+  /** PATCH with a JSON merge patch: see {@link ResourcePatch}. */
+  public Future<ApiObject> patch(Principal principal, Kind kind, String namespace, String name, JsonObject patch) {
+    return patches.patch(principal, kind, namespace, name, patch);
   }
 
   /** The current object, which must exist and (when a version is given) be at that version. */

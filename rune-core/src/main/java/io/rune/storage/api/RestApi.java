@@ -28,9 +28,9 @@ public final class RestApi {
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
     new ResourceRoutes(context.resources()).mount(api);
-    Apply apply = new Apply(context.resources());
-    api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
-        () -> apply.apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)), result -> result));
+    api.post("/apply").handler(ctx -> RouteSupport.write(ctx, 200, context.resources(),
+        resources -> new Apply(resources).apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)),
+        result -> result));
     new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
     new NodeRoutes(context.nodes()).mount(api);
     root.route("/api/v1/*").subRouter(api);
@@ -126,8 +126,7 @@ public final class RestApi {
           + "; see /openapi.yaml for the API");
       case 405 -> new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
           + HttpErrors.shortened(ctx.request().path()), null);
-      case 415 -> new ApiException(415, "UnsupportedMediaType", "send the body as application/json or"
-          + " application/yaml", null);
+      case 415 -> ApiException.unsupportedMediaType(RequestBodies.SUPPORTED);
       case 413 -> new ApiException(413, "BodyTooLarge", "the body is larger than " + MAX_BODY_BYTES
           + " bytes; split it into several requests", null);
       case 400 -> ApiException.malformed("the request could not be read"

@@ -110,6 +110,22 @@ final class RouteSupport {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Runs the write {@code operation} on {@code resources}, or a dry run of it when the request
+   * asks for one ({@code ?dryRun=All}, whose answer says so in a header), and answers as
+   * {@link #respond}.
+   */
+  static <T> void write(RoutingContext ctx, int status, Resources resources,
+      Function<Resources, Future<T>> operation, Function<T, JsonObject> render) {
+    respond(ctx, status, () -> {
+      boolean dryRun = DryRun.requested(ctx.request().getParam(DryRun.OPTION));
+      if (dryRun) {
+        ctx.response().putHeader(DryRun.ANSWER_HEADER, DryRun.ALL);
+      }
+      return resources.write(dryRun, operation);
+    }, render);
+  }
+
   /** Runs {@code work} and answers with its JSON, or hands its failure to the failure handler. */
   static <T> void respond(RoutingContext ctx, int status, Supplier<Future<T>> work, Function<T, JsonObject> render) {
     Future<T> result;

@@ -38,6 +38,7 @@ final class TokenRoutes {
     api.post("/tokens").handler(ctx -> respond(ctx, 201, () -> {
       Principal creator = principal(ctx);
       creator.checkAdmin("creating tokens");
+      RequestBodies.refuseForms(ctx);
       if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
         throw ApiException.malformed("the request needs a body: {\"role\": \"admin|readwrite|readonly\","
             + " \"namespaces\": [...], \"description\": \"...\"}", null);

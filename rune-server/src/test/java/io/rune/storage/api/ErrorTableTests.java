@@ -165,7 +165,7 @@ abstract class ErrorTableTests extends ApiTestBase {
     assertInvalid(ns, new JsonObject().put("name", "v"), "size");
     assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("storageClassName", "nope"),
         "storageClassName");
-    assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("accessMode", "RWX"), "accessMode");
+    assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("accessMode", "ReadWriteAll"), "accessMode");
     assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("hostPath", allowed.toString()),
         "hostPath");
     assertRefused(422, "Invalid", () -> admin.post("/api/v1/storageclasses",
