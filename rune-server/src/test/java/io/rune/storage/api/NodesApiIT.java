@@ -118,10 +118,12 @@ class NodesApiIT {
     assertThat(names(admin.get("/api/v1/nodes?labelSelector=!disk").items())).contains("beta").doesNotContain("alpha");
 
     Http.Response badSelector = admin.get("/api/v1/nodes?labelSelector=(((");
-    assertThat(badSelector.status()).isEqualTo(422);
+    assertThat(badSelector.status()).isEqualTo(400);
+    assertThat(badSelector.errorCode()).isEqualTo("MalformedRequest");
     assertThat(badSelector.errorField()).isEqualTo("labelSelector");
     Http.Response paged = admin.get("/api/v1/nodes?limit=5");
-    assertThat(paged.status()).isEqualTo(422);
+    assertThat(paged.status()).isEqualTo(400);
+    assertThat(paged.errorCode()).isEqualTo("MalformedRequest");
     assertThat(paged.errorField()).isEqualTo("limit");
   }
 
