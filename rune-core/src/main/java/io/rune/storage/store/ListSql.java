@@ -64,7 +64,10 @@ record ListSql(String text, Tuple params) {
 
   /**
    * A field compared as text, an absent one reading as "" (Kubernetes' rule). Equality with a
-   * value keeps the bare expression, so that status.phase uses the index objects_phase.
+   * value keeps the bare expression, so that status.phase uses the index objects_phase. The
+   * other fields have no index, as measured: a page of spec.storageClassName=x over 10,000
+   * volumes takes 7-14 ms (1 ms unselected), over 200,000 80-140 ms; an index would be kept
+   * up inside every write, while the change-log head is held.
    */
   private static String fieldCondition(FieldSelector.Requirement r, List<Object> params) {
     String field = column(r.field());
