@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * reads as the empty value, as in Kubernetes: {@code status.node!=a} selects volumes on no
  * node, and {@code status.node=} selects only them.
  */
-public final class FieldSelector {
+public record FieldSelector(List<Requirement> requirements) {
 
   /** How a requirement compares a field. */
   public enum Operator {
@@ -51,10 +51,9 @@ public final class FieldSelector {
 
   private static final FieldSelector EVERYTHING = new FieldSelector(List.of());
 
-  private final List<Requirement> requirements;
-
-  private FieldSelector(List<Requirement> requirements) {
-    this.requirements = List.copyOf(requirements);
+  /** A selector of the given requirements (empty: everything), all of which must hold. */
+  public FieldSelector {
+    requirements = List.copyOf(requirements);
   }
 
   private static List<String> with(String... more) {
@@ -122,24 +121,9 @@ public final class FieldSelector {
     return ValidationException.invalid(FIELD, FIELD + " " + UserText.quote(text) + " is not valid: " + what);
   }
 
-  /** The requirements, all of which must hold; empty for the selector of everything. */
-  public List<Requirement> requirements() {
-    return requirements;
-  }
-
   /** Whether this selector matches every object. */
   public boolean isEmpty() {
     return requirements.isEmpty();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof FieldSelector other && requirements.equals(other.requirements);
-  }
-
-  @Override
-  public int hashCode() {
-    return requirements.hashCode();
   }
 
   /** The selector in the syntax {@link #parse} reads back, for example {@code status.phase!=Failed}. */
