@@ -114,6 +114,19 @@ class ListSelectorsIT {
   }
 
   @Test
+  void snapshotsAreSelectedByTheirVolume() {
+    for (String[] snapshot : new String[][] {{"s-a", "v-a"}, {"s-b", "v-b"}, {"s-a2", "v-a"}}) {
+      Http.Response created = admin.post("/api/v1/namespaces/" + NS + "/snapshots", new JsonObject()
+          .put("name", snapshot[0]).put("source", new JsonObject().put("volume", snapshot[1])));
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+    Http.Response ofA = admin.get("/api/v1/namespaces/" + NS + "/snapshots?fieldSelector=" + q("spec.source.volume=v-a"));
+    assertThat(ofA.status()).as(ofA.toString()).isEqualTo(200);
+    assertThat(ofA.items().stream().map(item -> ((JsonObject) item).getString("name")).toList())
+        .containsExactly("s-a", "s-a2");
+  }
+
+  @Test
   void storageClassesAreSelectedByName() {
     Http.Response classes = admin.get("/api/v1/storageclasses?fieldSelector=" + q("metadata.name=refuses"));
     assertThat(classes.status()).isEqualTo(200);
