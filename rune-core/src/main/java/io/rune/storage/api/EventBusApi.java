@@ -58,7 +58,8 @@ public final class EventBusApi {
       on(address(kind, "get"), (p, body) -> resources.get(p, kind, name(body, "namespace"),
           name(body, "name")).map(ApiObject::toJson));
       on(address(kind, "list"), (p, body) -> resources.list(p, kind, name(body, "namespace"),
-          body.getString("labelSelector"), body.getInteger("limit"), body.getString("continue"))
+          body.getString("labelSelector"), body.getString("fieldSelector"), body.getInteger("limit"),
+          body.getString("continue"))
           .map(page -> new JsonObject(ResourceRoutes.render(page))));
       write(address(kind, "create"), (r, p, body) -> r.create(p, kind, name(body, "namespace"),
           object(body)).map(ApiObject::toJson));

@@ -74,7 +74,8 @@ final class ResourceRoutes {
   // Reads answer with the JSON stored beside each object, never rebuilding it per request.
   private void list(RoutingContext ctx, Kind kind, boolean namespaced) {
     RouteSupport.respondText(ctx, () -> resources.list(principal(ctx), kind, namespaceIf(ctx, namespaced),
-        RouteSupport.textParam(ctx, "labelSelector"), RouteSupport.intParam(ctx, "limit"),
+        RouteSupport.textParam(ctx, "labelSelector"), RouteSupport.textParam(ctx, "fieldSelector"),
+        RouteSupport.intParam(ctx, "limit"),
         RouteSupport.continueParam(ctx)).map(ResourceRoutes::render));
   }
 

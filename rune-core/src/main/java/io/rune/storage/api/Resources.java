@@ -5,6 +5,7 @@ import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.driver.runtime.DriverCatalog;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.FieldSelector;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
@@ -121,24 +122,27 @@ public final class Resources {
    * Lists one namespace, or (namespace null) every namespace the principal may see, with
    * the items as stored JSON text.
    */
-  public Future<RenderedPage> list(Principal principal, Kind kind, String namespace, String selector,
-      Integer limit, String continueToken) {
-    return attempt(() -> store.list(listQuery(principal, kind, namespace, selector, limit, continueToken)));
+  public Future<RenderedPage> list(Principal principal, Kind kind, String namespace, String labelSelector,
+      String fieldSelector, Integer limit, String continueToken) {
+    return attempt(() -> store.list(listQuery(principal, kind, namespace, labelSelector, fieldSelector, limit,
+        continueToken)));
   }
 
-  private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String selector,
-      Integer limit, String continueToken) {
+  /** The parameters are checked before the caller's rights: a list that cannot be read is 400 for anyone. */
+  private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String labelSelector,
+      String fieldSelector, Integer limit, String continueToken) {
+    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+    if (pageSize < 1 || pageSize > MAX_LIMIT) {
+      throw ApiException.malformedRequest("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + pageSize);
+    }
+    LabelSelector labels = Validation.checkRequest(() -> LabelSelector.parse(labelSelector));
+    FieldSelector fields = Validation.checkRequest(() -> FieldSelector.parse(kind, fieldSelector));
     if (namespace != null) {
       principal.checkRead(kind, namespace);
     }
-    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-    if (pageSize < 1 || pageSize > MAX_LIMIT) {
-      throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
-    }
-    LabelSelector labels = Validation.check(() -> LabelSelector.parse(selector));
     var namespaces = !kind.namespaced() ? null
         : namespace != null ? java.util.Set.of(namespace) : principal.visibleNamespaces();
-    return new ListQuery(kind, namespaces, labels, pageSize, continueToken);
+    return new ListQuery(kind, namespaces, labels, fields, pageSize, continueToken);
   }
 
   public Future<ApiObject> create(Principal principal, Kind kind, String namespace, JsonObject body) {
@@ -274,12 +278,12 @@ public final class Resources {
    */
   public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name, boolean cascade) {
     return attempt(() -> {
-      principal.checkWrite(kind, namespace);
       KindRules<?> kindRules = rules.get(kind);
       if (cascade && !kindRules.cascades()) {
-        throw ApiException.invalid("cascade", "cascade applies to services and storage classes only; delete a " + kind.kindName()
-            + " without it");
+        throw ApiException.malformedRequest("cascade", "cascade applies to services and storage classes only;"
+            + " delete a " + kind.kindName() + " without it");
       }
+      principal.checkWrite(kind, namespace);
       String ns = scope(kind, namespace);
       return untilNotMoved(() -> readForUpdate(store, kind, ns, name, null).compose(current ->
           kindRules.admitDelete(store, principal, current, cascade)

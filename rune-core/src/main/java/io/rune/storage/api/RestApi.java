@@ -1,9 +1,13 @@
 package io.rune.storage.api;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +23,9 @@ public final class RestApi {
 
   public static Router router(ApiContext context) {
     Router root = Router.router(context.vertx());
+    RegisteredRoutes routes = new RegisteredRoutes();
     root.route().handler(RestApi::decodableQuery);
+    root.route().handler(ctx -> QueryParameters.check(routes, ctx));
     new OpsRoutes(context).mount(root);
 
     Router api = Router.router(context.vertx());
@@ -35,7 +41,8 @@ public final class RestApi {
     new NodeRoutes(context.nodes()).mount(api);
     root.route("/api/v1/*").subRouter(api);
 
-    root.route().last().handler(ctx -> ctx.fail(404));
+    root.route().last().handler(ctx -> noRoute(routes, ctx));
+    QueryParameters.checkCovers(routes.read("", root).read("/api/v1", api));
     for (Router router : new Router[] {root, api}) {
       router.route().failureHandler(RestApi::failure);
       // Failures while matching routes (a path parameter that is not valid percent-encoding)
@@ -59,6 +66,19 @@ public final class RestApi {
       return;
     }
     ctx.next();
+  }
+
+  /** No route took the request: 405 with the methods its path takes when it has any, else 404. */
+  private static void noRoute(RegisteredRoutes routes, RoutingContext ctx) {
+    List<HttpMethod> allowed = routes.methods(RegisteredRoutes.path(ctx));
+    if (allowed.isEmpty()) {
+      ctx.fail(404);
+      return;
+    }
+    String allow = allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+    ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+    ctx.fail(new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
+        + HttpErrors.shortened(ctx.request().path()) + "; it takes " + allow, null));
   }
 
   private static void authenticate(ApiContext context, RoutingContext ctx) {

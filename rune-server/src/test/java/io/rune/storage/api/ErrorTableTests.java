@@ -172,7 +172,7 @@ abstract class ErrorTableTests extends ApiTestBase {
         new JsonObject().put("name", "c").put("driver", "ceph")));
     assertRefused(422, "Invalid", () -> admin.post(snapshots(ns),
         new JsonObject().put("name", "s").put("source", new JsonObject().put("volume", "missing"))));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=0"));
+    assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?limit=0"));
   }
 
   @Test
