@@ -23,8 +23,8 @@ final class DryRun {
       return false;
     }
     if (!value.equals(ALL)) {
-      throw new ApiException(400, "MalformedRequest", OPTION + " must be " + ALL + " (make every check of the"
-          + " write and store nothing) or absent, not " + UserText.quote(value), OPTION);
+      throw ApiException.malformedRequest(OPTION, OPTION + " must be " + ALL + " (make every check of the"
+          + " write and store nothing) or absent, not " + UserText.quote(value));
     }
     return true;
   }
