@@ -1,7 +1,10 @@
 package io.rune.storage.cli;
 
 import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The flags several commands share, as picocli mixins, so each means the same everywhere. */
 final class CommonOptions {
@@ -9,17 +12,33 @@ final class CommonOptions {
 
   private CommonOptions() {}
 
+  /** The rune command a mixin belongs to: it knows the context. */
+  private static RuneCli rune(CommandSpec mixee) {
+    return (RuneCli) mixee.root().userObject();
+  }
+
   /** {@code -n/--namespace}. */
   static final class Namespace {
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", defaultValue = DEFAULT_NAMESPACE,
-        description = "The namespace (default: ${DEFAULT-VALUE}).")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+        description = "The namespace (default: the context's, else " + DEFAULT_NAMESPACE + ").")
     String namespace;
+
+    /** {@code -n}'s namespace, else the context's, else "default". */
+    String name() {
+      return rune(mixee).namespace(namespace);
+    }
   }
 
   /** {@code -n/--namespace} and {@code -A/--all-namespaces}, for lists of namespaced kinds. */
   static final class ListScope {
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", defaultValue = DEFAULT_NAMESPACE,
-        description = "The namespace to list (default: ${DEFAULT-VALUE}).")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+        description = "The namespace to list (default: the context's, else " + DEFAULT_NAMESPACE + ").")
     String namespace;
 
     @Option(names = {"-A", "--all-namespaces"}, description = "List every namespace the token may see.")
@@ -27,7 +46,7 @@ final class CommonOptions {
 
     /** The namespace to list, or null for all of them. */
     String namespaceOrAll() {
-      return allNamespaces ? null : namespace;
+      return allNamespaces ? null : rune(mixee).namespace(namespace);
     }
   }
 
@@ -44,17 +63,53 @@ final class CommonOptions {
 
   /** {@code -o/--output}. */
   static final class Output {
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, wide, json, yaml or name (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    OutputFormat format = OutputFormat.table;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+        description = OutputFormat.CHOICES + " (default: table), e.g. -o jsonpath='{.items[*].name}'.")
+    void output(String value) {
+      format = parse(mixee, value);
+    }
   }
 
   /** {@code -o/--output} of commands that change something: by default they say what happened. */
   static final class ChangeOutput {
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-        description = "json, yaml or name to print the object the server returned"
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    OutputFormat format = OutputFormat.table;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+        description = "json, yaml, name or jsonpath=TEMPLATE to print the object the server returned"
             + " (default: a line saying what happened).")
-    OutputFormat format;
+    void output(String value) {
+      format = parse(mixee, value);
+    }
+  }
+
+  /** An -o value; a jsonpath template is compiled now, so a bad one is a usage error naming it. */
+  private static OutputFormat parse(CommandSpec mixee, String value) {
+    if (value.startsWith("jsonpath=")) {
+      try {
+        rune(mixee).jsonPath(JsonPathTemplate.parse(value.substring("jsonpath=".length())));
+      } catch (IllegalArgumentException bad) {
+        throw new ParameterException(mixee.commandLine(), bad.getMessage());
+      }
+      return OutputFormat.jsonpath;
+    }
+    try {
+      OutputFormat format = OutputFormat.valueOf(value);
+      if (format != OutputFormat.jsonpath) {
+        return format;
+      }
+    } catch (IllegalArgumentException unknown) {
+      // said below
+    }
+    throw new ParameterException(mixee.commandLine(), "unknown output format '" + value + "'; use "
+        + OutputFormat.CHOICES);
   }
 
   /** {@code --wait} and {@code --timeout}: follow a change on the watch stream until it is done. */

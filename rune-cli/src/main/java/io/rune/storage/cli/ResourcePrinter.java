@@ -10,11 +10,14 @@ final class ResourcePrinter {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Instant now;
+  private final JsonPathTemplate jsonPath;
 
-  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now) {
+  /** @param jsonPath the template of -o jsonpath=..., or null */
+  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now, JsonPathTemplate jsonPath) {
     this.out = out;
     this.err = err;
     this.now = now;
+    this.jsonPath = jsonPath;
   }
 
   /**
@@ -26,7 +29,7 @@ final class ResourcePrinter {
   void list(ResourceType type, JsonNode list, OutputFormat format, String namespace) {
     JsonNode items = list.path("items");
     switch (format) {
-      case json, yaml -> document(list, format);
+      case json, yaml, jsonpath -> document(list, format);
       case name -> {
         items.forEach(item -> out.println(type.qualified(item.path("name").asText())));
         out.flush();
@@ -45,7 +48,7 @@ final class ResourcePrinter {
 
   void object(ResourceType type, JsonNode object, OutputFormat format) {
     switch (format) {
-      case json, yaml -> document(object, format);
+      case json, yaml, jsonpath -> document(object, format);
       case name -> {
         out.println(type.qualified(object.path("name").asText()));
         out.flush();
@@ -67,9 +70,11 @@ final class ResourcePrinter {
     }
   }
 
-  /** Any JSON document as pretty JSON or YAML. */
+  /** Any JSON document as pretty JSON or YAML, or what -o jsonpath's template makes of it. */
   void document(JsonNode document, OutputFormat format) {
-    if (format == OutputFormat.yaml) {
+    if (format == OutputFormat.jsonpath) {
+      out.println(jsonPath.apply(document));
+    } else if (format == OutputFormat.yaml) {
       out.print(CliJson.yaml(document));
     } else {
       out.println(CliJson.pretty(document));

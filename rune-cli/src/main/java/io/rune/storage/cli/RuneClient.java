@@ -160,7 +160,8 @@ final class RuneClient {
     if (status == 401) {
       hint = settings.token() == null
           ? "no token was found: pass --token, set " + ConnectionSettings.TOKEN_ENV
-              + ", put token = \"...\" in ~/.rune/config, or start runed --dev-mode on this machine"
+              + ", give the context a token file (rune config set-context NAME --token-file PATH),"
+              + " or start runed --dev-mode on this machine"
           : "the token from " + settings.tokenSource() + " was not accepted";
     }
     return new ServerError(status, error.path("code").asText(null), message, error.path("field").asText(null), hint);

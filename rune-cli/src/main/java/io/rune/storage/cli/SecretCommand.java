@@ -32,7 +32,7 @@ final class SecretCommand {
   @Command(name = "get", description = "Show one Secret: its key names, never its values.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.namespace, name, output.format);
+    verbs().get(namespace.name(), name, output.format);
   }
 
   @Command(name = "create", description = "Create a Secret from files (preferred: values stay out of the"
@@ -56,7 +56,7 @@ final class SecretCommand {
     if (data.isEmpty()) {
       throw new CliException("a secret needs at least one key: give --from-file KEY=FILE or --from-literal KEY=VALUE");
     }
-    var created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.namespace), body);
+    var created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.name()), body);
     List<String> keys = ServedStatus.secret(created).keys();
     rune.printer().outcome(ResourceType.SECRET, created, output.format, "created (keys " + String.join(", ", keys)
         + ")");
@@ -65,7 +65,7 @@ final class SecretCommand {
   @Command(name = "delete", description = "Delete a Secret; classes naming it can no longer reach their backend.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output) {
-    verbs().delete(namespace.namespace, name, Map.of(), output.format, new CommonOptions.Wait());
+    verbs().delete(namespace.name(), name, Map.of(), output.format, new CommonOptions.Wait());
   }
 
   /** KEY=VALUE at the first '='; a pair without one is the user's mistake, said without echoing the value. */

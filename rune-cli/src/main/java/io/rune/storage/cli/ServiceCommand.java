@@ -26,7 +26,7 @@ final class ServiceCommand {
   @Command(name = "get", description = "Show one Service.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.namespace, name, output.format);
+    verbs().get(namespace.name(), name, output.format);
   }
 
   @Command(name = "delete", description = "Delete a Service. Its volumes are kept (Released) unless --cascade.")
@@ -34,6 +34,6 @@ final class ServiceCommand {
       @Option(names = "--cascade", description = "Also delete the volumes made from its claimTemplates, each"
           + " through its reclaimPolicy (admin).") boolean cascade,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().delete(namespace.namespace, name, cascade ? Map.of("cascade", "true") : Map.of(), output.format, wait);
+    verbs().delete(namespace.name(), name, cascade ? Map.of("cascade", "true") : Map.of(), output.format, wait);
   }
 }

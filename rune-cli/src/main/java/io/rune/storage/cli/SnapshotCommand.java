@@ -35,20 +35,20 @@ final class SnapshotCommand {
   @Command(name = "get", description = "Show one Snapshot.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.namespace, name, output.format);
+    verbs().get(namespace.name(), name, output.format);
   }
 
   @Command(name = "delete", description = "Delete a Snapshot.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
+    verbs().delete(namespace.name(), name, Map.of(), output.format, wait);
   }
 
   @Command(name = "retry", description = "Start a stopped Snapshot over, attempts reset: a Failed one is taken"
       + " again, one whose deletion stopped is deleted again.")
   void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().retry(namespace.namespace, name, output.format, wait);
+    verbs().retry(namespace.name(), name, output.format, wait);
   }
 
   @Command(name = "create", description = "Snapshot a Volume of the same namespace.")
@@ -59,7 +59,7 @@ final class SnapshotCommand {
       @Mixin CommonOptions.Wait wait) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name != null ? name : defaultName(volume, Instant.now()));
     body.putObject("source").put("volume", volume);
-    var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.namespace), body);
+    var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.name()), body);
     verbs().created(created, output.format, wait, "created");
   }
 
@@ -70,8 +70,8 @@ final class SnapshotCommand {
           description = "The new volume's namespace (default: the snapshot's).") String toNamespace,
       @Mixin VolumeCommand.RestoreOptions restore, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    String target = toNamespace != null ? toNamespace : namespace.namespace;
-    restore.run(rune, target, as, snapshot, namespace.namespace, output.format, wait);
+    String target = toNamespace != null ? toNamespace : namespace.name();
+    restore.run(rune, target, as, snapshot, namespace.name(), output.format, wait);
   }
 
   static String defaultName(String volume, Instant now) {

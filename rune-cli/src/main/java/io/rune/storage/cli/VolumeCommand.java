@@ -30,26 +30,26 @@ final class VolumeCommand {
   @Command(name = "get", description = "Show one Volume.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.namespace, name, output.format);
+    verbs().get(namespace.name(), name, output.format);
   }
 
   @Command(name = "describe", description = "Show one Volume for a reader: spec, status and its snapshot schedule.")
   void describe(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace) {
     new VolumeDescription(rune.out(), java.time.Instant.now())
-        .print(rune.client().get(ResourceType.VOLUME.objectPath(namespace.namespace, name), Map.of()));
+        .print(rune.client().get(ResourceType.VOLUME.objectPath(namespace.name(), name), Map.of()));
   }
 
   @Command(name = "delete", description = "Delete a Volume; its storage is reclaimed per its reclaimPolicy.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
+    verbs().delete(namespace.name(), name, Map.of(), output.format, wait);
   }
 
   @Command(name = "retry", aliases = "retry-provision", description = "Start a stopped Volume over, attempts"
       + " reset: a Failed or Stalled one is provisioned again, one whose deletion stopped is deleted again.")
   void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().retry(namespace.namespace, name, output.format, wait);
+    verbs().retry(namespace.name(), name, output.format, wait);
   }
 
   @Command(name = "detach", description = "Take a Volume from the replica it is bound to; it becomes Released."
@@ -60,12 +60,12 @@ final class VolumeCommand {
       @Mixin CommonOptions.ChangeOutput output) {
     JsonNode volume;
     try {
-      volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace.namespace, name) + "/detach"
+      volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace.name(), name) + "/detach"
           + (force ? "?force=true" : ""), null);
     } catch (ServerError e) {
       if (!force && "VolumeInUse".equals(e.code())) {
         throw new CliException(e.getMessage(), "to take it from that replica anyway: rune volume detach " + name
-            + " -n " + namespace.namespace + " --force");
+            + " -n " + namespace.name() + " --force");
       }
       throw e;
     }
@@ -82,7 +82,7 @@ final class VolumeCommand {
           description = "The snapshot's namespace (default: the new volume's).") String snapshotNamespace,
       @Mixin RestoreOptions restore, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    restore.run(rune, namespace.namespace, name, snapshot, snapshotNamespace, output.format, wait);
+    restore.run(rune, namespace.name(), name, snapshot, snapshotNamespace, output.format, wait);
   }
 
   /** What a restore may set beside the snapshot, shared by {@code volume restore} and {@code snapshot restore}. */

@@ -80,6 +80,7 @@ final class WatchCommand implements Callable<Integer> {
     ResourceType type = ResourceType.ofKindName(frame.path("kind").asText()).orElse(null);
     switch (output.format) {
       case json -> out.println(compact(frame));
+      case jsonpath -> rune.printer().document(frame, output.format);
       case yaml -> out.print("---\n" + CliJson.yaml(frame));
       case name -> {
         if (!bookmark && type != null) {
