@@ -1,6 +1,11 @@
 package io.rune.storage.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,17 +53,6 @@ final class CommonOptions {
     String namespaceOrAll() {
       return allNamespaces ? null : rune(mixee).namespace(namespace);
     }
-  }
-
-  /** Which objects a list returns and how it is fetched. */
-  static final class Selection {
-    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR",
-        description = "Only objects whose labels match, e.g. -l app=web,tier!=cache.")
-    String labelSelector;
-
-    @Option(names = "--chunk-size", paramLabel = "N",
-        description = "Fetch the list N objects per request (default: the server's page size).")
-    Integer chunkSize;
   }
 
   /** {@code -o/--output}. */
@@ -112,8 +106,52 @@ final class CommonOptions {
         + OutputFormat.CHOICES);
   }
 
+  /** {@code --dry-run}, on every command that writes. */
+  static final class DryRunOption {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--dry-run", paramLabel = "MODE", description = "server: the server checks the write as if"
+        + " made and answers the would-be object, storing nothing; client: send nothing, print what would be sent;"
+        + " none: write (default).")
+    void dryRun(String value) {
+      try {
+        rune(mixee).dryRun(DryRun.of(value));
+      } catch (IllegalArgumentException bad) {
+        throw new ParameterException(mixee.commandLine(), bad.getMessage());
+      }
+    }
+  }
+
+  /** {@code -p/--patch}: a JSON merge patch (RFC 7386), checked to be a JSON object before it is sent. */
+  static final class Patch {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = {"-p", "--patch"}, required = true, paramLabel = "JSON",
+        description = "The merge patch, a JSON object, e.g. -p '{\"labels\":{\"tier\":\"db\"}}'; null removes a field.")
+    String patch;
+
+    ObjectNode document() {
+      JsonNode parsed;
+      try {
+        parsed = CliJson.MAPPER.readTree(patch);
+      } catch (IOException e) {
+        throw new ParameterException(mixee.commandLine(), "--patch is not valid JSON: "
+            + e.getMessage().lines().findFirst().orElse(""));
+      }
+      if (parsed == null || !parsed.isObject()) {
+        throw new ParameterException(mixee.commandLine(), "--patch must be a JSON object, like '{\"labels\":{\"a\":\"b\"}}'");
+      }
+      return (ObjectNode) parsed;
+    }
+  }
+
   /** {@code --wait} and {@code --timeout}: follow a change on the watch stream until it is done. */
   static final class Wait {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = "--wait", description = "Follow the change until it is done (ready, or gone for a delete),"
         + " showing its progress; exit 1 if it fails.")
     boolean wait;
@@ -121,5 +159,34 @@ final class CommonOptions {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationOption.class,
         description = "How long --wait waits: 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    /** Whether to follow the change: asked for, and a change was made (not a dry run). */
+    boolean active() {
+      return wait && rune(mixee).dryRun() == DryRun.none;
+    }
+  }
+
+  /** Which objects a list returns and how it is fetched. */
+  static final class Selection {
+    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR",
+        description = "Only objects whose labels match, e.g. -l app=web,tier!=cache or -l 'env in (prod,qa)'.")
+    String labelSelector;
+
+    @Option(names = "--field-selector", paramLabel = "SELECTOR",
+        description = "Only objects whose fields match, e.g. --field-selector status.phase=Failed"
+            + " (=, ==, !=; the server names the fields it knows).")
+    String fieldSelector;
+
+    @Option(names = "--chunk-size", paramLabel = "N",
+        description = "Fetch the list N objects per request (default: the server's page size).")
+    Integer chunkSize;
+
+    /** The selectors as the list's query parameters. */
+    Map<String, String> query() {
+      Map<String, String> query = new LinkedHashMap<>();
+      query.put("labelSelector", labelSelector);
+      query.put("fieldSelector", fieldSelector);
+      return query;
+    }
   }
 }

@@ -11,9 +11,14 @@ final class ResourcePrinter {
   private final PrintWriter err;
   private final Instant now;
   private final JsonPathTemplate jsonPath;
+  private final DryRun dryRun;
 
-  /** @param jsonPath the template of -o jsonpath=..., or null */
-  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now, JsonPathTemplate jsonPath) {
+  /**
+   * @param jsonPath the template of -o jsonpath=..., or null
+   * @param dryRun whether the changes printed were only a dry run, said at the end of their lines
+   */
+  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now, JsonPathTemplate jsonPath, DryRun dryRun) {
+    this.dryRun = dryRun;
     this.out = out;
     this.err = err;
     this.now = now;
@@ -63,7 +68,7 @@ final class ResourcePrinter {
    */
   void outcome(ResourceType type, JsonNode object, OutputFormat format, String what) {
     if (format.tabular()) {
-      out.println(type.qualified(object.path("name").asText()) + " " + what);
+      out.println(type.qualified(object.path("name").asText()) + " " + what + dryRun.suffix());
       out.flush();
     } else {
       object(type, object, format);

@@ -17,12 +17,18 @@ final class ResourceVerbs {
   /** @param namespace the namespace to list, or null for all (ignored for cluster-scoped kinds) */
   void list(String namespace, CommonOptions.Selection selection, OutputFormat format) {
     String shown = type.namespaced() ? namespace : null;
-    JsonNode list = rune.client().list(type.collectionPath(shown), selection.labelSelector, selection.chunkSize);
+    JsonNode list = rune.client().list(type.collectionPath(shown), selection.query(), selection.chunkSize);
     rune.printer().list(type, list, format, shown);
   }
 
   void get(String namespace, String name, OutputFormat format) {
     rune.printer().object(type, rune.client().get(type.objectPath(namespace, name), Map.of()), format);
+  }
+
+  /** Merges {@code mergePatch} into the object; the server answers the object as it now is. */
+  void patch(String namespace, String name, JsonNode mergePatch, OutputFormat format) {
+    JsonNode patched = rune.client().patch(type.objectPath(namespace, name), mergePatch);
+    rune.printer().outcome(type, patched, format, "patched");
   }
 
   /**
@@ -54,8 +60,9 @@ final class ResourceVerbs {
       rune.printer().outcome(type, retried, format, "will be deleted again (its deletion starts over)");
       rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, retried)));
     } else {
+      String phase = rune.dryRun() == DryRun.client ? "" : " (phase " + ServedStatus.phaseWord(type, retried) + ")";
       created(retried, format, wait, "will be " + (type == ResourceType.VOLUME ? "provisioned" : "taken")
-          + " again (phase " + ServedStatus.phaseWord(type, retried) + ")");
+          + " again" + phase);
     }
   }
 
@@ -64,12 +71,12 @@ final class ResourceVerbs {
    * the object followed until ready; in -o formats the object printed is the ready one.
    */
   void created(JsonNode object, OutputFormat format, CommonOptions.Wait wait, String what) {
-    if (format.tabular() || !wait.wait) {
+    if (format.tabular() || !wait.active()) {
       rune.printer().outcome(type, object, format, what);
     }
     WaitTarget target = WaitTarget.untilReady(type, object);
     rune.awaitIfAsked(wait, format, List.of(target));
-    if (!format.tabular() && wait.wait) {
+    if (!format.tabular() && wait.active()) {
       rune.printer().object(type, target.object(), format);
     }
   }

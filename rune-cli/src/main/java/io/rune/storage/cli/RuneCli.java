@@ -69,6 +69,7 @@ public final class RuneCli {
 
   private RuneClient client;
   private JsonPathTemplate jsonPath;
+  private DryRun dryRun = DryRun.none;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -85,7 +86,7 @@ public final class RuneCli {
   /** The client of the server the settings name, resolved on first use: some commands need none. */
   RuneClient client() {
     if (client == null) {
-      client = new RuneClient(ConnectionSettings.resolve(server, token, context, System.getenv(), home()));
+      client = new RuneClient(ConnectionSettings.resolve(server, token, context, System.getenv(), home()), dryRun);
     }
     return client;
   }
@@ -103,6 +104,15 @@ public final class RuneCli {
     return fromContext != null ? fromContext : CommonOptions.DEFAULT_NAMESPACE;
   }
 
+  /** Set by {@code --dry-run}, before the client is made. */
+  void dryRun(DryRun mode) {
+    this.dryRun = mode;
+  }
+
+  DryRun dryRun() {
+    return dryRun;
+  }
+
   /** Set when {@code -o jsonpath=...} was given: the printer applies it. */
   void jsonPath(JsonPathTemplate template) {
     this.jsonPath = template;
@@ -117,7 +127,7 @@ public final class RuneCli {
   }
 
   ResourcePrinter printer() {
-    return new ResourcePrinter(out(), err(), Instant.now(), jsonPath);
+    return new ResourcePrinter(out(), err(), Instant.now(), jsonPath, dryRun);
   }
 
   /**
@@ -125,7 +135,7 @@ public final class RuneCli {
    * with the default output, and to stderr when stdout carries JSON, YAML or names.
    */
   void awaitIfAsked(CommonOptions.Wait wait, OutputFormat format, java.util.List<WaitTarget> targets) {
-    if (wait.wait && !targets.isEmpty()) {
+    if (wait.active() && !targets.isEmpty()) {
       new Waiter(client(), WaitDisplay.on(format.tabular() ? out() : err())).await(targets, wait.timeout);
     }
   }

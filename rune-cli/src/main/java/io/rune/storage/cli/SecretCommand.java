@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code rune secret}: Secrets. Values go in and never come out: lists and gets show the
  * key names only, as the server does.
  */
-@Command(name = "secret", description = "List, show (key names only), create and delete Secrets.")
+@Command(name = "secret", description = "List, show (key names only), create, patch and delete Secrets.")
 final class SecretCommand {
   @ParentCommand
   RuneCli rune;
@@ -42,7 +42,8 @@ final class SecretCommand {
           + " content (trailing newline removed); - reads standard input.") List<String> files,
       @Option(names = "--from-literal", paramLabel = "KEY=VALUE", description = "A key and its value.")
       List<String> literals,
-      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output) {
+      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
+      @Mixin CommonOptions.DryRunOption dryRun) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name);
     ObjectNode data = body.putObject("data");
     for (String pair : files == null ? List.<String>of() : files) {
@@ -62,9 +63,17 @@ final class SecretCommand {
         + ")");
   }
 
+  @Command(name = "patch", description = "Change a Secret (its data: values go in, never come out) with a JSON merge patch (RFC 7386): the fields"
+      + " given replace its own, null removes one.")
+  void patch(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Patch patch,
+      @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun) {
+    verbs().patch(namespace.name(), name, patch.document(), output.format);
+  }
+
   @Command(name = "delete", description = "Delete a Secret; classes naming it can no longer reach their backend.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output) {
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun) {
     verbs().delete(namespace.name(), name, Map.of(), output.format, new CommonOptions.Wait());
   }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune service|svc}: Services and the volumes their replicas mount (create them with rune cast). */
-@Command(name = "service", aliases = "svc", description = "List, show and delete Services (create them with rune cast).")
+@Command(name = "service", aliases = "svc", description = "List, show, describe, patch and delete Services (create them with rune cast).")
 final class ServiceCommand {
   @ParentCommand
   RuneCli rune;
@@ -29,11 +29,20 @@ final class ServiceCommand {
     verbs().get(namespace.name(), name, output.format);
   }
 
+  @Command(name = "patch", description = "Change a Service with a JSON merge patch (RFC 7386): the fields"
+      + " given replace its own, null removes one.")
+  void patch(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Patch patch,
+      @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun) {
+    verbs().patch(namespace.name(), name, patch.document(), output.format);
+  }
+
   @Command(name = "delete", description = "Delete a Service. Its volumes are kept (Released) unless --cascade.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Option(names = "--cascade", description = "Also delete the volumes made from its claimTemplates, each"
           + " through its reclaimPolicy (admin).") boolean cascade,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
     verbs().delete(namespace.name(), name, cascade ? Map.of("cascade", "true") : Map.of(), output.format, wait);
   }
 }

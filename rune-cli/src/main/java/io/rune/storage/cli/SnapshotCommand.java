@@ -40,14 +40,16 @@ final class SnapshotCommand {
 
   @Command(name = "delete", description = "Delete a Snapshot.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
     verbs().delete(namespace.name(), name, Map.of(), output.format, wait);
   }
 
   @Command(name = "retry", description = "Start a stopped Snapshot over, attempts reset: a Failed one is taken"
       + " again, one whose deletion stopped is deleted again.")
   void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
     verbs().retry(namespace.name(), name, output.format, wait);
   }
 
@@ -56,7 +58,7 @@ final class SnapshotCommand {
       @Option(names = "--name", paramLabel = "NAME",
           description = "The snapshot's name (default: <VOLUME>-<yyyyMMdd-HHmmss>, UTC).") String name,
       @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
-      @Mixin CommonOptions.Wait wait) {
+      @Mixin CommonOptions.DryRunOption dryRun, @Mixin CommonOptions.Wait wait) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name != null ? name : defaultName(volume, Instant.now()));
     body.putObject("source").put("volume", volume);
     var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.name()), body);
@@ -69,7 +71,8 @@ final class SnapshotCommand {
       @Option(names = "--to-namespace", paramLabel = "NAMESPACE",
           description = "The new volume's namespace (default: the snapshot's).") String toNamespace,
       @Mixin VolumeCommand.RestoreOptions restore, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
     String target = toNamespace != null ? toNamespace : namespace.name();
     restore.run(rune, target, as, snapshot, namespace.name(), output.format, wait);
   }
