@@ -55,6 +55,13 @@ final class CommonOptions {
     }
   }
 
+  /** {@code -w/--watch} on list and get. */
+  static final class Watch {
+    @Option(names = {"-w", "--watch"}, description = "After the answer, print a line per change as it happens,"
+        + " until Ctrl-C.")
+    boolean watch;
+  }
+
   /** {@code -o/--output}. */
   static final class Output {
     @Spec(Spec.Target.MIXEE)

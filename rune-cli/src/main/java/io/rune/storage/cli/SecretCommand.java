@@ -25,14 +25,14 @@ final class SecretCommand {
 
   @Command(name = "list", aliases = "ls", description = "List Secrets and their keys.")
   void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
-      @Mixin CommonOptions.Output output) {
-    verbs().list(scope.namespaceOrAll(), selection, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one Secret: its key names, never its values.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.name(), name, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
   @Command(name = "create", description = "Create a Secret from files (preferred: values stay out of the"

@@ -19,14 +19,14 @@ final class ServiceCommand {
 
   @Command(name = "list", aliases = "ls", description = "List Services.")
   void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
-      @Mixin CommonOptions.Output output) {
-    verbs().list(scope.namespaceOrAll(), selection, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one Service.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.name(), name, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
   @Command(name = "patch", description = "Change a Service with a JSON merge patch (RFC 7386): the fields"

@@ -28,14 +28,14 @@ final class SnapshotCommand {
 
   @Command(name = "list", aliases = "ls", description = "List Snapshots.")
   void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
-      @Mixin CommonOptions.Output output) {
-    verbs().list(scope.namespaceOrAll(), selection, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one Snapshot.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.name(), name, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
   @Command(name = "delete", description = "Delete a Snapshot.")

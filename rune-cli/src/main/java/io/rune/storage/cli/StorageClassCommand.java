@@ -22,13 +22,15 @@ final class StorageClassCommand {
   }
 
   @Command(name = "list", aliases = "ls", description = "List StorageClasses.")
-  void list(@Mixin CommonOptions.Selection selection, @Mixin CommonOptions.Output output) {
-    verbs().list(null, selection, output.format);
+  void list(@Mixin CommonOptions.Selection selection, @Mixin CommonOptions.Output output,
+      @Mixin CommonOptions.Watch watch) {
+    verbs().list(null, selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one StorageClass.")
-  void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Output output) {
-    verbs().get(null, name, output.format);
+  void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Output output,
+      @Mixin CommonOptions.Watch watch) {
+    verbs().get(null, name, output.format, watch.watch);
   }
 
   @Command(name = "create", description = "Create a StorageClass from a YAML or JSON file (admin).")

@@ -24,14 +24,14 @@ final class VolumeCommand {
 
   @Command(name = "list", aliases = "ls", description = "List Volumes.")
   void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
-      @Mixin CommonOptions.Output output) {
-    verbs().list(scope.namespaceOrAll(), selection, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one Volume.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.name(), name, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
   @Command(name = "describe", description = "Show one Volume for a reader: spec, status and its snapshot schedule.")
