@@ -29,6 +29,12 @@ final class ServiceCommand {
     verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
+  @Command(name = "describe", description = "Show one Service for a reader: spec, status, its replicas and their"
+      + " volumes, and its last changes.")
+  void describe(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace) {
+    new Describer(rune, java.time.Instant.now()).service(namespace.name(), name);
+  }
+
   @Command(name = "patch", description = "Change a Service with a JSON merge patch (RFC 7386): the fields"
       + " given replace its own, null removes one.")
   void patch(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Patch patch,

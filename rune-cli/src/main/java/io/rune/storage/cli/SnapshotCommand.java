@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune snapshot|snap}: Snapshots of Volumes. */
-@Command(name = "snapshot", aliases = "snap", description = "List, show, create, restore, retry and delete Snapshots.")
+@Command(name = "snapshot", aliases = "snap", description = "List, show, describe, create, restore, retry and delete Snapshots.")
 final class SnapshotCommand {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -36,6 +36,12 @@ final class SnapshotCommand {
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
     verbs().get(namespace.name(), name, output.format, watch.watch);
+  }
+
+  @Command(name = "describe", description = "Show one Snapshot for a reader: its volume, status, the volumes"
+      + " restored from it and its last changes.")
+  void describe(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace) {
+    new Describer(rune, Instant.now()).snapshot(namespace.name(), name);
   }
 
   @Command(name = "delete", description = "Delete a Snapshot.")

@@ -34,10 +34,10 @@ final class VolumeCommand {
     verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
-  @Command(name = "describe", description = "Show one Volume for a reader: spec, status and its snapshot schedule.")
+  @Command(name = "describe", description = "Show one Volume for a reader: spec, status, snapshot schedule,"
+      + " its snapshots, what binds it and its last changes.")
   void describe(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace) {
-    new VolumeDescription(rune.out(), java.time.Instant.now())
-        .print(rune.client().get(ResourceType.VOLUME.objectPath(namespace.name(), name), Map.of()));
+    new Describer(rune, java.time.Instant.now()).volume(namespace.name(), name);
   }
 
   @Command(name = "create", description = "Create a Volume.")
