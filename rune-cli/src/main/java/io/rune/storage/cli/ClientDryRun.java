@@ -19,27 +19,28 @@ final class ClientDryRun {
   private ClientDryRun() {}
 
   /**
-   * The body that would be sent (YAML read as JSON), with the object's {@code name} from the
-   * path when the body has none, so the line saying what would happen can name it.
+   * What would be sent: for a create, the object (its body, YAML read as JSON); for any other
+   * write, the request, {@code {"name", "request": "PATCH /api/v1/...", "body"}}, named after the
+   * object in its path so the line saying what would happen can name it.
    */
-  static ObjectNode wouldSend(String path, byte[] body, String contentType) {
-    ObjectNode sent = CliJson.MAPPER.createObjectNode();
-    if (body != null) {
-      JsonNode parsed = parse(body, contentType);
-      if (parsed.isObject()) {
-        sent.setAll((ObjectNode) parsed);
-      }
+  static ObjectNode wouldSend(String method, String path, byte[] body, String contentType) {
+    JsonNode parsed = body == null ? null : parse(body, contentType);
+    if (parsed != null && parsed.isObject() && parsed.hasNonNull("name")) {
+      return (ObjectNode) parsed;
     }
-    if (!sent.hasNonNull("name") && sent.size() == 1 && sent.elements().next().hasNonNull("name")) {
+    if (parsed != null && parsed.size() == 1 && parsed.elements().next().hasNonNull("name")) {
       // A document under a key naming its kind (storageClass: {...}): its name is inside.
-      sent.put("name", sent.elements().next().get("name").asText());
-    } else if (!sent.hasNonNull("name")) {
-      List<String> segments = List.of(path.substring(1).split("/"));
-      int last = segments.size() - 1;
-      String name = ACTIONS.contains(segments.get(last)) ? segments.get(last - 1) : segments.get(last);
-      sent.put("name", URLDecoder.decode(name, StandardCharsets.UTF_8));
+      return (ObjectNode) parsed.elements().next();
     }
-    return sent;
+    List<String> segments = List.of(path.substring(1).split("/"));
+    int last = segments.size() - 1;
+    String name = ACTIONS.contains(segments.get(last)) ? segments.get(last - 1) : segments.get(last);
+    ObjectNode request = CliJson.MAPPER.createObjectNode().put("name", URLDecoder.decode(name, StandardCharsets.UTF_8))
+        .put("request", method + " " + RuneClient.API + path);
+    if (parsed != null) {
+      request.set("body", parsed);
+    }
+    return request;
   }
 
   private static JsonNode parse(byte[] body, String contentType) {

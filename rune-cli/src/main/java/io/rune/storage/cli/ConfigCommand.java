@@ -62,16 +62,15 @@ final class ConfigCommand {
 
   @Command(name = "set-context", description = "Create or change a context: NAME, or the current one when NAME is"
       + " left out or --current is given (with no current context, one named " + ClientConfigFile.LEGACY_CONTEXT
-      + " is made and becomes current). The first context made becomes current.")
+      + " is made and becomes current). The first context made becomes current. --server URL sets its server.")
   void setContext(@Parameters(paramLabel = "NAME", arity = "0..1") String name,
       @Option(names = "--current", description = "Change the current context.") boolean current,
-      @Option(names = "--server", paramLabel = "URL", description = "Its server, e.g. "
-          + ConnectionSettings.DEFAULT_SERVER + ".") String server,
       @Option(names = "--token-file", paramLabel = "PATH", description = "A file holding its token (kept as an"
           + " absolute path; the token itself is never written to the config).") String tokenFile,
       @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
           description = "Its default namespace, for every namespaced command without -n.") String namespace) {
     ClientConfigFile config = read();
+    String server = rune.server; // rune's own --server: here, the context's server
     if (name != null && current) {
       throw new CliException("give NAME or --current, not both");
     }

@@ -122,7 +122,7 @@ final class RuneClient {
   private JsonNode send(String method, String path, Map<String, String> query, byte[] body, String contentType) {
     boolean write = !method.equals("GET");
     if (write && dryRun == DryRun.client) {
-      return ClientDryRun.wouldSend(path, body, contentType);
+      return ClientDryRun.wouldSend(method, path, body, contentType);
     }
     if (write && dryRun == DryRun.server) {
       query = new LinkedHashMap<>(query);
