@@ -1,5 +1,7 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.Names;
+import io.rune.storage.model.ValidationException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +92,11 @@ final class ConfigCommand {
       context = context.withTokenFile(file.toString());
     }
     if (namespace != null) {
+      try {
+        Names.checkName("--namespace", namespace);
+      } catch (ValidationException invalid) {
+        throw new CliException(invalid.getMessage());
+      }
       context = context.withNamespace(namespace);
     }
     ClientConfigFile changed = config.withContext(target, context);

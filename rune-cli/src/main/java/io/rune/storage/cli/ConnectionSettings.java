@@ -59,7 +59,8 @@ record ConnectionSettings(URI server, String token, String tokenSource) {
         token = context.context().token();
         tokenSource = context.where();
       } else if (context.context().tokenFile() != null) {
-        Path tokenFile = home.resolve(context.context().tokenFile());
+        // A relative path (written by hand) is relative to the config file's directory, as in a kubeconfig.
+        Path tokenFile = configPath.toAbsolutePath().getParent().resolve(context.context().tokenFile());
         token = readTokenFile(tokenFile, true);
         tokenSource = tokenFile.toString() + " (" + context.where() + ")";
       } else {
