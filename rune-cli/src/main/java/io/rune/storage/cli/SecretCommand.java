@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -57,14 +58,20 @@ final class SecretCommand {
     if (data.isEmpty()) {
       throw new CliException("a secret needs at least one key: give --from-file KEY=FILE or --from-literal KEY=VALUE");
     }
-    var created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.name()), body);
+    JsonNode created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.name()), body);
+    if (rune.dryRun() == DryRun.client) {
+      // What would be sent, but values never come out, not even of a dry run: the key names stand in.
+      ObjectNode shown = CliJson.MAPPER.createObjectNode().put("name", name);
+      data.fieldNames().forEachRemaining(shown.putArray("keys")::add);
+      created = shown;
+    }
     List<String> keys = ServedStatus.secret(created).keys();
     rune.printer().outcome(ResourceType.SECRET, created, output.format, "created (keys " + String.join(", ", keys)
         + ")");
   }
 
-  @Command(name = "patch", description = "Change a Secret (its data: values go in, never come out) with a JSON merge patch (RFC 7386): the fields"
-      + " given replace its own, null removes one.")
+  @Command(name = "patch", description = "Change a Secret (its data: values go in, never come out) with a JSON"
+      + " merge patch (RFC 7386): the fields given replace its own, null removes one.")
   void patch(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Patch patch,
       @Mixin CommonOptions.Namespace namespace,
       @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun) {
