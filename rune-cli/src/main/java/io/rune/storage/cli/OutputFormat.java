@@ -11,7 +11,11 @@ enum OutputFormat {
   /** The same as YAML. */
   yaml,
   /** {@code kind/name}, one per line, for scripts. */
-  name;
+  name,
+  /** {@code jsonpath=TEMPLATE}: the template applied to what json would print (see {@link JsonPathTemplate}). */
+  jsonpath;
+
+  static final String CHOICES = "table, wide, json, yaml, name or jsonpath=TEMPLATE";
 
   boolean tabular() {
     return this == table || this == wide;
