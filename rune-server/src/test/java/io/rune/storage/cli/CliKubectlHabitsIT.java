@@ -143,17 +143,19 @@ class CliKubectlHabitsIT {
     String ns = newNamespace();
     createVolume(ns, "before", "local");
     awaitPhase(ns, "volumes", "before", "Available");
-    RuneProcess.Running watch = rune.start("volume", "list", "-w", "-n", ns);
+    RuneProcess.Running watch = rune.start("volume", "list", "-w", "-n", ns, "--field-selector",
+        "spec.storageClassName=local");
     try (watch) {
       watch.awaitLine(line -> line.startsWith("NAME"), LINE);
       watch.awaitLine(line -> line.startsWith("before "), LINE);
       watch.awaitLine(line -> line.startsWith("SEQ"), LINE);
+      createVolume(ns, "other-class", "always-fails");
+      createVolume(newNamespace(), "elsewhere", "local");
       createVolume(ns, "after", "local");
       assertThat(watch.awaitLine(line -> line.contains("volume/after"), LINE))
           .matches("\\d+\\s+ADDED\\s+volume/after\\s+Pending");
-      createVolume(newNamespace(), "elsewhere", "local");
       watch.awaitLine(line -> line.matches("\\d+\\s+MODIFIED\\s+volume/after\\s+Available"), LINE);
-      assertThat(watch.seen()).noneMatch(line -> line.contains("elsewhere"));
+      assertThat(watch.seen()).noneMatch(line -> line.contains("elsewhere") || line.contains("other-class"));
     }
     assertThat(watch.exitValue()).as("exit status after SIGTERM").isZero();
   }
