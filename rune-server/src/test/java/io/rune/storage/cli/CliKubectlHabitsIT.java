@@ -139,7 +139,7 @@ class CliKubectlHabitsIT {
   }
 
   @Test
-  void listWatchPrintsTheTableThenALinePerChangeAndEndsWithZeroOnSigterm() throws InterruptedException {
+  void listAndGetWatchPrintTheAnswerThenALinePerChangeAndEndWithZeroOnSigterm() throws InterruptedException {
     String ns = newNamespace();
     createVolume(ns, "before", "local");
     awaitPhase(ns, "volumes", "before", "Available");
@@ -158,6 +158,19 @@ class CliKubectlHabitsIT {
       assertThat(watch.seen()).noneMatch(line -> line.contains("elsewhere") || line.contains("other-class"));
     }
     assertThat(watch.exitValue()).as("exit status after SIGTERM").isZero();
+
+    RuneProcess.Running get = rune.start("volume", "get", "before", "-w", "-n", ns);
+    try (get) {
+      get.awaitLine(line -> line.startsWith("before "), LINE);
+      get.awaitLine(line -> line.startsWith("SEQ"), LINE);
+      assertThat(admin.send("PATCH", volumes(ns) + "/after", "{\"labels\":{\"x\":\"1\"}}",
+          "application/merge-patch+json").status()).isEqualTo(200);
+      assertThat(admin.send("PATCH", volumes(ns) + "/before", "{\"labels\":{\"x\":\"1\"}}",
+          "application/merge-patch+json").status()).isEqualTo(200);
+      get.awaitLine(line -> line.matches("\\d+\\s+MODIFIED\\s+volume/before\\s+Available"), LINE);
+      assertThat(get.seen()).noneMatch(line -> line.contains("volume/after"));
+    }
+    assertThat(get.exitValue()).isZero();
   }
 
   @Test
