@@ -70,6 +70,7 @@ final class CommonOptions {
     OutputFormat format = OutputFormat.table;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+        completionCandidates = OutputFormat.Candidates.class,
         description = OutputFormat.CHOICES + " (default: table), e.g. -o jsonpath='{.items[*].name}'.")
     void output(String value) {
       format = parse(mixee, value);
@@ -84,6 +85,7 @@ final class CommonOptions {
     OutputFormat format = OutputFormat.table;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+        completionCandidates = OutputFormat.Candidates.class,
         description = "json, yaml, name or jsonpath=TEMPLATE to print the object the server returned"
             + " (default: a line saying what happened).")
     void output(String value) {
