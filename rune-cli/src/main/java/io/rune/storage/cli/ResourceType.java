@@ -23,6 +23,10 @@ enum ResourceType {
     this.namespaced = kind.namespaced();
   }
 
+  Kind kind() {
+    return kind;
+  }
+
   /** The kind's name as the API and watch frames spell it, e.g. "StorageClass". */
   String kindName() {
     return kind.kindName();

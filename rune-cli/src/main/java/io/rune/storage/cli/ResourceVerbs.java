@@ -24,7 +24,7 @@ final class ResourceVerbs {
     rune.printer().list(type, list, format, shown);
     if (watch) {
       new ChangeFollower(rune, format, type.namespaced() && shown == null).follow(type.plural(), shown,
-          list.path("resourceVersion").asLong(), ObjectFilter.of(selection.labelSelector, selection.fieldSelector),
+          list.path("resourceVersion").asLong(), ObjectFilter.of(type, selection.labelSelector, selection.fieldSelector),
           true);
     }
   }

@@ -15,10 +15,6 @@ import java.util.Map;
  * is sent (the only checks {@code --dry-run=client} runs): name, size, access mode and labels.
  */
 final class VolumeInput {
-  /** The seed's abbreviations of the access modes, sent as the full names the server stores. */
-  private static final Map<String, AccessMode> SHORT_MODES = Map.of(
-      "RWO", AccessMode.ReadWriteOnce, "ROX", AccessMode.ReadOnlyMany, "RWX", AccessMode.ReadWriteMany);
-
   private VolumeInput() {}
 
   static ObjectNode body(String name, String size, String storageClass, String accessMode, List<String> labels) {
@@ -36,9 +32,10 @@ final class VolumeInput {
       throw new CliException(invalid.getMessage());
     }
     if (accessMode != null) {
-      AccessMode mode = SHORT_MODES.containsKey(accessMode) ? SHORT_MODES.get(accessMode)
-          : AccessMode.parse(accessMode).orElseThrow(() -> new CliException("--access-mode '" + accessMode
-              + "' is not an access mode: use RWO, ROX, RWX, ReadWriteOnce, ReadOnlyMany or ReadWriteMany"));
+      // The short names (RWO...) are sent as the full names the server stores, by the model's one table of them.
+      AccessMode mode = AccessMode.parse(AccessMode.fullName(accessMode)).orElseThrow(() -> new CliException(
+          "--access-mode '" + accessMode + "' is not an access mode: use RWO, ROX, RWX, ReadWriteOnce, ReadOnlyMany"
+              + " or ReadWriteMany"));
       body.put("accessMode", mode.name());
     }
     if (!labelMap.isEmpty()) {

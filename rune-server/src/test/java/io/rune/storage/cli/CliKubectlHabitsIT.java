@@ -139,23 +139,38 @@ class CliKubectlHabitsIT {
   }
 
   @Test
-  void listWatchPrintsTheTableThenALinePerChangeAndEndsWithZeroOnSigterm() throws InterruptedException {
+  void listAndGetWatchPrintTheAnswerThenALinePerChangeAndEndWithZeroOnSigterm() throws InterruptedException {
     String ns = newNamespace();
     createVolume(ns, "before", "local");
     awaitPhase(ns, "volumes", "before", "Available");
-    RuneProcess.Running watch = rune.start("volume", "list", "-w", "-n", ns);
+    RuneProcess.Running watch = rune.start("volume", "list", "-w", "-n", ns, "--field-selector",
+        "spec.storageClassName=local");
     try (watch) {
       watch.awaitLine(line -> line.startsWith("NAME"), LINE);
       watch.awaitLine(line -> line.startsWith("before "), LINE);
       watch.awaitLine(line -> line.startsWith("SEQ"), LINE);
+      createVolume(ns, "other-class", "always-fails");
+      createVolume(newNamespace(), "elsewhere", "local");
       createVolume(ns, "after", "local");
       assertThat(watch.awaitLine(line -> line.contains("volume/after"), LINE))
           .matches("\\d+\\s+ADDED\\s+volume/after\\s+Pending");
-      createVolume(newNamespace(), "elsewhere", "local");
       watch.awaitLine(line -> line.matches("\\d+\\s+MODIFIED\\s+volume/after\\s+Available"), LINE);
-      assertThat(watch.seen()).noneMatch(line -> line.contains("elsewhere"));
+      assertThat(watch.seen()).noneMatch(line -> line.contains("elsewhere") || line.contains("other-class"));
     }
     assertThat(watch.exitValue()).as("exit status after SIGTERM").isZero();
+
+    RuneProcess.Running get = rune.start("volume", "get", "before", "-w", "-n", ns);
+    try (get) {
+      get.awaitLine(line -> line.startsWith("before "), LINE);
+      get.awaitLine(line -> line.startsWith("SEQ"), LINE);
+      assertThat(admin.send("PATCH", volumes(ns) + "/after", "{\"labels\":{\"x\":\"1\"}}",
+          "application/merge-patch+json").status()).isEqualTo(200);
+      assertThat(admin.send("PATCH", volumes(ns) + "/before", "{\"labels\":{\"x\":\"1\"}}",
+          "application/merge-patch+json").status()).isEqualTo(200);
+      get.awaitLine(line -> line.matches("\\d+\\s+MODIFIED\\s+volume/before\\s+Available"), LINE);
+      assertThat(get.seen()).noneMatch(line -> line.contains("volume/after"));
+    }
+    assertThat(get.exitValue()).isZero();
   }
 
   @Test
