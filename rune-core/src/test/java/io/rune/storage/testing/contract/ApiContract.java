@@ -1,0 +1,229 @@
+package io.rune.storage.testing.contract;
+
+import io.rune.storage.model.JsonMapper;
+import io.rune.storage.openapi.ValidatorContracts;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatableResponse;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The server's own openapi.yaml as a check of HTTP exchanges, with vertx-openapi's request
+ * and response validators. What breaks the contract, as readable lines:
+ * <ul>
+ *   <li>an answer the operation does not declare: a status it does not list, a body or a
+ *       header its schema refuses (an error code outside the enum, say);</li>
+ *   <li>a 2xx answer to a request the contract refuses (the server accepted more than it says);</li>
+ *   <li>a 400 answer to a request the contract allows, unless the refusal is one the contract
+ *       describes in words only (see {@link #BEYOND_SCHEMA});</li>
+ *   <li>a method and path no operation has, answered other than 404, 405 or 401.</li>
+ * </ul>
+ * A request that is invalid by design (the error tests send many) is no violation by itself:
+ * its answer must still be one the contract declares.
+ *
+ * <p>vertx-openapi 5.0.7 validates JSON bodies only, so the media types it cannot read are
+ * renamed in memory ({@link #readableMediaTypes}) and the exchange's bodies converted the
+ * same way: a YAML object body is validated as the JSON it means, a YAML text (the
+ * multi-document {@code /apply} body, the served openapi.yaml) as text, and a JSON merge
+ * patch as JSON.
+ */
+public final class ApiContract {
+  public static final String RESOURCE = "rune/openapi.yaml";
+  private static final String YAML = "application/yaml";
+  private static final String YAML_AS_JSON = "application/vnd.rune.yaml+json";
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final String MERGE_PATCH_AS_JSON = "application/vnd.rune.merge-patch+json";
+  private static final String TEXT = "text/plain";
+
+  /**
+   * 400 codes whose causes openapi.yaml describes in words, not in schema: a key given twice,
+   * a YAML alias or tag, nesting too deep, a NUL character, a malformed percent-encoding.
+   * Their messages say which: a 400 with one of them on a request the schema allows is the
+   * description's, not a drift.
+   */
+  static final Set<String> BEYOND_SCHEMA = Set.of("given twice", "alias", "tag", "nesting", "NUL",
+      "surrogate", "percent", "document", "chunk");
+
+  private static final Set<Integer> ANSWERS_TO_UNKNOWN_OPERATIONS = Set.of(401, 404, 405);
+
+  private final OpenAPIContract contract;
+  private final RequestValidator requests;
+  private final ResponseValidator responses;
+
+  private ApiContract(Vertx vertx, OpenAPIContract contract) {
+    this.contract = contract;
+    this.requests = RequestValidator.create(vertx, contract);
+    this.responses = ResponseValidator.create(vertx, contract);
+  }
+
+  public static Future<ApiContract> load(Vertx vertx) {
+    return ValidatorContracts.load(vertx, RESOURCE, ApiContract::readableMediaTypes)
+        .map(contract -> new ApiContract(vertx, contract));
+  }
+
+  /** An HTTP answer: status, headers and the whole body (empty when there is none). */
+  public record Answer(int status, MultiMap headers, Buffer body) {}
+
+  /**
+   * Checks an exchange: the request as the server received it (its body read whole) and the
+   * answer it gave. The violations found, each naming the request, the operation, the status
+   * and the validator's message; empty when the exchange keeps the contract.
+   */
+  public Future<List<String>> check(HttpServerRequest request, Buffer requestBody, Answer answer) {
+    String exchange = request.method() + " " + request.uri();
+    Operation operation = contract.findOperation(request.path(), request.method());
+    if (operation == null) {
+      return Future.succeededFuture(ANSWERS_TO_UNKNOWN_OPERATIONS.contains(answer.status()) ? List.of()
+          : List.of(exchange + " answered " + answer.status()
+              + ": no operation of openapi.yaml has this method and path"));
+    }
+    String what = exchange + " (" + operation.getOperationId() + ") answered " + answer.status();
+    List<String> violations = new ArrayList<>();
+    return checkAnswer(operation, answer)
+        .map(problem -> problem == null ? violations : add(violations, what + ": " + problem))
+        .compose(v -> requestProblem(request, requestBody, operation))
+        .map(requestProblem -> {
+          boolean success = answer.status() / 100 == 2 || answer.status() == 101;
+          if (requestProblem != null && success) {
+            violations.add(what + ", yet openapi.yaml refuses the request: " + requestProblem);
+          } else if (requestProblem == null && answer.status() == 400 && !describedInWords(answer)) {
+            violations.add(what + " " + errorOf(answer) + ", yet openapi.yaml allows the request");
+          }
+          return List.copyOf(violations);
+        });
+  }
+
+  /** Checks an answer alone (to a request the check did not see): null, or what is wrong with it. */
+  public Future<String> checkAnswer(HttpMethod method, String path, Answer answer) {
+    Operation operation = contract.findOperation(path, method);
+    if (operation == null) {
+      return Future.succeededFuture(ANSWERS_TO_UNKNOWN_OPERATIONS.contains(answer.status()) ? null
+          : "no operation of openapi.yaml has this method and path");
+    }
+    return checkAnswer(operation, answer);
+  }
+
+  private Future<String> checkAnswer(Operation operation, Answer answer) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    answer.headers().forEach(header -> headers.putIfAbsent(header.getKey(), header.getValue()));
+    boolean hasBody = answer.body() != null && answer.body().length() > 0;
+    String contentType = readableType(answer.headers().get("Content-Type"), operation, false);
+    ValidatableResponse response = hasBody
+        ? ValidatableResponse.create(answer.status(), headers, answer.body(), contentType)
+        : ValidatableResponse.create(answer.status(), headers);
+    return responses.validate(response, operation.getOperationId())
+        .map(valid -> (String) null)
+        .recover(failure -> Future.succeededFuture(failure.getMessage()));
+  }
+
+  /** Null when the contract allows the request, else the validator's message. */
+  private Future<String> requestProblem(HttpServerRequest request, Buffer body, Operation operation) {
+    return RequestUtils.extract(request, operation, () -> Future.succeededFuture(body))
+        .map(extracted -> readable(extracted, operation))
+        .compose(readable -> requests.validate(readable, operation.getOperationId()))
+        .map(valid -> (String) null)
+        .recover(failure -> Future.succeededFuture(failure.getMessage()));
+  }
+
+  /** The request with its body as vertx-openapi can read it (see the class comment). */
+  private static ValidatableRequest readable(ValidatableRequest request, Operation operation) {
+    String given = request.getContentType();
+    String type = readableType(given, operation, true);
+    Object body = request.getBody() == null ? null : request.getBody().get();
+    if (YAML_AS_JSON.equals(type) && body instanceof Buffer yaml) {
+      body = yamlAsJson(yaml);
+    }
+    return new ValidatableRequestImpl(request.getCookies(), request.getHeaders(), request.getPathParameters(),
+        request.getQuery(), body == null ? null : new RequestParameterImpl(body), type);
+  }
+
+  private static Buffer yamlAsJson(Buffer yaml) {
+    try {
+      return Buffer.buffer(Json.encode(JsonMapper.YAML.readValue(yaml.toString(), Object.class)));
+    } catch (Exception unreadable) {
+      return yaml; // left as it is: the validator refuses it as JSON, as the server refuses it as YAML
+    }
+  }
+
+  /** The media type the restated contract names for {@code given} in this operation's request or responses. */
+  private static String readableType(String given, Operation operation, boolean request) {
+    if (given == null) {
+      return null;
+    }
+    String type = given.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (type.equals(MERGE_PATCH)) {
+      return MERGE_PATCH_AS_JSON;
+    }
+    if (!type.equals(YAML)) {
+      return given;
+    }
+    boolean asJson = request && operation.getRequestBody() != null
+        && operation.getRequestBody().getContent().containsKey(YAML_AS_JSON);
+    return asJson ? YAML_AS_JSON : TEXT;
+  }
+
+  /**
+   * The contract with the media types vertx-openapi 5.0.7 cannot load renamed: YAML whose
+   * schema is text as text/plain, other YAML and JSON merge patches as vendor JSON types.
+   */
+  static JsonObject readableMediaTypes(JsonObject contract) {
+    rename(contract);
+    return contract;
+  }
+
+  private static void rename(Object node) {
+    if (node instanceof JsonObject object) {
+      JsonObject content = object.getValue("content") instanceof JsonObject c ? c : null;
+      if (content != null && content.containsKey(YAML)) {
+        JsonObject mediaType = (JsonObject) content.remove(YAML);
+        boolean text = "string".equals(mediaType.getJsonObject("schema", new JsonObject()).getString("type"));
+        content.put(text ? TEXT : YAML_AS_JSON, mediaType);
+      }
+      if (content != null && content.containsKey(MERGE_PATCH)) {
+        content.put(MERGE_PATCH_AS_JSON, content.remove(MERGE_PATCH));
+      }
+      object.forEach(field -> rename(field.getValue()));
+    } else if (node instanceof io.vertx.core.json.JsonArray array) {
+      array.forEach(ApiContract::rename);
+    }
+  }
+
+  private static boolean describedInWords(Answer answer) {
+    String message = errorOf(answer);
+    return BEYOND_SCHEMA.stream().anyMatch(message::contains);
+  }
+
+  /** "CODE (field): message" of an error body, or the body itself. */
+  private static String errorOf(Answer answer) {
+    try {
+      JsonObject error = new JsonObject(answer.body()).getJsonObject("error");
+      return error.getString("code") + " (" + error.getString("field") + "): " + error.getString("message");
+    } catch (RuntimeException notAnError) {
+      return answer.body() == null ? "" : answer.body().toString();
+    }
+  }
+
+  private static List<String> add(List<String> list, String line) {
+    list.add(line);
+    return list;
+  }
+}

@@ -1,0 +1,117 @@
+package io.rune.storage.testing.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rune.storage.testing.Http;
+import io.rune.storage.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract check itself, in front of a tiny server of this test that answers what each
+ * test tells it to: answers openapi.yaml declares pass, others are reported with the request,
+ * the operation, the status and the validator's message.
+ */
+class ContractProxyTest {
+  private Vertx vertx;
+  private HttpServer fake;
+  private Consumer<HttpServerRequest> answer;
+  private ContractProxy proxy;
+  private Http http;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    fake = TestServer.await(vertx.createHttpServer().requestHandler(request -> answer.accept(request))
+        .listen(0, "127.0.0.1"));
+    proxy = ContractProxy.start(0, fake.actualPort());
+    http = new Http("http://127.0.0.1:" + proxy.port(), "token");
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    TestServer.await(vertx.close());
+  }
+
+  private void answering(int status, String json) {
+    answer = request -> request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
+  }
+
+  @Test
+  void anExchangeTheContractDeclaresPasses() {
+    answering(200, "{\"status\":\"ok\"}");
+
+    Http.Response response = http.get("/healthz");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json().getString("status")).isEqualTo("ok");
+    assertThat(proxy.takeViolations()).isEmpty();
+  }
+
+  @Test
+  void aBodyTheOperationDoesNotDeclareIsAViolationNamingOperationAndStatus() {
+    answering(200, "{\"status\":\"fine\"}");
+
+    Http.Response response = http.get("/healthz");
+
+    assertThat(response.status()).as("the client still gets the server's answer").isEqualTo(200);
+    assertThat(proxy.takeViolations()).singleElement().asString()
+        .contains("GET /healthz (healthz) answered 200")
+        .contains("status");
+  }
+
+  @Test
+  void aStatusTheOperationDoesNotListIsAViolation() {
+    answering(418, "{\"error\":{\"code\":\"NotFound\",\"message\":\"a teapot\"}}");
+
+    http.get("/api/v1/namespaces/default/volumes/web");
+
+    assertThat(proxy.takeViolations()).singleElement().asString()
+        .contains("GET /api/v1/namespaces/default/volumes/web (getVolume) answered 418");
+  }
+
+  @Test
+  void anErrorCodeOutsideTheEnumIsAViolation() {
+    answering(404, "{\"error\":{\"code\":\"NoSuchThing\",\"message\":\"volume web not found\"}}");
+
+    http.get("/api/v1/namespaces/default/volumes/web");
+
+    assertThat(proxy.takeViolations()).singleElement().asString()
+        .contains("(getVolume) answered 404");
+  }
+
+  @Test
+  void aRequestInvalidByDesignAnsweredWithADeclaredErrorPasses() {
+    answering(400, "{\"error\":{\"code\":\"MalformedBody\",\"message\":\"size must be a quantity\",\"field\":\"size\"}}");
+
+    http.post("/api/v1/namespaces/default/volumes", new io.vertx.core.json.JsonObject().put("name", "web").put("size", true));
+
+    assertThat(proxy.takeViolations()).isEmpty();
+  }
+
+  @Test
+  void aRequestTheContractRefusesAnsweredWithSuccessIsAViolation() {
+    answering(200, "{\"status\":\"ok\"}");
+
+    http.get("/api/v1/namespaces/default/volumes?limit=0");
+
+    assertThat(proxy.takeViolations()).anySatisfy(line -> assertThat(line)
+        .contains("(listVolumes) answered 200, yet openapi.yaml refuses the request").contains("limit"));
+  }
+
+  @Test
+  void aPathNoOperationHasAnsweredWithSuccessIsAViolation() {
+    answering(200, "{}");
+
+    http.get("/api/v1/gadgets");
+
+    assertThat(proxy.takeViolations()).singleElement().asString()
+        .contains("GET /api/v1/gadgets answered 200: no operation of openapi.yaml");
+  }
+}
