@@ -136,23 +136,28 @@ public final class ContractProxy implements AutoCloseable {
   private void tunnel(HttpServerRequest request) {
     request.pause();
     client.request(forwarded(request, true))
-        .compose(HttpClientRequest::connect)
+        .compose(out -> {
+          // Past the upgrade the request is a tunnel: its end is the connection's, not an error.
+          out.exceptionHandler(closed -> {});
+          return out.connect();
+        })
         .onSuccess(response -> {
           if (response.statusCode() != 101) {
             response.body().map(b -> new ApiContract.Answer(response.statusCode(), response.headers(), b))
                 .compose(answer -> checked(request, Buffer.buffer(), answer))
                 .onSuccess(answer -> reply(request, answer))
-                .onFailure(failed -> request.connection().close());
+                .onFailure(failed -> closeOn(request, failed));
             return;
           }
+          // The server writes frames right after its 101: held until the client's side is a tunnel too.
+          NetSocket backend = response.netSocket().pause();
           checked(request, Buffer.buffer(), new ApiContract.Answer(101, response.headers(), Buffer.buffer()))
-              .onComplete(checked -> switchProtocols(request, response));
+              .onComplete(checked -> switchProtocols(request, response, backend));
         })
-        .onFailure(unreachable -> request.connection().close());
+        .onFailure(unreachable -> closeOn(request, unreachable));
   }
 
-  private static void switchProtocols(HttpServerRequest request, HttpClientResponse response) {
-    NetSocket backend = response.netSocket();
+  private static void switchProtocols(HttpServerRequest request, HttpClientResponse response, NetSocket backend) {
     response.headers().forEach(header -> request.response().headers().add(header.getKey(), header.getValue()));
     request.toNetSocket().onSuccess(front -> {
       front.pipeTo(backend);

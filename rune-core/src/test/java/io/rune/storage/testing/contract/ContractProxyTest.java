@@ -106,6 +106,31 @@ class ContractProxyTest {
   }
 
   @Test
+  void textAndYamlAnswersAreCheckedAsTheirOperationsDeclare() {
+    answer = request -> request.response().putHeader("Content-Type",
+        request.path().equals("/metrics") ? "text/plain; version=0.0.4" : "application/yaml")
+        .end(request.path().equals("/metrics") ? "rune_up 1\n" : "openapi: 3.0.3\n");
+
+    assertThat(http.get("/metrics").status()).isEqualTo(200);
+    assertThat(http.get("/openapi.yaml").body()).startsWith("openapi:");
+
+    assertThat(proxy.takeViolations()).isEmpty();
+  }
+
+  @Test
+  void aYamlBodyIsCheckedAsTheJsonItMeans() {
+    answering(400, "{\"error\":{\"code\":\"MalformedBody\",\"message\":\"size must be a quantity\",\"field\":\"size\"}}");
+
+    http.send("POST", "/api/v1/namespaces/default/volumes", "name: web\nsize: [1]\n", "application/yaml");
+    assertThat(proxy.takeViolations()).isEmpty();
+
+    answering(201, "{}");
+    http.send("POST", "/api/v1/namespaces/default/volumes", "name: web\nsize: [1]\n", "application/yaml");
+    assertThat(proxy.takeViolations()).anySatisfy(line -> assertThat(line)
+        .contains("(createVolume) answered 201, yet openapi.yaml refuses the request"));
+  }
+
+  @Test
   void aPathNoOperationHasAnsweredWithSuccessIsAViolation() {
     answering(200, "{}");
 
