@@ -238,8 +238,8 @@ public final class TestServer implements AutoCloseable {
       alsoRemoved.forEach(TestServer::deleteTree);
     }
     if (proxy != null) {
-      proxy.close();
       List<String> violations = proxy.takeViolations();
+      proxy.close();
       if (!violations.isEmpty()) {
         throw new AssertionError("exchanges that break rune/openapi.yaml:\n  " + String.join("\n  ", violations));
       }

@@ -39,6 +39,8 @@ public final class ContractProxy implements AutoCloseable {
       "upgrade", "proxy-connection", "expect", "content-length", "trailer");
 
   private static final List<ContractProxy> LIVE = new CopyOnWriteArrayList<>();
+  /** Violations of proxies closed before anyone took them (a fixture closed in a tear-down). */
+  private static final List<String> LEFT_BY_CLOSED = new CopyOnWriteArrayList<>();
   private static Vertx vertx;
   private static Future<ApiContract> contract;
 
@@ -99,13 +101,18 @@ public final class ContractProxy implements AutoCloseable {
 
   /** The violations recorded by every proxy of this JVM since the last call: for {@link NoContractViolations}. */
   static List<String> takeAllViolations() {
-    return LIVE.stream().flatMap(proxy -> proxy.takeViolations().stream()).toList();
+    List<String> left = List.copyOf(LEFT_BY_CLOSED);
+    LEFT_BY_CLOSED.removeAll(left);
+    return java.util.stream.Stream.concat(left.stream(), LIVE.stream().flatMap(proxy -> proxy.takeViolations().stream()))
+        .toList();
   }
 
+  /** Stops for good; violations nobody took are kept for {@link NoContractViolations}. */
   @Override
   public void close() {
     stop();
     LIVE.remove(this);
+    LEFT_BY_CLOSED.addAll(takeViolations());
     await(client.close());
   }
 
