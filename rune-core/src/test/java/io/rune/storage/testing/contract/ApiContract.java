@@ -79,8 +79,12 @@ public final class ApiContract {
   }
 
   public static Future<ApiContract> load(Vertx vertx) {
-    return ValidatorContracts.load(vertx, RESOURCE, ApiContract::readableMediaTypes)
-        .map(contract -> new ApiContract(vertx, contract));
+    return openApiContract(vertx).map(contract -> new ApiContract(vertx, contract));
+  }
+
+  /** openapi.yaml as vertx-openapi reads it (restated as the class comment says). */
+  public static Future<OpenAPIContract> openApiContract(Vertx vertx) {
+    return ValidatorContracts.load(vertx, RESOURCE, ApiContract::readableMediaTypes);
   }
 
   /** An HTTP answer: status, headers and the whole body (empty when there is none). */
