@@ -25,6 +25,10 @@ import java.util.function.UnaryOperator;
  *       {@code anyOf} integer or string) makes contract loading fail; in a URL path every
  *       value is text, so it is read as {@code type: string}.</li>
  * </ul>
+ * A third thing it ignores is left to the caller, who knows which way a contract is used:
+ * {@code readOnly} and {@code writeOnly} properties (OpenAPI 3.0: a required readOnly
+ * property is required in responses only, a writeOnly one in requests only, and a writeOnly
+ * one is never sent back). {@link #requestView} and {@link #responseView} restate them.
  */
 public final class ValidatorContracts {
   private ValidatorContracts() {}
@@ -60,6 +64,60 @@ public final class ValidatorContracts {
       }
     }
     return (JsonObject) allowNulls(copy);
+  }
+
+  /** The contract as requests must keep it: readOnly properties are not required. */
+  public static JsonObject requestView(JsonObject contract) {
+    return directed(contract, "readOnly", false);
+  }
+
+  /**
+   * The contract as responses must keep it: writeOnly properties are not required, and not
+   * allowed either (an object schema without them, so a closed schema refuses them).
+   */
+  public static JsonObject responseView(JsonObject contract) {
+    return directed(contract, "writeOnly", true);
+  }
+
+  private static JsonObject directed(JsonObject contract, String flag, boolean remove) {
+    JsonObject copy = contract.copy();
+    JsonObject schemas = copy.getJsonObject("components", new JsonObject()).getJsonObject("schemas", new JsonObject());
+    walk(copy, schemas, flag, remove);
+    return copy;
+  }
+
+  private static void walk(Object node, JsonObject schemas, String flag, boolean remove) {
+    if (node instanceof JsonObject object) {
+      if (object.getValue("properties") instanceof JsonObject properties) {
+        for (String name : java.util.List.copyOf(properties.fieldNames())) {
+          if (properties.getValue(name) instanceof JsonObject property && flagged(property, schemas, flag)) {
+            if (object.getValue("required") instanceof JsonArray required) {
+              required.remove(name);
+              if (required.isEmpty()) {
+                object.remove("required");
+              }
+            }
+            if (remove) {
+              properties.remove(name);
+            }
+          }
+        }
+      }
+      object.forEach(field -> walk(field.getValue(), schemas, flag, remove));
+    } else if (node instanceof JsonArray array) {
+      array.forEach(item -> walk(item, schemas, flag, remove));
+    }
+  }
+
+  /** Whether a property's schema, or the component it names, carries {@code flag}. */
+  private static boolean flagged(JsonObject property, JsonObject schemas, String flag) {
+    if (Boolean.TRUE.equals(property.getValue(flag))) {
+      return true;
+    }
+    String ref = property.getString("$ref");
+    return ref != null && ref.startsWith("#/components/schemas/")
+        && schemas.getValue(ref.substring("#/components/schemas/".length())) instanceof JsonObject target
+        && Boolean.TRUE.equals(target.getValue(flag));
   }
 
   private static Object allowNulls(Object node) {

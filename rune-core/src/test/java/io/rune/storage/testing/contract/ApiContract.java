@@ -72,19 +72,24 @@ public final class ApiContract {
   private final RequestValidator requests;
   private final ResponseValidator responses;
 
-  private ApiContract(Vertx vertx, OpenAPIContract contract) {
-    this.contract = contract;
-    this.requests = RequestValidator.create(vertx, contract);
-    this.responses = ResponseValidator.create(vertx, contract);
+  private ApiContract(Vertx vertx, OpenAPIContract forRequests, OpenAPIContract forResponses) {
+    this.contract = forRequests;
+    this.requests = RequestValidator.create(vertx, forRequests);
+    this.responses = ResponseValidator.create(vertx, forResponses);
   }
 
   public static Future<ApiContract> load(Vertx vertx) {
-    return openApiContract(vertx).map(contract -> new ApiContract(vertx, contract));
+    return openApiContract(vertx, true).compose(forRequests -> openApiContract(vertx, false)
+        .map(forResponses -> new ApiContract(vertx, forRequests, forResponses)));
   }
 
-  /** openapi.yaml as vertx-openapi reads it (restated as the class comment says). */
-  public static Future<OpenAPIContract> openApiContract(Vertx vertx) {
-    return ValidatorContracts.load(vertx, RESOURCE, ApiContract::readableMediaTypes);
+  /**
+   * openapi.yaml as vertx-openapi reads it (restated as the class comment says), as requests
+   * ({@code forRequests}) or responses must keep it (see {@link ValidatorContracts#requestView}).
+   */
+  public static Future<OpenAPIContract> openApiContract(Vertx vertx, boolean forRequests) {
+    return ValidatorContracts.load(vertx, RESOURCE, raw -> readableMediaTypes(
+        forRequests ? ValidatorContracts.requestView(raw) : ValidatorContracts.responseView(raw)));
   }
 
   /** An HTTP answer: status, headers and the whole body (empty when there is none). */

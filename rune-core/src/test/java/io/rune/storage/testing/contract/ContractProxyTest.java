@@ -131,6 +131,21 @@ class ContractProxyTest {
   }
 
   @Test
+  void aWriteOnlyFieldIsRequiredInRequestsAndRefusedInAnswers() {
+    String secret = "{\"name\":\"do\",\"namespace\":\"ops\",\"resourceVersion\":\"3\",\"status\":{\"keys\":[\"token\"]}";
+    answering(201, secret + "}");
+    http.post("/api/v1/namespaces/ops/secrets", new io.vertx.core.json.JsonObject().put("name", "do")
+        .put("data", new io.vertx.core.json.JsonObject().put("token", "t")));
+    assertThat(proxy.takeViolations()).as("data sent, not returned").isEmpty();
+
+    answering(201, secret + ",\"data\":{\"token\":\"t\"}}");
+    http.post("/api/v1/namespaces/ops/secrets", new io.vertx.core.json.JsonObject().put("name", "do")
+        .put("data", new io.vertx.core.json.JsonObject().put("token", "t")));
+    assertThat(proxy.takeViolations()).as("data returned").singleElement().asString()
+        .contains("(createSecret) answered 201").contains("data");
+  }
+
+  @Test
   void aPathNoOperationHasAnsweredWithSuccessIsAViolation() {
     answering(200, "{}");
 
