@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What validating requests at the edge with vertx-openapi would cost, beside what the same
- * requests cost the server: a volume create, and a list of 500 volumes. Run on demand
+ * requests cost the server: a volume create, a volume get, and a list of 500 volumes. Run on demand
  * ({@code -Drune.measure.validation=true}); the figures and the decision they led to are in
  * the README's API section.
  *
@@ -56,6 +56,13 @@ class EdgeValidationCostIT {
             Map.of("namespace", param("cost")), Map.of(), new RequestParameterImpl(body), "application/json"),
             "createVolume"));
 
+        double getServer = medianMicros(() -> {
+          assertThat(direct.get("/api/v1/namespaces/cost/volumes/v-0").status()).isEqualTo(200);
+          return Future.succeededFuture();
+        });
+        double getValidation = medianMicros(() -> requests.validate(new ValidatableRequestImpl(Map.of(), Map.of(),
+            Map.of("namespace", param("cost"), "name", param("v-0")), Map.of(), null, null), "getVolume"));
+
         while (name[0] < 500) {
           assertThat(direct.post("/api/v1/namespaces/cost/volumes", volume("v-" + name[0]++)).status()).isEqualTo(201);
         }
@@ -73,6 +80,10 @@ class EdgeValidationCostIT {
 
         System.out.printf("EdgeValidationCostIT: volume create: server %.0f µs, request validation %.0f µs (%.1f %%)%n",
             createServer, createValidation, 100 * createValidation / createServer);
+        System.out.printf("EdgeValidationCostIT: load average %s%n",
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf("EdgeValidationCostIT: volume get: server %.0f µs, request validation %.0f µs (%.1f %%)%n",
+            getServer, getValidation, 100 * getValidation / getServer);
         System.out.printf("EdgeValidationCostIT: list of 500: server %.0f µs, request validation %.0f µs (%.1f %%),"
             + " response validation %.0f µs (%.1f %%)%n", listServer, listValidation, 100 * listValidation / listServer,
             listResponseValidation, 100 * listResponseValidation / listServer);
