@@ -2,8 +2,7 @@ package io.rune.storage.testing.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
+import io.rune.storage.testing.AfterEveryTest;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -12,19 +11,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * operation, status, the validator's message). Exchanges of a class's set-up and tear-down
  * fail the class.
  */
-public final class NoContractViolations implements AfterEachCallback, AfterAllCallback {
+public final class NoContractViolations extends AfterEveryTest {
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    check(context);
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    check(context);
-  }
-
-  private static void check(ExtensionContext context) {
+  protected void check(ExtensionContext context) {
     assertThat(ContractProxy.takeAllViolations())
         .as("exchanges of %s that break rune/openapi.yaml", context.getDisplayName())
         .isEmpty();
