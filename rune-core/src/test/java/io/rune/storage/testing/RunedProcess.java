@@ -100,15 +100,24 @@ public final class RunedProcess {
 
   /**
    * Waits for the ready line of a dev-mode runed whose HOME is {@code home} and gives a
-   * client with the admin token it wrote there, through a {@link ContractProxy} that checks
-   * its exchanges against openapi.yaml until {@link #stop} (or the end of the JVM).
+   * client with the admin token it wrote there, through a contract check ({@link #checkedBaseUrl}).
    */
   public static Http adminClient(Path home, Process runed) throws Exception {
     Matcher ready = awaitReady(runed);
+    return new Http(checkedBaseUrl(runed, ready), java.nio.file.Files.readString(home.resolve(".rune/admin.token")).trim());
+  }
+
+  /**
+   * The base URL of a runed that printed its {@code ready} line, through a {@link ContractProxy}
+   * that checks its exchanges against openapi.yaml until {@link #stop} (or the end of the JVM).
+   */
+  public static String checkedBaseUrl(Process runed, Matcher ready) {
     ContractProxy proxy = ContractProxy.start(0, Integer.parseInt(ready.group(2)));
-    PROXIES.put(runed, proxy);
-    return new Http("http://127.0.0.1:" + proxy.port(),
-        java.nio.file.Files.readString(home.resolve(".rune/admin.token")).trim());
+    ContractProxy earlier = PROXIES.put(runed, proxy);
+    if (earlier != null) {
+      earlier.close();
+    }
+    return "http://127.0.0.1:" + proxy.port();
   }
 
   public static String log(Process runed) {

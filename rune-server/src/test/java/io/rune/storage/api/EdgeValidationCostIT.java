@@ -41,7 +41,8 @@ class EdgeValidationCostIT {
       Http direct = new Http("http://127.0.0.1:" + server.directPort(), server.adminToken());
       Vertx vertx = Vertx.vertx();
       try {
-        RequestValidator requests = RequestValidator.create(vertx, TestServer.await(ApiContract.openApiContract(vertx, true)));
+        RequestValidator requests = RequestValidator.create(vertx,
+            TestServer.await(ApiContract.openApiContract(vertx, true)));
         ResponseValidator responses = ResponseValidator.create(vertx,
             TestServer.await(ApiContract.openApiContract(vertx, false)));
 

@@ -74,7 +74,10 @@ public final class ContractProxy implements AutoCloseable {
     this.target = target;
     if (server == null) {
       server = shared().createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
-          .setHandle100ContinueAutomatically(true).setCompressionSupported(true).setHttp2ClearTextEnabled(false).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024));
+          // Lines and headers the server itself refuses (414, 431) must reach it to be refused there.
+          .setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024)
+          // As the server: h2c off, 100-continue answered, compression for those who ask.
+          .setHttp2ClearTextEnabled(false).setHandle100ContinueAutomatically(true).setCompressionSupported(true));
       server.requestHandler(this::handle);
       port = await(server.listen()).actualPort();
     }
@@ -137,7 +140,8 @@ public final class ContractProxy implements AutoCloseable {
   private Future<ApiContract.Answer> send(HttpServerRequest request, Buffer body) {
     return client.request(forwarded(request, false))
         .compose(out -> out.send(body))
-        .compose(response -> response.body().map(b -> new ApiContract.Answer(response.statusCode(), response.headers(), b)));
+        .compose(response -> response.body()
+            .map(b -> new ApiContract.Answer(response.statusCode(), response.headers(), b)));
   }
 
   private void tunnel(HttpServerRequest request) {

@@ -90,7 +90,8 @@ class ContractProxyTest {
   void aRequestInvalidByDesignAnsweredWithADeclaredErrorPasses() {
     answering(400, "{\"error\":{\"code\":\"MalformedBody\",\"message\":\"size must be a quantity\",\"field\":\"size\"}}");
 
-    http.post("/api/v1/namespaces/default/volumes", new io.vertx.core.json.JsonObject().put("name", "web").put("size", true));
+    http.post("/api/v1/namespaces/default/volumes",
+        new io.vertx.core.json.JsonObject().put("name", "web").put("size", true));
 
     assertThat(proxy.takeViolations()).isEmpty();
   }
