@@ -1,5 +1,6 @@
 package io.rune.storage.testing.contract;
 
+import io.rune.storage.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -59,11 +60,14 @@ public final class ContractProxy implements AutoCloseable {
   }
 
   /**
-   * A proxy on 127.0.0.1:{@code port} (0: any free one) in front of the server on 127.0.0.1:{@code target}.
+   * A proxy on 127.0.0.1:{@code port} in front of the server on 127.0.0.1:{@code target}. Port
+   * 0 is a free one from {@link FreePorts}, outside the ephemeral range: the proxy binds it
+   * again after each restart of the server, and a port of that range could meanwhile be
+   * taken by any outgoing connection.
    */
   public static ContractProxy start(int port, int target) {
     ContractProxy proxy = new ContractProxy();
-    proxy.port = port;
+    proxy.port = port == 0 ? FreePorts.next() : port;
     proxy.listen(target);
     LIVE.add(proxy);
     return proxy;
