@@ -151,6 +151,9 @@ public final class ApiContract {
     answer.headers().forEach(header -> headers.putIfAbsent(header.getKey(), header.getValue()));
     boolean hasBody = answer.body() != null && answer.body().length() > 0;
     String contentType = readableType(answer.headers().get("Content-Type"), operation, false);
+    if (hasBody && contentType == null) {
+      return Future.succeededFuture("a body without a Content-Type");
+    }
     ValidatableResponse response = hasBody
         ? ValidatableResponse.create(answer.status(), headers, asJson(answer.body(), contentType), contentType)
         : ValidatableResponse.create(answer.status(), headers);
@@ -175,6 +178,9 @@ public final class ApiContract {
 
   /** Null when the contract allows the request, else the validator's message. */
   private Future<String> requestProblem(HttpServerRequest request, Buffer body, Operation operation) {
+    if (body.length() > 0 && request.getHeader("Content-Type") == null) {
+      return Future.succeededFuture("a body without a Content-Type");
+    }
     return RequestUtils.extract(request, operation, () -> Future.succeededFuture(body))
         .map(extracted -> readable(extracted, operation))
         .compose(readable -> requests.validate(readable, operation.getOperationId()))

@@ -147,6 +147,25 @@ class ContractProxyTest {
   }
 
   @Test
+  void anEmptyOrHugeBodyRefusedAsTheContractSaysPasses() {
+    answering(400, "{\"error\":{\"code\":\"MalformedBody\",\"message\":\"the body is empty\"}}");
+    http.send("POST", "/api/v1/namespaces/default/volumes", "", "application/json");
+    http.send("POST", "/api/v1/namespaces/default/volumes", "{not json", "application/json");
+    http.send("POST", "/api/v1/namespaces/default/volumes", "a: [b", "application/yaml");
+    http.send("POST", "/api/v1/namespaces/default/volumes", null, null);
+    http.send("POST", "/api/v1/namespaces/default/volumes", "{}", null);
+    answering(413, "{\"error\":{\"code\":\"BodyTooLarge\",\"message\":\"too large\"}}");
+    http.send("POST", "/api/v1/namespaces/default/volumes", "{\"name\":\"" + "x".repeat(2 << 20) + "\"}",
+        "application/json");
+
+    assertThat(proxy.takeViolations()).isEmpty();
+
+    answer = request -> request.response().setStatusCode(400).end("{}");
+    http.send("POST", "/api/v1/namespaces/default/volumes", "{}", "application/json");
+    assertThat(proxy.takeViolations()).singleElement().asString().contains("a body without a Content-Type");
+  }
+
+  @Test
   void aPathNoOperationHasAnsweredWithSuccessIsAViolation() {
     answering(200, "{}");
 
