@@ -122,25 +122,16 @@ public final class RuneStorageVerticle extends VerticleBase {
         .compose(v -> loadSecretKey())
         .compose(v -> openDatabase())
         .compose(connectOptions -> Migrations.apply(vertx, pool).map(applied -> connectOptions))
-        .compose(connectOptions -> {
-          PgStore store = new PgStore(pool);
-          TokenStore tokens = new TokenStore(pool);
-          Authenticator authenticator = new Authenticator(vertx, tokens);
-          DriverCatalog drivers = DriverCatalog.discover();
-          Resources resources = new Resources(vertx, store, drivers, config.hostPathPolicy(),
-              config.storage().allowCreateMissing(), secretCipher);
-          secretValues = new SecretValues(store, secretCipher);
-          feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
-          PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
-          apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
-              this::notReady, meterRegistry(), nodes);
-          // One read of the nodes table per retry period serves the metrics and the controllers;
-          // the API reads it afresh.
-          NodeDirectory shared = NodeDirectory.readAtMostEvery(nodes, config.cluster().retryPeriod());
-          nodeMetrics = new NodeMetrics(vertx, shared, apiContext.metrics(), config.cluster().retryPeriod());
-          eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
+        // The wiring loads most of the server's classes (drivers, rules, metrics) for the first
+        // time: seconds on a loaded machine, so it runs on a worker, not on the event loop.
+        .compose(connectOptions -> vertx.executeBlocking(() -> wire(connectOptions), false))
+        .compose(wiring -> {
+          PgStore store = wiring.store();
+          DriverCatalog drivers = wiring.drivers();
+          Resources resources = wiring.resources();
+          NodeDirectory shared = wiring.nodes();
           return FirstBoot.seedStorageClasses(store, config.storage(), drivers)
-              .compose(v -> FirstBoot.ensureAdminToken(vertx, tokens, config.adminTokenFile()))
+              .compose(v -> FirstBoot.ensureAdminToken(vertx, wiring.tokens(), config.adminTokenFile()))
               .compose(v -> feed.start())
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
@@ -168,6 +159,30 @@ public final class RuneStorageVerticle extends VerticleBase {
    * Why the node is not ready, or null: started (on a clustered Vert.x, joined), its heartbeat
    * written and its change feed current (CLUSTER.md).
    */
+  /** What {@link #start} builds once the database is ready, before anything is started. */
+  private record Wiring(PgStore store, TokenStore tokens, DriverCatalog drivers, Resources resources,
+      NodeDirectory nodes) {}
+
+  private Wiring wire(PgConnectOptions connectOptions) {
+    PgStore store = new PgStore(pool);
+    TokenStore tokens = new TokenStore(pool);
+    Authenticator authenticator = new Authenticator(vertx, tokens);
+    DriverCatalog drivers = DriverCatalog.discover();
+    Resources resources = new Resources(vertx, store, drivers, config.hostPathPolicy(),
+        config.storage().allowCreateMissing(), secretCipher);
+    secretValues = new SecretValues(store, secretCipher);
+    feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
+    PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
+    apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
+        this::notReady, meterRegistry(), nodes);
+    // One read of the nodes table per retry period serves the metrics and the controllers;
+    // the API reads it afresh.
+    NodeDirectory shared = NodeDirectory.readAtMostEvery(nodes, config.cluster().retryPeriod());
+    nodeMetrics = new NodeMetrics(vertx, shared, apiContext.metrics(), config.cluster().retryPeriod());
+    eventBusApi = new EventBusApi(vertx, resources, authenticator, options.trustedLocalEventBus());
+    return new Wiring(store, tokens, drivers, resources, shared);
+  }
+
   private String notReady() {
     String why = notReady;
     if (why == null && heartbeat != null && !heartbeat.written()) {

@@ -55,6 +55,15 @@ class EmbeddingIT {
       Http http = new Http("http://127.0.0.1:" + server.actualPort() + "/storage",
           Files.readString(dataDir.resolve("admin.token")).trim());
       assertThat(http.get("/api/v1/storageclasses/local").json().getString("driver")).isEqualTo("local");
+      // Mounted under /storage, the routes are still known by their own paths: the query table and 405.
+      assertThat(http.get("/api/v1/storageclasses?fieldSelector=metadata.name%3Dlocal").items()).hasSize(1);
+      Http.Response unknownParameter = http.get("/api/v1/storageclasses?bogus=1");
+      assertThat(unknownParameter.status()).isEqualTo(400);
+      assertThat(unknownParameter.errorField()).isEqualTo("bogus");
+      Http.Response notAllowed = http.delete("/api/v1/storageclasses");
+      assertThat(notAllowed.status()).isEqualTo(405);
+      assertThat(notAllowed.header("Allow")).isEqualTo("GET, POST");
+      assertThat(http.delete("/healthz").header("Allow")).isEqualTo("GET");
 
       CompletableFuture<JsonObject> event = new CompletableFuture<>();
       host.eventBus().<JsonObject>consumer("rune.events.volumes", message -> event.complete(message.body()));

@@ -29,15 +29,22 @@ final class CastCommand implements Callable<Integer> {
   CommonOptions.ChangeOutput output;
 
   @Mixin
+  CommonOptions.DryRunOption dryRun;
+
+  @Mixin
   CommonOptions.Wait wait;
 
   @Override
   public Integer call() {
-    JsonNode applied = rune.client().post("/apply", InputFiles.read(file), "application/yaml");
+    byte[] yaml = InputFiles.read(file);
+    if (rune.dryRun() == DryRun.client) {
+      return wouldSend(yaml);
+    }
+    JsonNode applied = rune.client().post("/apply", yaml, "application/yaml");
     if (output.format.tabular()) {
       for (JsonNode result : applied.path("results")) {
         rune.out().println(result.path("kind").asText().toLowerCase(Locale.ROOT) + "/"
-            + result.path("name").asText() + " " + result.path("action").asText());
+            + result.path("name").asText() + " " + result.path("action").asText() + rune.dryRun().suffix());
       }
       rune.out().flush();
     } else if (output.format == OutputFormat.name) {
@@ -54,12 +61,34 @@ final class CastCommand implements Callable<Integer> {
     }
     rune.awaitIfAsked(wait, output.format, followed.stream().map(Followed::target).toList());
     if (!output.format.tabular() && output.format != OutputFormat.name) {
-      if (wait.wait) {
+      if (wait.active()) {
         // The objects as they are now, ready, rather than as the write left them.
         followed.forEach(f -> f.result().set("object", f.target().object()));
       }
       rune.printer().document(applied, output.format);
     }
+    return 0;
+  }
+
+  /** --dry-run=client: the documents as they would be sent (the YAML must parse), one line each by default. */
+  private int wouldSend(byte[] yaml) {
+    List<JsonNode> documents;
+    try {
+      documents = CliJson.readYamlDocuments(yaml);
+    } catch (java.io.IOException e) {
+      throw new CliException(file + " is not valid YAML: " + e.getMessage());
+    }
+    if (!output.format.tabular() && output.format != OutputFormat.name) {
+      rune.printer().document(CliJson.MAPPER.valueToTree(documents), output.format);
+      return 0;
+    }
+    for (JsonNode document : documents) {
+      var kind = document.properties().stream().findFirst();
+      String line = kind.map(k -> k.getKey().toLowerCase(Locale.ROOT) + "/" + k.getValue().path("name").asText())
+          .orElse("(an empty document)");
+      rune.out().println(output.format == OutputFormat.name ? line : line + " would be sent" + DryRun.client.suffix());
+    }
+    rune.out().flush();
     return 0;
   }
 }

@@ -46,6 +46,20 @@ final class CliJson {
     }
   }
 
+  /** Every document of a YAML stream (documents separated by ---); empty ones are left out. */
+  static java.util.List<JsonNode> readYamlDocuments(byte[] yaml) throws java.io.IOException {
+    java.util.List<JsonNode> documents = new java.util.ArrayList<>();
+    try (var values = Yaml.MAPPER.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
+      while (values.hasNextValue()) {
+        JsonNode document = values.nextValue();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+    }
+    return documents;
+  }
+
   static String yaml(JsonNode node) {
     try {
       return Yaml.MAPPER.writeValueAsString(node);

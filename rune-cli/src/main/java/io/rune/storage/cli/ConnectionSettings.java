@@ -9,8 +9,10 @@ import java.util.Map;
 
 /**
  * Which server to talk to and which token to show it. Each is taken from the first place
- * that has it: the flag, the environment (RUNE_SERVER, RUNE_TOKEN), ~/.rune/config, and for
- * the token finally ~/.rune/admin.token, the file {@code runed --dev-mode} writes.
+ * that has it: the flag, the environment (RUNE_SERVER, RUNE_TOKEN), the context of
+ * ~/.rune/config (the one --context names, else the current one; for the token its
+ * {@code token}, then its {@code token-file}), and for the token finally
+ * ~/.rune/admin.token, the file {@code runed --dev-mode} writes.
  *
  * @param server the server's base URL, without a trailing slash
  * @param token the bearer token, or null when none was found
@@ -21,9 +23,13 @@ record ConnectionSettings(URI server, String token, String tokenSource) {
   static final String SERVER_ENV = "RUNE_SERVER";
   static final String TOKEN_ENV = "RUNE_TOKEN";
 
-  static ConnectionSettings resolve(String serverFlag, String tokenFlag, Map<String, String> env, Path home) {
+  /**
+   * @param contextFlag the context --context names, or null for the file's current context
+   */
+  static ConnectionSettings resolve(String serverFlag, String tokenFlag, String contextFlag, Map<String, String> env,
+      Path home) {
     Path configPath = ClientConfigFile.defaultPath(home);
-    ClientConfigFile config = null;
+    Source context = null;
 
     String server;
     String serverSource;
@@ -34,9 +40,9 @@ record ConnectionSettings(URI server, String token, String tokenSource) {
       server = env.get(SERVER_ENV);
       serverSource = SERVER_ENV;
     } else {
-      config = ClientConfigFile.read(configPath);
-      server = config.server() != null ? config.server() : DEFAULT_SERVER;
-      serverSource = config.server() != null ? configPath.toString() : "the default";
+      context = context(configPath, contextFlag);
+      server = context.context().server() != null ? context.context().server() : DEFAULT_SERVER;
+      serverSource = context.context().server() != null ? context.where() : "the default";
     }
 
     String token;
@@ -48,17 +54,43 @@ record ConnectionSettings(URI server, String token, String tokenSource) {
       token = env.get(TOKEN_ENV).trim();
       tokenSource = TOKEN_ENV;
     } else {
-      config = config != null ? config : ClientConfigFile.read(configPath);
-      if (config.token() != null) {
-        token = config.token();
-        tokenSource = configPath.toString();
+      context = context != null ? context : context(configPath, contextFlag);
+      if (context.context().token() != null) {
+        token = context.context().token();
+        tokenSource = context.where();
+      } else if (context.context().tokenFile() != null) {
+        // A relative path (written by hand) is relative to the config file's directory, as in a kubeconfig.
+        Path tokenFile = configPath.toAbsolutePath().getParent().resolve(context.context().tokenFile());
+        token = readTokenFile(tokenFile, true);
+        tokenSource = tokenFile.toString() + " (" + context.where() + ")";
       } else {
         Path adminTokenFile = home.resolve(".rune").resolve("admin.token");
-        token = readTokenFile(adminTokenFile);
+        token = readTokenFile(adminTokenFile, false);
         tokenSource = token == null ? null : adminTokenFile.toString();
       }
     }
     return new ConnectionSettings(parseServer(server, serverSource), token, tokenSource);
+  }
+
+  /** A context and where it was found, for messages: "context prod of ~/.rune/config". */
+  private record Source(ClientConfigFile.Context context, String where) {}
+
+  /** The context --context names, else the file's current one, else an empty one. */
+  private static Source context(Path configPath, String contextFlag) {
+    ClientConfigFile config = ClientConfigFile.read(configPath);
+    String name = present(contextFlag) ? contextFlag : config.currentContext();
+    ClientConfigFile.Context context = config.context(name);
+    if (context == null && present(contextFlag)) {
+      throw new CliException("there is no context '" + contextFlag + "' in " + configPath,
+          "rune config get-contexts lists them; rune config set-context " + contextFlag + " --server URL makes it");
+    }
+    return new Source(context == null ? ClientConfigFile.Context.EMPTY : context,
+        config.migrated() ? configPath.toString() : "context " + name + " of " + configPath);
+  }
+
+  /** The namespace of the context --context names (else of the current one), or null when it sets none. */
+  static String contextNamespace(String contextFlag, Path home) {
+    return context(ClientConfigFile.defaultPath(home), contextFlag).context().namespace();
   }
 
   /** Accepts {@code http(s)://host[:port]} and, for convenience, {@code host:port}. */
@@ -84,14 +116,18 @@ record ConnectionSettings(URI server, String token, String tokenSource) {
     return uri;
   }
 
-  private static String readTokenFile(Path file) {
+  /** @param required whether a missing file is an error (a context's token-file) or means no token (admin.token) */
+  private static String readTokenFile(Path file, boolean required) {
     try {
       String token = Files.readString(file).trim();
       return token.isEmpty() ? null : token;
     } catch (NoSuchFileException e) {
+      if (required) {
+        throw new CliException("the token file " + file + " does not exist");
+      }
       return null;
     } catch (IOException e) {
-      throw new CliException("cannot read the admin token file " + file + ": " + e.getMessage());
+      throw new CliException("cannot read the token file " + file + ": " + e.getMessage());
     }
   }
 

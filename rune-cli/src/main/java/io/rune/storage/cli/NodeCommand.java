@@ -44,7 +44,7 @@ final class NodeCommand {
   private void print(JsonNode document, Iterable<JsonNode> nodes, OutputFormat format) {
     ResourcePrinter printer = rune.printer();
     switch (format) {
-      case json, yaml -> printer.document(document, format);
+      case json, yaml, jsonpath -> printer.document(document, format);
       case name -> {
         nodes.forEach(node -> rune.out().println("node/" + node.path("name").asText()));
         rune.out().flush();

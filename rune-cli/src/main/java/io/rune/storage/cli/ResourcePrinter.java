@@ -10,11 +10,19 @@ final class ResourcePrinter {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Instant now;
+  private final JsonPathTemplate jsonPath;
+  private final DryRun dryRun;
 
-  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now) {
+  /**
+   * @param jsonPath the template of -o jsonpath=..., or null
+   * @param dryRun whether the changes printed were only a dry run, said at the end of their lines
+   */
+  ResourcePrinter(PrintWriter out, PrintWriter err, Instant now, JsonPathTemplate jsonPath, DryRun dryRun) {
+    this.dryRun = dryRun;
     this.out = out;
     this.err = err;
     this.now = now;
+    this.jsonPath = jsonPath;
   }
 
   /**
@@ -26,7 +34,7 @@ final class ResourcePrinter {
   void list(ResourceType type, JsonNode list, OutputFormat format, String namespace) {
     JsonNode items = list.path("items");
     switch (format) {
-      case json, yaml -> document(list, format);
+      case json, yaml, jsonpath -> document(list, format);
       case name -> {
         items.forEach(item -> out.println(type.qualified(item.path("name").asText())));
         out.flush();
@@ -45,7 +53,7 @@ final class ResourcePrinter {
 
   void object(ResourceType type, JsonNode object, OutputFormat format) {
     switch (format) {
-      case json, yaml -> document(object, format);
+      case json, yaml, jsonpath -> document(object, format);
       case name -> {
         out.println(type.qualified(object.path("name").asText()));
         out.flush();
@@ -60,16 +68,18 @@ final class ResourcePrinter {
    */
   void outcome(ResourceType type, JsonNode object, OutputFormat format, String what) {
     if (format.tabular()) {
-      out.println(type.qualified(object.path("name").asText()) + " " + what);
+      out.println(type.qualified(object.path("name").asText()) + " " + what + dryRun.suffix());
       out.flush();
     } else {
       object(type, object, format);
     }
   }
 
-  /** Any JSON document as pretty JSON or YAML. */
+  /** Any JSON document as pretty JSON or YAML, or what -o jsonpath's template makes of it. */
   void document(JsonNode document, OutputFormat format) {
-    if (format == OutputFormat.yaml) {
+    if (format == OutputFormat.jsonpath) {
+      out.println(jsonPath.apply(document));
+    } else if (format == OutputFormat.yaml) {
       out.print(CliJson.yaml(document));
     } else {
       out.println(CliJson.pretty(document));

@@ -14,15 +14,36 @@ final class ResourceVerbs {
     this.type = type;
   }
 
-  /** @param namespace the namespace to list, or null for all (ignored for cluster-scoped kinds) */
-  void list(String namespace, CommonOptions.Selection selection, OutputFormat format) {
+  /**
+   * @param namespace the namespace to list, or null for all (ignored for cluster-scoped kinds)
+   * @param watch whether to go on with a line per change of what the list shows, from its version on
+   */
+  void list(String namespace, CommonOptions.Selection selection, OutputFormat format, boolean watch) {
     String shown = type.namespaced() ? namespace : null;
-    JsonNode list = rune.client().list(type.collectionPath(shown), selection.labelSelector, selection.chunkSize);
+    JsonNode list = rune.client().list(type.collectionPath(shown), selection.query(), selection.chunkSize);
     rune.printer().list(type, list, format, shown);
+    if (watch) {
+      new ChangeFollower(rune, format, type.namespaced() && shown == null).follow(type.plural(), shown,
+          list.path("resourceVersion").asLong(), ObjectFilter.of(selection.labelSelector, selection.fieldSelector),
+          true);
+    }
   }
 
-  void get(String namespace, String name, OutputFormat format) {
+  /** @param watch whether to go on with a line per change of the object */
+  void get(String namespace, String name, OutputFormat format, boolean watch) {
+    // The head before the object: a change between the two is shown again rather than missed.
+    long head = watch ? rune.client().head(type.collectionPath(namespace)) : 0;
     rune.printer().object(type, rune.client().get(type.objectPath(namespace, name), Map.of()), format);
+    if (watch) {
+      new ChangeFollower(rune, format, false).follow(type.plural(), type.namespaced() ? namespace : null, head,
+          object -> name.equals(object.path("name").asText()), true);
+    }
+  }
+
+  /** Merges {@code mergePatch} into the object; the server answers the object as it now is. */
+  void patch(String namespace, String name, JsonNode mergePatch, OutputFormat format) {
+    JsonNode patched = rune.client().patch(type.objectPath(namespace, name), mergePatch);
+    rune.printer().outcome(type, patched, format, "patched");
   }
 
   /**
@@ -54,8 +75,9 @@ final class ResourceVerbs {
       rune.printer().outcome(type, retried, format, "will be deleted again (its deletion starts over)");
       rune.awaitIfAsked(wait, format, List.of(WaitTarget.untilGone(type, retried)));
     } else {
+      String phase = rune.dryRun() == DryRun.client ? "" : " (phase " + ServedStatus.phaseWord(type, retried) + ")";
       created(retried, format, wait, "will be " + (type == ResourceType.VOLUME ? "provisioned" : "taken")
-          + " again (phase " + ServedStatus.phaseWord(type, retried) + ")");
+          + " again" + phase);
     }
   }
 
@@ -64,12 +86,12 @@ final class ResourceVerbs {
    * the object followed until ready; in -o formats the object printed is the ready one.
    */
   void created(JsonNode object, OutputFormat format, CommonOptions.Wait wait, String what) {
-    if (format.tabular() || !wait.wait) {
+    if (format.tabular() || !wait.active()) {
       rune.printer().outcome(type, object, format, what);
     }
     WaitTarget target = WaitTarget.untilReady(type, object);
     rune.awaitIfAsked(wait, format, List.of(target));
-    if (!format.tabular() && wait.wait) {
+    if (!format.tabular() && wait.active()) {
       rune.printer().object(type, target.object(), format);
     }
   }

@@ -22,11 +22,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "The command-line client of Rune Storage.",
     footer = {
         "",
-        "The server is the first of: --server, RUNE_SERVER, server in ~/.rune/config,",
+        "The server is the first of: --server, RUNE_SERVER, the context's server,",
         "  " + ConnectionSettings.DEFAULT_SERVER + ".",
-        "The token is the first of: --token, RUNE_TOKEN, token in ~/.rune/config,",
+        "The token is the first of: --token, RUNE_TOKEN, the context's token-file,",
         "  ~/.rune/admin.token (written by runed --dev-mode).",
-        "~/.rune/config is TOML: server = \"http://host:7861\" and token = \"...\"."},
+        "The namespace is the first of: -n, the context's namespace, default.",
+        "The context is --context's, else the current one of ~/.rune/config (see rune config)."},
     subcommands = {
         VersionCommand.class,
         StorageClassCommand.class,
@@ -36,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         ServiceCommand.class,
         SecretCommand.class,
         WatchCommand.class,
+        ConfigCommand.class,
         TokenCommand.class,
         NodeCommand.class,
         CompletionCommand.class,
@@ -61,7 +63,13 @@ public final class RuneCli {
       description = "The bearer token (see rune --help).")
   String token;
 
+  @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT,
+      description = "The context of ~/.rune/config to use (default: its current context).")
+  String context;
+
   private RuneClient client;
+  private JsonPathTemplate jsonPath;
+  private DryRun dryRun = DryRun.none;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -78,10 +86,36 @@ public final class RuneCli {
   /** The client of the server the settings name, resolved on first use: some commands need none. */
   RuneClient client() {
     if (client == null) {
-      client = new RuneClient(ConnectionSettings.resolve(server, token, System.getenv(),
-          Path.of(System.getProperty("user.home"))));
+      client = new RuneClient(ConnectionSettings.resolve(server, token, context, System.getenv(), home()), dryRun);
     }
     return client;
+  }
+
+  static Path home() {
+    return Path.of(System.getProperty("user.home"));
+  }
+
+  /** The namespace a namespaced command acts in: {@code -n}'s, else the context's, else "default". */
+  String namespace(String flag) {
+    if (flag != null) {
+      return flag;
+    }
+    String fromContext = ConnectionSettings.contextNamespace(context, home());
+    return fromContext != null ? fromContext : CommonOptions.DEFAULT_NAMESPACE;
+  }
+
+  /** Set by {@code --dry-run}, before the client is made. */
+  void dryRun(DryRun mode) {
+    this.dryRun = mode;
+  }
+
+  DryRun dryRun() {
+    return dryRun;
+  }
+
+  /** Set when {@code -o jsonpath=...} was given: the printer applies it. */
+  void jsonPath(JsonPathTemplate template) {
+    this.jsonPath = template;
   }
 
   PrintWriter out() {
@@ -93,7 +127,7 @@ public final class RuneCli {
   }
 
   ResourcePrinter printer() {
-    return new ResourcePrinter(out(), err(), Instant.now());
+    return new ResourcePrinter(out(), err(), Instant.now(), jsonPath, dryRun);
   }
 
   /**
@@ -101,7 +135,7 @@ public final class RuneCli {
    * with the default output, and to stderr when stdout carries JSON, YAML or names.
    */
   void awaitIfAsked(CommonOptions.Wait wait, OutputFormat format, java.util.List<WaitTarget> targets) {
-    if (wait.wait && !targets.isEmpty()) {
+    if (wait.active() && !targets.isEmpty()) {
       new Waiter(client(), WaitDisplay.on(format.tabular() ? out() : err())).await(targets, wait.timeout);
     }
   }

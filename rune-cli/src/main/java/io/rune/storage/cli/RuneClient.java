@@ -31,10 +31,13 @@ final class RuneClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final ConnectionSettings settings;
+  private final DryRun dryRun;
   private final HttpClient http;
 
-  RuneClient(ConnectionSettings settings) {
+  /** @param dryRun how writes are made: for real, checked by the server only, or not sent at all */
+  RuneClient(ConnectionSettings settings, DryRun dryRun) {
     this.settings = settings;
+    this.dryRun = dryRun;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
@@ -72,6 +75,12 @@ final class RuneClient {
         "application/json");
   }
 
+  /** A JSON merge patch (RFC 7386) of the object at {@code path}. */
+  JsonNode patch(String path, JsonNode mergePatch) {
+    return send("PATCH", path, Map.of(), mergePatch.toString().getBytes(StandardCharsets.UTF_8),
+        "application/merge-patch+json");
+  }
+
   JsonNode post(String path, byte[] body, String contentType) {
     return send("POST", path, Map.of(), body, contentType);
   }
@@ -80,13 +89,11 @@ final class RuneClient {
    * Every page of a list, following {@code continue} to the end: the list response of the
    * first page with the items of all pages and no {@code continue}.
    *
+   * @param selectors query parameters that choose the objects (labelSelector, fieldSelector); null values are left out
    * @param chunkSize the page size to ask for, or null for the server's default
    */
-  ObjectNode list(String path, String labelSelector, Integer chunkSize) {
-    Map<String, String> query = new LinkedHashMap<>();
-    if (labelSelector != null) {
-      query.put("labelSelector", labelSelector);
-    }
+  ObjectNode list(String path, Map<String, String> selectors, Integer chunkSize) {
+    Map<String, String> query = new LinkedHashMap<>(selectors);
     if (chunkSize != null) {
       query.put("limit", chunkSize.toString());
     }
@@ -113,6 +120,14 @@ final class RuneClient {
   }
 
   private JsonNode send(String method, String path, Map<String, String> query, byte[] body, String contentType) {
+    boolean write = !method.equals("GET");
+    if (write && dryRun == DryRun.client) {
+      return ClientDryRun.wouldSend(method, path, body, contentType);
+    }
+    if (write && dryRun == DryRun.server) {
+      query = new LinkedHashMap<>(query);
+      query.put(DryRun.PARAMETER, DryRun.ALL);
+    }
     URI uri = URI.create(settings.server() + API + path + queryString(query));
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .timeout(REQUEST_TIMEOUT)
@@ -140,6 +155,12 @@ final class RuneClient {
     }
     JsonNode json = parse(response.body());
     if (response.statusCode() / 100 == 2) {
+      if (write && dryRun == DryRun.server
+          && !DryRun.ALL.equals(response.headers().firstValue(DryRun.HEADER).orElse(null))) {
+        // A server that ignores dryRun has made the change: say so rather than print it as a dry run.
+        throw new CliException("the server at " + settings.server() + " did not answer " + method + " " + API + path
+            + " as a dry run (no " + DryRun.HEADER + " header): it does not know dry runs and made the change");
+      }
       return json;
     }
     throw refusal(response.statusCode(), json, response.body());
@@ -160,7 +181,8 @@ final class RuneClient {
     if (status == 401) {
       hint = settings.token() == null
           ? "no token was found: pass --token, set " + ConnectionSettings.TOKEN_ENV
-              + ", put token = \"...\" in ~/.rune/config, or start runed --dev-mode on this machine"
+              + ", give the context a token file (rune config set-context NAME --token-file PATH),"
+              + " or start runed --dev-mode on this machine"
           : "the token from " + settings.tokenSource() + " was not accepted";
     }
     return new ServerError(status, error.path("code").asText(null), message, error.path("field").asText(null), hint);

@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code rune secret}: Secrets. Values go in and never come out: lists and gets show the
  * key names only, as the server does.
  */
-@Command(name = "secret", description = "List, show (key names only), create and delete Secrets.")
+@Command(name = "secret", description = "List, show (key names only), create, patch and delete Secrets.")
 final class SecretCommand {
   @ParentCommand
   RuneCli rune;
@@ -25,14 +26,14 @@ final class SecretCommand {
 
   @Command(name = "list", aliases = "ls", description = "List Secrets and their keys.")
   void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
-      @Mixin CommonOptions.Output output) {
-    verbs().list(scope.namespaceOrAll(), selection, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one Secret: its key names, never its values.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.namespace, name, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().get(namespace.name(), name, output.format, watch.watch);
   }
 
   @Command(name = "create", description = "Create a Secret from files (preferred: values stay out of the"
@@ -42,7 +43,8 @@ final class SecretCommand {
           + " content (trailing newline removed); - reads standard input.") List<String> files,
       @Option(names = "--from-literal", paramLabel = "KEY=VALUE", description = "A key and its value.")
       List<String> literals,
-      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output) {
+      @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
+      @Mixin CommonOptions.DryRunOption dryRun) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name);
     ObjectNode data = body.putObject("data");
     for (String pair : files == null ? List.<String>of() : files) {
@@ -56,16 +58,30 @@ final class SecretCommand {
     if (data.isEmpty()) {
       throw new CliException("a secret needs at least one key: give --from-file KEY=FILE or --from-literal KEY=VALUE");
     }
-    var created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.namespace), body);
+    JsonNode created = rune.client().post(ResourceType.SECRET.collectionPath(namespace.name()), body);
+    if (rune.dryRun() == DryRun.client) {
+      // What would be sent, but values never come out, not even of a dry run: the key names stand in.
+      ObjectNode shown = CliJson.MAPPER.createObjectNode().put("name", name);
+      data.fieldNames().forEachRemaining(shown.putArray("keys")::add);
+      created = shown;
+    }
     List<String> keys = ServedStatus.secret(created).keys();
     rune.printer().outcome(ResourceType.SECRET, created, output.format, "created (keys " + String.join(", ", keys)
         + ")");
   }
 
+  @Command(name = "patch", description = "Change a Secret (its data: values go in, never come out) with a JSON"
+      + " merge patch (RFC 7386): the fields given replace its own, null removes one.")
+  void patch(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Patch patch,
+      @Mixin CommonOptions.Namespace namespace,
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun) {
+    verbs().patch(namespace.name(), name, patch.document(), output.format);
+  }
+
   @Command(name = "delete", description = "Delete a Secret; classes naming it can no longer reach their backend.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output) {
-    verbs().delete(namespace.namespace, name, Map.of(), output.format, new CommonOptions.Wait());
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun) {
+    verbs().delete(namespace.name(), name, Map.of(), output.format, new CommonOptions.Wait());
   }
 
   /** KEY=VALUE at the first '='; a pair without one is the user's mistake, said without echoing the value. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rune snapshot|snap}: Snapshots of Volumes. */
-@Command(name = "snapshot", aliases = "snap", description = "List, show, create, restore, retry and delete Snapshots.")
+@Command(name = "snapshot", aliases = "snap", description = "List, show, describe, create, restore, retry and delete Snapshots.")
 final class SnapshotCommand {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -28,27 +28,35 @@ final class SnapshotCommand {
 
   @Command(name = "list", aliases = "ls", description = "List Snapshots.")
   void list(@Mixin CommonOptions.ListScope scope, @Mixin CommonOptions.Selection selection,
-      @Mixin CommonOptions.Output output) {
-    verbs().list(scope.namespaceOrAll(), selection, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().list(scope.namespaceOrAll(), selection, output.format, watch.watch);
   }
 
   @Command(name = "get", description = "Show one Snapshot.")
   void get(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.Output output) {
-    verbs().get(namespace.namespace, name, output.format);
+      @Mixin CommonOptions.Output output, @Mixin CommonOptions.Watch watch) {
+    verbs().get(namespace.name(), name, output.format, watch.watch);
+  }
+
+  @Command(name = "describe", description = "Show one Snapshot for a reader: its volume, status, the volumes"
+      + " restored from it and its last changes.")
+  void describe(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace) {
+    new Describer(rune, Instant.now()).snapshot(namespace.name(), name);
   }
 
   @Command(name = "delete", description = "Delete a Snapshot.")
   void delete(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().delete(namespace.namespace, name, Map.of(), output.format, wait);
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
+    verbs().delete(namespace.name(), name, Map.of(), output.format, wait);
   }
 
   @Command(name = "retry", description = "Start a stopped Snapshot over, attempts reset: a Failed one is taken"
       + " again, one whose deletion stopped is deleted again.")
   void retry(@Parameters(paramLabel = "NAME") String name, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    verbs().retry(namespace.namespace, name, output.format, wait);
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
+    verbs().retry(namespace.name(), name, output.format, wait);
   }
 
   @Command(name = "create", description = "Snapshot a Volume of the same namespace.")
@@ -56,10 +64,10 @@ final class SnapshotCommand {
       @Option(names = "--name", paramLabel = "NAME",
           description = "The snapshot's name (default: <VOLUME>-<yyyyMMdd-HHmmss>, UTC).") String name,
       @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
-      @Mixin CommonOptions.Wait wait) {
+      @Mixin CommonOptions.DryRunOption dryRun, @Mixin CommonOptions.Wait wait) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name != null ? name : defaultName(volume, Instant.now()));
     body.putObject("source").put("volume", volume);
-    var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.namespace), body);
+    var created = rune.client().post(ResourceType.SNAPSHOT.collectionPath(namespace.name()), body);
     verbs().created(created, output.format, wait, "created");
   }
 
@@ -69,9 +77,10 @@ final class SnapshotCommand {
       @Option(names = "--to-namespace", paramLabel = "NAMESPACE",
           description = "The new volume's namespace (default: the snapshot's).") String toNamespace,
       @Mixin VolumeCommand.RestoreOptions restore, @Mixin CommonOptions.Namespace namespace,
-      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.Wait wait) {
-    String target = toNamespace != null ? toNamespace : namespace.namespace;
-    restore.run(rune, target, as, snapshot, namespace.namespace, output.format, wait);
+      @Mixin CommonOptions.ChangeOutput output, @Mixin CommonOptions.DryRunOption dryRun,
+      @Mixin CommonOptions.Wait wait) {
+    String target = toNamespace != null ? toNamespace : namespace.name();
+    restore.run(rune, target, as, snapshot, namespace.name(), output.format, wait);
   }
 
   static String defaultName(String volume, Instant now) {

@@ -1,10 +1,5 @@
 package io.rune.storage.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,8 +22,6 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "watch", description = "Show changes as they happen, one line each, until interrupted.")
 final class WatchCommand implements Callable<Integer> {
-  private static final Duration FOREVER = Duration.ofDays(3650);
-
   @ParentCommand
   RuneCli rune;
 
@@ -58,41 +51,8 @@ final class WatchCommand implements Callable<Integer> {
         .orElse(types.iterator().next());
     long start = since != null ? since : rune.client().head(probe.collectionPath(namespace));
     String kinds = types.stream().map(ResourceType::plural).collect(Collectors.joining(","));
-    PrintWriter out = rune.out();
-    boolean withNamespace = namespace == null;
-    try (WatchFeed feed = WatchFeed.open(rune.client(), kinds, namespace, start)) {
-      if (output.format.tabular()) {
-        out.println(WatchLine.header(withNamespace));
-        out.flush();
-      }
-      while (true) {
-        JsonNode frame = feed.next(Instant.now().plus(FOREVER));
-        if (frame == null) {
-          continue;
-        }
-        print(out, frame, withNamespace);
-      }
-    }
-  }
-
-  private void print(PrintWriter out, JsonNode frame, boolean withNamespace) {
-    boolean bookmark = "BOOKMARK".equals(frame.path("type").asText());
-    ResourceType type = ResourceType.ofKindName(frame.path("kind").asText()).orElse(null);
-    switch (output.format) {
-      case json -> out.println(compact(frame));
-      case yaml -> out.print("---\n" + CliJson.yaml(frame));
-      case name -> {
-        if (!bookmark && type != null) {
-          out.println(type.qualified(frame.path("object").path("name").asText()));
-        }
-      }
-      case table, wide -> {
-        if (!bookmark && type != null) {
-          out.println(WatchLine.of(frame, type, withNamespace));
-        }
-      }
-    }
-    out.flush();
+    new ChangeFollower(rune, output.format, namespace == null).follow(kinds, namespace, start, object -> true, true);
+    return 0;
   }
 
   private Set<ResourceType> types() {
@@ -102,13 +62,5 @@ final class WatchCommand implements Callable<Integer> {
           "unknown kind '" + word + "'; use volumes, snapshots, services, storageclasses or secrets")));
     }
     return types.isEmpty() ? new LinkedHashSet<>(List.of(ResourceType.values())) : types;
-  }
-
-  private static String compact(JsonNode frame) {
-    try {
-      return CliJson.MAPPER.writeValueAsString(frame);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -40,6 +40,20 @@ final class WatchFeed implements AutoCloseable {
   private int connection;
   private long seq;
 
+  /** The server no longer keeps the changes asked for; {@code oldestKept} is the first sequence it has. */
+  static final class Compacted extends CliException {
+    private final long oldestKept;
+
+    Compacted(long oldestKept, String message) {
+      super(message);
+      this.oldestKept = oldestKept;
+    }
+
+    long oldestKept() {
+      return oldestKept;
+    }
+  }
+
   /** What a connection's listener hands over: a frame, or the socket's end (error null for a clean close). */
   private record Signal(int connection, JsonNode frame, boolean ended, Throwable error) {}
 
@@ -114,7 +128,7 @@ final class WatchFeed implements AutoCloseable {
   private void onError(JsonNode frame) {
     String code = frame.path("code").asText();
     if (code.equals("Compacted")) {
-      throw new CliException("the server no longer keeps the changes after sequence " + seq
+      throw new Compacted(frame.path("seq").asLong(), "the server no longer keeps the changes after sequence " + seq
           + " (the oldest it keeps is " + frame.path("seq").asText() + "); start the watch again without --since");
     }
     if (code.equals("Unauthenticated")) {

@@ -45,8 +45,22 @@ public class ApiException extends RuntimeException {
     return new JsonObject().put("error", error);
   }
 
+  /**
+   * A path, query or header the server cannot read (400): a name in the path that is not a
+   * name, a query parameter a route does not take or whose value is not of its form or range.
+   * {@code field} names the parameter (namespace, name, limit, labelSelector...).
+   */
+  public static ApiException malformedRequest(String field, String message) {
+    return new ApiException(400, "MalformedRequest", message, field);
+  }
+
   public static ApiException malformed(String message, String field) {
     return new ApiException(400, "MalformedBody", message, field);
+  }
+
+  /** 415: a body of a media type the path does not read. */
+  public static ApiException unsupportedMediaType(String message) {
+    return new ApiException(415, "UnsupportedMediaType", message, null);
   }
 
   public static ApiException unauthenticated(String message) {
@@ -111,7 +125,7 @@ public class ApiException extends RuntimeException {
       case CONFLICT -> conflict(store.getMessage());
       case ALREADY_EXISTS -> alreadyExists(store.getMessage());
       case UNAVAILABLE -> storeUnavailable(store.getMessage());
-      case INVALID_CONTINUE_TOKEN -> malformed(store.getMessage(), "continue");
+      case INVALID_CONTINUE_TOKEN -> malformedRequest("continue", store.getMessage());
       // Only controllers write under a lease; should one reach a client, the write may be retried.
       case FENCED -> storeUnavailable(store.getMessage());
     };

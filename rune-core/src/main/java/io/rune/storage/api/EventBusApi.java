@@ -5,6 +5,7 @@ import io.rune.storage.model.Kind;
 import io.rune.storage.model.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -18,7 +19,8 @@ import java.util.function.BiFunction;
  * The event-bus door: {@code rune.api.<kind>.<verb>} with the JSON of REST. A request
  * body names what REST puts in the path ({@code namespace}, {@code name}), carries the
  * object under {@code object}, and list parameters (and a delete's {@code cascade}) as fields.
- * Failures are {@code fail(<http status>, <error body JSON>)}.
+ * Failures are {@code fail(<http status>, <error body JSON>)}. A write with the header
+ * {@code dryRun: All} is a dry run, as REST's {@code ?dryRun=All}.
  *
  * <p>A {@code token} header applies RBAC as REST does. A request without one is refused
  * ({@code fail(401, Unauthenticated)}), unless the verticle was deployed with
@@ -33,7 +35,6 @@ public final class EventBusApi {
   private final Vertx vertx;
   private final Resources resources;
   private final Authenticator authenticator;
-  private final Apply apply;
   private final boolean trustedLocal;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
@@ -45,7 +46,6 @@ public final class EventBusApi {
     this.vertx = vertx;
     this.resources = resources;
     this.authenticator = authenticator;
-    this.apply = new Apply(resources);
     this.trustedLocal = trustedLocal;
   }
 
@@ -58,31 +58,32 @@ public final class EventBusApi {
       on(address(kind, "get"), (p, body) -> resources.get(p, kind, name(body, "namespace"),
           name(body, "name")).map(ApiObject::toJson));
       on(address(kind, "list"), (p, body) -> resources.list(p, kind, name(body, "namespace"),
-          body.getString("labelSelector"), body.getInteger("limit"), body.getString("continue"))
+          body.getString("labelSelector"), body.getString("fieldSelector"), body.getInteger("limit"),
+          body.getString("continue"))
           .map(page -> new JsonObject(ResourceRoutes.render(page))));
-      on(address(kind, "create"), (p, body) -> resources.create(p, kind, name(body, "namespace"),
+      write(address(kind, "create"), (r, p, body) -> r.create(p, kind, name(body, "namespace"),
           object(body)).map(ApiObject::toJson));
-      on(address(kind, "update"), (p, body) -> resources.replace(p, kind, name(body, "namespace"),
+      write(address(kind, "update"), (r, p, body) -> r.replace(p, kind, name(body, "namespace"),
           name(body, "name"), object(body)).map(ApiObject::toJson));
-      on(address(kind, "delete"), (p, body) -> resources.delete(p, kind, name(body, "namespace"),
+      write(address(kind, "delete"), (r, p, body) -> r.delete(p, kind, name(body, "namespace"),
           name(body, "name"), cascade(body)).map(ApiObject::toJson));
     }
-    on(address(Kind.STORAGE_CLASS, "set-default"),
-        (p, body) -> resources.setDefault(p, name(body, "name")).map(ApiObject::toJson));
+    write(address(Kind.STORAGE_CLASS, "set-default"),
+        (r, p, body) -> r.setDefault(p, name(body, "name")).map(ApiObject::toJson));
     for (Kind kind : new Kind[] {Kind.VOLUME, Kind.SNAPSHOT}) {
-      on(address(kind, "retry"), (p, body) -> resources.retry(p, kind, name(body, "namespace"), name(body, "name"))
+      write(address(kind, "retry"), (r, p, body) -> r.retry(p, kind, name(body, "namespace"), name(body, "name"))
           .map(ApiObject::toJson));
     }
-    on(address(Kind.VOLUME, "retry-provision"), (p, body) -> resources.retry(p, Kind.VOLUME,
+    write(address(Kind.VOLUME, "retry-provision"), (r, p, body) -> r.retry(p, Kind.VOLUME,
         name(body, "namespace"), name(body, "name")).map(ApiObject::toJson));
     on(address(Kind.SERVICE, "report"), (p, body) -> resources.reportReplica(p, name(body, "namespace"),
         name(body, "name"), String.valueOf(body.getValue("ordinal")), body.getJsonObject("report", new JsonObject()))
         .map(ApiObject::toJson));
-    on(address(Kind.VOLUME, "detach"), (p, body) -> resources.detach(p, name(body, "namespace"),
+    write(address(Kind.VOLUME, "detach"), (r, p, body) -> r.detach(p, name(body, "namespace"),
         name(body, "name"), body.getBoolean("force", false)).map(ApiObject::toJson));
-    on(address(Kind.VOLUME, "restore"), (p, body) -> resources.restore(p, name(body, "namespace"),
+    write(address(Kind.VOLUME, "restore"), (r, p, body) -> r.restore(p, name(body, "namespace"),
         name(body, "name"), body.getJsonObject("restore", new JsonObject())).map(ApiObject::toJson));
-    on(PREFIX + "apply", (p, body) -> apply.apply(p, documents(body)));
+    write(PREFIX + "apply", (r, p, body) -> new Apply(r).apply(p, documents(body)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -90,18 +91,50 @@ public final class EventBusApi {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
+  /** A write's operation: on the resources it is given (a dry run's, or the real ones). */
+  private interface Write {
+    Future<JsonObject> apply(Resources resources, Principal principal, JsonObject body);
+  }
+
   private void on(String address, BiFunction<Principal, JsonObject, Future<JsonObject>> operation) {
+    consume(address, (message, p, body) -> operation.apply(p, body));
+  }
+
+  /**
+   * A write, or a dry run of it when the message carries the header {@code dryRun: All}
+   * (REST's {@code ?dryRun=All}); a dry run's reply carries {@code Rune-Dry-Run: All}.
+   */
+  private void write(String address, Write operation) {
+    consume(address, (message, p, body) -> {
+      boolean dryRun = DryRun.requested(message.headers().get(DryRun.OPTION));
+      return resources.write(dryRun, r -> operation.apply(r, p, body));
+    });
+  }
+
+  private interface Operation {
+    Future<JsonObject> apply(Message<JsonObject> message, Principal principal, JsonObject body);
+  }
+
+  private void consume(String address, Operation operation) {
     EventBus bus = vertx.eventBus();
     consumers.add(bus.consumer(address, (Message<JsonObject> message) -> {
       JsonObject body = message.body() == null ? new JsonObject() : message.body();
-      principal(message).compose(p -> Resources.attempt(() -> operation.apply(p, body)))
-          .onSuccess(message::reply)
+      principal(message).compose(p -> Resources.attempt(() -> operation.apply(message, p, body)))
+          .onSuccess(reply -> message.reply(reply, replyOptions(message)))
           .onFailure(err -> {
             Throwable failure = ApiException.from(err);
             ApiException api = failure instanceof ApiException e ? e : ApiException.internal();
             message.fail(api.status(), api.body().encode());
           });
     }));
+  }
+
+  private static DeliveryOptions replyOptions(Message<JsonObject> message) {
+    DeliveryOptions options = new DeliveryOptions();
+    if (DryRun.ALL.equals(message.headers().get(DryRun.OPTION))) {
+      options.addHeader(DryRun.ANSWER_HEADER, DryRun.ALL);
+    }
+    return options;
   }
 
   private Future<Principal> principal(Message<JsonObject> message) {

@@ -46,13 +46,13 @@ final class HttpErrors {
   }
 
   static ApiException malformedRequest(Throwable cause) {
-    return new ApiException(400, "MalformedRequest", "the request is not well-formed HTTP"
-        + (cause == null || cause.getMessage() == null ? "" : ": " + shortened(cause.getMessage())), null);
+    return ApiException.malformedRequest(null, "the request is not well-formed HTTP"
+        + (cause == null || cause.getMessage() == null ? "" : ": " + shortened(cause.getMessage())));
   }
 
   static ApiException badPercentEncoding(String part) {
-    return new ApiException(400, "MalformedRequest", "the " + part + " could not be decoded: each '%' must"
-        + " start a valid percent-encoding ('%' and two hex digits) of UTF-8", null);
+    return ApiException.malformedRequest(null, "the " + part + " could not be decoded: each '%' must"
+        + " start a valid percent-encoding ('%' and two hex digits) of UTF-8");
   }
 
   /**

@@ -37,6 +37,14 @@ interface KindRules<S> {
     return tx != null ? tx.insert(draft) : store.insert(draft);
   }
 
+  /**
+   * What a merge patch of {@code current} ({@code patch}) applies to: the object as GET shows
+   * it, unless the kind keeps fields GET does not show that the patch may change.
+   */
+  default Future<JsonObject> patchTarget(StoreReader reads, ApiObject current, JsonObject patch) {
+    return Future.succeededFuture(current.toJson());
+  }
+
   /** Whether replacing {@code current} by {@code next} (admitted for {@code spec}) would change nothing. */
   default Future<Boolean> unchanged(StoreReader reads, ApiObject current, ApiObject next, S spec) {
     return Future.succeededFuture(next.spec().equals(current.spec()) && next.labels().equals(current.labels()));

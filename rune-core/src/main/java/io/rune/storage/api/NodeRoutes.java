@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,9 +19,6 @@ import java.util.TreeMap;
  * of any role needs to read a failover.
  */
 final class NodeRoutes {
-  /** The list takes no paging: a cluster has a handful of nodes. {@code token} is the bearer's. */
-  private static final Set<String> LIST_PARAMETERS = Set.of("labelSelector", "token");
-
   private final NodeDirectory nodes;
 
   NodeRoutes(NodeDirectory nodes) {
@@ -40,13 +36,7 @@ final class NodeRoutes {
   }
 
   private Future<List<NodeInfo>> list(RoutingContext ctx) {
-    for (String parameter : ctx.queryParams().names()) {
-      if (!LIST_PARAMETERS.contains(parameter)) {
-        throw ApiException.invalid(parameter, "the list of nodes takes only labelSelector, not "
-            + UserText.quote(parameter) + "; it is never paged");
-      }
-    }
-    LabelSelector selector = Validation.check(() ->
+    LabelSelector selector = Validation.checkRequest(() ->
         LabelSelector.parse(RouteSupport.textParam(ctx, "labelSelector")));
     return nodes.list().map(all -> all.stream().filter(node -> selector.matches(node.labels())).toList());
   }

@@ -30,7 +30,7 @@ final class ReplicaReports {
       try {
         ordinal = Integer.parseInt(ordinalText);
       } catch (NumberFormatException e) {
-        throw ApiException.invalid("ordinal", "the replica ordinal must be a number, not '" + ordinalText + "'");
+        throw ApiException.malformedRequest("ordinal", "the replica ordinal must be a number, not '" + ordinalText + "'");
       }
       JsonObject report = body == null ? new JsonObject() : body;
       for (String field : report.fieldNames()) {

@@ -12,6 +12,11 @@ import java.util.List;
 
 /** Reads request bodies: JSON, or YAML when the client says so in Content-Type. */
 final class RequestBodies {
+  /** What a 415 tells the client to do. */
+  static final String SUPPORTED = "send the body as application/json or application/yaml (with curl:"
+      + " -H 'Content-Type: application/json'; curl -d alone sends a form)";
+  static final String MERGE_PATCH = "application/merge-patch+json";
+
   private RequestBodies() {}
 
   static boolean isYaml(RoutingContext ctx) {
@@ -19,11 +24,43 @@ final class RequestBodies {
     return type != null && type.toLowerCase().contains("yaml");
   }
 
+  /** The media type of the body, lower case and without parameters; null when none is named. */
+  private static String mediaType(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    return type == null ? null : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Refuses (415) a form: what {@code curl -d} sends unless told otherwise, whose body is
+   * meant as form fields and would only confuse as JSON.
+   */
+  static void refuseForms(RoutingContext ctx) {
+    String type = mediaType(ctx);
+    if (type != null && (type.equals("application/x-www-form-urlencoded") || type.startsWith("multipart/"))) {
+      throw ApiException.unsupportedMediaType("the body is " + type + ", a form; " + SUPPORTED);
+    }
+  }
+
+  /** A PATCH body: a JSON merge patch (RFC 7386), which must be an object. */
+  static JsonObject mergePatch(RoutingContext ctx) {
+    if (!MERGE_PATCH.equals(mediaType(ctx))) {
+      throw ApiException.unsupportedMediaType("PATCH takes a JSON merge patch (RFC 7386): send it with"
+          + " Content-Type: " + MERGE_PATCH + (mediaType(ctx) == null ? "" : ", not " + mediaType(ctx)));
+    }
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw ApiException.malformed("the request needs a body: a JSON merge patch, e.g. {\"labels\":{\"app\":\"web\"}}",
+          null);
+    }
+    return json(body);
+  }
+
   /**
    * One object of {@code kind}. YAML may use the documents' wrapped form
    * ({@code volume: {...}}); JSON may too, for symmetry. A second YAML document is refused.
    */
   static JsonObject object(RoutingContext ctx, Kind kind) {
+    refuseForms(ctx);
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       throw ApiException.malformed("the request needs a body: a " + kind.kindName() + " as JSON or YAML", null);
@@ -48,6 +85,7 @@ final class RequestBodies {
 
   /** The documents of an /apply body, in order: YAML documents, a JSON array of objects, or one JSON object. */
   static List<JsonObject> documents(RoutingContext ctx) {
+    refuseForms(ctx);
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       throw ApiException.malformed("the request needs a body: one or more documents", null);

@@ -5,6 +5,7 @@ import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.driver.runtime.DriverCatalog;
 import io.rune.storage.model.ApiObject;
+import io.rune.storage.model.FieldSelector;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
@@ -38,6 +39,7 @@ public final class Resources {
   private final VolumeRestore restores;
   private final ReplicaReports replicaReports;
   private final VolumeDetach detaches;
+  private final ResourcePatch patches;
 
   public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing, SecretCipher secrets) {
@@ -50,6 +52,30 @@ public final class Resources {
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
     this.detaches = new VolumeDetach(store);
+    this.patches = new ResourcePatch(this, store, rules);
+  }
+
+  /** The operations of {@code base} on {@code store} (a rehearsal's view of base's store). */
+  private Resources(Resources base, Store store) {
+    this.store = store;
+    this.rules.putAll(base.rules);
+    this.restores = new VolumeRestore(this, store);
+    this.replicaReports = new ReplicaReports(store);
+    this.detaches = new VolumeDetach(store);
+    this.patches = new ResourcePatch(this, store, rules);
+  }
+
+  /**
+   * Runs the write {@code operation} (any of these operations, or /apply's) for real or, with
+   * {@code dryRun}, as a dry run: the same operation on a rehearsal of the store
+   * ({@link Store#rehearse}), so every check of the real write runs and its answer is the
+   * real one, and nothing is kept.
+   */
+  public <T> Future<T> write(boolean dryRun, java.util.function.Function<Resources, Future<T>> operation) {
+    if (!dryRun) {
+      return attempt(() -> operation.apply(this));
+    }
+    return attempt(() -> store.rehearse(rehearsal -> attempt(() -> operation.apply(new Resources(this, rehearsal)))));
   }
 
   /** Takes a Bound volume from its replicas: see {@link VolumeDetach}. */
@@ -96,24 +122,27 @@ public final class Resources {
    * Lists one namespace, or (namespace null) every namespace the principal may see, with
    * the items as stored JSON text.
    */
-  public Future<RenderedPage> list(Principal principal, Kind kind, String namespace, String selector,
-      Integer limit, String continueToken) {
-    return attempt(() -> store.list(listQuery(principal, kind, namespace, selector, limit, continueToken)));
+  public Future<RenderedPage> list(Principal principal, Kind kind, String namespace, String labelSelector,
+      String fieldSelector, Integer limit, String continueToken) {
+    return attempt(() -> store.list(listQuery(principal, kind, namespace, labelSelector, fieldSelector, limit,
+        continueToken)));
   }
 
-  private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String selector,
-      Integer limit, String continueToken) {
+  /** The parameters are checked before the caller's rights: a list that cannot be read is 400 for anyone. */
+  private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String labelSelector,
+      String fieldSelector, Integer limit, String continueToken) {
+    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+    if (pageSize < 1 || pageSize > MAX_LIMIT) {
+      throw ApiException.malformedRequest("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + pageSize);
+    }
+    LabelSelector labels = Validation.checkRequest(() -> LabelSelector.parse(labelSelector));
+    FieldSelector fields = Validation.checkRequest(() -> FieldSelector.parse(kind, fieldSelector));
     if (namespace != null) {
       principal.checkRead(kind, namespace);
     }
-    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-    if (pageSize < 1 || pageSize > MAX_LIMIT) {
-      throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
-    }
-    LabelSelector labels = Validation.check(() -> LabelSelector.parse(selector));
     var namespaces = !kind.namespaced() ? null
         : namespace != null ? java.util.Set.of(namespace) : principal.visibleNamespaces();
-    return new ListQuery(kind, namespaces, labels, pageSize, continueToken);
+    return new ListQuery(kind, namespaces, labels, fields, pageSize, continueToken);
   }
 
   public Future<ApiObject> create(Principal principal, Kind kind, String namespace, JsonObject body) {
@@ -196,6 +225,11 @@ public final class Resources {
     });
   }
 
+  /** PATCH with a JSON merge patch: see {@link ResourcePatch}. */
+  public Future<ApiObject> patch(Principal principal, Kind kind, String namespace, String name, JsonObject patch) {
+    return patches.patch(principal, kind, namespace, name, patch);
+  }
+
   /** The current object, which must exist and (when a version is given) be at that version. */
   private static Future<ApiObject> readForUpdate(StoreReader reads, Kind kind, String ns, String name,
       Long expectedVersion) {
@@ -244,12 +278,12 @@ public final class Resources {
    */
   public Future<ApiObject> delete(Principal principal, Kind kind, String namespace, String name, boolean cascade) {
     return attempt(() -> {
-      principal.checkWrite(kind, namespace);
       KindRules<?> kindRules = rules.get(kind);
       if (cascade && !kindRules.cascades()) {
-        throw ApiException.invalid("cascade", "cascade applies to services and storage classes only; delete a " + kind.kindName()
-            + " without it");
+        throw ApiException.malformedRequest("cascade", "cascade applies to services and storage classes only;"
+            + " delete a " + kind.kindName() + " without it");
       }
+      principal.checkWrite(kind, namespace);
       String ns = scope(kind, namespace);
       return untilNotMoved(() -> readForUpdate(store, kind, ns, name, null).compose(current ->
           kindRules.admitDelete(store, principal, current, cascade)

@@ -1,9 +1,13 @@
 package io.rune.storage.api;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +23,9 @@ public final class RestApi {
 
   public static Router router(ApiContext context) {
     Router root = Router.router(context.vertx());
+    RegisteredRoutes routes = new RegisteredRoutes();
     root.route().handler(RestApi::decodableQuery);
+    root.route().handler(ctx -> QueryParameters.check(routes, ctx));
     new OpsRoutes(context).mount(root);
 
     Router api = Router.router(context.vertx());
@@ -28,14 +34,15 @@ public final class RestApi {
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     api.route().handler(ctx -> authenticate(context, ctx));
     new ResourceRoutes(context.resources()).mount(api);
-    Apply apply = new Apply(context.resources());
-    api.post("/apply").handler(ctx -> RouteSupport.respond(ctx, 200,
-        () -> apply.apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)), result -> result));
+    api.post("/apply").handler(ctx -> RouteSupport.write(ctx, 200, context.resources(),
+        resources -> new Apply(resources).apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)),
+        result -> result));
     new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
     new NodeRoutes(context.nodes()).mount(api);
     root.route("/api/v1/*").subRouter(api);
 
-    root.route().last().handler(ctx -> ctx.fail(404));
+    root.route().last().handler(ctx -> noRoute(routes, ctx));
+    QueryParameters.checkCovers(routes.read("", root).read("/api/v1", api));
     for (Router router : new Router[] {root, api}) {
       router.route().failureHandler(RestApi::failure);
       // Failures while matching routes (a path parameter that is not valid percent-encoding)
@@ -59,6 +66,19 @@ public final class RestApi {
       return;
     }
     ctx.next();
+  }
+
+  /** No route took the request: 405 with the methods its path takes when it has any, else 404. */
+  private static void noRoute(RegisteredRoutes routes, RoutingContext ctx) {
+    List<HttpMethod> allowed = routes.methods(RegisteredRoutes.path(ctx));
+    if (allowed.isEmpty()) {
+      ctx.fail(404);
+      return;
+    }
+    String allow = allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+    ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+    ctx.fail(new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
+        + HttpErrors.shortened(ctx.request().path()) + "; it takes " + allow, null));
   }
 
   private static void authenticate(ApiContext context, RoutingContext ctx) {
@@ -126,8 +146,7 @@ public final class RestApi {
           + "; see /openapi.yaml for the API");
       case 405 -> new ApiException(405, "MethodNotAllowed", ctx.request().method() + " is not allowed on "
           + HttpErrors.shortened(ctx.request().path()), null);
-      case 415 -> new ApiException(415, "UnsupportedMediaType", "send the body as application/json or"
-          + " application/yaml", null);
+      case 415 -> ApiException.unsupportedMediaType(RequestBodies.SUPPORTED);
       case 413 -> new ApiException(413, "BodyTooLarge", "the body is larger than " + MAX_BODY_BYTES
           + " bytes; split it into several requests", null);
       case 400 -> ApiException.malformed("the request could not be read"

@@ -49,8 +49,10 @@ final class RouteSupport {
       // Percent-encoded bytes that are not UTF-8 decode to U+FFFD: the path cannot be read.
       throw HttpErrors.badPercentEncoding("path");
     }
-    Validation.check(() -> Names.checkName(name, value));
-    return value;
+    return Validation.checkRequest(() -> {
+      Names.checkName(name, value);
+      return value;
+    });
   }
 
   /** A query parameter as text, refused when it holds what no text field may (a NUL). */
@@ -58,7 +60,7 @@ final class RouteSupport {
     String value = ctx.request().getParam(name);
     String problem = value == null ? null : UserText.unstorable(value);
     if (problem != null) {
-      throw ApiException.invalid(name, name + " holds " + problem + ", which no parameter may hold");
+      throw ApiException.malformedRequest(name, name + " holds " + problem + ", which no parameter may hold");
     }
     return value;
   }
@@ -81,7 +83,7 @@ final class RouteSupport {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw ApiException.invalid(name, name + " must be a whole number, not " + UserText.quote(value));
+      throw ApiException.malformedRequest(name, name + " must be a whole number, not " + UserText.quote(value));
     }
   }
 
@@ -94,7 +96,7 @@ final class RouteSupport {
     if (value.equals("true")) {
       return true;
     }
-    throw ApiException.invalid(name, name + " must be true or false, not " + UserText.quote(value));
+    throw ApiException.malformedRequest(name, name + " must be true or false, not " + UserText.quote(value));
   }
 
   /** Runs {@code work} and answers 200 with the JSON text it yields. */
@@ -108,6 +110,22 @@ final class RouteSupport {
     }
     result.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Runs the write {@code operation} on {@code resources}, or a dry run of it when the request
+   * asks for one ({@code ?dryRun=All}, whose answer says so in a header), and answers as
+   * {@link #respond}.
+   */
+  static <T> void write(RoutingContext ctx, int status, Resources resources,
+      Function<Resources, Future<T>> operation, Function<T, JsonObject> render) {
+    respond(ctx, status, () -> {
+      boolean dryRun = DryRun.requested(ctx.request().getParam(DryRun.OPTION));
+      if (dryRun) {
+        ctx.response().putHeader(DryRun.ANSWER_HEADER, DryRun.ALL);
+      }
+      return resources.write(dryRun, operation);
+    }, render);
   }
 
   /** Runs {@code work} and answers with its JSON, or hands its failure to the failure handler. */

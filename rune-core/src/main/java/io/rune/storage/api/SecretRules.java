@@ -20,7 +20,9 @@ import java.util.function.Function;
  * Admission and storage of Secrets. The object row keeps no value: its spec is empty and
  * its status lists the key names, so every read, list, watch frame and event shows those
  * only. The values are encrypted under the server's key and written to their own table in
- * the transaction that writes the row; a PUT or an /apply replaces them all.
+ * the transaction that writes the row; a PUT or an /apply with {@code data} replaces them all.
+ * Without {@code data} (what GET shows) an update keeps the values, so that an object read
+ * with GET can be sent back; a merge patch's {@code data} merges into the values.
  */
 final class SecretRules implements KindRules<SecretSpec> {
   private final SecretCipher cipher;
@@ -41,12 +43,29 @@ final class SecretRules implements KindRules<SecretSpec> {
 
   @Override
   public Future<SecretSpec> precheck(Principal principal, ResourceInput<SecretSpec> input) {
-    return Future.succeededFuture(Validation.check(() -> input.spec().validated()));
+    SecretSpec spec = input.spec();
+    return Future.succeededFuture(spec.data() == null ? spec : Validation.check(spec::validated));
   }
 
   @Override
   public Future<JsonObject> admitCreate(StoreReader reads, Principal principal, String namespace, SecretSpec spec) {
+    Validation.check(spec::validated); // a new secret needs its values
     return Future.succeededFuture(new JsonObject());
+  }
+
+  /**
+   * As GET shows it, with the values when the patch changes them: a patch's data merges into
+   * them. Values that no longer decrypt are left out, and the patch's data replaces them.
+   */
+  @Override
+  public Future<JsonObject> patchTarget(StoreReader reads, ApiObject current, JsonObject patch) {
+    if (!patch.containsKey("data")) {
+      return KindRules.super.patchTarget(reads, current, patch);
+    }
+    return new SecretValues(reads, cipher).values(current.namespace(), current.name())
+        .map(values -> current.toJson().put("data", new JsonObject(new java.util.LinkedHashMap<>(values))))
+        .recover(err -> err instanceof SecretException ? KindRules.super.patchTarget(reads, current, patch)
+            : Future.failedFuture(err));
   }
 
   @Override
@@ -76,8 +95,8 @@ final class SecretRules implements KindRules<SecretSpec> {
    */
   @Override
   public Future<Boolean> unchanged(StoreReader reads, ApiObject current, ApiObject next, SecretSpec spec) {
-    if (!next.labels().equals(current.labels())) {
-      return Future.succeededFuture(false);
+    if (!next.labels().equals(current.labels()) || spec.data() == null) {
+      return Future.succeededFuture(next.labels().equals(current.labels()));
     }
     return new SecretValues(reads, cipher).values(current.namespace(), current.name())
         .map(values -> values.equals(spec.data()))
@@ -86,6 +105,9 @@ final class SecretRules implements KindRules<SecretSpec> {
 
   @Override
   public Future<ApiObject> update(Store store, StoreTx tx, ApiObject next, SecretSpec spec) {
+    if (spec.data() == null) {
+      return KindRules.super.update(store, tx, next, spec); // the labels only; the values stay
+    }
     ApiObject object = next.withStatus(status(spec));
     return inTransaction(store, tx, t -> t.update(object).compose(stored -> seal(t, stored, spec)));
   }

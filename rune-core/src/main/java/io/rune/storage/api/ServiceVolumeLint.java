@@ -125,8 +125,8 @@ final class ServiceVolumeLint {
       Validation.check(() -> Names.checkName(at + ".storageClassName", template.storageClassName()));
     }
     if (template.accessMode() != null && AccessMode.parse(template.accessMode()).isEmpty()) {
-      throw ApiException.invalid(at + ".accessMode", at + ".accessMode must be ReadWriteOnce, ReadOnlyMany or"
-          + " ReadWriteMany, not " + UserText.quote(template.accessMode()));
+      throw ApiException.invalid(at + ".accessMode", at + ".accessMode must be ReadWriteOnce (RWO), ReadOnlyMany (ROX) or"
+          + " ReadWriteMany (RWX), not " + UserText.quote(template.accessMode()));
     }
     if (template.reclaimPolicy() != null && ReclaimPolicy.parse(template.reclaimPolicy()).isEmpty()) {
       throw ApiException.invalid(at + ".reclaimPolicy", at + ".reclaimPolicy must be retain or delete, not "

@@ -4,6 +4,7 @@ import static io.rune.storage.api.RouteSupport.principal;
 import static io.rune.storage.api.RouteSupport.respond;
 
 import io.rune.storage.model.Names;
+import io.rune.storage.model.UserText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +39,7 @@ final class TokenRoutes {
     api.post("/tokens").handler(ctx -> respond(ctx, 201, () -> {
       Principal creator = principal(ctx);
       creator.checkAdmin("creating tokens");
+      RequestBodies.refuseForms(ctx);
       if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
         throw ApiException.malformed("the request needs a body: {\"role\": \"admin|readwrite|readonly\","
             + " \"namespaces\": [...], \"description\": \"...\"}", null);
@@ -166,11 +168,13 @@ final class TokenRoutes {
     return names;
   }
 
+  /** A token's id is a UUID: anything else in the path cannot be one (400, as a name that is not a name). */
   private static UUID parseId(String id) {
     try {
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiException.notFound("no token has id " + id);
+      throw ApiException.malformedRequest("id", "the token id " + UserText.quote(id) + " is not a UUID such as"
+          + " 0b6b1d5e-7c2a-4f8e-9d3b-2a1c4e5f6a7b; rune token list shows the ids");
     }
   }
 }

@@ -3,7 +3,10 @@ package io.rune.storage.api;
 import io.rune.storage.model.ValidationException;
 import java.util.function.Supplier;
 
-/** Runs model validation and reports its failures in the API's words (422). */
+/**
+ * Runs model validation and reports its failures in the API's words: 422 for a body, 400
+ * MalformedRequest for what the path or query carries (the request's form, not its meaning).
+ */
 final class Validation {
   private Validation() {}
 
@@ -20,6 +23,15 @@ final class Validation {
       check.run();
     } catch (ValidationException e) {
       throw toApi(e);
+    }
+  }
+
+  /** As {@link #check}, for a value of the path or query: its refusal is 400 MalformedRequest. */
+  static <T> T checkRequest(Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (ValidationException e) {
+      throw ApiException.malformedRequest(e.field(), e.getMessage());
     }
   }
 

@@ -67,7 +67,8 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     }
     if (spec.accessMode() != null && AccessMode.parse(spec.accessMode()).isEmpty()) {
       throw ApiException.invalid("accessMode",
-          "accessMode must be ReadWriteOnce, ReadOnlyMany or ReadWriteMany, not " + UserText.quote(spec.accessMode()));
+          "accessMode must be ReadWriteOnce (RWO), ReadOnlyMany (ROX) or ReadWriteMany (RWX), not "
+          + UserText.quote(spec.accessMode()));
     }
     if (spec.reclaimPolicy() != null && ReclaimPolicy.parse(spec.reclaimPolicy()).isEmpty()) {
       throw ApiException.invalid("reclaimPolicy", "reclaimPolicy must be retain or delete, not "

@@ -15,14 +15,17 @@ record WatchRequest(Set<Kind> kinds, String namespace, Long sinceSeq, Principal 
     if (kinds != null && !kinds.isBlank()) {
       wanted = EnumSet.noneOf(Kind.class);
       for (String plural : kinds.split(",")) {
-        Kind kind = Kind.fromPlural(plural.trim()).orElseThrow(() -> ApiException.invalid("kinds",
+        Kind kind = Kind.fromPlural(plural.trim()).orElseThrow(() -> ApiException.malformedRequest("kinds",
             "unknown kind '" + plural.trim() + "' in kinds; use any of " + Arrays.stream(Kind.values())
                 .map(Kind::plural).toList()));
         wanted.add(kind);
       }
     }
     if (namespace != null) {
-      Validation.check(() -> Names.checkName("namespace", namespace));
+      Validation.checkRequest(() -> {
+        Names.checkName("namespace", namespace);
+        return namespace;
+      });
       if (!principal.canSee(namespace)) {
         throw ApiException.forbidden("this token is not allowed in namespace '" + namespace + "'");
       }
@@ -32,10 +35,10 @@ record WatchRequest(Set<Kind> kinds, String namespace, Long sinceSeq, Principal 
       try {
         since = Long.parseLong(sinceSeq);
       } catch (NumberFormatException e) {
-        throw ApiException.invalid("sinceSeq", "sinceSeq must be a sequence number from an earlier frame or list");
+        throw ApiException.malformedRequest("sinceSeq", "sinceSeq must be a sequence number from an earlier frame or list");
       }
       if (since < 0) {
-        throw ApiException.invalid("sinceSeq", "sinceSeq cannot be negative");
+        throw ApiException.malformedRequest("sinceSeq", "sinceSeq cannot be negative");
       }
     }
     return new WatchRequest(wanted, namespace, since, principal);

@@ -35,8 +35,8 @@ final class WatchRoute {
     // The sequence is checked before the upgrade, so a plain GET (how the CLI asks why) gets the reason too.
     notAhead(watch)
         .compose(v -> "websocket".equalsIgnoreCase(request.getHeader("Upgrade")) ? request.toWebSocket()
-            : Future.failedFuture(ApiException.malformed("/watch is a WebSocket: connect with a WebSocket client",
-                null)))
+            : Future.failedFuture(ApiException.malformedRequest("Upgrade",
+                "/watch is a WebSocket: connect with a WebSocket client")))
         .onSuccess(socket -> WebSocketInput.check(socket, request.connection()))
         .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), context.authenticator(),
             socket, watch, context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents())

@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,13 +45,23 @@ public final class PgStore extends PgReads implements Store {
       + " WHERE kind = 'Volume' AND spec ? 'snapshotSchedule' ORDER BY namespace, name";
 
   private final Pool pool;
-  /** The pool's view for statements that only read (no transaction of their own). */
-  private final Pool reads;
+  /** Where single writes go: the pool (each its own transaction), or a rehearsal's connection. */
+  private final SqlClient writes;
+  /** The pool's view for statements that only read (no transaction of their own), or a rehearsal's connection. */
+  private final SqlClient reads;
+  /** The transaction every statement of a rehearsal joins; null for the store itself. */
+  private final SqlConnection rehearsal;
 
   public PgStore(BoundedPool pool) {
-    super(pool.reads());
+    this(pool, pool, pool.reads(), null);
+  }
+
+  private PgStore(Pool pool, SqlClient writes, SqlClient reads, SqlConnection rehearsal) {
+    super(reads);
     this.pool = pool;
-    this.reads = pool.reads();
+    this.writes = writes;
+    this.reads = reads;
+    this.rehearsal = rehearsal;
   }
 
   public Pool pool() {
@@ -94,27 +106,27 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<ApiObject> insert(ApiObject object) {
-    return WriteStatements.insert(pool, object).recover(StoreErrors::translate);
+    return WriteStatements.insert(writes, object).recover(StoreErrors::translate);
   }
 
   @Override
   public Future<ApiObject> update(ApiObject object) {
-    return WriteStatements.update(pool, object).recover(StoreErrors::translate);
+    return WriteStatements.update(writes, object).recover(StoreErrors::translate);
   }
 
   @Override
   public Future<ApiObject> delete(ApiObject object) {
-    return WriteStatements.delete(pool, object).recover(StoreErrors::translate);
+    return WriteStatements.delete(writes, object).recover(StoreErrors::translate);
   }
 
   @Override
   public Future<ApiObject> update(ApiObject object, Fence fence) {
-    return WriteStatements.update(pool, object, fence).recover(StoreErrors::translate);
+    return WriteStatements.update(writes, object, fence).recover(StoreErrors::translate);
   }
 
   @Override
   public Future<ApiObject> delete(ApiObject object, Fence fence) {
-    return WriteStatements.delete(pool, object, fence).recover(StoreErrors::translate);
+    return WriteStatements.delete(writes, object, fence).recover(StoreErrors::translate);
   }
 
   @Override
@@ -142,9 +154,39 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public <T> Future<T> write(Function<StoreTx, Future<T>> work) {
+    if (rehearsal != null) {
+      // The rehearsal holds the head already.
+      return work.apply(new PgStoreTx(rehearsal)).recover(StoreErrors::translate);
+    }
     return pool.withTransaction(conn -> conn.preparedQuery(PgStoreTx.LOCK_HEAD).execute()
             .compose(locked -> work.apply(new PgStoreTx(conn))))
         .recover(StoreErrors::translate);
+  }
+
+  /**
+   * The work's outcome, carried out of {@link Pool#withTransaction} as a failure so that the
+   * pool rolls the transaction back whatever the work did.
+   */
+  private static final class Rehearsed extends RuntimeException {
+    private final transient Object result;
+
+    Rehearsed(Object result) {
+      super(null, null, false, false);
+      this.result = result;
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> Future<T> rehearse(Function<Store, Future<T>> work) {
+    if (rehearsal != null) {
+      return work.apply(this);
+    }
+    return pool.<T>withTransaction(conn -> conn.preparedQuery(PgStoreTx.LOCK_HEAD).execute()
+            .compose(locked -> work.apply(new PgStore(pool, conn, conn, conn)))
+            .compose(result -> Future.failedFuture(new Rehearsed(result))))
+        .recover(err -> err instanceof Rehearsed done ? Future.succeededFuture((T) done.result)
+            : StoreErrors.translate(err));
   }
 
   @Override
@@ -172,7 +214,7 @@ public final class PgStore extends PgReads implements Store {
 
   @Override
   public Future<Integer> compact(Instant before) {
-    return pool.preparedQuery(COMPACT).execute(Tuple.of(Rows.timestamp(before)))
+    return writes.preparedQuery(COMPACT).execute(Tuple.of(Rows.timestamp(before)))
         .map(rows -> rows.iterator().next().getInteger(0))
         .recover(StoreErrors::translate);
   }

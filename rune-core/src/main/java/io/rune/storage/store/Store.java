@@ -70,6 +70,16 @@ public interface Store extends StoreReader {
    */
   <T> Future<T> write(Function<StoreTx, Future<T>> work);
 
+  /**
+   * Runs {@code work} against a view of this store inside one transaction that holds the
+   * change-log head from its first statement, as {@link #write} does, and is always rolled
+   * back: every check a write makes runs (versions, names taken, constraints) and every read
+   * inside sees the work's own writes, but nothing is kept, the change-log head does not move
+   * and no notification is sent. The view's {@link #write} joins the same transaction. The
+   * result is what the work yielded, as if it had been committed; a failure is the work's.
+   */
+  <T> Future<T> rehearse(Function<Store, Future<T>> work);
+
   /** Changes with seq greater than {@code afterSeq}, oldest first, at most {@code limit}. */
   Future<List<Change>> changesAfter(long afterSeq, int limit);
 

@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A {@code ?labelSelector=} filter: comma-separated requirements, all of which must hold.
- * Each requirement is {@code key=value} or {@code key==value} (equals), {@code key!=value}
- * (not equals, also true when the key is absent, as in Kubernetes), {@code key} (exists) or
- * {@code !key} (does not exist). Keys and values follow the label rules of
- * {@link #checkLabels}. Set-based requirements ({@code in}, {@code notin}) are not supported.
+ * A {@code ?labelSelector=} filter in Kubernetes' syntax: comma-separated requirements, all
+ * of which must hold. Each requirement is {@code key=value} or {@code key==value} (equals),
+ * {@code key!=value} (not equals, also true when the key is absent), {@code key in (a,b)}
+ * (the key is present with one of the values), {@code key notin (a,b)} (absent, or none of
+ * the values), {@code key} (exists) or {@code !key} (does not exist). Keys and values follow
+ * the label rules of {@link #checkLabels}.
  */
 public final class LabelSelector {
 
@@ -20,41 +22,62 @@ public final class LabelSelector {
   public enum Operator {
     EQUALS,
     NOT_EQUALS,
+    IN,
+    NOT_IN,
     EXISTS,
     NOT_EXISTS
   }
 
   /**
-   * One requirement of a selector; {@code value} is null for {@link Operator#EXISTS} and
-   * {@link Operator#NOT_EXISTS} and non-null (possibly empty) otherwise.
+   * One requirement of a selector: {@code values} holds one value for {@link Operator#EQUALS}
+   * and {@link Operator#NOT_EQUALS}, at least one for {@link Operator#IN} and
+   * {@link Operator#NOT_IN}, none for {@link Operator#EXISTS} and {@link Operator#NOT_EXISTS}.
    */
-  public record Requirement(String key, Operator op, String value) {
+  public record Requirement(String key, Operator op, List<String> values) {
     public Requirement {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(op, "op");
-      boolean needsValue = op == Operator.EQUALS || op == Operator.NOT_EQUALS;
-      if (needsValue != (value != null)) {
-        throw new IllegalArgumentException(
-            op + (needsValue ? " needs a value" : " takes no value") + " (key " + key + ")");
+      values = List.copyOf(values);
+      boolean fits = switch (op) {
+        case EQUALS, NOT_EQUALS -> values.size() == 1;
+        case IN, NOT_IN -> !values.isEmpty();
+        case EXISTS, NOT_EXISTS -> values.isEmpty();
+      };
+      if (!fits) {
+        throw new IllegalArgumentException(op + " cannot take " + values.size() + " values (key " + key + ")");
       }
+    }
+
+    /** A requirement of one value (null for none), as {@code app=web} or {@code !legacy}. */
+    public Requirement(String key, Operator op, String value) {
+      this(key, op, value == null ? List.of() : List.of(value));
+    }
+
+    /** The value of an {@link Operator#EQUALS} or {@link Operator#NOT_EQUALS} requirement, else null. */
+    public String value() {
+      return op == Operator.EQUALS || op == Operator.NOT_EQUALS ? values.get(0) : null;
     }
 
     /** Whether a set of labels satisfies this requirement. */
     public boolean matches(Map<String, String> labels) {
       return switch (op) {
-        case EQUALS -> value.equals(labels.get(key));
-        case NOT_EQUALS -> !value.equals(labels.get(key));
+        case EQUALS -> values.get(0).equals(labels.get(key));
+        case NOT_EQUALS -> !values.get(0).equals(labels.get(key));
+        case IN -> labels.containsKey(key) && values.contains(labels.get(key));
+        case NOT_IN -> !labels.containsKey(key) || !values.contains(labels.get(key));
         case EXISTS -> labels.containsKey(key);
         case NOT_EXISTS -> !labels.containsKey(key);
       };
     }
 
-    /** The requirement in selector syntax, for example {@code tier!=db}. */
+    /** The requirement in selector syntax, for example {@code tier!=db} or {@code env in (a,b)}. */
     @Override
     public String toString() {
       return switch (op) {
-        case EQUALS -> key + "=" + value;
-        case NOT_EQUALS -> key + "!=" + value;
+        case EQUALS -> key + "=" + values.get(0);
+        case NOT_EQUALS -> key + "!=" + values.get(0);
+        case IN -> key + " in (" + String.join(",", values) + ")";
+        case NOT_IN -> key + " notin (" + String.join(",", values) + ")";
         case EXISTS -> key;
         case NOT_EXISTS -> "!" + key;
       };
@@ -76,7 +99,10 @@ public final class LabelSelector {
   private static final String FIELD = "labelSelector";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-  private static final Pattern SET_BASED = Pattern.compile("[^=!\\s]+\\s+(in|notin)(\\s.*)?");
+  /** A term that means to be set-based: a key, blanks, then in or notin (a '(' may follow at once). */
+  private static final Pattern SET_BASED = Pattern.compile("[^=!\\s(]+\\s+(in|notin)(\\s.*|\\(.*)?", Pattern.DOTALL);
+  private static final Pattern SET_TERM =
+      Pattern.compile("([^=!\\s(]+)\\s+(in|notin)\\s*\\((.*)\\)", Pattern.DOTALL);
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
@@ -88,7 +114,8 @@ public final class LabelSelector {
       "a label value is empty or at most 63 letters, digits, '-', '_' or '.', starting and"
           + " ending with a letter or digit";
   private static final String SYNTAX =
-      "use comma-separated requirements such as app=web, tier!=db, env or !legacy";
+      "use comma-separated requirements such as app=web, tier!=db, env in (prod,staging),"
+          + " tier notin (db), env or !legacy";
 
   private static final LabelSelector EVERYTHING = new LabelSelector(List.of());
 
@@ -120,31 +147,55 @@ public final class LabelSelector {
       return EVERYTHING;
     }
     List<Requirement> parsed = new ArrayList<>();
-    String[] terms = text.split(",", -1);
-    for (int i = 0; i < terms.length; i++) {
-      parsed.add(parseRequirement(text, i + 1, terms[i].trim()));
+    List<String> terms = terms(text);
+    for (int i = 0; i < terms.size(); i++) {
+      parsed.add(parseRequirement(text, i + 1, terms.get(i).trim()));
     }
     return new LabelSelector(parsed);
+  }
+
+  /** The text split at the commas outside parentheses: {@code a in (x,y),b} is two terms. */
+  private static List<String> terms(String text) {
+    List<String> terms = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        terms.add(text.substring(start, i));
+        start = i + 1;
+      }
+      if (depth < 0 || depth > 1) {
+        throw selectorError(text, "its parentheses do not pair: a set of values is one \"(a,b)\"; " + SYNTAX);
+      }
+    }
+    if (depth != 0) {
+      throw selectorError(text, "a '(' is not closed; " + SYNTAX);
+    }
+    terms.add(text.substring(start));
+    return terms;
   }
 
   private static Requirement parseRequirement(String text, int position, String term) {
     if (term.isEmpty()) {
       throw selectorError(text, "requirement " + position + " is empty; " + SYNTAX);
     }
-    if (term.contains("(") || SET_BASED.matcher(term).matches()) {
-      throw selectorError(
-          text,
-          "set-based requirements such as \"key in (a,b)\" are not supported; " + SYNTAX);
+    if (term.contains("(") || term.contains(")") || SET_BASED.matcher(term).matches()) {
+      return parseSetRequirement(text, term);
     }
     if (term.startsWith("!") && !term.startsWith("!=")) {
       String key = term.substring(1).trim();
       checkSelectorKey(text, key);
-      return new Requirement(key, Operator.NOT_EXISTS, null);
+      return new Requirement(key, Operator.NOT_EXISTS, List.of());
     }
     int at = indexOfOperator(term);
     if (at < 0) {
       checkSelectorKey(text, term);
-      return new Requirement(term, Operator.EXISTS, null);
+      return new Requirement(term, Operator.EXISTS, List.of());
     }
     Operator op;
     int valueStart;
@@ -171,6 +222,33 @@ public final class LabelSelector {
       throw selectorError(text, "the value of " + UserText.quote(key) + " " + problem);
     }
     return new Requirement(key, op, value);
+  }
+
+  /** {@code key in (a,b)} or {@code key notin (a,b)}: at least one value, each a valid label value. */
+  private static Requirement parseSetRequirement(String text, String term) {
+    Matcher m = SET_TERM.matcher(term);
+    if (!m.matches()) {
+      throw selectorError(text, UserText.quote(term) + " is not a set requirement of the form"
+          + " \"key in (a,b)\" or \"key notin (a,b)\"; " + SYNTAX);
+    }
+    String key = m.group(1);
+    checkSelectorKey(text, key);
+    if (m.group(3).isBlank()) {
+      throw selectorError(text, UserText.quote(term) + " lists no values; name at least one, as in \""
+          + key + " " + m.group(2) + " (a,b)\"");
+    }
+    List<String> values = new ArrayList<>();
+    for (String raw : m.group(3).split(",", -1)) {
+      String value = raw.trim();
+      String problem = valueProblem(value);
+      if (problem != null) {
+        throw selectorError(text, "the value " + UserText.quote(value) + " of " + UserText.quote(key) + " " + problem);
+      }
+      if (!values.contains(value)) {
+        values.add(value);
+      }
+    }
+    return new Requirement(key, m.group(2).equals("in") ? Operator.IN : Operator.NOT_IN, values);
   }
 
   private static int indexOfOperator(String term) {

@@ -22,5 +22,10 @@ public record ServiceSpec(Integer scale, List<ServiceVolume> volumes) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ClaimTemplate(String storageClassName, String size, String accessMode, String reclaimPolicy,
-      Map<String, String> parameters, SnapshotSchedule snapshotSchedule) {}
+      Map<String, String> parameters, SnapshotSchedule snapshotSchedule) {
+
+    public ClaimTemplate {
+      accessMode = AccessMode.fullName(accessMode);
+    }
+  }
 }

@@ -17,6 +17,10 @@ public record VolumeSpec(
     Source source,
     SnapshotSchedule snapshotSchedule) {
 
+  public VolumeSpec {
+    accessMode = AccessMode.fullName(accessMode);
+  }
+
   /** Restore: the snapshot this volume is populated from. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Source(String snapshot, String namespace) {}

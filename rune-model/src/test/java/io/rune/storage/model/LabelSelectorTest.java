@@ -8,6 +8,7 @@ import io.rune.storage.model.LabelSelector.Operator;
 import io.rune.storage.model.LabelSelector.Requirement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,8 +25,8 @@ class LabelSelectorTest {
             new Requirement("app", Operator.EQUALS, "web"),
             new Requirement("tier", Operator.EQUALS, "front"),
             new Requirement("env", Operator.NOT_EQUALS, "prod"),
-            new Requirement("owner", Operator.EXISTS, null),
-            new Requirement("legacy", Operator.NOT_EXISTS, null));
+            new Requirement("owner", Operator.EXISTS, List.of()),
+            new Requirement("legacy", Operator.NOT_EXISTS, List.of()));
     assertThat(s.toString()).isEqualTo("app=web,tier=front,env!=prod,owner,!legacy");
   }
 
@@ -37,7 +38,7 @@ class LabelSelectorTest {
         .containsExactly(
             new Requirement("example.com/app", Operator.EQUALS, "web"),
             new Requirement("rune.io/zone", Operator.NOT_EQUALS, ""),
-            new Requirement("team.example/x", Operator.NOT_EXISTS, null));
+            new Requirement("team.example/x", Operator.NOT_EXISTS, List.of()));
   }
 
   @Test
@@ -129,9 +130,20 @@ class LabelSelectorTest {
         "!",
         "a b",
         "a=b c",
-        "app in (web,db)",
-        "app notin (web)",
         "app in web",
+        "app in ()",
+        "app in (web",
+        "app in web)",
+        "app in ((web))",
+        "app in (web db)",
+        "app in (-web)",
+        "app in (web),(db)",
+        "in (web)",
+        "(web)",
+        "app notin",
+        "app notin(",
+        "app exists (web)",
+        "bad key in (web)",
         "-app=web",
         "app-=web",
         "_app",
@@ -161,9 +173,47 @@ class LabelSelectorTest {
   void explainsAnEmptyRequirementAndSetBasedSyntax() {
     assertThatThrownBy(() -> LabelSelector.parse("a=b,,c"))
         .hasMessageContaining("requirement 2 is empty")
-        .hasMessageContaining("app=web, tier!=db, env or !legacy");
-    assertThatThrownBy(() -> LabelSelector.parse("app in (web,db)"))
-        .hasMessageContaining("set-based requirements");
+        .hasMessageContaining("app=web, tier!=db, env in (prod,staging), tier notin (db), env or !legacy");
+    assertThatThrownBy(() -> LabelSelector.parse("app in ()"))
+        .hasMessageContaining("lists no values");
+    assertThatThrownBy(() -> LabelSelector.parse("app in web"))
+        .hasMessageContaining("\"key in (a,b)\"");
+    assertThatThrownBy(() -> LabelSelector.parse("app in (web"))
+        .hasMessageContaining("'(' is not closed");
+  }
+
+  @Test
+  void parsesSetBasedRequirementsBesideTheOthers() {
+    LabelSelector s = LabelSelector.parse("env in (prod, staging),tier notin (db),app=web, example.com/x in(a)");
+    assertThat(s.requirements())
+        .containsExactly(
+            new Requirement("env", Operator.IN, List.of("prod", "staging")),
+            new Requirement("tier", Operator.NOT_IN, List.of("db")),
+            new Requirement("app", Operator.EQUALS, "web"),
+            new Requirement("example.com/x", Operator.IN, List.of("a")));
+    assertThat(s.toString()).isEqualTo("env in (prod,staging),tier notin (db),app=web,example.com/x in (a)");
+    assertThat(LabelSelector.parse(s.toString())).isEqualTo(s);
+    assertThat(LabelSelector.parse("a in (x,x,)").requirements())
+        .containsExactly(new Requirement("a", Operator.IN, List.of("x", "")));
+  }
+
+  @Test
+  void inNeedsThePresentKeyWithOneOfTheValues() {
+    LabelSelector s = LabelSelector.parse("env in (prod,staging)");
+    assertThat(s.matches(Map.of("env", "prod"))).isTrue();
+    assertThat(s.matches(Map.of("env", "staging"))).isTrue();
+    assertThat(s.matches(Map.of("env", "dev"))).isFalse();
+    assertThat(s.matches(Map.of())).isFalse();
+    assertThat(LabelSelector.parse("flag in (,x)").matches(Map.of("flag", ""))).isTrue();
+  }
+
+  @Test
+  void notInMatchesAnAbsentKeyAndOtherValues() {
+    LabelSelector s = LabelSelector.parse("env notin (prod,staging)");
+    assertThat(s.matches(Map.of("env", "dev"))).isTrue();
+    assertThat(s.matches(Map.of())).isTrue();
+    assertThat(s.matches(Map.of("env", "prod"))).isFalse();
+    assertThat(s.matches(Map.of("env", "staging"))).isFalse();
   }
 
   @Test
@@ -184,9 +234,11 @@ class LabelSelectorTest {
 
   @Test
   void aRequirementChecksItsShape() {
-    assertThatThrownBy(() -> new Requirement("a", Operator.EQUALS, null))
+    assertThatThrownBy(() -> new Requirement("a", Operator.EQUALS, (String) null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Requirement("a", Operator.EXISTS, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Requirement("a", Operator.IN, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

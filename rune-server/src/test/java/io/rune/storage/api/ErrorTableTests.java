@@ -165,14 +165,14 @@ abstract class ErrorTableTests extends ApiTestBase {
     assertInvalid(ns, new JsonObject().put("name", "v"), "size");
     assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("storageClassName", "nope"),
         "storageClassName");
-    assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("accessMode", "RWX"), "accessMode");
+    assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("accessMode", "ReadWriteAll"), "accessMode");
     assertInvalid(ns, new JsonObject().put("name", "v").put("size", "1Gi").put("hostPath", allowed.toString()),
         "hostPath");
     assertRefused(422, "Invalid", () -> admin.post("/api/v1/storageclasses",
         new JsonObject().put("name", "c").put("driver", "ceph")));
     assertRefused(422, "Invalid", () -> admin.post(snapshots(ns),
         new JsonObject().put("name", "s").put("source", new JsonObject().put("volume", "missing"))));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=0"));
+    assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?limit=0"));
   }
 
   @Test

@@ -122,12 +122,16 @@ class InputStrictnessIT extends ApiTestBase {
   @Test
   void nulCharactersAreRefusedWhereverTheyAre() {
     String ns = newNamespace();
-    assertRefused(422, "Invalid", () -> admin.get("/api/v1/namespaces/a%00b/volumes"));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "/a%00b"));
-    assertRefused(422, "Invalid", () -> admin.delete(volumes(ns) + "/a%00b"));
-    assertRefused(422, "Invalid", () -> admin.post("/api/v1/namespaces/a%00b/volumes",
+    // In the path or the query, the request's form: 400 MalformedRequest naming the parameter.
+    assertThat(assertRefused(400, "MalformedRequest", () -> admin.get("/api/v1/namespaces/a%00b/volumes"))
+        .errorField()).isEqualTo("namespace");
+    assertThat(assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "/a%00b")).errorField())
+        .isEqualTo("name");
+    assertRefused(400, "MalformedRequest", () -> admin.delete(volumes(ns) + "/a%00b"));
+    assertRefused(400, "MalformedRequest", () -> admin.post("/api/v1/namespaces/a%00b/volumes",
         new JsonObject().put("name", "v").put("size", "1Gi")));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?labelSelector=app%3Da%00b"));
+    assertThat(assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?labelSelector=app%3Da%00b"))
+        .errorField()).isEqualTo("labelSelector");
     assertMalformed("name", "NUL", () -> admin.post(volumes(ns), new JsonObject().put("name", "a" + NUL + "b")
         .put("size", "1Gi")));
     assertMalformed("labels.app", "NUL", () -> admin.post(volumes(ns), new JsonObject().put("name", "v")
@@ -144,15 +148,15 @@ class InputStrictnessIT extends ApiTestBase {
   @Test
   void garbageListParametersAreRefused() {
     String ns = newNamespace();
-    Http.Response garbage = assertRefused(400, "MalformedBody", () -> admin.get(volumes(ns) + "?continue=garbage"));
+    Http.Response garbage = assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?continue=garbage"));
     assertThat(garbage.errorField()).isEqualTo("continue");
     assertThat(garbage.json().getJsonObject("error").getString("message")).contains("list again without it");
-    assertRefused(400, "MalformedBody", () -> admin.get(volumes(ns) + "?continue=%00"));
-    assertRefused(400, "MalformedBody", () -> admin.get("/api/v1/storageclasses?continue=_w"));
-    assertRefused(400, "MalformedBody", () -> admin.get("/api/v1/volumes?continue=YQBi_w"));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=99999999999"));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=-1"));
-    assertRefused(422, "Invalid", () -> admin.get(volumes(ns) + "?limit=%00"));
+    assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?continue=%00"));
+    assertRefused(400, "MalformedRequest", () -> admin.get("/api/v1/storageclasses?continue=_w"));
+    assertRefused(400, "MalformedRequest", () -> admin.get("/api/v1/volumes?continue=YQBi_w"));
+    assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?limit=99999999999"));
+    assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?limit=-1"));
+    assertRefused(400, "MalformedRequest", () -> admin.get(volumes(ns) + "?limit=%00"));
     // Past the request line's limit (4096 bytes) the HTTP decoder refuses it first, as 414.
     Http.Response huge = assertRefused(414, "UriTooLong", () -> admin.get(volumes(ns) + "?labelSelector="
         + "a".repeat(5000) + "%3Db"));

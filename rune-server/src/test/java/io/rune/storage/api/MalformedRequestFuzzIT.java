@@ -108,6 +108,10 @@ class MalformedRequestFuzzIT {
 
   /** What is wrong with the answer to a malformed request, or null when it is a proper refusal. */
   private static String problem(MalformedRequests.Case c, RawHttp.Response response) {
+    if (c.expected() != 0 && response.status() != c.expected()) {
+      return "status " + response.status() + " where the rule says " + c.expected() + " "
+          + MalformedRequests.shorten(response.body());
+    }
     if (response.status() < 400 || response.status() > 499) {
       return response.status() == -1 ? "no answer (" + MalformedRequests.shorten(response.raw()) + ")"
           : "status " + response.status() + " " + MalformedRequests.shorten(response.body());

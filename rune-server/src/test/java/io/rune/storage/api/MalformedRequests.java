@@ -24,8 +24,18 @@ final class MalformedRequests {
       "application/x-www-form-urlencoded", "multipart/form-data; boundary=fuzz", "", "garbage/;;;\u0001");
   static final List<String> UNSUPPORTED_METHODS = List.of("PATCH", "OPTIONS", "TRACE", "FOO", "HEAD");
 
-  /** One generated request: its kind of wrongness (to group failures), what it is, its bytes. */
-  record Case(int index, String kind, String what, String method, String target, byte[] bytes) {}
+  /**
+   * One generated request: its kind of wrongness (to group failures), what it is, its bytes,
+   * and the one status it must get when its kind has one (0: any 4xx).
+   */
+  record Case(int index, String kind, String what, String method, String target, byte[] bytes, int expected) {}
+
+  /**
+   * The statuses of the 400 rule and of 405: a query or a name in the path the server cannot
+   * read is 400 whatever else the request holds, a method a path does not take is 405.
+   */
+  private static final java.util.Map<String, Integer> EXPECTED = java.util.Map.of("query", 400, "query-percent", 400,
+      "path-name", 400, "method", 405);
 
   /** One path of the contract and its methods. */
   record Endpoint(String template, List<String> methods) {
@@ -243,11 +253,11 @@ final class MalformedRequests {
     bytes.writeBytes(body);
     String what = method + " " + shorten(target) + (contentType.isEmpty() ? "" : " [" + shorten(contentType) + "]")
         + (body.length == 0 ? "" : " " + shorten(new String(body, StandardCharsets.UTF_8)));
-    return new Case(made++, kind, what, method, target, bytes.toByteArray());
+    return new Case(made++, kind, what, method, target, bytes.toByteArray(), EXPECTED.getOrDefault(kind, 0));
   }
 
   private Case raw(String kind, String text) {
-    return new Case(made++, kind, shorten(text), "", "", text.getBytes(StandardCharsets.ISO_8859_1));
+    return new Case(made++, kind, shorten(text), "", "", text.getBytes(StandardCharsets.ISO_8859_1), 0);
   }
 
   private static String fill(String template) {

@@ -108,6 +108,9 @@ class NodesApiIT {
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.errorCode()).isEqualTo("NotFound");
     assertThat(missing.json().getJsonObject("error").getString("message")).contains("\"gamma\"");
+    Http.Response notAName = admin.get("/api/v1/nodes/Not_A_Name");
+    assertThat(notAName.status()).isEqualTo(400);
+    assertThat(notAName.errorField()).isEqualTo("name");
   }
 
   @Test
@@ -116,12 +119,18 @@ class NodesApiIT {
     assertThat(zoned.status()).as(zoned.toString()).isEqualTo(200);
     assertThat(names(zoned.items())).containsExactly("alpha");
     assertThat(names(admin.get("/api/v1/nodes?labelSelector=!disk").items())).contains("beta").doesNotContain("alpha");
+    assertThat(names(admin.get("/api/v1/nodes?labelSelector=rune.io/zone%20in%20(a,z)").items()))
+        .containsExactly("alpha");
+    assertThat(names(admin.get("/api/v1/nodes?labelSelector=rune.io/zone%20notin%20(a)").items()))
+        .contains("beta").doesNotContain("alpha");
 
     Http.Response badSelector = admin.get("/api/v1/nodes?labelSelector=(((");
-    assertThat(badSelector.status()).isEqualTo(422);
+    assertThat(badSelector.status()).isEqualTo(400);
+    assertThat(badSelector.errorCode()).isEqualTo("MalformedRequest");
     assertThat(badSelector.errorField()).isEqualTo("labelSelector");
     Http.Response paged = admin.get("/api/v1/nodes?limit=5");
-    assertThat(paged.status()).isEqualTo(422);
+    assertThat(paged.status()).isEqualTo(400);
+    assertThat(paged.errorCode()).isEqualTo("MalformedRequest");
     assertThat(paged.errorField()).isEqualTo("limit");
   }
 

@@ -240,9 +240,9 @@ class ServiceLintIT extends ApiTestBase {
     Http.Response refused = assertRefused(403, "Forbidden", () -> scoped.delete(path + "?cascade=true"));
     assertThat(refused.json().getJsonObject("error").getString("message")).contains("admin");
     assertThat(admin.get(path).json().getJsonObject("status").getString("phase")).isEqualTo("Active");
-    assertRefused(422, "Invalid", () -> admin.delete(path + "?cascade=yes"));
+    assertRefused(400, "MalformedRequest", () -> admin.delete(path + "?cascade=yes"));
     assertThat(createVolume(ns, new JsonObject().put("name", "v").put("size", "1Gi")).status()).isEqualTo(201);
-    Http.Response onVolume = assertRefused(422, "Invalid", () -> admin.delete(volumes(ns) + "/v?cascade=true"));
+    Http.Response onVolume = assertRefused(400, "MalformedRequest", () -> admin.delete(volumes(ns) + "/v?cascade=true"));
     assertThat(onVolume.errorField()).isEqualTo("cascade");
 
     // Without cascade the service goes and its volume stays (Released); with cascade it goes too.

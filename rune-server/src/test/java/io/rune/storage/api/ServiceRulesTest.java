@@ -90,7 +90,7 @@ class ServiceRulesTest {
     assertRefused(service(1).put("volumes", new JsonArray().add(templated("pg", new JsonObject().put("size", "10GB")))),
         "Invalid", "volumes[0].claimTemplate.size");
     assertRefused(service(1).put("volumes", new JsonArray().add(templated("pg", new JsonObject().put("size", "1Gi")
-        .put("accessMode", "RWO")))), "Invalid", "volumes[0].claimTemplate.accessMode");
+        .put("accessMode", "RWZ")))), "Invalid", "volumes[0].claimTemplate.accessMode");
     assertRefused(service(1).put("volumes", new JsonArray().add(templated("pg", new JsonObject().put("size", "1Gi")
         .put("reclaimPolicy", "recycle")))), "Invalid", "volumes[0].claimTemplate.reclaimPolicy");
   }

@@ -97,7 +97,7 @@ class StorageClassCascadeIT extends ApiTestBase {
     Http.Response refused = assertRefused(403, "Forbidden",
         () -> readwrite.delete(CLASSES + "/guarded?cascade=true"));
     assertThat(refused.json().getJsonObject("error").getString("message")).contains("admin", "readwrite");
-    assertRefused(422, "Invalid", () -> admin.delete(CLASSES + "/guarded?cascade=yes"));
+    assertRefused(400, "MalformedRequest", () -> admin.delete(CLASSES + "/guarded?cascade=yes"));
 
     JsonObject request = new JsonObject().put("name", "guarded").put("cascade", true);
     long before = headSeq();

@@ -24,7 +24,7 @@ class StoreRefusalsTest {
     assertMapped(new StoreException(Type.UNAVAILABLE, "the database did not answer within 5s"),
         503, "StoreUnavailable", null);
     assertMapped(new StoreException(Type.INVALID_CONTINUE_TOKEN, "the continue token is not one this server gave"),
-        400, "MalformedBody", "continue");
+        400, "MalformedRequest", "continue");
   }
 
   @Test

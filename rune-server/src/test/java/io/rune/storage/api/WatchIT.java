@@ -161,8 +161,9 @@ class WatchIT {
   @Test
   void refusesWatchersWithoutTokenOrWithBadParameters() {
     assertThat(server.anonymous().get("/api/v1/watch").status()).isEqualTo(401);
-    assertThat(admin.get("/api/v1/watch?kinds=pods").status()).isEqualTo(422);
-    assertThat(admin.get("/api/v1/watch?sinceSeq=abc").status()).isEqualTo(422);
+    assertThat(admin.get("/api/v1/watch?kinds=pods").status()).isEqualTo(400);
+    assertThat(admin.get("/api/v1/watch?sinceSeq=abc").status()).isEqualTo(400);
+    assertThat(admin.get("/api/v1/watch?sincSeq=5").errorField()).as("a misspelt parameter").isEqualTo("sincSeq");
     assertThat(admin.get("/api/v1/watch").status()).as("not a WebSocket").isEqualTo(400);
   }
 

@@ -47,7 +47,7 @@ class CliConnectionIT {
     RuneProcess.Result result = rune.run("sc", "list");
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.stderr()).isEqualTo("error: " + rune.home().resolve(".rune/config")
-        + ": unknown key 'sever'; the known keys are server and token\n");
+        + ": unknown key 'sever'; the known keys are current-context, contexts, server, token\n");
   }
 
   @Test
