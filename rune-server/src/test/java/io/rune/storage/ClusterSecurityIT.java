@@ -62,7 +62,7 @@ class ClusterSecurityIT {
       assertThat(embeddedHome.resolve("data/pg")).as("no embedded database was made").doesNotExist();
 
       Matcher ready = RunedProcess.awaitReady(insecure);
-      assertThat(new Http(ready.group(1), null).get("/healthz").status()).isEqualTo(200);
+      assertThat(new Http(RunedProcess.checkedBaseUrl(insecure, ready), null).get("/healthz").status()).isEqualTo(200);
       assertThat(RunedProcess.log(insecure)).contains("WARN").contains("the event bus between nodes is NOT encrypted")
           .contains("in clear text");
     } finally {
@@ -104,7 +104,8 @@ class ClusterSecurityIT {
     Vertx rogue = null;
     try {
       Matcher ready = RunedProcess.awaitReady(node);
-      Http admin = new Http(ready.group(1), Files.readString(home.resolve("data/admin.token")).trim());
+      Http admin = new Http(RunedProcess.checkedBaseUrl(node, ready),
+          Files.readString(home.resolve("data/admin.token")).trim());
       assertThat(RunedProcess.log(node)).doesNotContain("NOT encrypted");
 
       Future<Vertx> hostStart = ClusteredVertx.start(Vertx.builder(), new VertxOptions(),

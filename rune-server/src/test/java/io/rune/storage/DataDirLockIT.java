@@ -31,7 +31,8 @@ class DataDirLockIT {
     Process first = RunedProcess.start(home, List.of("--dev-mode", "--listen", "127.0.0.1:" + freePort()), null, "");
     try {
       Matcher ready = awaitReady(first);
-      Http http = new Http(ready.group(1), Files.readString(dataDir.resolve("admin.token")).trim());
+      Http http = new Http(RunedProcess.checkedBaseUrl(first, ready),
+          Files.readString(dataDir.resolve("admin.token")).trim());
       String postmasterPid = Files.readString(dataDir.resolve("pg/postmaster.pid"));
       long postmaster = Long.parseLong(postmasterPid.lines().findFirst().orElseThrow().trim());
       Map<String, String> before = topLevel(dataDir);
@@ -57,7 +58,8 @@ class DataDirLockIT {
     Process third = RunedProcess.start(home, List.of("--dev-mode", "--listen", "127.0.0.1:" + freePort()), null, "");
     try {
       Matcher ready = awaitReady(third);
-      Http http = new Http(ready.group(1), Files.readString(dataDir.resolve("admin.token")).trim());
+      Http http = new Http(RunedProcess.checkedBaseUrl(third, ready),
+          Files.readString(dataDir.resolve("admin.token")).trim());
       assertThat(http.get("/api/v1/namespaces/prod/volumes/still-served").status()).isEqualTo(200);
     } finally {
       stop(third);

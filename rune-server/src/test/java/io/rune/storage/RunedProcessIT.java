@@ -31,7 +31,8 @@ class RunedProcessIT {
       assertThat(ready.group(2)).isEqualTo(Integer.toString(port));
       assertThat(ready.group(3)).isEqualTo("n1");
       assertThat(Path.of(ready.group(4))).isEqualTo(dataDir.resolve("admin.token"));
-      Http http = new Http(ready.group(1), Files.readString(dataDir.resolve("admin.token")).trim());
+      Http http = new Http(RunedProcess.checkedBaseUrl(runed, ready),
+          Files.readString(dataDir.resolve("admin.token")).trim());
       assertThat(http.get("/healthz").status()).isEqualTo(200);
       assertThat(http.get("/readyz").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/storageclasses").items()).hasSize(2);
@@ -58,7 +59,8 @@ class RunedProcessIT {
     Http http;
     try {
       Matcher ready = awaitReady(first);
-      http = new Http(ready.group(1), Files.readString(dataDir.resolve("admin.token")).trim());
+      http = new Http(RunedProcess.checkedBaseUrl(first, ready),
+          Files.readString(dataDir.resolve("admin.token")).trim());
       assertThat(http.post("/api/v1/namespaces/crash/volumes", new io.vertx.core.json.JsonObject()
           .put("name", "kept").put("size", "1Gi")).status()).isEqualTo(201);
     } finally {

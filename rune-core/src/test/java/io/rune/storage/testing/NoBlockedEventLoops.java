@@ -2,27 +2,16 @@ package io.rune.storage.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Registered for every test (JUnit extension autodetection): a test class during which
  * Vert.x reported a blocked event-loop thread fails, naming the thread and the warning.
  */
-public final class NoBlockedEventLoops implements AfterEachCallback, AfterAllCallback {
+public final class NoBlockedEventLoops extends AfterEveryTest {
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    check(context);
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    check(context);
-  }
-
-  private static void check(ExtensionContext context) {
+  protected void check(ExtensionContext context) {
     var warnings = BlockedThreadRecorder.warnings();
     BlockedThreadRecorder.clear();
     assertThat(warnings)

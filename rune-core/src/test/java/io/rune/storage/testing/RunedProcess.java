@@ -2,6 +2,7 @@ package io.rune.storage.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rune.storage.testing.contract.ContractProxy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,6 +27,9 @@ public final class RunedProcess {
 
   /** When each process's log was read to its end (the process closed stderr: it exited). */
   private static final Map<Process, CompletableFuture<Void>> LOG_ENDS = new ConcurrentHashMap<>();
+
+  /** The contract proxies {@link #adminClient} put in front of processes. */
+  private static final Map<Process, ContractProxy> PROXIES = new ConcurrentHashMap<>();
 
   private RunedProcess() {}
 
@@ -96,11 +100,24 @@ public final class RunedProcess {
 
   /**
    * Waits for the ready line of a dev-mode runed whose HOME is {@code home} and gives a
-   * client with the admin token it wrote there.
+   * client with the admin token it wrote there, through a contract check ({@link #checkedBaseUrl}).
    */
   public static Http adminClient(Path home, Process runed) throws Exception {
     Matcher ready = awaitReady(runed);
-    return new Http(ready.group(1), java.nio.file.Files.readString(home.resolve(".rune/admin.token")).trim());
+    return new Http(checkedBaseUrl(runed, ready), java.nio.file.Files.readString(home.resolve(".rune/admin.token")).trim());
+  }
+
+  /**
+   * The base URL of a runed that printed its {@code ready} line, through a {@link ContractProxy}
+   * that checks its exchanges against openapi.yaml until {@link #stop} (or the end of the JVM).
+   */
+  public static String checkedBaseUrl(Process runed, Matcher ready) {
+    ContractProxy proxy = ContractProxy.start(0, Integer.parseInt(ready.group(2)));
+    ContractProxy earlier = PROXIES.put(runed, proxy);
+    if (earlier != null) {
+      earlier.close();
+    }
+    return "http://127.0.0.1:" + proxy.port();
   }
 
   public static String log(Process runed) {
@@ -121,6 +138,10 @@ public final class RunedProcess {
 
   /** SIGTERM, a minute to finish, then SIGKILL if it has not. */
   public static void stop(Process runed) throws InterruptedException {
+    ContractProxy proxy = PROXIES.remove(runed);
+    if (proxy != null) {
+      proxy.close();
+    }
     runed.destroy();
     runed.waitFor(60, TimeUnit.SECONDS);
     runed.destroyForcibly();

@@ -6,6 +6,7 @@ import io.rune.storage.config.RuneConfig;
 import io.rune.storage.config.RunefileLoader;
 import io.rune.storage.config.ServerFlags;
 import io.rune.storage.secrets.SecretValues;
+import io.rune.storage.testing.contract.ContractProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +22,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Rune Storage server in this JVM: its own Vert.x, a real HTTP port, a real data
  * directory and a real PostgreSQL (the server's embedded one, or an external one by URL).
+ *
+ * <p>Its {@link #port()} is that of a {@link ContractProxy} in front of it, which checks every
+ * exchange against openapi.yaml (a violation fails the test: {@code NoContractViolations});
+ * {@link #directPort()} is the server's own, for tests that send malformed HTTP on purpose.
+ * {@code -Drune.contractCheck=false} leaves the proxy out.
  */
 public final class TestServer implements AutoCloseable {
+  private static final boolean CONTRACT_CHECK = !"false".equals(System.getProperty("rune.contractCheck"));
+
   private final Path dataDir;
   private final JsonObject runefile;
   /** The node's name: "test-node" unless the server is one of a cluster. */
@@ -32,6 +40,9 @@ public final class TestServer implements AutoCloseable {
   private Vertx vertx;
   private RuneStorageVerticle verticle;
   private int port;
+  private int directPort;
+  /** The contract check in front of the server, made at its first start; null when turned off. */
+  private ContractProxy proxy;
 
   /** Whether close() removes the data directory: only one this class made for the test. */
   private boolean ownsDataDir;
@@ -147,7 +158,9 @@ public final class TestServer implements AutoCloseable {
     }
     JsonObject server = file.getJsonObject("server", new JsonObject());
     // Port 0 (any free one) unless the test asked for one: a restart then keeps the address.
-    server.put("dataDir", dataDir.toString()).put("listen", server.getString("listen", "127.0.0.1:0"))
+    // The port a test asked for is the contract proxy's when there is one.
+    String listen = CONTRACT_CHECK ? "127.0.0.1:0" : server.getString("listen", "127.0.0.1:0");
+    server.put("dataDir", dataDir.toString()).put("listen", listen)
         .put("node", server.getString("node", node));
     file.put("server", server);
     JsonObject storage = file.getJsonObject("storage", new JsonObject());
@@ -169,11 +182,28 @@ public final class TestServer implements AutoCloseable {
       stop(); // a server that did not start leaves no Vert.x threads behind
       throw e;
     }
-    port = verticle.httpPort();
+    directPort = verticle.httpPort();
+    if (!CONTRACT_CHECK) {
+      port = directPort;
+    } else if (proxy == null) {
+      proxy = ContractProxy.start(askedPort(), directPort);
+      port = proxy.port();
+    } else {
+      proxy.listen(directPort);
+    }
     return this;
   }
 
+  /** The port of the runefile's {@code [server] listen}, 0 when it names none. */
+  private int askedPort() {
+    String listen = runefile.getJsonObject("server", new JsonObject()).getString("listen", "127.0.0.1:0");
+    return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+  }
+
   public void stop() {
+    if (proxy != null) {
+      proxy.stop();
+    }
     if (vertx != null) {
       await(vertx.close());
       vertx = null;
@@ -196,12 +226,23 @@ public final class TestServer implements AutoCloseable {
     return start();
   }
 
+  /**
+   * Stops the server and removes what it owns; then fails, listing them, if exchanges with it
+   * broke openapi.yaml and no test was failed for them yet.
+   */
   @Override
   public void close() {
     stop();
     if (ownsDataDir) {
       deleteTree(dataDir);
       alsoRemoved.forEach(TestServer::deleteTree);
+    }
+    if (proxy != null) {
+      List<String> violations = proxy.takeViolations();
+      proxy.close();
+      if (!violations.isEmpty()) {
+        throw new AssertionError("exchanges that break rune/openapi.yaml:\n  " + String.join("\n  ", violations));
+      }
     }
   }
 
@@ -239,8 +280,14 @@ public final class TestServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** The port clients use: the contract proxy's (see the class comment). */
   public int port() {
     return port;
+  }
+
+  /** The server's own port, past the contract check: for HTTP that is malformed on purpose. */
+  public int directPort() {
+    return directPort;
   }
 
   public String baseUrl() {

@@ -58,21 +58,21 @@ class HttpEdgeIT {
 
   @Test
   void aTooLongRequestLineIs414InTheErrorShape() {
-    RawHttp.Response response = RawHttp.exchange(server.port(),
+    RawHttp.Response response = RawHttp.exchange(server.directPort(),
         request("GET", "/api/v1/storageclasses?labelSelector=" + "a".repeat(10_000)));
     assertError(response, 414, "UriTooLong");
   }
 
   @Test
   void tooLargeHeadersAre431InTheErrorShape() {
-    RawHttp.Response response = RawHttp.exchange(server.port(),
+    RawHttp.Response response = RawHttp.exchange(server.directPort(),
         request("GET", "/api/v1/storageclasses", "X-Big: " + "b".repeat(20_000)));
     assertError(response, 431, "HeadersTooLarge");
   }
 
   @Test
   void aRequestLineThatIsNotHttpIs400InTheErrorShape() {
-    RawHttp.Response response = RawHttp.exchange(server.port(), "GET /\u0001 nonsense\r\nHost: x\r\n\r\n");
+    RawHttp.Response response = RawHttp.exchange(server.directPort(), "GET /\u0001 nonsense\r\nHost: x\r\n\r\n");
     assertError(response, 400, "MalformedRequest");
   }
 
@@ -81,7 +81,7 @@ class HttpEdgeIT {
     for (String path : new String[] {"/api/v1/namespaces/%zz/volumes", "/api/v1/namespaces/ns/volumes/%e2%28",
         "/api/v1/namespaces/%e2%28/volumes",
         "/api/v1/storageclasses/%", "/api/v1/namespaces/%G1/secrets/x", "/healthz%zz"}) {
-      RawHttp.Response response = RawHttp.exchange(server.port(), request("GET", path));
+      RawHttp.Response response = RawHttp.exchange(server.directPort(), request("GET", path));
       assertThat(response.status()).as("status of %s: %s", path, response).isIn(400, 404);
       assertThat(response.isErrorShape()).as("error body of %s: %s", path, response).isTrue();
     }
@@ -89,7 +89,7 @@ class HttpEdgeIT {
 
   @Test
   void anInvalidChunkSizeIs400InTheErrorShape() {
-    RawHttp.Response response = RawHttp.exchange(server.port(), ("POST /api/v1/namespaces/edge/volumes HTTP/1.1\r\n"
+    RawHttp.Response response = RawHttp.exchange(server.directPort(), ("POST /api/v1/namespaces/edge/volumes HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\nAuthorization: Bearer " + server.adminToken() + "\r\nContent-Type: application/json\r\n"
         + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
     assertError(response, 400, "MalformedRequest");

@@ -56,7 +56,7 @@ class SlowClientIT {
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < HALF_SENT; i++) {
-        Socket socket = new Socket("127.0.0.1", server.port());
+        Socket socket = new Socket("127.0.0.1", server.directPort());
         // Some send nothing, some stop inside the request line, the others inside the headers.
         send(socket, List.of("", "GET /readyz HTT", "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").get(i % 3));
         held.add(socket);
@@ -83,7 +83,7 @@ class SlowClientIT {
 
   @Test
   void aClientTricklingItsHeadersIsDroppedAtTheHeadersDeadline() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", server.directPort())) {
       byte[] request = ("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "a".repeat(200))
           .getBytes(StandardCharsets.ISO_8859_1);
       long start = System.nanoTime();
@@ -109,7 +109,7 @@ class SlowClientIT {
   @Test
   void aBodyThatStopsHalfWayIsAnswered408AndDropped() {
     long start = System.nanoTime();
-    RawHttp.Response response = RawHttp.exchange(server.port(), "POST /api/v1/namespaces/slow/volumes HTTP/1.1\r\n"
+    RawHttp.Response response = RawHttp.exchange(server.directPort(), "POST /api/v1/namespaces/slow/volumes HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\nAuthorization: Bearer " + server.adminToken() + "\r\n"
         + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":\"a");
     assertThat(response.status()).as("answer to a stalled body: %s", response).isEqualTo(408);
@@ -129,7 +129,7 @@ class SlowClientIT {
 
   @Test
   void aKeepAliveClientCanSendSeveralRequestsWithinTheDeadline() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", server.directPort())) {
       socket.setSoTimeout(10_000);
       for (int i = 0; i < 3; i++) {
         send(socket, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

@@ -147,7 +147,8 @@ class VolumeCrashIT {
       Process runed = RunedProcess.start(home, List.of("--dev-mode", "--listen", "127.0.0.1:" + port), null,
           javaOptions);
       var ready = awaitReady(runed);
-      lastClient = new Http(ready.group(1), Files.readString(home.resolve(".rune/admin.token")).trim());
+      lastClient = new Http(RunedProcess.checkedBaseUrl(runed, ready),
+          Files.readString(home.resolve(".rune/admin.token")).trim());
       return runed;
     }
   }

@@ -208,7 +208,7 @@ public final class RunedCluster implements AutoCloseable {
   @Override
   public void close() {
     nodes.forEach(RunedNode::resume);
-    CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n::stop))
+    CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n::close))
         .toArray(CompletableFuture[]::new)).join();
   }
 

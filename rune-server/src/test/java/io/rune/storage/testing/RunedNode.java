@@ -1,5 +1,6 @@
 package io.rune.storage.testing;
 
+import io.rune.storage.testing.contract.ContractProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One node of a {@link RunedCluster}: a {@code bin/runed} process with its HOME, runefile
  * and port, started again on the same ones after it was killed. Signals go to the pid of
- * the JVM (bin/runed execs java), as an operator's {@code kill} would send them.
+ * the JVM (bin/runed execs java), as an operator's {@code kill} would send them. Its
+ * {@link #port()} is a {@link ContractProxy}'s in front of it (listening while the node runs),
+ * which checks every exchange against openapi.yaml; {@link #directPort()} is the node's own.
  */
 public final class RunedNode {
   private final String name;
@@ -29,6 +32,7 @@ public final class RunedNode {
   private volatile Process process;
   private volatile boolean paused;
   private volatile long lastStartMillis = -1;
+  private volatile ContractProxy proxy;
 
   RunedNode(String name, Path home, int httpPort, Path runefile, Map<String, String> env, String javaOptions) {
     this.name = name;
@@ -52,11 +56,39 @@ public final class RunedNode {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + httpPort;
+    return "http://127.0.0.1:" + port();
   }
 
+  /** The port clients use: the contract proxy's once the node started. */
   public int port() {
+    return proxy == null ? httpPort : proxy.port();
+  }
+
+  /** The node's own HTTP port, past the contract check. */
+  public int directPort() {
     return httpPort;
+  }
+
+  private synchronized void checkContract() {
+    if (proxy == null) {
+      proxy = ContractProxy.start(0, httpPort);
+    } else {
+      proxy.listen(httpPort);
+    }
+  }
+
+  private synchronized void uncheck() {
+    if (proxy != null) {
+      proxy.stop();
+    }
+  }
+
+  /** Stops the node and its contract proxy for good. */
+  public void close() {
+    stop();
+    if (proxy != null) {
+      proxy.close();
+    }
   }
 
   public long pid() {
@@ -84,6 +116,7 @@ public final class RunedNode {
       try {
         RunedProcess.awaitReady(started);
         lastStartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        checkContract();
       } catch (Exception | AssertionError e) {
         // Its last words (why it refused to start) are in the log, read to the end once it exited.
         RunedProcess.awaitLogEnd(started, 5);
@@ -99,6 +132,7 @@ public final class RunedNode {
 
   /** SIGKILL, as a power cut leaves it: no shutdown hook runs. Returns when the process is gone. */
   public void kill() {
+    uncheck();
     Process current = process;
     current.destroyForcibly();
     try {
@@ -125,6 +159,7 @@ public final class RunedNode {
 
   /** SIGTERM, a minute to finish, then SIGKILL. */
   public void stop() {
+    uncheck();
     Process current = process;
     if (current != null && current.isAlive()) {
       try {

@@ -1,12 +1,10 @@
 package io.rune.storage.drivers.digitalocean.fake;
 
 import io.rune.storage.driver.fakecloud.Reply;
-import io.rune.storage.model.JsonMapper;
+import io.rune.storage.openapi.ValidatorContracts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestUtils;
@@ -17,7 +15,6 @@ import io.vertx.openapi.validation.ValidatableResponse;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,17 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * OpenAPI file, with vertx-openapi's {@link RequestValidator} and {@link ResponseValidator},
  * and keeps what failed as readable lines.
  *
- * <p>The file is used unchanged; two things vertx-openapi 5.0.7 cannot read as OpenAPI 3.0
- * means them are restated in memory before the contract is built:
- * <ul>
- *   <li>{@code nullable: true} (OpenAPI 3.0's way to allow null) is ignored by its draft-4
- *       JSON Schema validator, which would reject the nulls DigitalOcean really sends
- *       ({@code completed_at} of a running action, {@code tags} of a snapshot without tags).
- *       Such a schema becomes {@code anyOf: [schema, {enum: [null]}]}, which is what it means.</li>
- *   <li>A path parameter whose schema has no {@code type} (the snapshot id: {@code anyOf}
- *       integer or string) makes contract loading fail; in a URL path both are text, so it
- *       is read as {@code type: string}.</li>
- * </ul>
+ * <p>The file is used unchanged, read by {@link ValidatorContracts} (which restates two things
+ * vertx-openapi 5.0.7 cannot read as OpenAPI 3.0 means them).
  */
 final class ContractCheck {
   static final String CONTRACT_RESOURCE = "digitalocean/volumes.openapi.yaml";
@@ -57,46 +45,7 @@ final class ContractCheck {
   }
 
   static Future<ContractCheck> load(Vertx vertx) {
-    return vertx.fileSystem().readFile(CONTRACT_RESOURCE)
-        .compose(yaml -> vertx.executeBlocking(() -> readYaml(yaml)))
-        .compose(raw -> OpenAPIContract.from(vertx, restateForValidator(raw)))
-        .map(contract -> new ContractCheck(vertx, contract));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static JsonObject readYaml(Buffer yaml) throws Exception {
-    return new JsonObject(JsonMapper.YAML.readValue(yaml.toString(), Map.class));
-  }
-
-  static JsonObject restateForValidator(JsonObject raw) {
-    JsonObject copy = raw.copy();
-    JsonObject parameters = copy.getJsonObject("components").getJsonObject("parameters");
-    for (String name : parameters.fieldNames()) {
-      JsonObject parameter = parameters.getJsonObject(name);
-      if ("path".equals(parameter.getString("in")) && !parameter.getJsonObject("schema").containsKey("type")) {
-        parameter.put("schema", new JsonObject().put("type", "string"));
-      }
-    }
-    return (JsonObject) allowNulls(copy);
-  }
-
-  private static Object allowNulls(Object node) {
-    if (node instanceof JsonObject object) {
-      JsonObject result = new JsonObject();
-      object.forEach(field -> result.put(field.getKey(), allowNulls(field.getValue())));
-      if (Boolean.TRUE.equals(result.remove("nullable"))) {
-        return new JsonObject().put("anyOf", new JsonArray()
-            .add(result)
-            .add(new JsonObject().put("enum", new JsonArray().addNull())));
-      }
-      return result;
-    }
-    if (node instanceof JsonArray array) {
-      JsonArray result = new JsonArray();
-      array.forEach(item -> result.add(allowNulls(item)));
-      return result;
-    }
-    return node;
+    return ValidatorContracts.load(vertx, CONTRACT_RESOURCE).map(contract -> new ContractCheck(vertx, contract));
   }
 
   /**
