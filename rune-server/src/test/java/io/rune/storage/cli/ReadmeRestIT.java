@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's REST examples (its section "The same through the REST API"), run as written by
- * bash and curl against bin/runed in dev mode, as a reader would after the set-up command.
+ * bash and curl against bin/runed in dev mode, as a reader would after the set-up command, through
+ * the contract check.
  * Each curl's HTTP status is recorded (curl writes it to stderr) and held to what the README
  * says of it: a {@code # 409} or {@code # 403} comment, a {@code # {"error"...}} line under it
  * (a 4xx), and otherwise success; a wait ({@code until curl ...}) polls uncounted. The one line
@@ -43,7 +44,8 @@ class ReadmeRestIT {
     int port = RunedProcess.freePort();
     Process runed = RunedProcess.start(home, List.of("--dev-mode", "--listen", "127.0.0.1:" + port), null, "");
     try {
-      RunedProcess.awaitReady(runed);
+      // Through the contract check: every answer must also be one openapi.yaml declares.
+      String server = RunedProcess.checkedBaseUrl(runed, RunedProcess.awaitReady(runed));
       StringBuilder script = new StringBuilder("set -u\n"
           + "curl() { command curl -w '%{stderr}README-STATUS %{http_code}\\n' \"$@\"; }\n");
       List<Expected> expected = new ArrayList<>();
@@ -52,7 +54,7 @@ class ReadmeRestIT {
           if (command.contains(WATCH_LINE)) {
             continue;
           }
-          String runnable = command.replace("127.0.0.1:7861", "127.0.0.1:" + port);
+          String runnable = command.replace("http://127.0.0.1:7861", server);
           if (command.startsWith("until ")) {
             // A wait polls as often as it needs: its answers are not counted.
             script.append("echo README-POLL >&2\n").append(runnable).append("\necho README-POLLED >&2\n");
