@@ -276,7 +276,7 @@ public final class ApiContract {
     String field = fieldOf(answer);
     boolean undeclaredParameter = field != null && "MalformedRequest".equals(codeOf(answer).trim())
         && operation.getParameters().stream().noneMatch(parameter -> parameter.getName().equals(field));
-    return undeclaredParameter || GRAMMARS_IN_WORDS.contains(field)
+    return undeclaredParameter || (field != null && GRAMMARS_IN_WORDS.contains(field))
         || BEYOND_SCHEMA.stream().anyMatch(message::contains);
   }
 
