@@ -72,13 +72,16 @@ class CliWatchResumeIT {
     int port = RunedProcess.freePort();
     server = TestServer.external("cli-reconnect", new JsonObject()
         .put("server", new JsonObject().put("listen", "127.0.0.1:" + port)));
+    // Past the contract proxy: what is measured is the CLI against the server's own port,
+    // which the counter below takes over once the server is gone.
+    int serverPort = server.directPort();
     RuneProcess rune = RuneProcess.as(home,
-        Map.of("RUNE_SERVER", server.baseUrl(), "RUNE_TOKEN", server.adminToken()));
+        Map.of("RUNE_SERVER", "http://127.0.0.1:" + serverPort, "RUNE_TOKEN", server.adminToken()));
     try (RuneProcess.Running watch = rune.start("watch", "volumes", "-n", "resume")) {
       watch.awaitLine(line -> line.startsWith("SEQ"), LINE);
       server.stop();
       // What stands on the port now counts each attempt and ends it at once, as a dead server would.
-      try (ConnectionCounter down = new ConnectionCounter(port)) {
+      try (ConnectionCounter down = new ConnectionCounter(serverPort)) {
         await().atMost(WatchFeed.RECONNECT_FOR.plusSeconds(30)).until(() -> !watch.isAlive());
         assertThat(watch.exitValue()).isNotZero();
         assertThat(watch.stderr()).contains("reconnecting failed for " + WatchFeed.RECONNECT_FOR.toSeconds() + "s");
