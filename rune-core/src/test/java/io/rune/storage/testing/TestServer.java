@@ -251,6 +251,21 @@ public final class TestServer implements AutoCloseable {
    * repeated runs fill the disk). Links are removed, never followed.
    */
   public static void deleteTree(Path root) {
+    // A worker of a server that has just stopped may still make an entry while the tree goes
+    // (a directory then is not empty when its turn comes): walk it again, a few times.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        deleteTreeOnce(root);
+        return;
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.DirectoryNotEmptyException) || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void deleteTreeOnce(Path root) {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
