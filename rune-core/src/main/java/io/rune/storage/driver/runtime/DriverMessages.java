@@ -94,10 +94,14 @@ final class DriverMessages {
       });
 
   static final Codec<VolumeUsage, Object> VOLUME_USAGE = new Codec<>(
-      u -> new JsonObject().put("usedBytes", u.usedBytes()).put("capacityBytes", u.capacityBytes()),
+      u -> {
+        JsonObject j = new JsonObject().put("usedBytes", u.usedBytes()).put("capacityBytes", u.capacityBytes());
+        return u.enforcement() == null ? j : j.put("enforcement", u.enforcement());
+      },
       wire -> {
         JsonObject j = (JsonObject) wire;
-        return new VolumeUsage(j.getLong("usedBytes", 0L), j.getLong("capacityBytes", 0L));
+        return new VolumeUsage(j.getLong("usedBytes", 0L), j.getLong("capacityBytes", 0L),
+            j.getString("enforcement"));
       });
 
   // Progress reports: sent one way to the call's ctx.progressAddress.
