@@ -1,5 +1,6 @@
 package io.rune.storage.cli;
 
+import io.rune.storage.model.VolumeOwnership;
 import io.rune.storage.model.VolumeStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,9 +51,16 @@ final class VolumeCommand {
           + " ReadOnlyMany, ReadWriteMany (default: the server's, ReadWriteOnce).") String accessMode,
       @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeat for more.")
       List<String> labels,
+      @Option(names = "--fs-user", paramLabel = "UID", description = "The uid that owns its root directory (fsUser),"
+          + " set when the storage is made.") Long fsUser,
+      @Option(names = "--fs-group", paramLabel = "GID", description = "The gid of its root directory (fsGroup).")
+      Long fsGroup,
+      @Option(names = "--fs-mode", paramLabel = "MODE", description = "The mode of its root directory (fsMode), 3"
+          + " or 4 octal digits such as 0750.") String fsMode,
       @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
       @Mixin CommonOptions.DryRunOption dryRun, @Mixin CommonOptions.Wait wait) {
-    ObjectNode body = VolumeInput.body(name, size, storageClass, accessMode, labels);
+    ObjectNode body = VolumeInput.body(name, size, storageClass, accessMode, labels,
+        VolumeOwnership.of(fsUser, fsGroup, fsMode));
     var created = rune.client().post(ResourceType.VOLUME.collectionPath(namespace.name()), body);
     verbs().created(created, output.format, wait, "created");
   }
