@@ -25,14 +25,10 @@ class VolumeOwnershipIT extends ApiTestBase {
   private static final String MERGE = "application/merge-patch+json";
   private Path hostRoot;
 
+  /** A host path allowlist for local-host volumes, which cannot take ownership. */
   @Override
   protected TestServer startServer() {
-    try {
-      hostRoot = TestServer.tempDir("ownership-hosts").toRealPath();
-      Files.createDirectories(hostRoot.resolve("site"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    hostRoot = TestServer.tempDir("ownership-hosts");
     return TestServer.external("ownership", new JsonObject().put("storage", new JsonObject()
         .put("hostPathAllowlist", new JsonArray().add(hostRoot.toString()))));
   }
@@ -89,8 +85,9 @@ class VolumeOwnershipIT extends ApiTestBase {
   }
 
   @Test
-  void aDriverThatCannotSetOwnershipRefusesIt() {
+  void aDriverThatCannotSetOwnershipRefusesIt() throws IOException {
     String ns = newNamespace();
+    Files.createDirectories(hostRoot.resolve("site"));
     Http.Response refused = assertRefused(422, "OwnershipUnsupported", () -> admin.post(volumes(ns), new JsonObject()
         .put("name", "site").put("size", "1Gi").put("storageClassName", "local-host")
         .put("hostPath", hostRoot.resolve("site").toString()).put("fsUser", 1234)));
@@ -174,8 +171,9 @@ class VolumeOwnershipIT extends ApiTestBase {
   }
 
   @Test
-  void aDryRunChecksOwnershipAndMakesNothing() {
+  void aDryRunChecksOwnershipAndMakesNothing() throws IOException {
     String ns = newNamespace();
+    Files.createDirectories(hostRoot.resolve("site"));
     awaitControllersIdle();
     long before = headSeq();
     Http.Response dry = admin.post(volumes(ns) + "?dryRun=All", owned("dry", 1234, 2345, "0750"));

@@ -18,7 +18,7 @@ class VolumeOwnershipApplierTest {
 
   @Test
   void setsOwnerGroupAndModeOfTheDirectoryNotOfWhatIsInIt() throws IOException {
-    Path dir = Files.createDirectory(temp.resolve("v"));
+    Path dir = rootOwnedDirectory("v");
     Path inside = Files.writeString(dir.resolve("file"), "x");
 
     VolumeOwnershipApplier.apply(dir, new VolumeOwnership(1234L, 2345L, "0750"));
@@ -31,8 +31,9 @@ class VolumeOwnershipApplierTest {
 
   @Test
   void aPartLeftOutIsLeftAsItWasAndAFourDigitModeKeepsItsSpecialBits() throws IOException {
-    Path dir = Files.createDirectory(temp.resolve("v"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path dir = rootOwnedDirectory("v");
+    VolumeOwnershipApplier.apply(dir, null);
+    assertThat(mode(dir)).as("no ownership changes nothing").isEqualTo(0755);
 
     VolumeOwnership ownership = new VolumeOwnership(null, 4000L, "2770");
     VolumeOwnershipApplier.apply(dir, ownership);
@@ -44,20 +45,8 @@ class VolumeOwnershipApplierTest {
   }
 
   @Test
-  void noOwnershipChangesNothing() throws IOException {
-    Path dir = Files.createDirectory(temp.resolve("v"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-
-    VolumeOwnershipApplier.apply(dir, null);
-
-    assertThat(attribute(dir, "uid")).isEqualTo(0);
-    assertThat(mode(dir)).isEqualTo(0755);
-  }
-
-  @Test
   void aLinkInTheDirectorysPlaceDoesNotHandOverItsTarget() throws IOException {
-    Path target = Files.createDirectory(temp.resolve("elsewhere"));
-    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path target = rootOwnedDirectory("elsewhere");
     Path link = Files.createSymbolicLink(temp.resolve("v"), target);
 
     try {
@@ -69,6 +58,14 @@ class VolumeOwnershipApplierTest {
     assertThat(attribute(target, "uid")).isEqualTo(0);
     assertThat(attribute(target, "gid")).isEqualTo(0);
     assertThat(mode(target)).isEqualTo(0755);
+  }
+
+  /** As the local driver makes a volume's directory. */
+  private Path rootOwnedDirectory(String name) throws IOException {
+    Path dir = Files.createDirectory(temp.resolve(name));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(attribute(dir, "uid")).isEqualTo(0);
+    return dir;
   }
 
   private static Object attribute(Path path, String name) throws IOException {
