@@ -68,6 +68,11 @@ class VolumeOwnershipIT extends ApiTestBase {
     Path dir = directory(restored);
     assertOwned(dir, 3000, 3001, 0700);
     assertThat(dir.resolve("kept.txt")).hasContent("data");
+
+    // Asking for nothing keeps what the copy brought: the snapshot's, which is its volume's.
+    JsonObject plain = available(ns, new JsonObject().put("name", "plain-copy").put("size", "1Gi")
+        .put("source", new JsonObject().put("snapshot", "src-1")));
+    assertOwned(directory(plain), 1234, 2345, 0750);
   }
 
   @Test
