@@ -6,21 +6,18 @@ import io.rune.storage.model.LabelSelector;
 import io.rune.storage.model.Names;
 import io.rune.storage.model.Quantity;
 import io.rune.storage.model.ValidationException;
-import io.rune.storage.model.VolumeOwnership;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The body of {@code rune volume create}, checked here by the model's own rules before anything
- * is sent (the only checks {@code --dry-run=client} runs): name, size, access mode, labels and
- * ownership.
+ * is sent (the only checks {@code --dry-run=client} runs): name, size, access mode and labels.
  */
 final class VolumeInput {
   private VolumeInput() {}
 
-  static ObjectNode body(String name, String size, String storageClass, String accessMode, List<String> labels,
-      VolumeOwnership ownership) {
+  static ObjectNode body(String name, String size, String storageClass, String accessMode, List<String> labels) {
     ObjectNode body = CliJson.MAPPER.createObjectNode().put("name", name).put("size", size);
     Map<String, String> labelMap = labels(labels);
     try {
@@ -31,10 +28,6 @@ final class VolumeInput {
         body.put("storageClassName", storageClass);
       }
       LabelSelector.checkLabels("--label", labelMap);
-      if (ownership != null) {
-        ownership.check("");
-        body.setAll(CliJson.MAPPER.<ObjectNode>valueToTree(ownership));
-      }
     } catch (ValidationException invalid) {
       throw new CliException(invalid.getMessage());
     }

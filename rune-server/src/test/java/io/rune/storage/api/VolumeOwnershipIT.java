@@ -69,6 +69,16 @@ class VolumeOwnershipIT extends ApiTestBase {
     assertOwned(dir, 3000, 3001, 0700);
     assertThat(dir.resolve("kept.txt")).hasContent("data");
 
+    // The restore shorthand takes them too, checked as a volume's.
+    Http.Response shorthand = admin.post(volumes(ns) + "/short/restore", new JsonObject()
+        .put("fromSnapshot", "src-1").put("fsUser", 4000).put("fsMode", "0770"));
+    assertThat(shorthand.status()).as("%s", shorthand).isEqualTo(201);
+    await().atMost(WAIT).until(() -> phase(ns, "short"), "Available"::equals);
+    assertOwned(directory(admin.get(volumes(ns) + "/short").json()), 4000, 2345, 0770);
+    Http.Response badMode = assertRefused(422, "Invalid", () -> admin.post(volumes(ns) + "/bad/restore",
+        new JsonObject().put("fromSnapshot", "src-1").put("fsMode", "0999")));
+    assertThat(badMode.errorField()).isEqualTo("fsMode");
+
     // Asking for nothing keeps what the copy brought: the snapshot's, which is its volume's.
     JsonObject plain = available(ns, new JsonObject().put("name", "plain-copy").put("size", "1Gi")
         .put("source", new JsonObject().put("snapshot", "src-1")));

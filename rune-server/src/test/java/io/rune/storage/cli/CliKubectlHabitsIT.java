@@ -248,6 +248,18 @@ class CliKubectlHabitsIT {
     assertThat(Files.getAttribute(dir, "unix:gid")).isEqualTo(2345);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x---");
 
+    assertThat(admin.post("/api/v1/namespaces/" + ns + "/snapshots", new JsonObject().put("name", "owned-1")
+        .put("source", new JsonObject().put("volume", "owned"))).status()).isEqualTo(201);
+    awaitPhase(ns, "snapshots", "owned-1", "Ready");
+    rune.run("snapshot", "restore", "owned-1", "--as", "copy", "-n", ns, "--fs-user", "3000", "--fs-mode", "0700")
+        .ok();
+    awaitPhase(ns, "volumes", "copy", "Available");
+    JsonObject copy = admin.get(volumes(ns) + "/copy").json();
+    Path copied = server.config().storage().localVolumeRoot().resolve(copy.getJsonObject("status").getString("handle"));
+    assertThat(Files.getAttribute(copied, "unix:uid")).isEqualTo(3000);
+    assertThat(Files.getAttribute(copied, "unix:gid")).as("the snapshot's, not asked for").isEqualTo(2345);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copied))).isEqualTo("rwx------");
+
     // Checked before anything is sent, by the model's rules.
     RuneProcess client = RuneProcess.as(rune.home(), Map.of("RUNE_SERVER", "http://127.0.0.1:1"));
     RuneProcess.Result badMode = client.run("volume", "create", "bad", "--size", "1Gi", "--fs-mode", "0758",
