@@ -59,9 +59,10 @@ final class VolumeRestore {
     if (spec.labels() != null) {
       volume.put("labels", new JsonObject(new java.util.HashMap<String, Object>(spec.labels())));
     }
-    if (spec.fsUser() != null || spec.fsGroup() != null || spec.fsMode() != null) {
+    VolumeOwnership ownership = VolumeOwnership.of(spec.fsUser(), spec.fsGroup(), spec.fsMode());
+    if (ownership != null) {
       // Checked by the volume's admission, as when they are written on a volume.
-      volume.mergeIn(InputParser.toJson(new VolumeOwnership(spec.fsUser(), spec.fsGroup(), spec.fsMode())));
+      volume.mergeIn(InputParser.toJson(ownership));
     }
     if (spec.storageClassName() != null) {
       return Future.succeededFuture(volume.put("storageClassName", spec.storageClassName()));
