@@ -247,6 +247,8 @@ class CliKubectlHabitsIT {
     assertThat(Files.getAttribute(dir, "unix:uid")).isEqualTo(1234);
     assertThat(Files.getAttribute(dir, "unix:gid")).isEqualTo(2345);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x---");
+    assertThat(rune.run("volume", "describe", "owned", "-n", ns).ok().lines())
+        .anySatisfy(line -> assertThat(line).matches("Ownership:\\s+uid 1234, gid 2345, mode 0750"));
 
     assertThat(admin.post("/api/v1/namespaces/" + ns + "/snapshots", new JsonObject().put("name", "owned-1")
         .put("source", new JsonObject().put("volume", "owned"))).status()).isEqualTo(201);
