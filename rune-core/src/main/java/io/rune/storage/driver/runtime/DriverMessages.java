@@ -42,11 +42,14 @@ final class DriverMessages {
   // Requests: the call's "args".
 
   static final Codec<ProvisionRequest, JsonObject> PROVISION_REQUEST = new Codec<>(
-      r -> new JsonObject().put("uid", r.uid()).put("name", r.name()).put("namespace", r.namespace())
-          .put("sizeBytes", r.sizeBytes()).put("accessMode", r.accessMode())
-          .put("parameters", strings(r.parameters())).put("topology", strings(r.topology()))
-          .put("deadline", r.deadline() == null ? null : r.deadline().toString())
-          .put("ownership", r.ownership() == null ? null : ownership(r.ownership())),
+      r -> {
+        JsonObject j = new JsonObject().put("uid", r.uid()).put("name", r.name()).put("namespace", r.namespace())
+            .put("sizeBytes", r.sizeBytes()).put("accessMode", r.accessMode())
+            .put("parameters", strings(r.parameters())).put("topology", strings(r.topology()))
+            .put("deadline", r.deadline() == null ? null : r.deadline().toString());
+        // Absent when none is asked for: the request then reads as it did before ownership existed.
+        return r.ownership() == null ? j : j.put("ownership", ownership(r.ownership()));
+      },
       j -> new ProvisionRequest(j.getString("uid"), j.getString("name"), j.getString("namespace"),
           j.getLong("sizeBytes", 0L), j.getString("accessMode"), strings(j.getJsonObject("parameters")),
           strings(j.getJsonObject("topology")), j.getString("deadline") == null ? null
@@ -115,9 +118,16 @@ final class DriverMessages {
       r -> new JsonObject().put("bytesDone", r.bytesDone()).put("bytesTotal", r.bytesTotal()),
       j -> new ProgressReport(j.getLong("bytesDone", 0L), j.getLong("bytesTotal", 0L)));
 
+  /** Only the parts asked for, as on the volume. */
   private static JsonObject ownership(VolumeOwnership ownership) {
-    return new JsonObject().put("fsUser", ownership.fsUser()).put("fsGroup", ownership.fsGroup())
-        .put("fsMode", ownership.fsMode());
+    JsonObject j = new JsonObject();
+    if (ownership.fsUser() != null) {
+      j.put("fsUser", ownership.fsUser());
+    }
+    if (ownership.fsGroup() != null) {
+      j.put("fsGroup", ownership.fsGroup());
+    }
+    return ownership.fsMode() == null ? j : j.put("fsMode", ownership.fsMode());
   }
 
   private static VolumeOwnership ownership(JsonObject json) {
