@@ -34,6 +34,7 @@ final class Describer {
         .row("Size", Description.text(volume, "size"))
         .row("Access mode", Description.text(volume, "accessMode"))
         .row("Reclaim policy", Description.text(volume, "reclaimPolicy"))
+        .row("Ownership", ownership(volume))
         .row("Restored from", source(volume.path("source")))
         .status(status)
         .row("Node", Description.text(status, "node"))
@@ -52,6 +53,18 @@ final class Describer {
     description.section("Snapshots", List.of("NAME", "PHASE", "AGE"), snapshots)
         .changes(ChangeHistory.of(rune.client(), ResourceType.VOLUME, volume, CHANGES), CHANGES)
         .print(out);
+  }
+
+  /** What the volume asks of its root directory ("uid 1234, gid 2345, mode 0750"); null when nothing. */
+  private static String ownership(JsonNode volume) {
+    List<String> parts = new ArrayList<>();
+    for (String[] field : new String[][] {{"fsUser", "uid"}, {"fsGroup", "gid"}, {"fsMode", "mode"}}) {
+      String value = Description.text(volume, field[0]);
+      if (value != null) {
+        parts.add(field[1] + " " + value);
+      }
+    }
+    return parts.isEmpty() ? null : String.join(", ", parts);
   }
 
   void snapshot(String namespace, String name) {

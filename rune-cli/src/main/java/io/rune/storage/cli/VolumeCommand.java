@@ -50,9 +50,11 @@ final class VolumeCommand {
           + " ReadOnlyMany, ReadWriteMany (default: the server's, ReadWriteOnce).") String accessMode,
       @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeat for more.")
       List<String> labels,
+      @Mixin OwnershipOptions ownership,
       @Mixin CommonOptions.Namespace namespace, @Mixin CommonOptions.ChangeOutput output,
       @Mixin CommonOptions.DryRunOption dryRun, @Mixin CommonOptions.Wait wait) {
     ObjectNode body = VolumeInput.body(name, size, storageClass, accessMode, labels);
+    ownership.addTo(body);
     var created = rune.client().post(ResourceType.VOLUME.collectionPath(namespace.name()), body);
     verbs().created(created, output.format, wait, "created");
   }
@@ -117,6 +119,9 @@ final class VolumeCommand {
 
   /** What a restore may set beside the snapshot, shared by {@code volume restore} and {@code snapshot restore}. */
   static final class RestoreOptions {
+    @Mixin
+    OwnershipOptions ownership;
+
     @Option(names = "--storage-class", paramLabel = "CLASS",
         description = "The new volume's class (default: the snapshot's); its driver must be the snapshot's.")
     String storageClass;
@@ -137,6 +142,7 @@ final class VolumeCommand {
       if (size != null) {
         body.put("size", size);
       }
+      ownership.addTo(body);
       var volume = rune.client().post(ResourceType.VOLUME.objectPath(namespace, name) + "/restore", body);
       new ResourceVerbs(rune, ResourceType.VOLUME).created(volume, format, wait,
           "restoring from snapshot/" + snapshot);

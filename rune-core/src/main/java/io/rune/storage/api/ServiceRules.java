@@ -167,14 +167,17 @@ final class ServiceRules implements KindRules<ServiceSpec> {
         Objects.requireNonNullElse(now.accessMode(), was.accessMode()),
         Objects.requireNonNullElse(now.reclaimPolicy(), was.reclaimPolicy()),
         now.parameters() != null ? now.parameters() : was.parameters(),
-        now.snapshotSchedule() != null ? now.snapshotSchedule() : was.snapshotSchedule());
+        now.snapshotSchedule() != null ? now.snapshotSchedule() : was.snapshotSchedule(),
+        now.fsUser() != null ? now.fsUser() : was.fsUser(),
+        now.fsGroup() != null ? now.fsGroup() : was.fsGroup(),
+        now.fsMode() != null ? now.fsMode() : was.fsMode());
     if (!merged.equals(was)) {
       throw ApiException.invalid(at, "the claimTemplate of volume '" + volumeName + "' cannot change (it is "
           + InputParser.toJson(was).encode() + "): the volumes already made from it keep it; to use a different"
           + " template, add it under a new volume name");
     }
     return sameSize ? was : new ClaimTemplate(was.storageClassName(), now.size(), was.accessMode(),
-        was.reclaimPolicy(), was.parameters(), was.snapshotSchedule());
+        was.reclaimPolicy(), was.parameters(), was.snapshotSchedule(), was.fsUser(), was.fsGroup(), was.fsMode());
   }
 
   /**
@@ -222,8 +225,10 @@ final class ServiceRules implements KindRules<ServiceSpec> {
             + " host directories, which a claimTemplate cannot name; create the volume with its hostPath and"
             + " mount it with claim, or choose another class");
       }
+      OwnershipLint.checkSupported(at + ".", template.ownership(), caps, found, driver);
       return new ClaimTemplate(found.name(), template.size(), mode, reclaim,
-          template.parameters() == null ? Map.of() : template.parameters(), template.snapshotSchedule());
+          template.parameters() == null ? Map.of() : template.parameters(), template.snapshotSchedule(),
+          template.fsUser(), template.fsGroup(), template.fsMode());
     });
   }
 

@@ -136,6 +136,9 @@ final class ServiceVolumeLint {
     if (template.snapshotSchedule() != null) {
       Validation.check(() -> Schedule.parse(at + ".snapshotSchedule", template.snapshotSchedule()));
     }
+    if (template.ownership() != null) {
+      Validation.check(() -> template.ownership().check(at + "."));
+    }
   }
 
   /**

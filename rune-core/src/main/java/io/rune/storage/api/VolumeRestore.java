@@ -5,6 +5,7 @@ import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.Names;
 import io.rune.storage.model.RestoreSpec;
+import io.rune.storage.model.VolumeOwnership;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +58,11 @@ final class VolumeRestore {
         .put("source", new JsonObject().put("snapshot", snapshot.name()).put("namespace", snapshotNamespace));
     if (spec.labels() != null) {
       volume.put("labels", new JsonObject(new java.util.HashMap<String, Object>(spec.labels())));
+    }
+    VolumeOwnership ownership = VolumeOwnership.of(spec.fsUser(), spec.fsGroup(), spec.fsMode());
+    if (ownership != null) {
+      // Checked by the volume's admission, as when they are written on a volume.
+      volume.mergeIn(InputParser.toJson(ownership));
     }
     if (spec.storageClassName() != null) {
       return Future.succeededFuture(volume.put("storageClassName", spec.storageClassName()));

@@ -81,6 +81,9 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     if (spec.snapshotSchedule() != null) {
       Validation.check(() -> Schedule.parse("snapshotSchedule", spec.snapshotSchedule()));
     }
+    if (spec.ownership() != null) {
+      Validation.check(() -> spec.ownership().check(""));
+    }
     if (spec.source() != null) {
       checkSource(principal, input.namespace(), spec.source());
     }
@@ -144,6 +147,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     immutable("storageClassName", was.storageClassName(), spec.storageClassName());
     immutable("accessMode", was.accessMode(), spec.accessMode());
     immutable("hostPath", was.hostPath(), spec.hostPath());
+    OwnershipLint.checkUnchanged(was.ownership(), spec.ownership());
     if (!Objects.equals(was.source(), spec.source())) {
       throw ApiException.invalid("source", "source cannot change after creation");
     }
@@ -155,7 +159,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
       checkGrowth("size", found, was.size(), spec.size());
       VolumeSpec merged = new VolumeSpec(was.storageClassName(), spec.size(), was.accessMode(),
           spec.reclaimPolicy(), spec.parameters(), was.hostPath(), spec.createIfMissing(),
-          spec.topology(), was.source(), spec.snapshotSchedule());
+          spec.topology(), was.source(), spec.snapshotSchedule(), was.fsUser(), was.fsGroup(), was.fsMode());
       return hostDirectory(found, merged).map(dir -> InputParser.toJson(admit(found, merged, dir)));
     });
   }
@@ -266,6 +270,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     if (spec.snapshotSchedule() != null && !caps.snapshots()) {
       throw snapshotsUnsupported("snapshotSchedule", storageClass, driver);
     }
+    OwnershipLint.checkSupported("", spec.ownership(), caps, storageClass, driver);
     if (!hostPathDriver && spec.createIfMissing() != null) {
       throw ApiException.invalid("createIfMissing", "createIfMissing is only for drivers of host directories (such as local-host)");
     }
@@ -293,7 +298,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     }
     return new VolumeSpec(storageClass.name(), spec.size(), accessMode, reclaim,
         spec.parameters() == null ? Map.of() : spec.parameters(), spec.hostPath(), spec.createIfMissing(),
-        spec.topology(), spec.source(), spec.snapshotSchedule());
+        spec.topology(), spec.source(), spec.snapshotSchedule(), spec.fsUser(), spec.fsGroup(), spec.fsMode());
   }
 
   /**

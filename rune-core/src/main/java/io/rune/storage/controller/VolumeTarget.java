@@ -6,6 +6,7 @@ import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Quantity;
+import io.rune.storage.model.VolumeOwnership;
 import io.rune.storage.model.VolumeStatus;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -63,7 +64,8 @@ record VolumeTarget(ApiObject volume, ApiObject storageClass, DriverProvider pro
     }
     return new ProvisionRequest(volume.uid(), volume.name(), volume.namespace(),
         Quantity.parseBytes("size", spec.getString("size")), spec.getString("accessMode"),
-        context().parameters(), topology, deadline);
+        context().parameters(), topology, deadline,
+        VolumeOwnership.of(spec.getLong("fsUser"), spec.getLong("fsGroup"), spec.getString("fsMode")));
   }
 
   static void strings(JsonObject json, Map<String, String> into) {

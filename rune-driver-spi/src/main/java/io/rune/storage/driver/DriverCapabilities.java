@@ -17,6 +17,8 @@ import java.util.Set;
  * @param topologyKeys the topology labels its provision requests understand
  * @param hostPaths whether its volumes name an existing host directory (hostPath,
  *     createIfMissing), checked against the host path allowlist at write time
+ * @param ownership whether it gives a volume's root directory the owner and mode the volume
+ *     asks for (fsUser, fsGroup, fsMode) when it makes the storage
  */
 public record DriverCapabilities(
     Set<AccessMode> accessModes,
@@ -25,7 +27,8 @@ public record DriverCapabilities(
     boolean onlineExpand,
     boolean delete,
     List<String> topologyKeys,
-    boolean hostPaths) {
+    boolean hostPaths,
+    boolean ownership) {
 
   public DriverCapabilities {
     accessModes = Set.copyOf(Objects.requireNonNull(accessModes, "accessModes"));
@@ -36,5 +39,11 @@ public record DriverCapabilities(
     if (onlineExpand && !expand) {
       throw new IllegalArgumentException("onlineExpand requires expand");
     }
+  }
+
+  /** A driver that does not set ownership: the form from before {@code ownership} existed. */
+  public DriverCapabilities(Set<AccessMode> accessModes, boolean snapshots, boolean expand, boolean onlineExpand,
+      boolean delete, List<String> topologyKeys, boolean hostPaths) {
+    this(accessModes, snapshots, expand, onlineExpand, delete, topologyKeys, hostPaths, false);
   }
 }

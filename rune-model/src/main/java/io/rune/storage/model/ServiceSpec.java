@@ -1,6 +1,8 @@
 package io.rune.storage.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Map;
 
@@ -22,10 +24,17 @@ public record ServiceSpec(Integer scale, List<ServiceVolume> volumes) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ClaimTemplate(String storageClassName, String size, String accessMode, String reclaimPolicy,
-      Map<String, String> parameters, SnapshotSchedule snapshotSchedule) {
+      Map<String, String> parameters, SnapshotSchedule snapshotSchedule, Long fsUser, Long fsGroup,
+      @JsonDeserialize(using = VolumeOwnership.ModeText.class) String fsMode) {
 
     public ClaimTemplate {
       accessMode = AccessMode.fullName(accessMode);
+    }
+
+    /** What each volume made from it gets as {@link VolumeSpec#ownership()}. */
+    @JsonIgnore
+    public VolumeOwnership ownership() {
+      return VolumeOwnership.of(fsUser, fsGroup, fsMode);
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.rune.storage.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.Map;
 
 /** The user-written fields of a Volume. */
@@ -15,10 +17,19 @@ public record VolumeSpec(
     Boolean createIfMissing,
     Map<String, String> topology,
     Source source,
-    SnapshotSchedule snapshotSchedule) {
+    SnapshotSchedule snapshotSchedule,
+    Long fsUser,
+    Long fsGroup,
+    @JsonDeserialize(using = VolumeOwnership.ModeText.class) String fsMode) {
 
   public VolumeSpec {
     accessMode = AccessMode.fullName(accessMode);
+  }
+
+  /** The owner and mode its root directory gets when its storage is made, or null for the driver's own. */
+  @JsonIgnore
+  public VolumeOwnership ownership() {
+    return VolumeOwnership.of(fsUser, fsGroup, fsMode);
   }
 
   /** Restore: the snapshot this volume is populated from. */

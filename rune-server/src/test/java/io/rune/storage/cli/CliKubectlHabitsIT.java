@@ -234,6 +234,47 @@ class CliKubectlHabitsIT {
   }
 
   @Test
+  void volumeCreateSetsTheOwnerAndModeOfTheDirectory() throws IOException {
+    String ns = newNamespace();
+    assertThat(rune.run("volume", "create", "owned", "-n", ns, "--size", "1Gi", "--fs-user", "1234", "--fs-group",
+        "2345", "--fs-mode", "0750").ok().stdout()).isEqualTo("volume/owned created\n");
+    awaitPhase(ns, "volumes", "owned", "Available");
+    JsonObject owned = admin.get(volumes(ns) + "/owned").json();
+    assertThat(owned.getLong("fsUser")).isEqualTo(1234L);
+    assertThat(owned.getLong("fsGroup")).isEqualTo(2345L);
+    assertThat(owned.getString("fsMode")).isEqualTo("0750");
+    Path dir = server.config().storage().localVolumeRoot().resolve(owned.getJsonObject("status").getString("handle"));
+    assertThat(Files.getAttribute(dir, "unix:uid")).isEqualTo(1234);
+    assertThat(Files.getAttribute(dir, "unix:gid")).isEqualTo(2345);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x---");
+    assertThat(rune.run("volume", "describe", "owned", "-n", ns).ok().lines())
+        .anySatisfy(line -> assertThat(line).matches("Ownership:\\s+uid 1234, gid 2345, mode 0750"));
+
+    assertThat(admin.post("/api/v1/namespaces/" + ns + "/snapshots", new JsonObject().put("name", "owned-1")
+        .put("source", new JsonObject().put("volume", "owned"))).status()).isEqualTo(201);
+    awaitPhase(ns, "snapshots", "owned-1", "Ready");
+    rune.run("snapshot", "restore", "owned-1", "--as", "copy", "-n", ns, "--fs-user", "3000", "--fs-mode", "0700")
+        .ok();
+    awaitPhase(ns, "volumes", "copy", "Available");
+    JsonObject copy = admin.get(volumes(ns) + "/copy").json();
+    Path copied = server.config().storage().localVolumeRoot().resolve(copy.getJsonObject("status").getString("handle"));
+    assertThat(Files.getAttribute(copied, "unix:uid")).isEqualTo(3000);
+    assertThat(Files.getAttribute(copied, "unix:gid")).as("the snapshot's, not asked for").isEqualTo(2345);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copied))).isEqualTo("rwx------");
+
+    // Checked before anything is sent, by the model's rules.
+    RuneProcess client = RuneProcess.as(rune.home(), Map.of("RUNE_SERVER", "http://127.0.0.1:1"));
+    RuneProcess.Result badMode = client.run("volume", "create", "bad", "--size", "1Gi", "--fs-mode", "0758",
+        "--dry-run=client");
+    assertThat(badMode.exit()).isEqualTo(1);
+    assertThat(badMode.stderr()).isEqualTo("error: fsMode must be 3 or 4 octal digits such as 0750, not \"0758\"\n");
+    RuneProcess.Result badUser = client.run("volume", "create", "bad", "--size", "1Gi", "--fs-user", "-5",
+        "--dry-run=client");
+    assertThat(badUser.exit()).isEqualTo(1);
+    assertThat(badUser.stderr()).contains("fsUser must be an integer from 0 to 2147483647");
+  }
+
+  @Test
   void aServerDryRunLeavesNothingBehindAndAClientOneSendsNothing() {
     String ns = newNamespace();
     RuneProcess.Result created = rune.run("volume", "create", "ghost", "-n", ns, "--size", "1Gi", "--dry-run=server")

@@ -6,6 +6,7 @@ import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.driver.VolumeUsage;
+import io.rune.storage.model.VolumeOwnership;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
@@ -41,14 +42,18 @@ final class DriverMessages {
   // Requests: the call's "args".
 
   static final Codec<ProvisionRequest, JsonObject> PROVISION_REQUEST = new Codec<>(
-      r -> new JsonObject().put("uid", r.uid()).put("name", r.name()).put("namespace", r.namespace())
-          .put("sizeBytes", r.sizeBytes()).put("accessMode", r.accessMode())
-          .put("parameters", strings(r.parameters())).put("topology", strings(r.topology()))
-          .put("deadline", r.deadline() == null ? null : r.deadline().toString()),
+      r -> {
+        JsonObject j = new JsonObject().put("uid", r.uid()).put("name", r.name()).put("namespace", r.namespace())
+            .put("sizeBytes", r.sizeBytes()).put("accessMode", r.accessMode())
+            .put("parameters", strings(r.parameters())).put("topology", strings(r.topology()))
+            .put("deadline", r.deadline() == null ? null : r.deadline().toString());
+        // Absent when none is asked for: the request then reads as it did before ownership existed.
+        return r.ownership() == null ? j : j.put("ownership", ownership(r.ownership()));
+      },
       j -> new ProvisionRequest(j.getString("uid"), j.getString("name"), j.getString("namespace"),
           j.getLong("sizeBytes", 0L), j.getString("accessMode"), strings(j.getJsonObject("parameters")),
           strings(j.getJsonObject("topology")), j.getString("deadline") == null ? null
-              : Instant.parse(j.getString("deadline"))));
+              : Instant.parse(j.getString("deadline")), ownership(j.getJsonObject("ownership"))));
 
   static final Codec<MountRequest, JsonObject> MOUNT_REQUEST = new Codec<>(
       r -> new JsonObject().put("handle", r.handle()).put("node", r.node()).put("device", r.device())
@@ -112,6 +117,23 @@ final class DriverMessages {
   static final Codec<ProgressReport, JsonObject> PROGRESS_REPORT = new Codec<>(
       r -> new JsonObject().put("bytesDone", r.bytesDone()).put("bytesTotal", r.bytesTotal()),
       j -> new ProgressReport(j.getLong("bytesDone", 0L), j.getLong("bytesTotal", 0L)));
+
+  /** Only the parts asked for, as on the volume. */
+  private static JsonObject ownership(VolumeOwnership ownership) {
+    JsonObject j = new JsonObject();
+    if (ownership.fsUser() != null) {
+      j.put("fsUser", ownership.fsUser());
+    }
+    if (ownership.fsGroup() != null) {
+      j.put("fsGroup", ownership.fsGroup());
+    }
+    return ownership.fsMode() == null ? j : j.put("fsMode", ownership.fsMode());
+  }
+
+  private static VolumeOwnership ownership(JsonObject json) {
+    return json == null ? null
+        : VolumeOwnership.of(json.getLong("fsUser"), json.getLong("fsGroup"), json.getString("fsMode"));
+  }
 
   private static JsonObject strings(Map<String, String> map) {
     return new JsonObject(new HashMap<String, Object>(map));

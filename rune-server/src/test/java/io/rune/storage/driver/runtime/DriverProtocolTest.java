@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
+import io.rune.storage.model.VolumeOwnership;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.SnapshotRequest;
@@ -44,6 +45,8 @@ class DriverProtocolTest {
 
   private static final ProvisionRequest VOLUME = new ProvisionRequest("uid-1", "db", "apps", 3_221_225_472L,
       "ReadWriteMany", Map.of("tier", "ssd"), Map.of("rune.io/region", "fra1"), Instant.parse("2030-01-02T03:04:05Z"));
+  private static final ProvisionRequest OWNED = new ProvisionRequest("uid-3", "web", "apps", 1_048_576L,
+      "ReadWriteOnce", Map.of(), Map.of(), null, new VolumeOwnership(1234L, 2345L, "0750"));
   private static final ProvisionedVolume PROVISIONED = new ProvisionedVolume("h-1", Map.of("rune.io/node", "node-a"));
 
   /** A request and a result of one operation, typed as the operation takes them. */
@@ -59,6 +62,9 @@ class DriverProtocolTest {
         new Sample<>(DriverProtocol.PROVISION, VOLUME, PROVISIONED),
         new Sample<>(DriverProtocol.PROVISION, new ProvisionRequest("uid-2", "tmp", "apps", 1, "ReadWriteOnce",
             Map.of(), Map.of(), null), new ProvisionedVolume("h-2", Map.of())),
+        new Sample<>(DriverProtocol.PROVISION, OWNED, PROVISIONED),
+        new Sample<>(DriverProtocol.PROVISION, new ProvisionRequest("uid-4", "web", "apps", 1, "ReadWriteOnce",
+            Map.of(), Map.of(), null, new VolumeOwnership(null, 2345L, null)), PROVISIONED),
         new Sample<>(DriverProtocol.FIND, VOLUME, "h-1"),
         new Sample<>(DriverProtocol.FIND, VOLUME, null),
         new Sample<>(DriverProtocol.DELETE, "h-1", null),
@@ -71,6 +77,7 @@ class DriverProtocolTest {
         new Sample<>(DriverProtocol.UNMOUNT, "/run/rune/db", null),
         new Sample<>(DriverProtocol.SNAPSHOT, new SnapshotRequest("h-1", "snap-uid", "nightly", "apps"), "s-1"),
         new Sample<>(DriverProtocol.RESTORE, new RestoreRequest("s-1", VOLUME), PROVISIONED),
+        new Sample<>(DriverProtocol.RESTORE, new RestoreRequest("s-1", OWNED), PROVISIONED),
         new Sample<>(DriverProtocol.DELETE_SNAPSHOT, "s-1", null),
         new Sample<>(DriverProtocol.EXPAND, new NewSize("h-1", 6_442_450_944L), null),
         new Sample<>(DriverProtocol.USAGE, "h-1", new VolumeUsage(1024, 4096)));

@@ -18,6 +18,7 @@ import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.driver.VolumeUsage;
+import io.rune.storage.model.VolumeOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -68,6 +69,11 @@ class DriverWireFormatTest {
   private static final String VOLUME_JSON = """
       {"uid": "uid-1", "name": "db", "namespace": "apps", "sizeBytes": 3221225472, "accessMode": "ReadWriteOnce",
        "parameters": {"tier": "ssd"}, "topology": {"rune.io/node": "node-a"}, "deadline": "2030-01-02T03:04:05Z"}""";
+  private static final ProvisionRequest OWNED = new ProvisionRequest("uid-2", "web", "apps", 1_048_576L,
+      "ReadWriteOnce", Map.of(), Map.of(), null, new VolumeOwnership(1234L, null, "0750"));
+  private static final String OWNED_JSON = """
+      {"uid": "uid-2", "name": "web", "namespace": "apps", "sizeBytes": 1048576, "accessMode": "ReadWriteOnce",
+       "parameters": {}, "topology": {}, "deadline": null, "ownership": {"fsUser": 1234, "fsMode": "0750"}}""";
   private static final ProvisionedVolume PROVISIONED = new ProvisionedVolume("h-1", Map.of("rune.io/node", NODE));
   private static final String PROVISIONED_JSON = """
       {"handle": "h-1", "topology": {"rune.io/node": "node-a"}}""";
@@ -95,8 +101,8 @@ class DriverWireFormatTest {
         new Case("snapshot", List.of(new SnapshotRequest("h-1", "snap-uid", "nightly", "apps")), """
             {"volumeHandle": "h-1", "snapshotUid": "snap-uid", "snapshotName": "nightly", "namespace": "apps"}""",
             "s-1", "\"s-1\""),
-        new Case("restore", List.of(new RestoreRequest("s-1", VOLUME)),
-            "{\"snapshotHandle\": \"s-1\", \"volume\": " + VOLUME_JSON + "}", PROVISIONED, PROVISIONED_JSON),
+        new Case("restore", List.of(new RestoreRequest("s-1", OWNED)),
+            "{\"snapshotHandle\": \"s-1\", \"volume\": " + OWNED_JSON + "}", PROVISIONED, PROVISIONED_JSON),
         new Case("deleteSnapshot", List.of("s-1"), "{\"handle\": \"s-1\"}", null, "null"),
         new Case("expand", List.of("h-1", 6_442_450_944L), "{\"handle\": \"h-1\", \"sizeBytes\": 6442450944}",
             null, "null"),

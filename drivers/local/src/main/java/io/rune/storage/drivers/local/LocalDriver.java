@@ -89,6 +89,7 @@ public final class LocalDriver implements StorageDriver {
           throw root.notADirectory(Kind.VOLUME, handle, dir);
         }
       }
+      VolumeOwnershipApplier.apply(dir, request.ownership());
       return placed(handle);
     });
   }
@@ -210,6 +211,7 @@ public final class LocalDriver implements StorageDriver {
         CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME), progressOf(ctx));
         LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
       }
+      VolumeOwnershipApplier.apply(root.existing(handle, Kind.VOLUME), volume.ownership());
       return placed(handle);
     }));
   }

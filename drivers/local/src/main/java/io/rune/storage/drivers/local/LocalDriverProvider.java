@@ -16,10 +16,11 @@ public final class LocalDriverProvider implements DriverProvider {
 
   /**
    * A directory lives on one node, so it cannot be shared across nodes; it can grow at any
-   * time, in use or not, as its size is only a limit the driver keeps.
+   * time, in use or not, as its size is only a limit the driver keeps. It makes the directory,
+   * so it gives it the owner and mode the volume asks for.
    */
   static final DriverCapabilities CAPABILITIES = new DriverCapabilities(
-      Set.of(AccessMode.ReadWriteOnce), true, true, true, true, List.of(LocalDriver.NODE_LABEL), false);
+      Set.of(AccessMode.ReadWriteOnce), true, true, true, true, List.of(LocalDriver.NODE_LABEL), false, true);
 
   @Override
   public String name() {
