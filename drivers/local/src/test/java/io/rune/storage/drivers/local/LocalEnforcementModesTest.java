@@ -1,0 +1,71 @@
+package io.rune.storage.drivers.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rune.storage.driver.VolumeUsage;
+import io.rune.storage.testing.LoopFileSystem;
+import io.rune.storage.testing.LoopFileSystem.Written;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The btrfs and loop modes of the driver itself, on a file system of the right type that the
+ * test makes and loop-mounts: the limit holds inside the volume, grows online, usage is the
+ * kernel's, and deleting leaves no mount, image or subvolume behind. (LocalEnforcementIT does
+ * the same through the server.)
+ */
+class LocalEnforcementModesTest extends LocalDriverFixture {
+
+  private static final long MIB = 1 << 20;
+
+  @ParameterizedTest
+  @CsvSource({"btrfs, btrfs", "loop, ext4"})
+  void aVolumeKeepsItsSizeGrowsOnlineAndLeavesNothingBehind(String mode, String fileSystem) throws Exception {
+    try (LoopFileSystem fs = LoopFileSystem.make(tmp, fileSystem, 512 * MIB, "")) {
+      Path volumes = fs.mountPoint().resolve("volumes");
+      LocalDriver modal = driver(volumes, Map.of("enforcement", mode));
+      try {
+        await(modal.recover());
+        assertThat(modal.enforcement()).isEqualTo(mode);
+        String uid = uid();
+        String handle = await(modal.provision(CTX, sized("default", "data", uid, 64 * MIB))).handle();
+        Path dir = Path.of(await(modal.attach(CTX, handle, NODE)));
+
+        Written first = LoopFileSystem.dd(dir.resolve("fill"), 0, 100);
+        assertThat(first.error()).as("dd past 64 MiB: %s", first).containsAnyOf("No space left on device",
+            "Disk quota exceeded");
+        assertThat(first.bytes()).as("bytes written into a 64 MiB volume").isBetween(56 * MIB, 65 * MIB);
+        VolumeUsage usage = await(modal.usage(CTX, handle));
+        assertThat(usage.enforcement()).isEqualTo(mode);
+        assertThat(usage.usedBytes()).isBetween(first.bytes() * 97 / 100, first.bytes() * 110 / 100);
+        assertThat(usage.capacityBytes()).isBetween(56 * MIB, 64 * MIB);
+
+        await(modal.expand(CTX, handle, 128 * MIB));
+        Written grown = LoopFileSystem.dd(dir.resolve("fill"), 0, 100);
+        assertThat(grown.error()).as("dd of 100 MiB into a 128 MiB volume: %s", grown).isNull();
+        assertThat(await(modal.usage(CTX, handle)).capacityBytes()).isGreaterThan(110 * MIB);
+
+        await(modal.delete(CTX, handle));
+        await(modal.delete(CTX, handle));
+        assertThat(LoopFileSystem.mountsBelow(volumes)).isEmpty();
+        assertThat(LoopFileSystem.loopDevicesBelow(volumes)).isEmpty();
+        try (Stream<Path> left = Files.walk(volumes)) {
+          assertThat(left.filter(Files::isRegularFile).toList()).isEmpty();
+        }
+      } finally {
+        modal.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static io.rune.storage.driver.ProvisionRequest sized(String namespace, String name, String uid, long bytes) {
+    return new io.rune.storage.driver.ProvisionRequest(uid, name, namespace, bytes, "ReadWriteOnce", Map.of(),
+        Map.of(), Instant.now().plusSeconds(60));
+  }
+}
