@@ -76,7 +76,13 @@ public final class DriverVerticle extends VerticleBase {
         ? new ConfigException(e.getMessage(), e) : e)).compose(v -> {
       consumer = vertx.eventBus().consumer(address(), this::handle);
       return consumer.completion();
-    }).onSuccess(v -> log.info("Driver {} answers on {}", provider.name(), address()));
+    }).onSuccess(v -> log.info("Driver {} answers on {}{}", provider.name(), address(),
+        driver.startupDecisions().isEmpty() ? "" : " " + driver.startupDecisions()));
+  }
+
+  /** What the driver decided at start-up ({@link StorageDriver#startupDecisions}); empty before it started. */
+  public Map<String, String> startupDecisions() {
+    return driver == null ? Map.of() : driver.startupDecisions();
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -286,9 +287,23 @@ public final class LocalDriver implements StorageDriver {
     return Future.join(workers.close(), progressWalker.close()).mapEmpty();
   }
 
-  /** The enforcement mode decided at start-up, for the start line and readiness. */
+  /** The enforcement mode decided at start-up, or null before. */
   public synchronized String enforcement() {
     return choice == null ? null : choice.mode().wireName;
+  }
+
+  /** The enforcement mode, and why sizes go unenforced when they do. */
+  @Override
+  public synchronized Map<String, String> startupDecisions() {
+    if (choice == null) {
+      return Map.of();
+    }
+    Map<String, String> decisions = new LinkedHashMap<>();
+    decisions.put("enforcement", choice.mode().wireName);
+    if (!choice.note().isEmpty()) {
+      decisions.put("note", choice.note());
+    }
+    return decisions;
   }
 
   /**
