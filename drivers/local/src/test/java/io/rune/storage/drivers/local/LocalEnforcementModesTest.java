@@ -64,6 +64,32 @@ class LocalEnforcementModesTest extends LocalDriverFixture {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"btrfs, btrfs", "loop, ext4"})
+  void aPlainDirectoryMadeBeforeTheModeKeepsWorkingUnenforced(String mode, String fileSystem) throws Exception {
+    try (LoopFileSystem fs = LoopFileSystem.make(tmp, fileSystem, 512 * MIB, "")) {
+      Path volumes = fs.mountPoint().resolve("volumes");
+      String uid = uid();
+      Path plain = Files.createDirectories(volumes.resolve("default/old_" + uid));
+      Files.writeString(plain.resolve("kept.txt"), "from before");
+      LocalDriver modal = driver(volumes, Map.of("enforcement", mode));
+      try {
+        await(modal.recover());
+        String handle = await(modal.provision(CTX, sized("default", "old", uid, 64 * MIB))).handle();
+        assertThat(Path.of(await(modal.attach(CTX, handle, NODE))).resolve("kept.txt")).hasContent("from before");
+        VolumeUsage usage = await(modal.usage(CTX, handle));
+        assertThat(usage.enforcement()).isEqualTo("none");
+        assertThat(usage.capacityBytes()).isEqualTo(Files.getFileStore(volumes).getTotalSpace());
+        await(modal.expand(CTX, handle, 128 * MIB));
+        assertThat(LoopFileSystem.mountsBelow(volumes)).isEmpty();
+        await(modal.delete(CTX, handle));
+        assertThat(plain).doesNotExist();
+      } finally {
+        modal.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static io.rune.storage.driver.ProvisionRequest sized(String namespace, String name, String uid, long bytes) {
     return new io.rune.storage.driver.ProvisionRequest(uid, name, namespace, bytes, "ReadWriteOnce", Map.of(),
         Map.of(), Instant.now().plusSeconds(60));
