@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
 final class BtrfsSubvolumes implements VolumeStorage {
 
   private static final Logger LOG = LoggerFactory.getLogger(BtrfsSubvolumes.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** The inode number of every subvolume's root directory, and of no other directory on btrfs. */
   private static final long SUBVOLUME_ROOT_INODE = 256;
 
@@ -55,20 +51,10 @@ final class BtrfsSubvolumes implements VolumeStorage {
   /** Made as a partial subvolume, limited, then renamed into place: a crash leaves only the partial. */
   @Override
   public void make(Path dir, long sizeBytes) throws IOException {
-    Path partial = ManagedRoot.partialOf(dir, HexFormat.of().toHexDigits(RANDOM.nextLong()));
-    Commands.run("making subvolume " + partial, List.of("btrfs", "subvolume", "create", partial.toString()));
-    try {
-      limit(partial, sizeBytes);
-      PlainDirectories.openToAll(partial);
-      Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      try {
-        deleteSubvolume(partial);
-      } catch (IOException | RuntimeException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
+    PartialStorage.make(dir,
+        partial -> Commands.run("making subvolume " + partial, List.of("btrfs", "subvolume", "create",
+            partial.toString())),
+        partial -> limit(partial, sizeBytes), this::deleteSubvolume);
   }
 
   @Override

@@ -6,9 +6,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -18,8 +15,6 @@ import java.util.List;
  * Not tested against a kernel with XFS quota support: the development machines lack it.
  */
 final class XfsProjectQuotas implements VolumeStorage {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path mountPoint;
   private final PlainDirectories plain;
@@ -53,19 +48,13 @@ final class XfsProjectQuotas implements VolumeStorage {
   /** A partial directory made a project and limited, then renamed into place. */
   @Override
   public void make(Path dir, long sizeBytes) throws IOException {
-    Path partial = ManagedRoot.partialOf(dir, HexFormat.of().toHexDigits(RANDOM.nextLong()));
-    Files.createDirectory(partial);
-    try {
-      PlainDirectories.openToAll(partial);
-      long id = projectId(dir);
-      Commands.run("making " + partial + " XFS project " + id,
-          quotaCommand(mountPoint, "project -s -p " + partial + " " + id));
-      limit(dir, sizeBytes);
-      Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      TreeRemoval.remove(partial);
-      throw e;
-    }
+    long id = projectId(dir);
+    PartialStorage.make(dir, Files::createDirectory,
+        partial -> {
+          Commands.run("making " + partial + " XFS project " + id,
+              quotaCommand(mountPoint, "project -s -p " + partial + " " + id));
+          limit(dir, sizeBytes);
+        }, TreeRemoval::remove);
   }
 
   @Override
