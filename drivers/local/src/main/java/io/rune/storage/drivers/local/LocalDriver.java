@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local driver (STORAGE.md): a volume is a directory {@code <root>/<namespace>/<name>_<uid>}
- * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; a
- * snapshot is a complete copy of it under {@code <root>/.snapshots}. All file system work
- * runs on a small worker pool of its own, so a slow disk delays volumes, not the event loop.
+ * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; what
+ * holds its files, and keeps it to its size, is the {@link VolumeStorage} of the enforcement
+ * mode decided at start-up (a btrfs subvolume, an XFS project, a loop-mounted image, or a plain
+ * directory). A snapshot is a complete copy of it under {@code <root>/.snapshots}. All file
+ * system work runs on a small worker pool of its own, so a slow disk delays volumes, not the
+ * event loop.
  */
 public final class LocalDriver implements StorageDriver {
 
@@ -51,8 +54,8 @@ public final class LocalDriver implements StorageDriver {
   /** Measures partial copies for progress reports, on a thread the copies cannot all take. */
   private final WorkerExecutor progressWalker;
   /**
-   * Copies under way, by target handle. A caller that gave up waiting retries while the first
-   * cp still runs; the retry must join it, not delete its partial from under it.
+   * Copies and provisions under way, by target handle. A caller that gave up waiting retries
+   * while the first cp (or mkfs) still runs; the retry must join it, not work from under it.
    */
   private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
   private final LocalSettings settings;
