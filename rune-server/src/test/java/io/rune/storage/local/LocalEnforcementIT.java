@@ -76,6 +76,8 @@ class LocalEnforcementIT {
         assertThat((double) usage.usedBytes()).as("usage %s against du %s", usage, du)
             .isBetween(du * 0.97, du * 1.05);
         assertThat(usage.capacityBytes()).isBetween(56 * MIB, 64 * MIB);
+        System.out.printf("%s: dd stopped after %d bytes (%s); driver usage %d of %d bytes; du %d bytes%n", mode,
+            refused.bytes(), refused.error(), usage.usedBytes(), usage.capacityBytes(), du);
 
         Http.Response grown = admin.send("PATCH", "/api/v1/namespaces/" + NS + "/volumes/data",
             new JsonObject().put("size", "128Mi").encode(), "application/merge-patch+json");
