@@ -209,15 +209,16 @@ final class LoopImages implements VolumeStorage {
         continue;
       }
       String handle = image.getParent().getFileName() + "/" + name.substring(0, name.length() - IMAGE_SUFFIX.length());
-      Path dir = ManagedRoot.isHandle(handle, Kind.VOLUME) ? root.locate(handle, Kind.VOLUME) : null;
-      if (dir == null) {
+      if (!ManagedRoot.isHandle(handle, Kind.VOLUME)) {
         LOG.warn("leaving {} alone: it is not named like an image of a local volume", image);
         continue;
       }
       try {
+        // Its namespace directory too, should the crash have come before it was made.
+        Path dir = root.prepare(handle, Kind.VOLUME);
         ready(dir);
       } catch (DriverException e) {
-        LOG.warn("cannot mount {} on {}; calls to that volume will try again: {}", image, dir, e.getMessage());
+        LOG.warn("cannot mount {}; calls to its volume will try again: {}", image, e.getMessage());
       }
     }
   }

@@ -90,6 +90,41 @@ class LocalEnforcementModesTest extends LocalDriverFixture {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void recoveryMountsWhatARebootLostOnceAndRemovesHalfMadeImages() throws Exception {
+    try (LoopFileSystem fs = LoopFileSystem.make(tmp, "ext4", 512 * MIB, "")) {
+      Path volumes = fs.mountPoint().resolve("volumes");
+      LocalDriver first = driver(volumes, Map.of("enforcement", "loop"));
+      String handle;
+      try {
+        await(first.recover());
+        handle = await(first.provision(CTX, sized("default", "data", uid(), 64 * MIB))).handle();
+      } finally {
+        first.close().await(10, TimeUnit.SECONDS);
+      }
+      Path dir = volumes.resolve(handle).toRealPath();
+      Files.writeString(dir.resolve("kept.txt"), "inside the image");
+      // A reboot: the mount is gone; and so is the namespace directory, as if never made.
+      assertThat(new ProcessBuilder("umount", dir.toString()).start().waitFor()).isZero();
+      Files.delete(dir);
+      Files.delete(dir.getParent());
+      Path partial = volumes.resolve(".images/default/half_" + uid() + ".img.partial");
+      Files.write(partial, new byte[4096]);
+
+      for (int start = 0; start < 2; start++) {
+        LocalDriver again = driver(volumes, Map.of("enforcement", "loop"));
+        try {
+          await(again.recover());
+        } finally {
+          again.close().await(10, TimeUnit.SECONDS);
+        }
+        assertThat(LoopFileSystem.mountsBelow(dir)).as("mounts of %s after start %d", dir, start).hasSize(1);
+      }
+      assertThat(dir.resolve("kept.txt")).hasContent("inside the image");
+      assertThat(partial).doesNotExist();
+    }
+  }
+
   private static io.rune.storage.driver.ProvisionRequest sized(String namespace, String name, String uid, long bytes) {
     return new io.rune.storage.driver.ProvisionRequest(uid, name, namespace, bytes, "ReadWriteOnce", Map.of(),
         Map.of(), Instant.now().plusSeconds(60));
