@@ -2,6 +2,7 @@ package io.rune.storage.drivers.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.VolumeUsage;
 import io.rune.storage.testing.LoopFileSystem;
 import io.rune.storage.testing.LoopFileSystem.Written;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -90,7 +92,25 @@ class LocalEnforcementModesTest extends LocalDriverFixture {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @ParameterizedTest
+  @CsvSource({"btrfs, btrfs", "ext4, none"})
+  void autoTakesBtrfsWithQuotasTurnedOnAndNeverLoop(String fileSystem, String mode) throws Exception {
+    try (LoopFileSystem fs = LoopFileSystem.make(tmp, fileSystem, 512 * MIB, "")) {
+      LocalDriver auto = driver(fs.mountPoint().resolve("volumes"), Map.of());
+      try {
+        await(auto.recover());
+        assertThat(auto.enforcement()).isEqualTo(mode);
+        Process qgroups = new ProcessBuilder("btrfs", "qgroup", "show", fs.mountPoint().toString())
+            .redirectErrorStream(true).start();
+        qgroups.getInputStream().readAllBytes();
+        assertThat(qgroups.waitFor() == 0).as("btrfs quotas are on").isEqualTo(mode.equals("btrfs"));
+      } finally {
+        auto.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void recoveryMountsWhatARebootLostOnceAndRemovesHalfMadeImages() throws Exception {
     try (LoopFileSystem fs = LoopFileSystem.make(tmp, "ext4", 512 * MIB, "")) {
       Path volumes = fs.mountPoint().resolve("volumes");
@@ -125,8 +145,8 @@ class LocalEnforcementModesTest extends LocalDriverFixture {
     }
   }
 
-  private static io.rune.storage.driver.ProvisionRequest sized(String namespace, String name, String uid, long bytes) {
-    return new io.rune.storage.driver.ProvisionRequest(uid, name, namespace, bytes, "ReadWriteOnce", Map.of(),
+  private static ProvisionRequest sized(String namespace, String name, String uid, long bytes) {
+    return new ProvisionRequest(uid, name, namespace, bytes, "ReadWriteOnce", Map.of(),
         Map.of(), Instant.now().plusSeconds(60));
   }
 }
