@@ -85,11 +85,6 @@ final class MountTable {
     return mounts.stream().filter(mount -> mount.source().equals(source)).count();
   }
 
-  /** How many mounts have {@code dir} as their mount point (more than one is a double mount). */
-  long countAt(Path dir) {
-    return mounts.stream().filter(mount -> mount.mountPoint().equals(dir)).count();
-  }
-
   /** mountinfo writes space, tab, newline and backslash in paths as octal escapes ({@code \040}). */
   static String unescape(String field) {
     StringBuilder out = new StringBuilder(field.length());
