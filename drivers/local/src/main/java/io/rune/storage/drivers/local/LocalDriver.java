@@ -1,11 +1,11 @@
 package io.rune.storage.drivers.local;
 
-import io.rune.storage.driver.files.DirectoryUsage;
 import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.DriverSettingsException;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -20,11 +20,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,9 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local driver (STORAGE.md): a volume is a directory {@code <root>/<namespace>/<name>_<uid>}
- * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; a
- * snapshot is a complete copy of it under {@code <root>/.snapshots}. All file system work
- * runs on a small worker pool of its own, so a slow disk delays volumes, not the event loop.
+ * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; what
+ * holds its files, and keeps it to its size, is the {@link VolumeStorage} of the enforcement
+ * mode decided at start-up (a btrfs subvolume, an XFS project, a loop-mounted image, or a plain
+ * directory). A snapshot is a complete copy of it under {@code <root>/.snapshots}. All file
+ * system work runs on a small worker pool of its own, so a slow disk delays volumes, not the
+ * event loop.
  */
 public final class LocalDriver implements StorageDriver {
 
@@ -52,13 +54,19 @@ public final class LocalDriver implements StorageDriver {
   /** Measures partial copies for progress reports, on a thread the copies cannot all take. */
   private final WorkerExecutor progressWalker;
   /**
-   * Copies under way, by target handle. A caller that gave up waiting retries while the first
-   * cp still runs; the retry must join it, not delete its partial from under it.
+   * Copies and provisions under way, by target handle. A caller that gave up waiting retries
+   * while the first cp (or mkfs) still runs; the retry must join it, not work from under it.
    */
   private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
+  private final LocalSettings settings;
+  /** What holds the volumes, in the enforcement mode decided at the first call (recover, at start). */
+  private VolumeStorage storage;
+  private EnforcementChoice choice;
 
+  /** @throws DriverSettingsException when its runefile section is wrong */
   public LocalDriver(DriverEnvironment environment) {
     this.environment = environment;
+    this.settings = LocalSettings.from(environment.settings());
     this.root = new ManagedRoot(environment.storage().localVolumeRoot());
     this.vertx = environment.vertx();
     this.workers = vertx.createSharedWorkerExecutor("rune-driver-local", 4);
@@ -77,21 +85,31 @@ public final class LocalDriver implements StorageDriver {
 
   @Override
   public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
-    return blocking("provision volume " + request.namespace() + "/" + request.name(), () -> {
-      String handle = acceptedHandle(request);
+    String handle;
+    try {
+      handle = acceptedHandle(request);
+    } catch (DriverException e) {
+      return Future.failedFuture(e);
+    }
+    return once(handle, () -> blocking("provision volume " + request.namespace() + "/" + request.name(), () -> {
+      VolumeStorage storage = storage();
       Path dir = root.prepare(handle, Kind.VOLUME);
-      try {
-        Files.createDirectory(dir);
-        // Set after creation: the mode given to createDirectory is cut by the umask.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      } catch (FileAlreadyExistsException e) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          throw root.notADirectory(Kind.VOLUME, handle, dir);
-        }
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw root.notADirectory(Kind.VOLUME, handle, dir);
       }
+      if (storage.exists(dir)) {
+        // Made by an earlier attempt (or before a restart): used as it is.
+        storage.ready(dir);
+      } else {
+        storage.make(dir, request.sizeBytes());
+        // The volume's storage is made: from here on, dir is its root directory.
+        LOG.info("made local volume {} ({}, {} bytes, enforcement {})", handle, dir, request.sizeBytes(),
+            storage.mode().wireName);
+      }
+      // Applied on a repeated request too, so an attempt cut off before this line converges.
       VolumeOwnershipApplier.apply(dir, request.ownership());
       return placed(handle);
-    });
+    }));
   }
 
   /**
@@ -108,14 +126,13 @@ public final class LocalDriver implements StorageDriver {
         return null;
       }
       Path dir = root.locate(handle, Kind.VOLUME);
-      return dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? handle : null;
+      return dir != null && storage().exists(dir) ? handle : null;
     });
   }
 
   /**
-   * A directory has no size of its own to change (enforcing one is the volume root's quota,
-   * which this driver does not set yet), so growing succeeds once the volume is found to
-   * exist; while it is in use too.
+   * Raises the volume's limit in its enforcement mode, online, while it is in use too; a
+   * plain directory has no size of its own, so growing it succeeds once it is found.
    */
   @Override
   public Future<Void> expand(DriverContext ctx, String handle, long newSizeBytes) {
@@ -124,7 +141,7 @@ public final class LocalDriver implements StorageDriver {
           + newSizeBytes + " bytes: a size must be positive"));
     }
     return blocking("expand volume " + handle, () -> {
-      root.existing(handle, Kind.VOLUME);
+      storage().grow(existing(handle), newSizeBytes);
       LOG.info("local volume {} may now hold {} bytes", handle, newSizeBytes);
       return null;
     });
@@ -133,9 +150,10 @@ public final class LocalDriver implements StorageDriver {
   @Override
   public Future<Void> delete(DriverContext ctx, String handle) {
     return blocking("delete volume " + handle, () -> {
+      VolumeStorage storage = storage();
       Path dir = root.locate(handle, Kind.VOLUME);
       if (dir == null || !ManagedRoot.isHandle(handle, Kind.VOLUME)
-          || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+          || !(Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || storage.exists(dir))) {
         // Already gone (or never a volume of this driver): deleting it succeeds.
         LOG.debug("local volume {} does not exist; nothing to delete", handle);
         return null;
@@ -145,7 +163,7 @@ public final class LocalDriver implements StorageDriver {
             + " [storage] preserveOnDelete is true", handle);
         return null;
       }
-      TreeRemoval.remove(dir);
+      storage.remove(dir);
       LOG.info("removed local volume {} ({})", handle, dir);
       return null;
     });
@@ -155,7 +173,7 @@ public final class LocalDriver implements StorageDriver {
   public Future<String> attach(DriverContext ctx, String handle, String node) {
     return blocking("attach volume " + handle, () -> {
       checkNode(node, handle);
-      return root.existing(handle, Kind.VOLUME).toString();
+      return existing(handle).toString();
     });
   }
 
@@ -169,7 +187,7 @@ public final class LocalDriver implements StorageDriver {
   public Future<String> mount(DriverContext ctx, MountRequest request) {
     return blocking("mount volume " + request.handle(), () -> {
       checkNode(request.node(), request.handle());
-      return root.existing(request.handle(), Kind.VOLUME).toString();
+      return existing(request.handle()).toString();
     });
   }
 
@@ -229,8 +247,7 @@ public final class LocalDriver implements StorageDriver {
 
   @Override
   public Future<VolumeUsage> usage(DriverContext ctx, String handle) {
-    return blocking("measure volume " + handle,
-        () -> DirectoryUsage.measure(root.existing(handle, Kind.VOLUME), root.path()));
+    return blocking("measure volume " + handle, () -> storage().usage(existing(handle)));
   }
 
   /**
@@ -242,11 +259,21 @@ public final class LocalDriver implements StorageDriver {
    */
   @Override
   public Future<Void> recover() {
-    Future<Void> stopped = CopyProcesses.stopStrays(vertx, workers, root.path())
+    // Not classified as a volume's fault: a mode this node cannot do stops the server.
+    Future<Void> decided = workers.<Void>executeBlocking(() -> {
+      storage();
+      return null;
+    }, false);
+    Future<Void> remade = decided.compose(v -> blocking("recover the " + storage.mode().wireName
+        + " volumes below " + root.path(), () -> {
+      storage.recover();
+      return null;
+    }));
+    Future<Void> stopped = remade.compose(v -> CopyProcesses.stopStrays(vertx, workers, root.path())
         .recover(e -> {
           LOG.warn("cannot look for copies left running below {}: {}", root.path(), e.toString());
           return Future.succeededFuture();
-        });
+        }));
     return stopped.compose(v -> blocking("remove partial copies below " + root.path(), () -> {
       for (Path partial : root.partials()) {
         try {
@@ -264,6 +291,66 @@ public final class LocalDriver implements StorageDriver {
   @Override
   public Future<Void> close() {
     return Future.join(workers.close(), progressWalker.close()).mapEmpty();
+  }
+
+  /** The enforcement mode decided at start-up, or null before. */
+  public synchronized String enforcement() {
+    return choice == null ? null : choice.mode().wireName;
+  }
+
+  /** The enforcement mode, and why sizes go unenforced when they do. */
+  @Override
+  public synchronized Map<String, String> startupDecisions() {
+    if (choice == null) {
+      return Map.of();
+    }
+    Map<String, String> decisions = new LinkedHashMap<>();
+    decisions.put("enforcement", choice.mode().wireName);
+    if (!choice.note().isEmpty()) {
+      decisions.put("note", choice.note());
+    }
+    return decisions;
+  }
+
+  /**
+   * Decides the enforcement mode on first use (recover, before the driver answers) and
+   * prepares it. Blocking.
+   *
+   * @throws DriverSettingsException when the mode the runefile names cannot work on this node
+   */
+  private synchronized VolumeStorage storage() throws IOException {
+    if (storage == null) {
+      EnforcementChoice chosen = EnforcementChoice.decide(settings.enforcement(), root.path(),
+          EnforcementChoice.Node.real());
+      VolumeStorage made = switch (chosen.mode()) {
+        case BTRFS -> new BtrfsSubvolumes(root);
+        case XFS_QUOTA -> new XfsProjectQuotas(root, chosen.mount().mountPoint());
+        case LOOP -> new LoopImages(root);
+        case NONE -> new PlainDirectories(root.path());
+      };
+      if (chosen.mode() == Enforcement.BTRFS) {
+        BtrfsSubvolumes.enableQuotas(chosen.mount().mountPoint());
+      }
+      if (chosen.note().isEmpty()) {
+        LOG.info("local volumes below {} keep their size with {} (on {} at {})", root.path(), chosen.mode().wireName,
+            chosen.mount().type(), chosen.mount().mountPoint());
+      } else {
+        LOG.warn("local volumes below {}: {}", root.path(), chosen.note());
+      }
+      choice = chosen;
+      storage = made;
+    }
+    return storage;
+  }
+
+  /** The directory of an existing volume, mounted where its mode mounts it. Blocking. */
+  private Path existing(String handle) throws IOException {
+    VolumeStorage storage = storage();
+    Path dir = root.locate(handle, Kind.VOLUME);
+    if (dir != null && ManagedRoot.isHandle(handle, Kind.VOLUME) && storage.exists(dir)) {
+      storage.ready(dir);
+    }
+    return root.existing(handle, Kind.VOLUME);
   }
 
   /** The handle of a volume to provision or restore, once its request is one this driver takes. */
