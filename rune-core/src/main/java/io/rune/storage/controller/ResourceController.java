@@ -53,6 +53,8 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    */
   private Predicate<JsonObject> needsWorkAnyPhase = object -> false;
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
+  /** Changes that are no work for any controller (the echo of a usage write); none by default. */
+  private Predicate<Change> noWork = change -> false;
   /** The controller's name in logs: its kind's, unless another controller of the kind is named otherwise. */
   private String name;
   private ReconcileQueue queue;
@@ -111,6 +113,12 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     return this;
   }
 
+  /** Takes no work from the changes {@code noWork} recognises (the echoes of usage writes). */
+  ResourceController<S> ignoring(Predicate<Change> noWork) {
+    this.noWork = noWork;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     queue = new ReconcileQueue(vertx, name, reconcilers.apply(vertx), workers, ownership::owns);
@@ -129,6 +137,9 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   }
 
   private void onChange(Change change) {
+    if (noWork.test(change)) {
+      return;
+    }
     if (change.kind() != kind) {
       related.apply(change).stream().filter(ownership::owns).forEach(queue::add);
       return;
