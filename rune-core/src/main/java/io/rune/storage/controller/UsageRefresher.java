@@ -179,7 +179,10 @@ final class UsageRefresher extends VerticleBase {
         return Future.succeededFuture();
       }
       return targets.resolveForCleanup(volume)
-          .compose(target -> target.driver().usage(target.context(), status.handle()))
+          .compose(target -> {
+            meters.measuring();
+            return target.driver().usage(target.context(), status.handle());
+          })
           .compose(usage -> record(volume, status.driver(), usage), err -> unsupported(err)
               ? unmeasuring(key, status.driver(), err) : Future.failedFuture(err));
     }).recover(err -> failed(key, err));

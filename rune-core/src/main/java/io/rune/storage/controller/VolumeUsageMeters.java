@@ -1,5 +1,6 @@
 package io.rune.storage.controller;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,16 +15,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code rune_volume_used_bytes} and {@code rune_volume_capacity_bytes}, labelled with the
  * volume's namespace and name: the last measurement this node made of each volume it measures.
  * A volume no longer measured here (deleted, or its shard gone to another node, which then
- * exports it) loses its lines, so no two nodes export the same volume for long.
+ * exports it) loses its lines, so no two nodes export the same volume for long. Beside them,
+ * {@code rune_volume_usage_measurements_total} counts the measurements made.
  */
 final class VolumeUsageMeters {
   private final MeterRegistry registry;
+  private final Counter measurements;
   private final Map<ObjectKey, Figures> volumes = new ConcurrentHashMap<>();
 
   private record Figures(AtomicLong used, AtomicLong capacity, List<Meter> meters) {}
 
   VolumeUsageMeters(MeterRegistry registry) {
     this.registry = registry;
+    this.measurements = Counter.builder("rune_volume_usage_measurements_total")
+        .description("Usage measurements this node asked drivers for (its budget bounds their rate)")
+        .register(registry);
+  }
+
+  /** A measurement is asked of a driver. */
+  void measuring() {
+    measurements.increment();
   }
 
   void record(ObjectKey key, VolumeUsage usage) {
