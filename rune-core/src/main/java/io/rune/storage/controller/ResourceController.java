@@ -138,6 +138,8 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
 
   private void onChange(Change change) {
     if (noWork.test(change)) {
+      log.debug("{} takes no work from change {} of {}/{}: a usage write", name, change.seq(), change.namespace(),
+          change.name());
       return;
     }
     if (change.kind() != kind) {
