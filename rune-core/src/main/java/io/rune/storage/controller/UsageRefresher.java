@@ -10,11 +10,9 @@ import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.Quantity;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.store.Change;
-import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -60,11 +58,9 @@ final class UsageRefresher extends VerticleBase {
   private final Map<ObjectKey, Integer> failures = new HashMap<>();
   private final Set<String> unmeasuringDrivers = new HashSet<>();
   private VolumeTargets targets;
-  private MessageConsumer<Change> changes;
-  private MessageConsumer<Object> gained;
+  private ControllerFeed feed;
   private int inFlight;
   private long timer = -1;
-  private long resyncTimer = -1;
 
   /**
    * @param targetsOn the volume targets (driver routing), made on this verticle's Vert.x
@@ -88,19 +84,15 @@ final class UsageRefresher extends VerticleBase {
   @Override
   public Future<?> start() {
     targets = targetsOn.apply(vertx);
-    changes = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onChange(message.body()));
-    gained = vertx.eventBus().localConsumer(ShardOwnership.GAINED_ADDRESS, message -> resync());
-    long every = resyncInterval.toMillis();
-    resyncTimer = vertx.setPeriodic(every, every, id -> resync());
-    return Future.all(changes.completion(), gained.completion()).onSuccess(v -> resync());
+    feed = new ControllerFeed(vertx, this::onChange, this::resync, resyncInterval);
+    return feed.listening();
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(resyncTimer);
     vertx.cancelTimer(timer);
     schedule.keys().forEach(this::drop);
-    return Future.join(changes.unregister(), gained.unregister());
+    return feed.close();
   }
 
   private void onChange(Change change) {
