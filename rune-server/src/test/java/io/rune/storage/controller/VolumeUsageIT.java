@@ -132,6 +132,8 @@ class VolumeUsageIT {
         .until(() -> changeLogRows() == writesBefore);
     double calls = counter(metrics(), "rune_volume_usage_measurements_total") - callsBefore;
     double seconds = Duration.between(from, Instant.now()).toMillis() / 1000.0;
+    System.out.printf("VolumeUsageIT idle: %d volumes, %.0f measurements in %.1f s (budget %d/s), %d status writes%n",
+        volumes, calls, seconds, CALLS_PER_SECOND, changeLogRows() - writesBefore);
     // Measurements go on, at the budget's rate, not at 40 volumes every 1 s interval (40 a second).
     assertThat(calls).as("measurements in %.1f s", seconds)
         .isGreaterThanOrEqualTo(CALLS_PER_SECOND * seconds / 2)
