@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Usage of local volumes through the real server: status.usage and the metrics follow what is
  * written into a volume's directory (within a few percent of {@code du -sb}); a volume over its
  * size is OverCapacity when nothing enforces the size; a deleted volume loses its metric lines;
+ * measurements that fail change nothing of the volume and never open the driver's breaker;
  * and idle volumes make no status writes, with the measurements kept within the node's budget
  * whatever the number of volumes.
  */
@@ -112,6 +113,39 @@ class VolumeUsageIT {
     assertThat(admin.delete("/api/v1/namespaces/usage/volumes/doomed").status()).isEqualTo(200);
     await().atMost(WAIT).until(() -> admin.get("/api/v1/namespaces/usage/volumes/doomed").status() == 404);
     await().atMost(WAIT).until(() -> !metrics().contains("name=\"doomed\""));
+  }
+
+  @Test
+  void failingMeasurementsChangeNothingOfTheVolumeAndNeverOpenTheDriversBreaker() throws Exception {
+    Path dir = createAvailable("usage", "steady", "8Mi");
+    write(dir.resolve("some.bin"), MIB);
+    JsonObject before = awaitStatus("usage", "steady", s -> s.getJsonObject("usage") != null
+        && s.getJsonObject("usage").getLong("usedBytes") == MIB);
+    // The whole volume root unusable (a file in its place): every local call fails, blaming the backend,
+    // which is what opens a breaker (5 such failures within 10 s by default).
+    Path root = server.config().storage().localVolumeRoot();
+    Path away = root.resolveSibling(root.getFileName() + ".away");
+    Files.move(root, away);
+    try {
+      Files.writeString(root, "in the way");
+      double from = counter(metrics(), "rune_volume_usage_measurements_total");
+      await().atMost(WAIT).until(() -> counter(metrics(), "rune_volume_usage_measurements_total") >= from + 12);
+      String metrics = metrics();
+      assertThat(metrics).containsPattern("rune_driver_circuit_state\\{[^}]*driver=\"local\"[^}]*} 0.0");
+      assertThat(metrics).doesNotContainPattern(
+          "rune_driver_circuit_transitions_total\\{[^}]*driver=\"local\"[^}]*state=\"open\"[^}]*} [1-9]");
+      JsonObject during = admin.get("/api/v1/namespaces/usage/volumes/steady").json().getJsonObject("status");
+      assertThat(during.getString("phase")).isEqualTo("Available");
+      assertThat(during.getString("reason")).isEqualTo(before.getString("reason"));
+      assertThat(during.getInteger("attempts")).isEqualTo(before.getInteger("attempts"));
+      assertThat(during.containsKey("nextAttemptAt")).isFalse();
+      assertThat(during.getJsonObject("usage")).isEqualTo(before.getJsonObject("usage"));
+    } finally {
+      Files.deleteIfExists(root);
+      Files.move(away, root);
+    }
+    write(dir.resolve("more.bin"), 2 * MIB);
+    awaitStatus("usage", "steady", s -> s.getJsonObject("usage").getLong("usedBytes") == 3 * MIB);
   }
 
   @Test
