@@ -117,10 +117,17 @@ class VolumeUsageIT {
 
   @Test
   void failingMeasurementsChangeNothingOfTheVolumeAndNeverOpenTheDriversBreaker() throws Exception {
-    Path dir = createAvailable("usage", "steady", "8Mi");
+    // Enough volumes that their first failed measurements alone (8, at the budget's 4 a second) would
+    // open a breaker that counted them.
+    for (int i = 0; i < 7; i++) {
+      create("broken", "b" + i, "4Mi");
+    }
+    Path dir = createAvailable("broken", "steady", "8Mi");
     write(dir.resolve("some.bin"), MIB);
-    JsonObject before = awaitStatus("usage", "steady", s -> s.getJsonObject("usage") != null
+    JsonObject before = awaitStatus("broken", "steady", s -> s.getJsonObject("usage") != null
         && s.getJsonObject("usage").getLong("usedBytes") == MIB);
+    await().atMost(WAIT).until(() -> server.sqlRows("SELECT count(*) AS n FROM objects WHERE kind = 'Volume'"
+        + " AND namespace = 'broken' AND status::jsonb ? 'usage'").get(0).getLong("n") == 8);
     // The whole volume root unusable (a file in its place): every local call fails, blaming the backend,
     // which is what opens a breaker (5 such failures within 10 s by default).
     Path root = server.config().storage().localVolumeRoot();
@@ -129,12 +136,12 @@ class VolumeUsageIT {
     try {
       Files.writeString(root, "in the way");
       double from = counter(metrics(), "rune_volume_usage_measurements_total");
-      await().atMost(WAIT).until(() -> counter(metrics(), "rune_volume_usage_measurements_total") >= from + 12);
+      await().atMost(WAIT).until(() -> counter(metrics(), "rune_volume_usage_measurements_total") >= from + 8);
       String metrics = metrics();
       assertThat(metrics).containsPattern("rune_driver_circuit_state\\{[^}]*driver=\"local\"[^}]*} 0.0");
       assertThat(metrics).doesNotContainPattern(
           "rune_driver_circuit_transitions_total\\{[^}]*driver=\"local\"[^}]*state=\"open\"[^}]*} [1-9]");
-      JsonObject during = admin.get("/api/v1/namespaces/usage/volumes/steady").json().getJsonObject("status");
+      JsonObject during = admin.get("/api/v1/namespaces/broken/volumes/steady").json().getJsonObject("status");
       assertThat(during.getString("phase")).isEqualTo("Available");
       assertThat(during.getString("reason")).isEqualTo(before.getString("reason"));
       assertThat(during.getInteger("attempts")).isEqualTo(before.getInteger("attempts"));
@@ -145,7 +152,7 @@ class VolumeUsageIT {
       Files.move(away, root);
     }
     write(dir.resolve("more.bin"), 2 * MIB);
-    awaitStatus("usage", "steady", s -> s.getJsonObject("usage").getLong("usedBytes") == 3 * MIB);
+    awaitStatus("broken", "steady", s -> s.getJsonObject("usage").getLong("usedBytes") == 3 * MIB);
   }
 
   @Test
