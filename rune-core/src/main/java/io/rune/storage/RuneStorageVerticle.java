@@ -140,7 +140,7 @@ public final class RuneStorageVerticle extends VerticleBase {
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
               .compose(v -> Controllers.deploy(vertx, store, resources, drivers, secretValues, config, shared, leases,
-                  options.clock()))
+                  options.clock(), apiContext.metrics()))
               .onSuccess(v -> startCompaction(store))
               .compose(v -> options.httpServer() ? deployHttp() : Future.succeededFuture())
               .compose(v -> httpPort < 0 ? Future.succeededFuture()

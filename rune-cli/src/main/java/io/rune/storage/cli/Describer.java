@@ -1,10 +1,13 @@
 package io.rune.storage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rune.storage.model.UsageStatus;
+import io.rune.storage.model.VolumeStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,7 +45,9 @@ final class Describer {
         .row("Owner service", Description.text(status, "ownerService"))
         .row("Bound claim", Description.text(status, "boundClaim"))
         .row("Bound node", Description.text(status, "boundNode"));
+    usage(description, ServedStatus.volume(volume));
     schedule(description, volume.path("snapshotSchedule"), status.path("schedule"));
+    conditions(description, status.path("conditions"));
     List<List<String>> snapshots = new ArrayList<>();
     for (JsonNode snapshot : list(ResourceType.SNAPSHOT, namespace)) {
       if (name.equals(snapshot.path("source").path("volume").asText())) {
@@ -140,6 +145,27 @@ final class Describer {
         .row("  Next run", description.when(Description.text(ran, "nextRunAt")))
         .row("  Last error", Description.text(ran, "lastError"))
         .row("  Note", Description.text(ran, "message"));
+  }
+
+  /** Used of capacity with the share, how the size is kept, and when it was measured; nothing before a measurement. */
+  private static void usage(Description description, VolumeStatus status) {
+    UsageStatus usage = status == null ? null : status.usage();
+    if (usage == null) {
+      return;
+    }
+    String share = usage.capacityBytes() > 0
+        ? String.format(Locale.ROOT, " (%.1f%%)", 100.0 * usage.usedBytes() / usage.capacityBytes()) : "";
+    description.row("Usage", Sizes.bytes(usage.usedBytes()) + " / " + Sizes.bytes(usage.capacityBytes()) + share)
+        .row("  Enforcement", usage.enforcement() != null ? usage.enforcement() : "not reported by the driver")
+        .row("  Observed", usage.observedAt() == null ? null : description.when(usage.observedAt().toString()));
+  }
+
+  private static void conditions(Description description, JsonNode conditions) {
+    List<List<String>> rows = new ArrayList<>();
+    conditions.forEach(c -> rows.add(List.of(c.path("type").asText(), c.path("status").asText(),
+        c.path("reason").asText(""), c.hasNonNull("lastTransitionAt") ? description.when(c.get("lastTransitionAt")
+            .asText()) : "", c.path("message").asText(""))));
+    description.section("Conditions", List.of("TYPE", "STATUS", "REASON", "SINCE", "MESSAGE"), rows);
   }
 
   private static String source(JsonNode source) {

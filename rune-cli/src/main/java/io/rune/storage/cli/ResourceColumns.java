@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rune.storage.model.ObjectStatus;
 import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
+import io.rune.storage.model.UsageStatus;
 import io.rune.storage.model.VolumeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ final class ResourceColumns {
           columns.add(new Column("RECLAIM", o -> text(o.path("reclaimPolicy"))));
           columns.add(new Column("NODE", o -> shown(ServedStatus.volume(o),
               s -> s.node() != null ? s.node() : s.boundNode())));
+          columns.add(new Column("USED", o -> usage(o, UsageStatus::usedBytes)));
+          columns.add(new Column("CAPACITY", o -> usage(o, UsageStatus::capacityBytes)));
           columns.add(new Column("REASON", o -> shown(ServedStatus.volume(o), VolumeStatus::reason)));
         }
       }
@@ -80,6 +83,12 @@ final class ResourceColumns {
       }
     }
     return columns;
+  }
+
+  /** A figure of the volume's last measured usage in binary units, {@code -} while there is none. */
+  private static String usage(JsonNode volume, java.util.function.ToLongFunction<UsageStatus> figure) {
+    VolumeStatus status = ServedStatus.volume(volume);
+    return status == null || status.usage() == null ? "-" : Sizes.bytes(figure.applyAsLong(status.usage()));
   }
 
   /** The claim a Bound volume serves ({@code ns/service-0}), several for a shared one. */

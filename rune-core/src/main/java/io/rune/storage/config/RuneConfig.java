@@ -118,7 +118,25 @@ public record RuneConfig(
       Path localVolumeRoot,
       List<Path> hostPathAllowlist,
       boolean allowCreateMissing,
-      boolean preserveOnDelete) {}
+      boolean preserveOnDelete,
+      /** How often a volume's usage is measured at most (it is measured less often when there are many). */
+      Duration usageInterval,
+      /**
+       * Usage measurements this node makes per second at most, spread evenly: the idle cost,
+       * whatever the number of volumes (with more volumes than that rate covers in one
+       * interval, each is measured less often).
+       */
+      int usageCallsPerSecond) {
+    public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(60);
+    public static final int DEFAULT_USAGE_CALLS_PER_SECOND = 2;
+
+    /** Storage settings with the default usage schedule. */
+    public Storage(String defaultStorageClass, Path localVolumeRoot, List<Path> hostPathAllowlist,
+        boolean allowCreateMissing, boolean preserveOnDelete) {
+      this(defaultStorageClass, localVolumeRoot, hostPathAllowlist, allowCreateMissing, preserveOnDelete,
+          DEFAULT_USAGE_INTERVAL, DEFAULT_USAGE_CALLS_PER_SECOND);
+    }
+  }
 
   /** {@code [watch]}: the WebSocket watch stream. */
   public record Watch(

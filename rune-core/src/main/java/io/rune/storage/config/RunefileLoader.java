@@ -88,7 +88,11 @@ public final class RunefileLoader {
         in.pick("storage.hostPathAllowlist", "RUNE_HOST_PATH_ALLOWLIST").map(Setting::absolutePaths)
             .orElse(devMode ? List.of(home.resolve(".rune/volumes")) : List.of()),
         in.pick("storage.allowCreateMissing").map(Setting::bool).orElse(devMode),
-        in.pick("storage.preserveOnDelete").map(Setting::bool).orElse(false));
+        in.pick("storage.preserveOnDelete").map(Setting::bool).orElse(false),
+        in.pick("storage.usageInterval", "RUNE_USAGE_INTERVAL").map(Setting::positiveDuration)
+            .orElse(Storage.DEFAULT_USAGE_INTERVAL),
+        in.pick("storage.usageCallsPerSecond").map(c -> c.integer(1, 1000))
+            .orElse(Storage.DEFAULT_USAGE_CALLS_PER_SECOND));
     Watch watch = new Watch(
         in.pick("watch.bookmarkInterval").map(Setting::positiveDuration)
             .orElse(Duration.ofSeconds(10)),

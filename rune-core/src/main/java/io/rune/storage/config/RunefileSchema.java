@@ -63,7 +63,8 @@ final class RunefileSchema {
         "requestTimeout", Type.STRING, "changeLogRetention", Type.STRING, "compactionInterval", Type.STRING);
     table(tables, "storage", "defaultStorageClass", Type.STRING, "localVolumeRoot", Type.STRING,
         "hostPathAllowlist", Type.STRING_ARRAY, "allowCreateMissing", Type.BOOLEAN,
-        "preserveOnDelete", Type.BOOLEAN, "drivers", Type.DRIVER_TABLES);
+        "preserveOnDelete", Type.BOOLEAN, "usageInterval", Type.STRING, "usageCallsPerSecond", Type.INTEGER,
+        "drivers", Type.DRIVER_TABLES);
     table(tables, "watch", "bookmarkInterval", Type.STRING, "maxQueuedEvents", Type.INTEGER);
     table(tables, "controller", "maxAttempts", Type.INTEGER, "initialBackoff", Type.STRING,
         "maxBackoff", Type.STRING, "resyncInterval", Type.STRING, "workers", Type.INTEGER);

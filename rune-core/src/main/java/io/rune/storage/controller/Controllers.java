@@ -1,5 +1,6 @@
 package io.rune.storage.controller;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rune.storage.api.Resources;
 import io.rune.storage.cluster.NodeDirectory;
 import io.rune.storage.cluster.ShardOwnership;
@@ -36,8 +37,10 @@ public final class Controllers {
    * @param clock the time of snapshot schedules (the system's UTC clock unless a test sets one)
    */
   public static Future<Void> deploy(Vertx vertx, Store store, Resources resources, DriverCatalog catalog,
-      SecretValues secrets, RuneConfig config, NodeDirectory directory, ShardOwnership ownership, Clock clock) {
+      SecretValues secrets, RuneConfig config, NodeDirectory directory, ShardOwnership ownership, Clock clock,
+      MeterRegistry metrics) {
     RuneConfig.Controller settings = config.controller();
+    UsageEchoes usageEchoes = new UsageEchoes();
     StatusWrites writes = new StatusWrites(store, ownership);
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     Duration look = config.cluster().retryPeriod();
@@ -46,24 +49,31 @@ public final class Controllers {
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
         store, ownership, v -> new VolumeReconciler(store, writes, targets(v, store, catalog, secrets, nodes, config,
             ownership), cycle, config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
-        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME));
+        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME)).ignoring(usageEchoes::isEcho);
     ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
         SnapshotStatus::from, store, ownership, v -> new SnapshotReconciler(store, writes,
             targets(v, store, catalog, secrets, nodes, config, ownership), cycle),
-        settings.resyncInterval(), settings.workers());
+        settings.resyncInterval(), settings.workers()).ignoring(usageEchoes::isEcho);
     ResourceController<ServiceStatus> services = new ResourceController<>(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::from,
         store, ownership, v -> new ServiceReconciler(store, writes, resources, new VolumeBinder(
             targets(v, store, catalog, secrets, nodes, config, ownership), writes, config.dataDir().resolve("mounts"),
             backoff), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
-        change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of());
+        change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of())
+        .ignoring(usageEchoes::isEcho);
     ResourceController<VolumeStatus> schedules = new ResourceController<>(Kind.VOLUME, Set.of(), VolumeStatus::from,
         store, ownership, v -> new ScheduleReconciler(store, writes, resources, clock, scheduleLook(clock)),
         settings.resyncInterval(), settings.workers())
-        .alsoWhenObject(Controllers::scheduled, Store::keysScheduled).named("VolumeSchedule");
+        .alsoWhenObject(Controllers::scheduled, Store::keysScheduled).named("VolumeSchedule")
+        .ignoring(usageEchoes::isEcho);
+    RuneConfig.Storage storage = config.storage();
+    UsageRefresher usage = new UsageRefresher(store, ownership, writes,
+        v -> targets(v, store, catalog, secrets, nodes, config, ownership), new VolumeUsageMeters(metrics), usageEchoes,
+        storage.usageInterval(), storage.usageCallsPerSecond(), settings.resyncInterval());
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services))
         .compose(id -> vertx.deployVerticle(schedules))
+        .compose(id -> vertx.deployVerticle(usage))
         .compose(id -> vertx.deployVerticle(new NodeReturns(nodes, look, List.of(volumes, snapshots))))
         .mapEmpty();
   }

@@ -6,12 +6,10 @@ import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.AttemptStatus;
 import io.rune.storage.model.ObjectStatus;
 import io.rune.storage.store.Change;
-import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +51,12 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    */
   private Predicate<JsonObject> needsWorkAnyPhase = object -> false;
   private Function<Store, Future<List<ObjectKey>>> anyPhaseKeys = s -> Future.succeededFuture(List.of());
+  /** Changes that are no work for any controller (the echo of a usage write); none by default. */
+  private Predicate<Change> noWork = change -> false;
   /** The controller's name in logs: its kind's, unless another controller of the kind is named otherwise. */
   private String name;
   private ReconcileQueue queue;
-  private MessageConsumer<Change> changes;
-  private MessageConsumer<Object> gained;
-  private long resyncTimer = -1;
+  private ControllerFeed feed;
 
   /**
    * @param needsWork the phases in which the reconciler has something to do
@@ -111,24 +109,31 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     return this;
   }
 
+  /** Takes no work from the changes {@code noWork} recognises (the echoes of usage writes). */
+  ResourceController<S> ignoring(Predicate<Change> noWork) {
+    this.noWork = noWork;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     queue = new ReconcileQueue(vertx, name, reconcilers.apply(vertx), workers, ownership::owns);
-    changes = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onChange(message.body()));
-    gained = vertx.eventBus().localConsumer(ShardOwnership.GAINED_ADDRESS, message -> resync());
-    long every = resyncInterval.toMillis();
-    resyncTimer = vertx.setPeriodic(every, every, id -> resync());
-    return Future.all(changes.completion(), gained.completion()).onSuccess(v -> resync());
+    feed = new ControllerFeed(vertx, this::onChange, this::resync, resyncInterval);
+    return feed.listening();
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(resyncTimer);
     queue.stop();
-    return Future.join(changes.unregister(), gained.unregister());
+    return feed.close();
   }
 
   private void onChange(Change change) {
+    if (noWork.test(change)) {
+      log.debug("{} takes no work from change {} of {}/{}: a usage write", name, change.seq(), change.namespace(),
+          change.name());
+      return;
+    }
     if (change.kind() != kind) {
       related.apply(change).stream().filter(ownership::owns).forEach(queue::add);
       return;

@@ -39,6 +39,8 @@ public record VolumeStatus(
     Instant lastDetachRequestAt,
     String releasing,
     ScheduleStatus schedule,
+    UsageStatus usage,
+    List<StatusCondition> conditions,
     JsonObject extra) implements AttemptStatus<VolumeStatus> {
 
   public enum Phase {
@@ -180,13 +182,14 @@ public record VolumeStatus(
   private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
       "lastTransitionAt", "handle", "driver", "node", "classParameters", "topology", "ownerService", "boundClaim",
       "boundClaims", "boundNode", "lastClaim", "detachRequested", "progress", "capacity", "expandingTo",
-      "lastDetachRequestAt", "releasing", "schedule");
+      "lastDetachRequestAt", "releasing", "schedule", "usage", "conditions");
 
   public VolumeStatus {
     phase = phase == null ? Phase.values()[0] : phase;
     classParameters = classParameters == null ? null : classParameters.copy();
     topology = topology == null ? null : topology.copy();
     boundClaims = boundClaims == null ? null : List.copyOf(boundClaims);
+    conditions = conditions == null || conditions.isEmpty() ? null : List.copyOf(conditions);
     extra = extra == null ? new JsonObject() : extra.copy();
   }
 
@@ -219,6 +222,8 @@ public record VolumeStatus(
         StatusFields.instant(json, "lastDetachRequestAt"),
         json.getString("releasing"),
         ScheduleStatus.from(json.getJsonObject("schedule")),
+        UsageStatus.from(json.getJsonObject("usage")),
+        StatusCondition.from(json.getJsonArray("conditions")),
         StatusFields.rest(json, NAMED));
   }
 
@@ -251,144 +256,189 @@ public record VolumeStatus(
     StatusFields.put(json, "lastDetachRequestAt", lastDetachRequestAt);
     StatusFields.put(json, "releasing", releasing);
     StatusFields.put(json, "schedule", schedule == null ? null : schedule.toJson());
+    StatusFields.put(json, "usage", usage == null ? null : usage.toJson());
+    StatusFields.put(json, "conditions", conditions == null ? null : StatusCondition.toJson(conditions));
     return json.mergeIn(extra.copy());
   }
 
   public VolumeStatus withPhase(Phase phase) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withReason(String reason) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withMessage(String message) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withAttempts(int attempts) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withNextAttemptAt(Instant nextAttemptAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withLastTransitionAt(Instant lastTransitionAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withHandle(String handle) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withDriver(String driver) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withNode(String node) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withClassParameters(JsonObject classParameters) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withTopology(JsonObject topology) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withOwnerService(String ownerService) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withBoundClaim(String boundClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withBoundClaims(List<String> boundClaims) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withBoundNode(String boundNode) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withLastClaim(String lastClaim) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withDetachRequested(boolean detachRequested) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withProgress(ProgressStatus progress) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withCapacity(String capacity) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withExpandingTo(String expandingTo) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withLastDetachRequestAt(Instant lastDetachRequestAt) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withReleasing(String releasing) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
   }
 
   public VolumeStatus withSchedule(ScheduleStatus schedule) {
     return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
-        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, extra);
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
+  }
+
+  public VolumeStatus withUsage(UsageStatus usage) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
+  }
+
+  /** With these conditions; an empty list removes {@code status.conditions}. */
+  public VolumeStatus withConditions(List<StatusCondition> conditions) {
+    return new VolumeStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, classParameters, topology, ownerService, boundClaim, boundClaims, boundNode, lastClaim,
+        detachRequested, progress, capacity, expandingTo, lastDetachRequestAt, releasing, schedule, usage, conditions,
+        extra);
+  }
+
+  /** The conditions, none as an empty list. */
+  public List<StatusCondition> conditionsOrNone() {
+    return conditions == null ? List.of() : conditions;
   }
 }

@@ -100,6 +100,22 @@ class RunefileLoaderTest {
   }
 
   @Test
+  void theUsageScheduleComesFromTheRunefileOrTheEnvironmentAndRefusesNonsense() {
+    assertThat(resolve("").storage().usageInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(resolve("").storage().usageCallsPerSecond()).isEqualTo(2);
+    RuneConfig set = resolve("[storage]\nusageInterval = \"15s\"\nusageCallsPerSecond = 5\n");
+    assertThat(set.storage().usageInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(set.storage().usageCallsPerSecond()).isEqualTo(5);
+    RuneConfig env = resolve("[storage]\nusageInterval = \"15s\"\n", NO_FLAGS,
+        Map.of("RUNE_USAGE_INTERVAL", "2m"));
+    assertThat(env.storage().usageInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> resolve("[storage]\nusageInterval = \"0s\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'storage.usageInterval'");
+    assertThatThrownBy(() -> resolve("[storage]\nusageCallsPerSecond = 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'storage.usageCallsPerSecond'");
+  }
+
+  @Test
   void defaultNodeIsTheMachinesHostnameAsALabel() {
     String node = RunefileLoader.resolve(new JsonObject(), NO_FLAGS, NO_ENV).node();
     assertThat(node).matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -231,7 +247,7 @@ class RunefileLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("runefile: unknown key 'storage.defaultClass' (known keys in [storage]:"
             + " defaultStorageClass, localVolumeRoot, hostPathAllowlist, allowCreateMissing,"
-            + " preserveOnDelete, drivers)");
+            + " preserveOnDelete, usageInterval, usageCallsPerSecond, drivers)");
     assertThatThrownBy(() -> resolve("[stroage]\nx = 1\n"))
         .hasMessage("runefile: unknown table [stroage] (known tables: [server], [store],"
             + " [storage], [watch], [controller], [drivers], [secrets], [cluster], [cluster.tls])");

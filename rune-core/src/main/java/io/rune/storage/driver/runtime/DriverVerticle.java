@@ -109,12 +109,19 @@ public final class DriverVerticle extends VerticleBase {
         });
   }
 
-  /** Runs a call through the breaker of its scope. */
+  /**
+   * Runs a call through the breaker of its scope; a usage measurement goes around it: it is
+   * background bookkeeping, and its failures (a volume's directory unreadable) must neither open
+   * the breaker for the work that matters nor be failed fast by a breaker opened by that work.
+   */
   private Future<Object> answer(DriverOperation<?, ?> operation, JsonObject body) {
     try {
       JsonObject ctxJson = body.getJsonObject(CTX, new JsonObject());
       DriverContext ctx = DriverContext.fromJson(ctxJson, progressTo(ctxJson.getString("progressAddress")));
       JsonObject args = body.getJsonObject(ARGS, new JsonObject());
+      if (operation == DriverProtocol.USAGE) {
+        return operation.answer(driver, ctx, args);
+      }
       String extra = provider.breakerScope(ctx);
       return breaker(extra.isEmpty() ? baseScope : baseScope + "/" + extra)
           .execute(() -> operation.answer(driver, ctx, args));
