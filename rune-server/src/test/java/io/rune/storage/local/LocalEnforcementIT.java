@@ -78,6 +78,11 @@ class LocalEnforcementIT {
         assertThat(usage.capacityBytes()).isBetween(56 * MIB, 64 * MIB);
         System.out.printf("%s: dd stopped after %d bytes (%s); driver usage %d of %d bytes; du %d bytes%n", mode,
             refused.bytes(), refused.error(), usage.usedBytes(), usage.capacityBytes(), du);
+        // The same figures reach the volume's status, from the server's usage refresher.
+        JsonObject statusUsage = awaitStatus(admin, "data", s -> s.getJsonObject("usage") != null
+            && Math.abs(s.getJsonObject("usage").getLong("usedBytes") - du) <= du * 0.03).getJsonObject("usage");
+        assertThat(statusUsage.getString("enforcement")).isEqualTo(mode);
+        assertThat(statusUsage.getLong("capacityBytes")).isBetween(56 * MIB, 64 * MIB);
 
         Http.Response grown = admin.send("PATCH", "/api/v1/namespaces/" + NS + "/volumes/data",
             new JsonObject().put("size", "128Mi").encode(), "application/merge-patch+json");
@@ -127,6 +132,7 @@ class LocalEnforcementIT {
 
   static JsonObject runefile(Path root, String mode) {
     return new JsonObject().put("storage", new JsonObject().put("localVolumeRoot", root.toString())
+        .put("usageInterval", "1s")
         .put("drivers", new JsonObject().put("local", new JsonObject().put("enforcement", mode))));
   }
 
