@@ -124,7 +124,7 @@ public record RuneConfig(
       /**
        * Usage measurements this node makes per second at most, spread evenly: the idle cost,
        * whatever the number of volumes (with more volumes than that rate covers in one
-       * interval, each is measured less often).
+       * interval, each is measured less often); 0 turns measuring off.
        */
       int usageCallsPerSecond) {
     public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(60);

@@ -91,7 +91,7 @@ public final class RunefileLoader {
         in.pick("storage.preserveOnDelete").map(Setting::bool).orElse(false),
         in.pick("storage.usageInterval", "RUNE_USAGE_INTERVAL").map(Setting::positiveDuration)
             .orElse(Storage.DEFAULT_USAGE_INTERVAL),
-        in.pick("storage.usageCallsPerSecond").map(c -> c.integer(1, 1000))
+        in.pick("storage.usageCallsPerSecond").map(c -> c.integer(0, 1000))
             .orElse(Storage.DEFAULT_USAGE_CALLS_PER_SECOND));
     Watch watch = new Watch(
         in.pick("watch.bookmarkInterval").map(Setting::positiveDuration)

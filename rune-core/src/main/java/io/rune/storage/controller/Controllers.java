@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** The controllers of the server, one verticle per kind, wired to the store and the drivers. */
 public final class Controllers {
@@ -67,13 +68,15 @@ public final class Controllers {
         .alsoWhenObject(Controllers::scheduled, Store::keysScheduled).named("VolumeSchedule")
         .ignoring(usageEchoes::isEcho);
     RuneConfig.Storage storage = config.storage();
-    UsageRefresher usage = new UsageRefresher(store, ownership, writes,
-        v -> targets(v, store, catalog, secrets, nodes, config, ownership), new VolumeUsageMeters(metrics), usageEchoes,
-        storage.usageInterval(), storage.usageCallsPerSecond(), settings.resyncInterval());
+    // usageCallsPerSecond = 0: the operator turned measuring off (no walks, no usage writes).
+    Supplier<Future<String>> usage = storage.usageCallsPerSecond() == 0 ? () -> Future.succeededFuture("")
+        : () -> vertx.deployVerticle(new UsageRefresher(store, ownership, writes,
+            v -> targets(v, store, catalog, secrets, nodes, config, ownership), new VolumeUsageMeters(metrics),
+            usageEchoes, storage.usageInterval(), storage.usageCallsPerSecond(), settings.resyncInterval()));
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services))
         .compose(id -> vertx.deployVerticle(schedules))
-        .compose(id -> vertx.deployVerticle(usage))
+        .compose(id -> usage.get())
         .compose(id -> vertx.deployVerticle(new NodeReturns(nodes, look, List.of(volumes, snapshots))))
         .mapEmpty();
   }

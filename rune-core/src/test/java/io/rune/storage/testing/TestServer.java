@@ -167,6 +167,12 @@ public final class TestServer implements AutoCloseable {
     if (!storage.containsKey("localVolumeRoot")) {
       storage.put("localVolumeRoot", dataDir.resolve("volumes").toString());
     }
+    if (!storage.containsKey("usageCallsPerSecond")) {
+      // Usage writes come when a volume is measured, whatever the test does: tests that count
+      // the writes a request causes, or PUT what they read, need a server that makes none.
+      // The usage tests turn measuring on (VolumeUsageIT, LocalEnforcementIT, CliVolumeUsageIT).
+      storage.put("usageCallsPerSecond", 0);
+    }
     file.put("storage", storage);
     return RunefileLoader.resolve(file, ServerFlags.none(), Map.of());
   }

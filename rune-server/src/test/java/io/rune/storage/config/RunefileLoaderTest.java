@@ -111,7 +111,9 @@ class RunefileLoaderTest {
     assertThat(env.storage().usageInterval()).isEqualTo(Duration.ofMinutes(2));
     assertThatThrownBy(() -> resolve("[storage]\nusageInterval = \"0s\"\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'storage.usageInterval'");
-    assertThatThrownBy(() -> resolve("[storage]\nusageCallsPerSecond = 0\n"))
+    assertThat(resolve("[storage]\nusageCallsPerSecond = 0\n").storage().usageCallsPerSecond())
+        .as("0 turns measuring off").isZero();
+    assertThatThrownBy(() -> resolve("[storage]\nusageCallsPerSecond = -1\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'storage.usageCallsPerSecond'");
   }
 

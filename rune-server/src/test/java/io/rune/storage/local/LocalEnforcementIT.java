@@ -132,7 +132,7 @@ class LocalEnforcementIT {
 
   static JsonObject runefile(Path root, String mode) {
     return new JsonObject().put("storage", new JsonObject().put("localVolumeRoot", root.toString())
-        .put("usageInterval", "1s")
+        .put("usageInterval", "1s").put("usageCallsPerSecond", 4)
         .put("drivers", new JsonObject().put("local", new JsonObject().put("enforcement", mode))));
   }
 
