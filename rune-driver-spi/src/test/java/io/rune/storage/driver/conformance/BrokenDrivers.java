@@ -4,6 +4,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.SnapshotRequest;
@@ -37,7 +38,7 @@ final class BrokenDrivers {
     }
 
     @Override
-    public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+    public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
       return Future.failedFuture(new DriverException(DriverError.TRANSIENT, "snapshot backend timed out"));
     }
   }

@@ -6,6 +6,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The local driver (STORAGE.md): a volume is a directory {@code <root>/<namespace>/<name>_<uid>}
  * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; a
- * snapshot is a complete copy of it under {@code <root>/.snapshots}. All file system work
+ * snapshot is a complete copy of it under {@code <root>/.snapshots}, cloned where the root's
+ * file system can. All file system work
  * runs on a small worker pool of its own, so a slow disk delays volumes, not the event loop.
  */
 public final class LocalDriver implements StorageDriver {
@@ -56,6 +58,11 @@ public final class LocalDriver implements StorageDriver {
    * cp still runs; the retry must join it, not delete its partial from under it.
    */
   private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
+  /**
+   * Whether copies clone files ({@link ReflinkProbe}); found by {@link #recover}, which runs
+   * before any other call, and fixed from then on.
+   */
+  private volatile boolean reflink;
 
   public LocalDriver(DriverEnvironment environment) {
     this.environment = environment;
@@ -178,7 +185,7 @@ public final class LocalDriver implements StorageDriver {
   }
 
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     String handle;
     try {
       handle = ManagedRoot.snapshotHandle(request.namespace(), request.snapshotName(), request.snapshotUid());
@@ -188,10 +195,10 @@ public final class LocalDriver implements StorageDriver {
     return once(handle, () -> blocking("snapshot volume " + request.volumeHandle(), () -> {
       if (!isFinished(Kind.SNAPSHOT, handle)) {
         Path source = root.existing(request.volumeHandle(), Kind.VOLUME);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT), progressOf(ctx));
-        LOG.info("snapshot {} of local volume {} is complete", handle, request.volumeHandle());
+        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT), progressOf(ctx), reflink);
+        LOG.info("snapshot {} of local volume {} is complete ({})", handle, request.volumeHandle(), copyMethod());
       }
-      return handle;
+      return new MadeSnapshot(handle, copyMethod());
     }));
   }
 
@@ -207,7 +214,7 @@ public final class LocalDriver implements StorageDriver {
     return once(handle, () -> blocking("restore snapshot " + request.snapshotHandle(), () -> {
       if (!isFinished(Kind.VOLUME, handle)) {
         Path source = root.existing(request.snapshotHandle(), Kind.SNAPSHOT);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME), progressOf(ctx));
+        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME), progressOf(ctx), reflink);
         LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
       }
       return placed(handle);
@@ -236,7 +243,7 @@ public final class LocalDriver implements StorageDriver {
    * partial copies it left mid-snapshot or mid-restore: nothing can finish them, and each only
    * takes space. One that cannot be removed is logged and left for the next copy to the same
    * target, which tries again (and writes to a partial of its own meanwhile); the driver
-   * answers meanwhile.
+   * answers meanwhile. Then finds out once whether copies can clone files here.
    */
   @Override
   public Future<Void> recover() {
@@ -255,6 +262,11 @@ public final class LocalDriver implements StorageDriver {
               partial, e.toString());
         }
       }
+      return null;
+    })).compose(v -> blocking("find out whether " + root.path() + " clones files", () -> {
+      reflink = ReflinkProbe.clones(root.path());
+      LOG.info("local volume root {}: snapshots and restores {}", root.path(), reflink
+          ? "clone files (reflink)" : "copy every byte (its file system does not clone files)");
       return null;
     }));
   }
@@ -277,6 +289,11 @@ public final class LocalDriver implements StorageDriver {
           + ", but this is the local driver of node " + environment.node());
     }
     return handle;
+  }
+
+  /** How this driver's copies are made: what a snapshot reports as its method. */
+  private String copyMethod() {
+    return reflink ? MadeSnapshot.REFLINK : MadeSnapshot.COPY;
   }
 
   private CopyProgress progressOf(DriverContext ctx) {
