@@ -59,10 +59,11 @@ public final class LocalDriver implements StorageDriver {
    */
   private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
   /**
-   * Whether copies clone files ({@link ReflinkProbe}); found by {@link #recover}, which runs
-   * before any other call, and fixed from then on.
+   * Whether copies clone files ({@link ReflinkProbe}); found once, by {@link #recover} (which
+   * runs before any other call) when the root exists then, else by the first copy (the probe
+   * does not make the root), and fixed from then on. Null until found.
    */
-  private volatile boolean reflink;
+  private Boolean reflink;
 
   public LocalDriver(DriverEnvironment environment) {
     this.environment = environment;
@@ -195,7 +196,8 @@ public final class LocalDriver implements StorageDriver {
     return once(handle, () -> blocking("snapshot volume " + request.volumeHandle(), () -> {
       if (!isFinished(Kind.SNAPSHOT, handle)) {
         Path source = root.existing(request.volumeHandle(), Kind.VOLUME);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT), progressOf(ctx), reflink);
+        Path target = root.prepare(handle, Kind.SNAPSHOT);
+        CompleteCopy.copy(source, target, progressOf(ctx), clones());
         LOG.info("snapshot {} of local volume {} is complete ({})", handle, request.volumeHandle(), copyMethod());
       }
       return new MadeSnapshot(handle, copyMethod());
@@ -214,7 +216,8 @@ public final class LocalDriver implements StorageDriver {
     return once(handle, () -> blocking("restore snapshot " + request.snapshotHandle(), () -> {
       if (!isFinished(Kind.VOLUME, handle)) {
         Path source = root.existing(request.snapshotHandle(), Kind.SNAPSHOT);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME), progressOf(ctx), reflink);
+        Path target = root.prepare(handle, Kind.VOLUME);
+        CompleteCopy.copy(source, target, progressOf(ctx), clones());
         LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
       }
       return placed(handle);
@@ -264,9 +267,9 @@ public final class LocalDriver implements StorageDriver {
       }
       return null;
     })).compose(v -> blocking("find out whether " + root.path() + " clones files", () -> {
-      reflink = ReflinkProbe.clones(root.path());
-      LOG.info("local volume root {}: snapshots and restores {}", root.path(), reflink
-          ? "clone files (reflink)" : "copy every byte (its file system does not clone files)");
+      if (Files.isDirectory(root.path())) {
+        clones();
+      }
       return null;
     }));
   }
@@ -291,9 +294,19 @@ public final class LocalDriver implements StorageDriver {
     return handle;
   }
 
+  /** Whether copies clone files, probed the first time it is asked. Blocking then; on workers. */
+  private synchronized boolean clones() {
+    if (reflink == null) {
+      reflink = ReflinkProbe.clones(root.path());
+      LOG.info("local volume root {}: snapshots and restores {}", root.path(), reflink
+          ? "clone files (reflink)" : "copy every byte (its file system does not clone files)");
+    }
+    return reflink;
+  }
+
   /** How this driver's copies are made: what a snapshot reports as its method. */
   private String copyMethod() {
-    return reflink ? MadeSnapshot.REFLINK : MadeSnapshot.COPY;
+    return clones() ? MadeSnapshot.REFLINK : MadeSnapshot.COPY;
   }
 
   private CopyProgress progressOf(DriverContext ctx) {

@@ -23,12 +23,14 @@ final class ReflinkProbe {
 
   private ReflinkProbe() {}
 
-  /** Whether files below {@code root} can be cloned; false when the probe cannot tell. Blocking. */
+  /**
+   * Whether files below {@code root}, which exists, can be cloned; false when the probe cannot
+   * tell. Blocking.
+   */
   static boolean clones(Path root) {
     Path probe = root.resolve(PROBE);
     Path clone = root.resolve(CLONE);
     try {
-      Files.createDirectories(root);
       Files.deleteIfExists(clone);
       // More than one block: a file that fits in the metadata (btrfs inlines small files) is not cloned.
       Files.write(probe, new byte[64 * 1024]);
