@@ -162,21 +162,7 @@ final class SnapshotModesBench {
   }
 
   private JsonObject awaitPhase(String plural, String name, String phase) throws InterruptedException {
-    String uri = "/api/v1/namespaces/" + NAMESPACE + "/" + plural + "/" + name;
-    long deadline = System.nanoTime() + PHASE_DEADLINE.toNanos();
-    while (true) {
-      JsonObject status = new JsonObject(api.call("GET", uri, null, 200)).getJsonObject("status", new JsonObject());
-      if (phase.equals(status.getString("phase"))) {
-        return status;
-      }
-      if ("Failed".equals(status.getString("phase"))) {
-        throw new IllegalStateException(plural + " " + name + " failed: " + status.encode());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(plural + " " + name + " did not become " + phase + " within "
-            + PHASE_DEADLINE.toMinutes() + " min");
-      }
-      Thread.sleep(POLL.toMillis()); // the poll interval of a wait with a deadline
-    }
+    return api.awaitPhase("/api/v1/namespaces/" + NAMESPACE + "/" + plural + "/" + name, phase, POLL,
+        PHASE_DEADLINE);
   }
 }
