@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -78,13 +79,24 @@ public final class LoopFileSystem implements AutoCloseable {
   }
 
   /**
-   * Unmounts (lazily when something still holds it: a server's worker that has not let go
-   * yet; the kernel then unmounts it and frees the loop device as soon as it lets go) and
-   * removes the image.
+   * Unmounts what a server mounted below it (loop volumes stay mounted when a server stops),
+   * deepest first, then it (lazily when something still holds it: a server's worker that has
+   * not let go yet; the kernel then unmounts it and frees the loop device as soon as it lets
+   * go), and removes the image.
    */
   @Override
   public void close() {
     if (mounted) {
+      try {
+        List<String> below = run("listing mounts", List.of("findmnt", "-rn", "-o", "TARGET")).lines()
+            .filter(target -> target.startsWith(mountPoint + "/")).sorted(Comparator.reverseOrder())
+            .toList();
+        for (String target : below) {
+          run("unmounting " + target, List.of("umount", "-l", target));
+        }
+      } catch (IOException e) {
+        throw new AssertionError("cannot unmount what is mounted below " + mountPoint + "; unmount it by hand", e);
+      }
       try {
         run("unmounting " + mountPoint, List.of("umount", mountPoint.toString()));
       } catch (IOException busy) {

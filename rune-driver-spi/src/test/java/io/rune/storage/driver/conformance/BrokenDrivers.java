@@ -43,6 +43,18 @@ final class BrokenDrivers {
     }
   }
 
+  /** Takes snapshots, and does not say how (as a node of an older build answers). */
+  static final class SaysNotHowItSnapshots extends DirectoryDriver {
+    SaysNotHowItSnapshots(Vertx vertx, Path root) {
+      super(vertx, root, EVERY_CAPABILITY);
+    }
+
+    @Override
+    public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
+      return super.snapshot(ctx, request).map(made -> new MadeSnapshot(made.handle(), null));
+    }
+  }
+
   /** Says it deleted a volume and leaves its directory where it was. */
   static final class LeaksOnDelete extends DirectoryDriver {
     LeaksOnDelete(Vertx vertx, Path root) {

@@ -256,12 +256,12 @@ public final class DriverConformance {
       throw new AssertionError("driver '" + target.driverName() + "': snapshot of volume '" + volume.handle()
           + "' returned no snapshot handle");
     }
+    cleanup.add("deleteSnapshot of '" + handle + "'", () -> driver.deleteSnapshot(volume.ctx(), handle));
     if (made.method() == null || made.method().isBlank()) {
       throw new AssertionError("driver '" + target.driverName() + "': snapshot of volume '" + volume.handle()
           + "' does not say how it was made (MadeSnapshot.method: subvolume, reflink, copy, or its backend's"
           + " own word)");
     }
-    cleanup.add("deleteSnapshot of '" + handle + "'", () -> driver.deleteSnapshot(volume.ctx(), handle));
     return handle;
   }
 
