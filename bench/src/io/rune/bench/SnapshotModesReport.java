@@ -24,7 +24,9 @@ final class SnapshotModesReport {
         one warm-up round, then %d timed rounds, each the limit and then a snapshot (POST, then GET every
         %d ms until Ready), the snapshot deleted again. Figures are medians of the timed rounds; a ratio
         is the snapshot's time over the limit's (below 1: faster than copying). The driver's time is
-        `status.methodSeconds`, the controller's measure of the driver call alone. `BENCH_ONLY=snapmodes
+        `status.methodSeconds`, the controller's measure of the driver call alone. GNU cp clones by
+        default since coreutils 9.0: on a btrfs root the limit `cp -a` is itself a clone of every file,
+        the cheapest copy a tree can have; on ext4 it copies every byte. `BENCH_ONLY=snapmodes
         bench/run` rewrites this section.
 
         Run of %s, revision %s, on %d CPUs (shared: the load beside each row is the 1-minute load average
