@@ -48,6 +48,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -83,6 +84,8 @@ public final class RuneStorageVerticle extends VerticleBase {
   private long compactionTimer = -1;
   private volatile String notReady = "starting";
   private int httpPort = -1;
+  /** The drivers this node runs, by name, for what they decided at start-up. */
+  private final Map<String, DriverVerticle> driverVerticles = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /**
    * For deployment by name ({@code vertx.deployVerticle("io.rune.storage.RuneStorageVerticle",
@@ -174,7 +177,7 @@ public final class RuneStorageVerticle extends VerticleBase {
     feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
     PgNodeDirectory nodes = new PgNodeDirectory(pool.reads(), config.cluster().leaseDuration());
     apiContext = new ApiContext(vertx, config, resources, tokens, authenticator,
-        this::notReady, meterRegistry(), nodes);
+        this::notReady, this::driverDecisions, meterRegistry(), nodes);
     // One read of the nodes table per retry period serves the metrics and the controllers;
     // the API reads it afresh.
     NodeDirectory shared = NodeDirectory.readAtMostEvery(nodes, config.cluster().retryPeriod());
@@ -234,6 +237,20 @@ public final class RuneStorageVerticle extends VerticleBase {
   /** The port of the HTTP server this verticle started, or -1 when it started none. */
   public int httpPort() {
     return httpPort;
+  }
+
+  /**
+   * What each driver of this node decided at start-up (the local driver's enforcement mode),
+   * by driver name, leaving out drivers that decided nothing: for the start line and /readyz.
+   */
+  public Map<String, Map<String, String>> driverDecisions() {
+    Map<String, Map<String, String>> decisions = new java.util.TreeMap<>();
+    driverVerticles.forEach((name, verticle) -> {
+      if (!verticle.startupDecisions().isEmpty()) {
+        decisions.put(name, verticle.startupDecisions());
+      }
+    });
+    return decisions;
   }
 
   @Override
@@ -408,7 +425,9 @@ public final class RuneStorageVerticle extends VerticleBase {
     }
     List<Future<String>> deployed = new ArrayList<>();
     for (DriverProvider provider : drivers.providers()) {
-      deployed.add(vertx.deployVerticle(new DriverVerticle(provider, config, apiContext.metrics())));
+      DriverVerticle verticle = new DriverVerticle(provider, config, apiContext.metrics());
+      driverVerticles.put(provider.name(), verticle);
+      deployed.add(vertx.deployVerticle(verticle));
     }
     return Future.all(deployed).mapEmpty();
   }

@@ -14,6 +14,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,7 +65,8 @@ public final class Main {
           running.set(vertx);
           RuneStorageVerticle server = new RuneStorageVerticle(
               new RuneStorageOptions(config).setMeterRegistry(registry));
-          return vertx.deployVerticle(server).map(id -> readyLine(config, server.httpPort()));
+          return vertx.deployVerticle(server).map(id -> readyLine(config, server.httpPort())
+              + decisionsOf(server.driverDecisions()));
         })
         .onSuccess(System.out::println)
         .onFailure(Main::exit);
@@ -96,6 +98,26 @@ public final class Main {
   private static String readyLine(RuneConfig config, int port) {
     return "Rune Storage ready on http://" + hostForUrl(config.listenHost()) + ":" + port
         + " (node " + config.node() + ", admin token in " + config.adminTokenFile() + ")";
+  }
+
+  /**
+   * What the drivers decided at start-up, after the ready line: {@code ; local volumes:
+   * enforcement btrfs}, with a driver's note in parentheses (why sizes go unenforced).
+   */
+  static String decisionsOf(Map<String, Map<String, String>> drivers) {
+    StringBuilder line = new StringBuilder();
+    drivers.forEach((driver, decisions) -> {
+      line.append("; ").append(driver).append(" volumes:");
+      decisions.forEach((key, value) -> {
+        if (!key.equals("note")) {
+          line.append(' ').append(key).append(' ').append(value);
+        }
+      });
+      if (decisions.containsKey("note")) {
+        line.append(" (").append(decisions.get("note")).append(')');
+      }
+    });
+    return line.toString();
   }
 
   private static String hostForUrl(String host) {

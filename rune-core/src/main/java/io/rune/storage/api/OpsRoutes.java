@@ -2,6 +2,8 @@ package io.rune.storage.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -23,7 +25,9 @@ final class OpsRoutes {
           .onSuccess(v -> {
             String problem = context.readiness().get();
             if (problem == null) {
-              ctx.json(RestApi.status("ready"));
+              Map<String, Map<String, String>> drivers = context.driverDecisions().get();
+              ctx.json(drivers.isEmpty() ? RestApi.status("ready")
+                  : RestApi.status("ready").put("drivers", new JsonObject(new java.util.TreeMap<>(drivers))));
             } else {
               unavailable(ctx, problem);
             }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /** bin/runed as a real process, as a user starts it: its ready line, its log, SIGTERM and SIGKILL. */
 public final class RunedProcess {
   public static final Pattern READY = Pattern.compile(
-      "Rune Storage ready on (http://127\\.0\\.0\\.1:(\\d+)) \\(node (\\S+), admin token in (\\S+)\\)");
+      "Rune Storage ready on (http://127\\.0\\.0\\.1:(\\d+)) \\(node (\\S+), admin token in (\\S+)\\)(?:; .*)?");
 
   /** The log (stderr) of each process, kept to look for blocked event loops. */
   private static final Map<Process, StringBuffer> LOGS = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package io.rune.storage.driver;
 
 import io.vertx.core.Future;
+import java.util.Map;
 
 /**
  * A storage backend, as STORAGE.md describes it. Every method returns a future and must be
@@ -74,6 +75,16 @@ public interface StorageDriver {
    */
   default Future<Void> recover() {
     return Future.succeededFuture();
+  }
+
+  /**
+   * What the driver decided when it started that its operator should know, once
+   * {@link #recover} has run: the local driver's {@code enforcement} mode, say, and a
+   * {@code note} when that leaves something undone. The server shows it in its start line and
+   * in {@code /readyz}. Empty for most drivers.
+   */
+  default Map<String, String> startupDecisions() {
+    return Map.of();
   }
 
   /** Releases what the driver holds (worker pools, clients); called when its verticle stops. */

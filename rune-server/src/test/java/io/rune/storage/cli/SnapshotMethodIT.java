@@ -32,7 +32,7 @@ class SnapshotMethodIT {
   private Path home;
 
   @AfterEach
-  void stop() {
+  void stop() throws IOException {
     try {
       if (server != null) {
         server.close();
@@ -51,7 +51,7 @@ class SnapshotMethodIT {
   void onTheDefaultRootEveryByteIsCopiedAndStatusAndTheCliSaySo() throws IOException {
     server = TestServer.external("snapshot-method-copy");
     Path root = server.config().storage().localVolumeRoot();
-    assertThat(LoopFileSystem.run("file system type", List.of("stat", "-f", "-c", "%T", parentThatExists(root))))
+    assertThat(LoopFileSystem.output("stat", "-f", "-c", "%T", parentThatExists(root)))
         .as("this test is about a root that cannot clone files").isEqualTo("ext2/ext3");
 
     Taken taken = snapshotOf(root, "plain");
@@ -69,8 +69,8 @@ class SnapshotMethodIT {
   @Test
   void onABtrfsRootWithoutEnforcementFilesAreClonedAndStatusSaysReflink() throws IOException {
     home = TestServer.tempDir("snapshot-method-btrfs");
-    btrfs = LoopFileSystem.btrfs(home, 1L << 30);
-    Path root = btrfs.path().resolve("volumes");
+    btrfs = LoopFileSystem.make(home, "btrfs", 1L << 30, "");
+    Path root = btrfs.mountPoint().resolve("volumes");
     server = TestServer.external("snapshot-method-reflink", new JsonObject()
         .put("storage", new JsonObject().put("localVolumeRoot", root.toString())));
 
@@ -81,8 +81,8 @@ class SnapshotMethodIT {
     Path copy = root.resolve(taken.status().getString("handle"));
     assertThat(FileTrees.fingerprint(copy)).isEqualTo(taken.fingerprint());
     // btrfs filesystem du: Total, Exclusive, Set shared. A clone owns no data blocks of its own.
-    String[] usage = cells(LoopFileSystem.run("shared extents", List.of("btrfs", "filesystem", "du", "-s", "--raw",
-        copy.toString())).lines().toList().get(1)).toArray(String[]::new);
+    String[] usage = cells(LoopFileSystem.output("btrfs", "filesystem", "du", "-s", "--raw", copy.toString())
+        .lines().toList().get(1)).toArray(String[]::new);
     assertThat(Long.parseLong(usage[0].trim())).as("data in the snapshot").isGreaterThanOrEqualTo(DATA);
     assertThat(Long.parseLong(usage[1].trim())).as("bytes only the snapshot holds: none, it shares them")
         .isZero();

@@ -70,11 +70,19 @@ public final class DriverVerticle extends VerticleBase {
     }
     baseScope = provider.nodeLocal() ? config.node() : "cluster";
     breaker(baseScope);
-    // Recovery first: no call may meet the leftovers of a crash.
-    return driver.recover().compose(v -> {
+    // Recovery first: no call may meet the leftovers of a crash. A setting the node cannot
+    // honour (a mode its file system lacks) is found there and stops the server like a typo.
+    return driver.recover().recover(e -> Future.failedFuture(e instanceof DriverSettingsException
+        ? new ConfigException(e.getMessage(), e) : e)).compose(v -> {
       consumer = vertx.eventBus().consumer(address(), this::handle);
       return consumer.completion();
-    }).onSuccess(v -> log.info("Driver {} answers on {}", provider.name(), address()));
+    }).onSuccess(v -> log.info("Driver {} answers on {}{}", provider.name(), address(),
+        driver.startupDecisions().isEmpty() ? "" : " " + driver.startupDecisions()));
+  }
+
+  /** What the driver decided at start-up ({@link StorageDriver#startupDecisions}); empty before it started. */
+  public Map<String, String> startupDecisions() {
+    return driver == null ? Map.of() : driver.startupDecisions();
   }
 
   @Override

@@ -39,9 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DriverProtocolTest {
   /**
    * The methods of StorageDriver that are not calls: RemoteDriver answers name and capabilities
-   * from the provider, and only the driver's own verticle calls recover and close.
+   * from the provider, and only the driver's own verticle calls recover, close and
+   * startupDecisions (for its node's start line and /readyz).
    */
-  private static final Set<String> NOT_CALLS = Set.of("name", "capabilities", "recover", "close");
+  private static final Set<String> NOT_CALLS = Set.of("name", "capabilities", "recover", "close",
+      "startupDecisions");
 
   private static final ProvisionRequest VOLUME = new ProvisionRequest("uid-1", "db", "apps", 3_221_225_472L,
       "ReadWriteMany", Map.of("tier", "ssd"), Map.of("rune.io/region", "fra1"), Instant.parse("2030-01-02T03:04:05Z"));

@@ -1,11 +1,11 @@
 package io.rune.storage.drivers.local;
 
-import io.rune.storage.driver.files.DirectoryUsage;
 import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.DriverSettingsException;
 import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
@@ -21,11 +21,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,10 +34,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local driver (STORAGE.md): a volume is a directory {@code <root>/<namespace>/<name>_<uid>}
- * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; a
- * snapshot is a complete copy of it under {@code <root>/.snapshots}, cloned where the root's
- * file system can. All file system work
- * runs on a small worker pool of its own, so a slow disk delays volumes, not the event loop.
+ * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; what
+ * holds its files, and keeps it to its size, is the {@link VolumeStorage} of the enforcement
+ * mode decided at start-up (a btrfs subvolume, an XFS project, a loop-mounted image, or a plain
+ * directory). A snapshot lies under {@code <root>/.snapshots}, made as the mode can
+ * ({@link LocalSnapshots}: a read-only subvolume snapshot, a copy of the image, a copy of the
+ * tree, cloned where the root's file system clones files). All file system work runs on a
+ * small worker pool of its own, so a slow disk delays volumes, not the event loop.
  */
 public final class LocalDriver implements StorageDriver {
 
@@ -54,19 +56,26 @@ public final class LocalDriver implements StorageDriver {
   /** Measures partial copies for progress reports, on a thread the copies cannot all take. */
   private final WorkerExecutor progressWalker;
   /**
-   * Copies under way, by target handle. A caller that gave up waiting retries while the first
-   * cp still runs; the retry must join it, not delete its partial from under it.
+   * Copies and provisions under way, by target handle. A caller that gave up waiting retries
+   * while the first cp (or mkfs) still runs; the retry must join it, not work from under it.
    */
   private final Map<String, Future<?>> copies = new ConcurrentHashMap<>();
+  private final LocalSettings settings;
+  /** What holds the volumes, in the enforcement mode decided at the first call (recover, at start). */
+  private VolumeStorage storage;
+  private EnforcementChoice choice;
+  /** How snapshots are made in that mode; made with it. */
+  private LocalSnapshots snapshots;
   /**
-   * Whether copies clone files ({@link ReflinkProbe}); found once, by {@link #recover} (which
-   * runs before any other call) when the root exists then, else by the first copy (the probe
-   * does not make the root), and fixed from then on. Null until found.
+   * Whether copies clone files ({@link ReflinkProbe}); found once, by {@link #recover} when the
+   * root exists then, else by the first copy (the probe does not make the root). Null until found.
    */
   private Boolean reflink;
 
+  /** @throws DriverSettingsException when its runefile section is wrong */
   public LocalDriver(DriverEnvironment environment) {
     this.environment = environment;
+    this.settings = LocalSettings.from(environment.settings());
     this.root = new ManagedRoot(environment.storage().localVolumeRoot());
     this.vertx = environment.vertx();
     this.workers = vertx.createSharedWorkerExecutor("rune-driver-local", 4);
@@ -85,20 +94,29 @@ public final class LocalDriver implements StorageDriver {
 
   @Override
   public Future<ProvisionedVolume> provision(DriverContext ctx, ProvisionRequest request) {
-    return blocking("provision volume " + request.namespace() + "/" + request.name(), () -> {
-      String handle = acceptedHandle(request);
+    String handle;
+    try {
+      handle = acceptedHandle(request);
+    } catch (DriverException e) {
+      return Future.failedFuture(e);
+    }
+    return once(handle, () -> blocking("provision volume " + request.namespace() + "/" + request.name(), () -> {
+      VolumeStorage storage = storage();
       Path dir = root.prepare(handle, Kind.VOLUME);
-      try {
-        Files.createDirectory(dir);
-        // Set after creation: the mode given to createDirectory is cut by the umask.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      } catch (FileAlreadyExistsException e) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          throw root.notADirectory(Kind.VOLUME, handle, dir);
-        }
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw root.notADirectory(Kind.VOLUME, handle, dir);
       }
+      if (storage.exists(dir)) {
+        // Made by an earlier attempt (or before a restart): used as it is.
+        storage.ready(dir);
+        return placed(handle);
+      }
+      storage.make(dir, request.sizeBytes());
+      // The volume's storage is made: from here on, dir is its root directory.
+      LOG.info("made local volume {} ({}, {} bytes, enforcement {})", handle, dir, request.sizeBytes(),
+          storage.mode().wireName);
       return placed(handle);
-    });
+    }));
   }
 
   /**
@@ -115,14 +133,13 @@ public final class LocalDriver implements StorageDriver {
         return null;
       }
       Path dir = root.locate(handle, Kind.VOLUME);
-      return dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? handle : null;
+      return dir != null && storage().exists(dir) ? handle : null;
     });
   }
 
   /**
-   * A directory has no size of its own to change (enforcing one is the volume root's quota,
-   * which this driver does not set yet), so growing succeeds once the volume is found to
-   * exist; while it is in use too.
+   * Raises the volume's limit in its enforcement mode, online, while it is in use too; a
+   * plain directory has no size of its own, so growing it succeeds once it is found.
    */
   @Override
   public Future<Void> expand(DriverContext ctx, String handle, long newSizeBytes) {
@@ -131,7 +148,7 @@ public final class LocalDriver implements StorageDriver {
           + newSizeBytes + " bytes: a size must be positive"));
     }
     return blocking("expand volume " + handle, () -> {
-      root.existing(handle, Kind.VOLUME);
+      storage().grow(existing(handle), newSizeBytes);
       LOG.info("local volume {} may now hold {} bytes", handle, newSizeBytes);
       return null;
     });
@@ -140,9 +157,10 @@ public final class LocalDriver implements StorageDriver {
   @Override
   public Future<Void> delete(DriverContext ctx, String handle) {
     return blocking("delete volume " + handle, () -> {
+      VolumeStorage storage = storage();
       Path dir = root.locate(handle, Kind.VOLUME);
       if (dir == null || !ManagedRoot.isHandle(handle, Kind.VOLUME)
-          || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+          || !(Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || storage.exists(dir))) {
         // Already gone (or never a volume of this driver): deleting it succeeds.
         LOG.debug("local volume {} does not exist; nothing to delete", handle);
         return null;
@@ -152,7 +170,7 @@ public final class LocalDriver implements StorageDriver {
             + " [storage] preserveOnDelete is true", handle);
         return null;
       }
-      TreeRemoval.remove(dir);
+      storage.remove(dir);
       LOG.info("removed local volume {} ({})", handle, dir);
       return null;
     });
@@ -162,7 +180,7 @@ public final class LocalDriver implements StorageDriver {
   public Future<String> attach(DriverContext ctx, String handle, String node) {
     return blocking("attach volume " + handle, () -> {
       checkNode(node, handle);
-      return root.existing(handle, Kind.VOLUME).toString();
+      return existing(handle).toString();
     });
   }
 
@@ -176,7 +194,7 @@ public final class LocalDriver implements StorageDriver {
   public Future<String> mount(DriverContext ctx, MountRequest request) {
     return blocking("mount volume " + request.handle(), () -> {
       checkNode(request.node(), request.handle());
-      return root.existing(request.handle(), Kind.VOLUME).toString();
+      return existing(request.handle()).toString();
     });
   }
 
@@ -185,6 +203,7 @@ public final class LocalDriver implements StorageDriver {
     return Future.succeededFuture();
   }
 
+  /** A snapshot as the enforcement mode makes one ({@link LocalSnapshots}); a repeated request finds it. */
   @Override
   public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     String handle;
@@ -194,13 +213,13 @@ public final class LocalDriver implements StorageDriver {
       return Future.failedFuture(e);
     }
     return once(handle, () -> blocking("snapshot volume " + request.volumeHandle(), () -> {
-      if (!isFinished(Kind.SNAPSHOT, handle)) {
-        Path source = root.existing(request.volumeHandle(), Kind.VOLUME);
-        Path target = root.prepare(handle, Kind.SNAPSHOT);
-        CompleteCopy.copy(source, target, progressOf(ctx), clones());
-        LOG.info("snapshot {} of local volume {} is complete ({})", handle, request.volumeHandle(), copyMethod());
+      Path target = root.prepare(handle, Kind.SNAPSHOT);
+      String method = snapshots().finished(handle, target);
+      if (method == null) {
+        method = snapshots().take(existing(request.volumeHandle()), target, progressOf(ctx));
+        LOG.info("snapshot {} of local volume {} is complete ({})", handle, request.volumeHandle(), method);
       }
-      return new MadeSnapshot(handle, copyMethod());
+      return new MadeSnapshot(handle, method);
     }));
   }
 
@@ -215,9 +234,12 @@ public final class LocalDriver implements StorageDriver {
     }
     return once(handle, () -> blocking("restore snapshot " + request.snapshotHandle(), () -> {
       if (!isFinished(Kind.VOLUME, handle)) {
-        Path source = root.existing(request.snapshotHandle(), Kind.SNAPSHOT);
+        Path source = root.locate(request.snapshotHandle(), Kind.SNAPSHOT);
+        if (source == null || !ManagedRoot.isHandle(request.snapshotHandle(), Kind.SNAPSHOT)) {
+          root.existing(request.snapshotHandle(), Kind.SNAPSHOT); // says why there is none
+        }
         Path target = root.prepare(handle, Kind.VOLUME);
-        CompleteCopy.copy(source, target, progressOf(ctx), clones());
+        snapshots().restore(request.snapshotHandle(), source, target, volume.sizeBytes(), progressOf(ctx));
         LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
       }
       return placed(handle);
@@ -228,7 +250,7 @@ public final class LocalDriver implements StorageDriver {
   public Future<Void> deleteSnapshot(DriverContext ctx, String snapshotHandle) {
     return blocking("delete snapshot " + snapshotHandle, () -> {
       Path dir = root.locate(snapshotHandle, Kind.SNAPSHOT);
-      if (dir != null && ManagedRoot.isHandle(snapshotHandle, Kind.SNAPSHOT) && TreeRemoval.remove(dir)) {
+      if (dir != null && ManagedRoot.isHandle(snapshotHandle, Kind.SNAPSHOT) && snapshots().delete(dir)) {
         LOG.info("removed local snapshot {} ({})", snapshotHandle, dir);
       }
       return null;
@@ -237,8 +259,7 @@ public final class LocalDriver implements StorageDriver {
 
   @Override
   public Future<VolumeUsage> usage(DriverContext ctx, String handle) {
-    return blocking("measure volume " + handle,
-        () -> DirectoryUsage.measure(root.existing(handle, Kind.VOLUME), root.path()));
+    return blocking("measure volume " + handle, () -> storage().usage(existing(handle)));
   }
 
   /**
@@ -250,11 +271,24 @@ public final class LocalDriver implements StorageDriver {
    */
   @Override
   public Future<Void> recover() {
-    Future<Void> stopped = CopyProcesses.stopStrays(vertx, workers, root.path())
+    // Not classified as a volume's fault: a mode this node cannot do stops the server.
+    Future<Void> decided = workers.<Void>executeBlocking(() -> {
+      storage();
+      return null;
+    }, false);
+    Future<Void> remade = decided.compose(v -> blocking("recover the " + storage.mode().wireName
+        + " volumes below " + root.path(), () -> {
+      if (storage instanceof LoopImages) {
+        ImageSnapshots.thawAll(root.path());
+      }
+      storage.recover();
+      return null;
+    }));
+    Future<Void> stopped = remade.compose(v -> CopyProcesses.stopStrays(vertx, workers, root.path())
         .recover(e -> {
           LOG.warn("cannot look for copies left running below {}: {}", root.path(), e.toString());
           return Future.succeededFuture();
-        });
+        }));
     return stopped.compose(v -> blocking("remove partial copies below " + root.path(), () -> {
       for (Path partial : root.partials()) {
         try {
@@ -279,6 +313,84 @@ public final class LocalDriver implements StorageDriver {
     return Future.join(workers.close(), progressWalker.close()).mapEmpty();
   }
 
+  /** The enforcement mode decided at start-up, or null before. */
+  public synchronized String enforcement() {
+    return choice == null ? null : choice.mode().wireName;
+  }
+
+  /** The enforcement mode, and why sizes go unenforced when they do. */
+  @Override
+  public synchronized Map<String, String> startupDecisions() {
+    if (choice == null) {
+      return Map.of();
+    }
+    Map<String, String> decisions = new LinkedHashMap<>();
+    decisions.put("enforcement", choice.mode().wireName);
+    if (!choice.note().isEmpty()) {
+      decisions.put("note", choice.note());
+    }
+    return decisions;
+  }
+
+  /**
+   * Decides the enforcement mode on first use (recover, before the driver answers) and
+   * prepares it. Blocking.
+   *
+   * @throws DriverSettingsException when the mode the runefile names cannot work on this node
+   */
+  private synchronized VolumeStorage storage() throws IOException {
+    if (storage == null) {
+      EnforcementChoice chosen = EnforcementChoice.decide(settings.enforcement(), root.path(),
+          EnforcementChoice.Node.real());
+      VolumeStorage made = switch (chosen.mode()) {
+        case BTRFS -> new BtrfsSubvolumes(root);
+        case XFS_QUOTA -> new XfsProjectQuotas(root, chosen.mount().mountPoint());
+        case LOOP -> new LoopImages(root);
+        case NONE -> new PlainDirectories(root.path());
+      };
+      if (chosen.mode() == Enforcement.BTRFS) {
+        BtrfsSubvolumes.enableQuotas(chosen.mount().mountPoint());
+      }
+      if (chosen.note().isEmpty()) {
+        LOG.info("local volumes below {} keep their size with {} (on {} at {})", root.path(), chosen.mode().wireName,
+            chosen.mount().type(), chosen.mount().mountPoint());
+      } else {
+        LOG.warn("local volumes below {}: {}", root.path(), chosen.note());
+      }
+      choice = chosen;
+      storage = made;
+    }
+    return storage;
+  }
+
+  /** How snapshots are made in the enforcement mode. Blocking the first time. */
+  private synchronized LocalSnapshots snapshots() throws IOException {
+    if (snapshots == null) {
+      snapshots = new LocalSnapshots(root, storage(), this::clones);
+    }
+    return snapshots;
+  }
+
+  /** Whether copies clone files, probed the first time it is asked. Blocking then; on workers. */
+  private synchronized boolean clones() {
+    if (reflink == null) {
+      reflink = ReflinkProbe.clones(root.path());
+      LOG.info("local volume root {}: snapshots and restores {}", root.path(), reflink
+          ? "clone files (reflink)" : "copy every byte (its file system does not clone files)");
+    }
+    return reflink;
+  }
+
+  /** The directory of an existing volume, mounted where its mode mounts it. Blocking. */
+  private Path existing(String handle) throws IOException {
+    VolumeStorage storage = storage();
+    Path dir = root.locate(handle, Kind.VOLUME);
+    if (dir != null && ManagedRoot.isHandle(handle, Kind.VOLUME) && storage.exists(dir)) {
+      storage.ready(dir);
+    }
+    return root.existing(handle, Kind.VOLUME);
+  }
+
   /** The handle of a volume to provision or restore, once its request is one this driver takes. */
   private String acceptedHandle(ProvisionRequest request) {
     if (request.accessMode() != null && !request.accessMode().equals(AccessMode.ReadWriteOnce.name())) {
@@ -292,21 +404,6 @@ public final class LocalDriver implements StorageDriver {
           + ", but this is the local driver of node " + environment.node());
     }
     return handle;
-  }
-
-  /** Whether copies clone files, probed the first time it is asked. Blocking then; on workers. */
-  private synchronized boolean clones() {
-    if (reflink == null) {
-      reflink = ReflinkProbe.clones(root.path());
-      LOG.info("local volume root {}: snapshots and restores {}", root.path(), reflink
-          ? "clone files (reflink)" : "copy every byte (its file system does not clone files)");
-    }
-    return reflink;
-  }
-
-  /** How this driver's copies are made: what a snapshot reports as its method. */
-  private String copyMethod() {
-    return clones() ? MadeSnapshot.REFLINK : MadeSnapshot.COPY;
   }
 
   private CopyProgress progressOf(DriverContext ctx) {

@@ -43,9 +43,10 @@ class LocalDriverConformanceTest extends DriverConformanceTest {
   @BeforeEach
   void start() throws IOException {
     tmp = tmp.toRealPath();
-    Path volumeRoot = tmp.resolve("volumes");
+    Path volumeRoot = volumeRoot(tmp);
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
-        new RuneConfig.Storage("local", volumeRoot, List.of(), false, false), null, null, null);
+        new RuneConfig.Storage("local", volumeRoot, List.of(), false, false), null, null, null, null, Map.of(),
+        Map.of(LocalDriver.NAME, settings()));
     underTest = DriverUnderTest.start(LocalDriverProvider.class, vertx -> config.driverEnvironment(vertx, LocalDriver.NAME));
     target = new Target(underTest.driver(), underTest.name(), volumeRoot, tmp.resolve("mounts"));
   }
@@ -55,6 +56,16 @@ class LocalDriverConformanceTest extends DriverConformanceTest {
     if (underTest != null) {
       underTest.close();
     }
+  }
+
+  /** Where the volumes go: a directory of {@code tmp} here; an enforcement mode's file system in subclasses. */
+  Path volumeRoot(Path tmp) throws IOException {
+    return tmp.resolve("volumes");
+  }
+
+  /** The driver's runefile section: none here (auto, which is none on the test machine's disk). */
+  Map<String, String> settings() {
+    return Map.of();
   }
 
   @Override

@@ -65,6 +65,14 @@ abstract class LocalDriverFixture {
     return driver.snapshot(ctx, request).map(MadeSnapshot::handle);
   }
 
+  /** A driver on {@code volumes} with {@code settings} as its runefile section. */
+  LocalDriver driver(Path volumes, Map<String, String> settings) {
+    RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
+        new RuneConfig.Storage("local", volumes, List.of(), false, false), null, null, null, null, Map.of(),
+        Map.of(LocalDriver.NAME, settings));
+    return new LocalDriver(config.driverEnvironment(vertx, LocalDriver.NAME));
+  }
+
   static <T> T await(Future<T> future) {
     try {
       return future.await(30, TimeUnit.SECONDS);
