@@ -71,8 +71,10 @@ class SnapshotMethodIT {
     home = TestServer.tempDir("snapshot-method-btrfs");
     btrfs = LoopFileSystem.make(home, "btrfs", 1L << 30, "");
     Path root = btrfs.mountPoint().resolve("volumes");
-    server = TestServer.external("snapshot-method-reflink", new JsonObject()
-        .put("storage", new JsonObject().put("localVolumeRoot", root.toString())));
+    // Mode none: auto would take btrfs there, whose snapshots are subvolumes (LocalSnapshotModesIT).
+    server = TestServer.external("snapshot-method-reflink", new JsonObject().put("storage", new JsonObject()
+        .put("localVolumeRoot", root.toString())
+        .put("drivers", new JsonObject().put("local", new JsonObject().put("enforcement", "none")))));
 
     Taken taken = snapshotOf(root, "cloned");
 
