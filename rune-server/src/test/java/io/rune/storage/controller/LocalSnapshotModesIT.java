@@ -103,6 +103,7 @@ class LocalSnapshotModesIT {
     assertThat(LoopFileSystem.output("findmnt", "-n", "-o", "FSTYPE", back.toString())).isEqualTo("ext4");
     assertThat(back.resolve("kept.txt")).hasContent("in the snapshot");
     assertThat(back.resolve("later.txt")).doesNotExist();
+    assertThat(back.resolve("lost+found")).as("a new loop volume has none, a restored one neither").doesNotExist();
     assertThat(tree(back.resolve("tree"))).isEqualTo(new long[] {100, 100L * 100_000});
     long total = Files.getFileStore(back).getTotalSpace();
     assertThat(total).as("the restored file system fills its 128Mi image").isGreaterThan(100L << 20)
@@ -129,7 +130,7 @@ class LocalSnapshotModesIT {
 
   private JsonObject available(String name, String size) {
     Http.Response created = admin.post("/api/v1/namespaces/" + NS + "/volumes", new JsonObject().put("name", name)
-        .put("size", size));
+        .put("size", size).put("reclaimPolicy", "delete"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return awaitPhase("volumes", name, "Available");
   }
@@ -141,9 +142,10 @@ class LocalSnapshotModesIT {
     return awaitPhase("snapshots", name, "Ready");
   }
 
+  /** A volume made from {@code snapshot}, its storage removed with it. */
   private JsonObject restore(String volume, String snapshot, String size) {
-    Http.Response restored = admin.post("/api/v1/namespaces/" + NS + "/volumes/" + volume + "/restore",
-        new JsonObject().put("fromSnapshot", snapshot).put("size", size));
+    Http.Response restored = admin.post("/api/v1/namespaces/" + NS + "/volumes", new JsonObject().put("name", volume)
+        .put("size", size).put("reclaimPolicy", "delete").put("source", new JsonObject().put("snapshot", snapshot)));
     assertThat(restored.status()).as(restored.toString()).isEqualTo(201);
     return awaitPhase("volumes", volume, "Available");
   }

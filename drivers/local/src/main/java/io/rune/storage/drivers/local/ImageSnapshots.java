@@ -1,5 +1,6 @@
 package io.rune.storage.drivers.local;
 
+import io.rune.storage.driver.DriverException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -57,11 +58,7 @@ final class ImageSnapshots {
       }
       durablyRename(partial, imageOf(snapshotDir));
     } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
+      removeAfter(e, partial);
       throw e;
     }
   }
@@ -83,11 +80,7 @@ final class ImageSnapshots {
       grow(partial, sizeBytes);
       durablyRename(partial, volumeImage);
     } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
+      removeAfter(e, partial);
       throw e;
     }
   }
@@ -102,9 +95,18 @@ final class ImageSnapshots {
       try {
         Commands.run("thawing " + mount.mountPoint(), List.of("fsfreeze", "-u", mount.mountPoint().toString()));
         LOG.warn("thawed {}, which a snapshot interrupted by the end of a server had left frozen", mount.mountPoint());
-      } catch (io.rune.storage.driver.DriverException notFrozen) {
+      } catch (DriverException notFrozen) {
         LOG.debug("{} was not frozen: {}", mount.mountPoint(), notFrozen.getMessage());
       }
+    }
+  }
+
+  /** Removes the partial copy a failed step left, noting on {@code failure} if that fails too. */
+  private static void removeAfter(Exception failure, Path partial) {
+    try {
+      Files.deleteIfExists(partial);
+    } catch (IOException cleanup) {
+      failure.addSuppressed(cleanup);
     }
   }
 

@@ -4,6 +4,7 @@ import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.MadeSnapshot;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -94,8 +95,11 @@ final class LocalSnapshots {
             + " enforcement mode loop, and this root's mode is " + storage.mode().wireName + "; restore it on a"
             + " node whose [storage.drivers.local] enforcement is loop");
       }
-      ImageSnapshots.restore(image, loop.imageOf(volume), sizeBytes, clones.clones());
+      Path volumeImage = loop.imageOf(volume);
+      loop.createArea(volumeImage.getParent());
+      ImageSnapshots.restore(image, volumeImage, sizeBytes, clones.clones());
       loop.ready(volume);
+      removeEmptyLostAndFound(volume);
       return;
     }
     if (!Files.isDirectory(snapshot, LinkOption.NOFOLLOW_LINKS)) {
@@ -125,6 +129,19 @@ final class LocalSnapshots {
       return true;
     }
     return TreeRemoval.remove(snapshot) || image;
+  }
+
+  /**
+   * The e2fsck before growing an image makes lost+found again, which a new loop volume does not
+   * have (LoopImages removes it: tools that want an empty directory refuse it); one with files
+   * in it was the tenant's and stays.
+   */
+  private static void removeEmptyLostAndFound(Path volume) throws IOException {
+    try {
+      Files.deleteIfExists(volume.resolve("lost+found"));
+    } catch (DirectoryNotEmptyException tenants) {
+      // Theirs: kept.
+    }
   }
 
   private String copyMethod() throws IOException {
