@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,6 +28,15 @@ final class LoopImage implements AutoCloseable {
     Command.run(List.of("mkfs.btrfs", "-q", "-f", made.image.toString()), DEADLINE);
     Command.run(List.of("mount", "-o", "loop", made.image.toString(), made.mountPoint.toString()), DEADLINE);
     return made;
+  }
+
+  /** Unmounts what is mounted below {@code dir}, deepest first (lazily: runed may just have let go). */
+  static void unmountBelow(Path dir) throws IOException, InterruptedException {
+    List<String> below = Command.run(List.of("findmnt", "-rn", "-o", "TARGET"), DEADLINE).output().lines()
+        .filter(target -> target.startsWith(dir + "/")).sorted(Comparator.reverseOrder()).toList();
+    for (String target : below) {
+      Command.run(List.of("umount", "-l", target), DEADLINE);
+    }
   }
 
   @Override

@@ -90,6 +90,8 @@ final class SnapshotModesBench {
         observations.add("Mode " + mode.name() + " could not be measured: " + e.getMessage());
         step("snapshot modes: " + mode.name() + " failed: " + e.getMessage());
       } finally {
+        // Loop volumes stay mounted when runed stops: unmounted before their root goes.
+        LoopImage.unmountBelow(dir);
         if (image != null) {
           image.close();
         }

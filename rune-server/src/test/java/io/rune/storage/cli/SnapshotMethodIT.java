@@ -31,16 +31,13 @@ class SnapshotMethodIT {
   private LoopFileSystem btrfs;
   private Path home;
 
+  /** The server first, then its file system (try closes in reverse order, skipping what was never made). */
   @AfterEach
+  @SuppressWarnings("try") // the resources are only closed
   void stop() throws IOException {
-    try {
-      if (server != null) {
-        server.close();
-      }
+    try (LoopFileSystem fs = btrfs; TestServer stopped = server) {
+      // closed on the way out
     } finally {
-      if (btrfs != null) {
-        btrfs.close();
-      }
       if (home != null) {
         TestServer.deleteTree(home);
       }

@@ -36,16 +36,12 @@ class LocalSnapshotModesIT {
   private LoopFileSystem btrfs;
   private Path root;
 
+  /** The server first, then its file system (try closes in reverse order, skipping what was never made). */
   @AfterEach
+  @SuppressWarnings("try") // the resources are only closed
   void stop() throws IOException {
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (btrfs != null) {
-        btrfs.close();
-      }
+    try (LoopFileSystem fs = btrfs; TestServer stopped = server) {
+      // closed on the way out
     }
   }
 
