@@ -72,8 +72,8 @@ final class SnapshotModesBench {
       Path dir = Files.createDirectories(work.resolve("modes-" + MODES.indexOf(mode)));
       long imageBytes = 4 * plan.shapes().stream().mapToLong(Shape::bytes).sum() + (2L << 30);
       LoopImage image = mode.btrfs() ? LoopImage.btrfs(dir, imageBytes) : null;
+      Path root = image != null ? image.mountPoint.resolve("volumes") : dir.resolve("runed-data/local-volumes");
       try {
-        Path root = image != null ? image.mountPoint.resolve("volumes") : dir.resolve("runed-data/local-volumes");
         Path runefile = Files.writeString(dir.resolve("runefile.toml"), runefile(root, mode));
         step("snapshot modes: " + mode.name() + ": starting runed on " + root);
         try (RunedServer runed = RunedServer.start(runedHome, dir.resolve("runed-data"),
@@ -91,7 +91,7 @@ final class SnapshotModesBench {
         step("snapshot modes: " + mode.name() + " failed: " + e.getMessage());
       } finally {
         // Loop volumes stay mounted when runed stops: unmounted before their root goes.
-        LoopImage.unmountBelow(dir);
+        LoopImage.unmountBelow(root);
         if (image != null) {
           image.close();
         }
