@@ -17,7 +17,8 @@ import java.util.Set;
  * The benchmark of Rune Storage: starts runed on a fresh data directory and measures it beside
  * limits taken in the same run (a bare Vert.x server, the database's raw commit rate), then
  * the idle figure on another fresh runed ({@link IdleBench}), then snapshots beside {@code cp -a}
- * on a third ({@link SnapshotBench}), then local volumes per second on one, two and three clustered nodes
+ * on a third ({@link SnapshotBench}), then a snapshot in each way the local driver makes one beside {@code cp -a}
+ * ({@link SnapshotModesBench}), then local volumes per second on one, two and three clustered nodes
  * ({@link ScaleOutBench}), prints the tables and writes docs/BENCHMARKS.md. Arguments: the project root, a scratch directory, and
  * the directory holding the copies of bin/runed and rune-server/target/rune.jar to run. The system
  * property {@code bench.only} ({@code BENCH_ONLY}) limits the run to some of the API part, the
@@ -47,7 +48,8 @@ public final class Bench {
   static final String IDLE = "idle";
   static final String SNAPSHOTS = "snapshots";
   static final String SCALEOUT = "scaleout";
-  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS, SCALEOUT);
+  static final String SNAPSHOT_MODES = "snapmodes";
+  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS, SNAPSHOT_MODES, SCALEOUT);
 
   public static void main(String[] args) {
     Path root = Path.of(args[0]).toAbsolutePath();
@@ -106,6 +108,22 @@ public final class Bench {
           }
           // The API results are written all the same; the document keeps its earlier Snapshots section.
           System.err.println("bench: the snapshot bench failed: " + e.getMessage());
+          e.printStackTrace();
+          partFailed = true;
+        }
+      }
+      if (parts.contains(SNAPSHOT_MODES)) {
+        try {
+          SnapshotModesBench.Outcome outcome = SnapshotModesBench.run(quick, work, runedHome);
+          sections.put(BenchmarksDoc.Section.SNAPSHOT_MODES, SnapshotModesReport.section(outcome));
+          System.out.println();
+          System.out.print(SnapshotModesReport.table(outcome));
+        } catch (Exception e) {
+          if (report == null && sections.isEmpty() && !parts.contains(SCALEOUT)) {
+            throw e;
+          }
+          // What was measured is written all the same; the document keeps its earlier section.
+          System.err.println("bench: the snapshot-by-mode bench failed: " + e.getMessage());
           e.printStackTrace();
           partFailed = true;
         }

@@ -18,6 +18,7 @@ final class BenchmarksDoc {
   enum Section {
     IDLE("idle", "Idle"),
     SNAPSHOTS("snapshots", "Snapshots"),
+    SNAPSHOT_MODES("snapmodes", "Snapshots by mode"),
     SCALEOUT("scaleout", "Scale-out");
 
     final String part;

@@ -1,5 +1,6 @@
 package io.rune.bench;
 
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +54,28 @@ final class PlainClient {
           + expectedStatus + ": " + answer.body().substring(0, Math.min(300, answer.body().length())));
     }
     return answer.body();
+  }
+
+  /**
+   * The status of the object at {@code uri} once its phase is {@code phase}, asked every
+   * {@code every}; fails when it is Failed, or not there by {@code deadline}.
+   */
+  JsonObject awaitPhase(String uri, String phase, Duration every, Duration deadline) throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      JsonObject status = new JsonObject(call("GET", uri, null, 200)).getJsonObject("status", new JsonObject());
+      if (phase.equals(status.getString("phase"))) {
+        return status;
+      }
+      if ("Failed".equals(status.getString("phase"))) {
+        throw new IllegalStateException(uri + " failed: " + status.encode());
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException(uri + " did not become " + phase + " within " + deadline.toMinutes()
+            + " min");
+      }
+      Thread.sleep(every.toMillis()); // the poll interval of a wait with a deadline
+    }
   }
 
   /** The answer, or a {@link TimeoutException} cause when it takes longer than {@code deadline}. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -47,9 +48,17 @@ final class RunedServer implements AutoCloseable {
   }
 
   static RunedServer start(Path home, Path dataDir, Path log) throws IOException {
+    return start(home, dataDir, log, null);
+  }
+
+  /** As {@link #start(Path, Path, Path)}, reading the runefile {@code runefile} (none when null). */
+  static RunedServer start(Path home, Path dataDir, Path log, Path runefile) throws IOException {
     Map<String, String> env = env();
-    List<String> command = List.of(home.resolve("bin/runed").toString(), "--dev-mode",
-        "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0");
+    List<String> command = new ArrayList<>(List.of(home.resolve("bin/runed").toString(), "--dev-mode",
+        "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
+    if (runefile != null) {
+      command.addAll(List.of("--config", runefile.toString()));
+    }
     ChildProcess.Started started = ChildProcess.start("runed", command, env, log, READY, Duration.ofMinutes(5));
     return new RunedServer(started.process(), Integer.parseInt(started.readyLine().group(1)), dataDir);
   }

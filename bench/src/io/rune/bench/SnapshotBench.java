@@ -378,29 +378,10 @@ final class SnapshotBench {
   }
 
   private JsonObject awaitPhase(String plural, String name, String phase) throws InterruptedException {
-    String uri = "/api/v1/namespaces/" + NAMESPACE + "/" + plural + "/" + name;
-    long deadline = System.nanoTime() + PHASE_DEADLINE.toNanos();
-    while (true) {
-      PlainClient.Answer answer = poll(uri);
-      if (answer != null) {
-        if (answer.status() != 200) {
-          throw new IllegalStateException("GET " + uri + " answered " + answer.status() + ": " + answer.body());
-        }
-        JsonObject status = new JsonObject(answer.body()).getJsonObject("status", new JsonObject());
-        if (phase.equals(status.getString("phase"))) {
-          return status;
-        }
-        if ("Failed".equals(status.getString("phase"))) {
-          throw new IllegalStateException(plural + " " + name + " failed: " + status.encode());
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(plural + " " + name + " did not become " + phase + " within "
-            + PHASE_DEADLINE.toMinutes() + " min");
-      }
-      Thread.sleep(POLL.toMillis()); // the poll interval of a wait with a deadline
-    }
+    return api.awaitPhase("/api/v1/namespaces/" + NAMESPACE + "/" + plural + "/" + name, phase, POLL,
+        PHASE_DEADLINE);
   }
+
 
   private static double busyShare(long busyBefore, long start) {
     long wall = System.nanoTime() - start;

@@ -61,6 +61,7 @@ final class ResourceColumns {
         if (wide) {
           columns.add(new Column("SIZE", o -> shown(ServedStatus.snapshot(o),
               s -> s.sizeBytes() == null ? null : Sizes.bytes(s.sizeBytes()))));
+          columns.add(new Column("METHOD", o -> shown(ServedStatus.snapshot(o), SnapshotStatus::method)));
           columns.add(new Column("REASON", o -> shown(ServedStatus.snapshot(o), SnapshotStatus::reason)));
         }
       }

@@ -3,6 +3,7 @@ package io.rune.storage.controller;
 import io.rune.storage.cluster.ShardOwnership;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -82,7 +83,7 @@ final class LeasedDriver implements StorageDriver {
   }
 
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     return whileFresh(() -> driver.snapshot(ctx, request));
   }
 

@@ -2,6 +2,7 @@ package io.rune.storage.controller;
 
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.model.ApiObject;
@@ -81,7 +82,7 @@ final class SnapshotReclaimer {
         .compose(volume -> volume == null || !volume.uid().equals(status.sourceVolumeUid())
             ? Future.succeededFuture(null)
             : driver.snapshot(ctx, new SnapshotRequest(status.sourceHandle(), snapshot.uid(),
-                snapshot.name(), snapshot.namespace())));
+                snapshot.name(), snapshot.namespace())).map(MadeSnapshot::handle));
   }
 
   private Future<Outcome> removeRow(ApiObject snapshot, String what) {

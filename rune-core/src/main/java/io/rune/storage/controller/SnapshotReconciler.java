@@ -6,6 +6,7 @@ import static io.rune.storage.model.SnapshotStatus.Phase.Failed;
 import static io.rune.storage.model.SnapshotStatus.Phase.Ready;
 
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.SnapshotRequest;
 import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
@@ -122,29 +123,40 @@ final class SnapshotReconciler implements Reconciler {
       ProgressWriter progress = new ProgressWriter(writes, snapshot);
       SnapshotRequest request = new SnapshotRequest(status.sourceHandle(), snapshot.uid(),
           snapshot.name(), snapshot.namespace());
+      long started = System.nanoTime();
       return target.driver().snapshot(target.context().withProgress((done, total) -> {
         if (done > 0 && done < total) {
           Failpoints.hit(Failpoints.DURING_SNAPSHOT_COPY);
         }
         progress.report(done, total);
       }), request)
-          .compose(handle -> progress.finish().compose(latest -> ready(latest, handle)),
+          .compose(made -> progress.finish().compose(latest -> ready(latest, made, secondsSince(started))),
               err -> progress.finish().compose(latest -> failed(latest, attempt, DriverException.of(err))));
     }).recover(err -> unresolvable(snapshot, err));
   }
 
-  private Future<Outcome> ready(ApiObject snapshot, String handle) {
-    UnaryOperator<SnapshotStatus> change = s -> s.withPhase(Ready).withHandle(handle)
+  /**
+   * The seconds since {@code started} (System.nanoTime), to the millisecond: the driver's
+   * whole call as this controller saw it, the event bus hop included. After a crash the call
+   * is made again and may only find the finished copy; its figure is then that of the finding.
+   */
+  private static double secondsSince(long started) {
+    return Math.round((System.nanoTime() - started) / 1_000_000.0) / 1000.0;
+  }
+
+  private Future<Outcome> ready(ApiObject snapshot, MadeSnapshot made, double seconds) {
+    UnaryOperator<SnapshotStatus> change = s -> s.withPhase(Ready).withHandle(made.handle())
+        .withMethod(made.method()).withMethodSeconds(seconds)
         .withReason(SnapshotStatus.READY).withReadyAt(Instant.now()).withNextAttemptAt(null)
         .withMessage("copy of volume " + snapshot.spec().getJsonObject("source").getString("volume")
-            + " taken by driver " + s.driver())
+            + " taken by driver " + s.driver() + (made.method() == null ? "" : " (" + made.method() + ")"))
         .withProgress(s.progress() == null ? null : s.progress().done());
     return writes.writeSnapshot(snapshot, change)
         .map(written -> {
-          log.info("Snapshot {} is Ready ({})", snapshot.key(), handle);
+          log.info("Snapshot {} is Ready ({}, {} in {} s)", snapshot.key(), made.handle(), made.method(), seconds);
           return Outcome.DONE;
         })
-        .recover(err -> err instanceof StatusWrites.Moved ? keepResult(snapshot, handle, change)
+        .recover(err -> err instanceof StatusWrites.Moved ? keepResult(snapshot, made.handle(), change)
             : Future.failedFuture(err));
   }
 

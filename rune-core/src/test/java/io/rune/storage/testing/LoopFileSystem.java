@@ -130,6 +130,17 @@ public final class LoopFileSystem implements AutoCloseable {
     }
   }
 
+  /** What {@code command} printed (with its errors), stripped; fails when it exits with another status than 0. */
+  public static String output(String... command) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    int exit = waitFor(process, List.of(command));
+    if (exit != 0) {
+      throw new IOException(String.join(" ", command) + " exited with " + exit + (out.isEmpty() ? "" : ": " + out));
+    }
+    return out;
+  }
+
   private static String runForOutput(String... command) throws IOException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

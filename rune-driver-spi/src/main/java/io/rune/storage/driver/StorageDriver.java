@@ -48,7 +48,8 @@ public interface StorageDriver {
 
   Future<Void> unmount(DriverContext ctx, String target);
 
-  default Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+  /** Takes a snapshot; says what it made and how ({@link MadeSnapshot#method()}). */
+  default Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     return DriverException.unsupported(name(), "snapshots");
   }
 

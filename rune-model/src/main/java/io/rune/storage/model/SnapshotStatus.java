@@ -29,6 +29,8 @@ public record SnapshotStatus(
     String sourceHandle,
     ProgressStatus progress,
     Instant readyAt,
+    String method,
+    Double methodSeconds,
     JsonObject extra) implements AttemptStatus<SnapshotStatus> {
 
   public enum Phase {
@@ -80,7 +82,7 @@ public record SnapshotStatus(
   /** The fields this record names; any other stays in {@link #extra}. */
   private static final Set<String> NAMED = Set.of("phase", "reason", "message", "attempts", "nextAttemptAt",
       "lastTransitionAt", "handle", "driver", "node", "storageClassName", "classParameters", "sourceSize",
-      "sizeBytes", "sourceVolumeUid", "sourceHandle", "progress", "readyAt");
+      "sizeBytes", "sourceVolumeUid", "sourceHandle", "progress", "readyAt", "method", "methodSeconds");
 
   public SnapshotStatus {
     phase = phase == null ? Phase.values()[0] : phase;
@@ -111,6 +113,8 @@ public record SnapshotStatus(
         json.getString("sourceHandle"),
         ProgressStatus.from(json.getJsonObject("progress")),
         StatusFields.instant(json, "readyAt"),
+        json.getString("method"),
+        json.getDouble("methodSeconds"),
         StatusFields.rest(json, NAMED));
   }
 
@@ -134,108 +138,124 @@ public record SnapshotStatus(
     StatusFields.put(json, "sourceHandle", sourceHandle);
     StatusFields.put(json, "progress", progress == null ? null : progress.toJson());
     StatusFields.put(json, "readyAt", readyAt);
+    StatusFields.put(json, "method", method);
+    StatusFields.put(json, "methodSeconds", methodSeconds);
     return json.mergeIn(extra.copy());
   }
 
   public SnapshotStatus withPhase(Phase phase) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withReason(String reason) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withMessage(String message) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withAttempts(int attempts) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withNextAttemptAt(Instant nextAttemptAt) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withLastTransitionAt(Instant lastTransitionAt) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withHandle(String handle) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withDriver(String driver) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withNode(String node) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withStorageClassName(String storageClassName) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withClassParameters(JsonObject classParameters) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withSourceSize(String sourceSize) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withSizeBytes(Long sizeBytes) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withSourceVolumeUid(String sourceVolumeUid) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withSourceHandle(String sourceHandle) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withProgress(ProgressStatus progress) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
   }
 
   public SnapshotStatus withReadyAt(Instant readyAt) {
     return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
         node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
-        readyAt, extra);
+        readyAt, method, methodSeconds, extra);
+  }
+
+  /** How the driver made the snapshot ({@code subvolume}, {@code reflink}, {@code copy}, ...). */
+  public SnapshotStatus withMethod(String method) {
+    return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
+        readyAt, method, methodSeconds, extra);
+  }
+
+  /** The seconds the driver's work took, as the controller measured them around its call. */
+  public SnapshotStatus withMethodSeconds(Double methodSeconds) {
+    return new SnapshotStatus(phase, reason, message, attempts, nextAttemptAt, lastTransitionAt, handle, driver,
+        node, storageClassName, classParameters, sourceSize, sizeBytes, sourceVolumeUid, sourceHandle, progress,
+        readyAt, method, methodSeconds, extra);
   }
 }

@@ -45,12 +45,14 @@ class StatusRecordsTest {
         .put("node", "n1").put("storageClassName", "fast").put("classParameters", new JsonObject())
         .put("sourceSize", "1Gi").put("sizeBytes", 1073741824L).put("sourceVolumeUid", "u-1")
         .put("sourceHandle", "vol-1").put("progress", new JsonObject().put("bytesDone", 10L).put("bytesTotal", 10L))
-        .put("readyAt", LATER).put("nextAttemptAt", LATER);
+        .put("readyAt", LATER).put("nextAttemptAt", LATER).put("method", "reflink").put("methodSeconds", 0.25);
     SnapshotStatus status = SnapshotStatus.from(stored);
 
     assertThat(status.phase()).isEqualTo(SnapshotStatus.Phase.Ready);
     assertThat(status.sizeBytes()).isEqualTo(1073741824L);
     assertThat(status.readyAt()).isEqualTo(Instant.parse(LATER));
+    assertThat(status.method()).isEqualTo("reflink");
+    assertThat(status.methodSeconds()).isEqualTo(0.25);
     assertThat(status.toJson()).isEqualTo(stored);
   }
 

@@ -1,5 +1,6 @@
 package io.rune.storage.driver.runtime;
 
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -97,6 +98,12 @@ final class DriverMessages {
         JsonObject j = (JsonObject) wire;
         return new ProvisionedVolume(j.getString("handle"), strings(j.getJsonObject("topology")));
       });
+
+  /** A node of an older build answers the bare handle, with no method. */
+  static final Codec<MadeSnapshot, Object> MADE_SNAPSHOT = new Codec<>(
+      m -> new JsonObject().put("handle", m.handle()).put("method", m.method()),
+      wire -> wire instanceof String handle ? new MadeSnapshot(handle, null)
+          : new MadeSnapshot(((JsonObject) wire).getString("handle"), ((JsonObject) wire).getString("method")));
 
   static final Codec<VolumeUsage, Object> VOLUME_USAGE = new Codec<>(
       u -> {

@@ -1,5 +1,6 @@
 package io.rune.storage.driver.runtime;
 
+import static io.rune.storage.driver.runtime.DriverMessages.MADE_SNAPSHOT;
 import static io.rune.storage.driver.runtime.DriverMessages.MOUNT_REQUEST;
 import static io.rune.storage.driver.runtime.DriverMessages.NEW_SIZE;
 import static io.rune.storage.driver.runtime.DriverMessages.NOTHING;
@@ -12,6 +13,7 @@ import static io.rune.storage.driver.runtime.DriverMessages.VOLUME_ON_NODE;
 import static io.rune.storage.driver.runtime.DriverMessages.VOLUME_USAGE;
 import static io.rune.storage.driver.runtime.DriverMessages.field;
 
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -62,8 +64,8 @@ final class DriverProtocol {
       new DriverOperation<>("mount", MOUNT_REQUEST, TEXT, StorageDriver::mount);
   static final DriverOperation<String, Void> UNMOUNT =
       new DriverOperation<>("unmount", field("target"), NOTHING, StorageDriver::unmount);
-  static final DriverOperation<SnapshotRequest, String> SNAPSHOT =
-      new DriverOperation<>("snapshot", SNAPSHOT_REQUEST, TEXT, StorageDriver::snapshot);
+  static final DriverOperation<SnapshotRequest, MadeSnapshot> SNAPSHOT =
+      new DriverOperation<>("snapshot", SNAPSHOT_REQUEST, MADE_SNAPSHOT, StorageDriver::snapshot);
   static final DriverOperation<RestoreRequest, ProvisionedVolume> RESTORE =
       new DriverOperation<>("restore", RESTORE_REQUEST, PROVISIONED, StorageDriver::restore);
   static final DriverOperation<String, Void> DELETE_SNAPSHOT =

@@ -5,6 +5,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.Progress;
 import io.rune.storage.driver.ProvisionRequest;
@@ -148,7 +149,7 @@ public final class RemoteDriver implements StorageDriver {
   }
 
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     return call(DriverProtocol.SNAPSHOT, ctx, request);
   }
 

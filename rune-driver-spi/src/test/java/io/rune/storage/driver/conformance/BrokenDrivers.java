@@ -4,6 +4,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.SnapshotRequest;
@@ -37,8 +38,20 @@ final class BrokenDrivers {
     }
 
     @Override
-    public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+    public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
       return Future.failedFuture(new DriverException(DriverError.TRANSIENT, "snapshot backend timed out"));
+    }
+  }
+
+  /** Takes snapshots, and does not say how (as a node of an older build answers). */
+  static final class SaysNotHowItSnapshots extends DirectoryDriver {
+    SaysNotHowItSnapshots(Vertx vertx, Path root) {
+      super(vertx, root, EVERY_CAPABILITY);
+    }
+
+    @Override
+    public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
+      return super.snapshot(ctx, request).map(made -> new MadeSnapshot(made.handle(), null));
     }
   }
 

@@ -90,6 +90,15 @@ class ConformanceSuiteTest {
     }
 
     @Test
+    void aSnapshotThatDoesNotSayHowItWasMadeIsRejected() throws Exception {
+      DriverConformance conformance = conformance(new BrokenDrivers.SaysNotHowItSnapshots(vertx, root));
+
+      assertThatThrownBy(conformance::checkLifecycle).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("does not say how it was made (MadeSnapshot.method");
+      assertThat(entries(root.resolve("volumes"))).as("volumes left behind by the failed check").isEmpty();
+    }
+
+    @Test
     void aFindThatProvisionsIsRejected() {
       DriverConformance conformance = conformance(new BrokenDrivers.FindProvisions(vertx, root));
 

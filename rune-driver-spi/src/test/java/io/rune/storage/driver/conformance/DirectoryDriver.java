@@ -4,6 +4,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -154,14 +155,14 @@ public class DirectoryDriver implements StorageDriver {
   }
 
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     if (!capabilities.snapshots()) {
       return DriverException.unsupported(NAME, "snapshots");
     }
     String handle = "snap-" + request.snapshotUid();
     return blocking(() -> {
       copyOnce(existingVolume(request.volumeHandle()), snapshots.resolve(checked(handle)));
-      return handle;
+      return new MadeSnapshot(handle, MadeSnapshot.COPY);
     });
   }
 

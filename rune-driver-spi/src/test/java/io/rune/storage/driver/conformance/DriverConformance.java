@@ -6,6 +6,7 @@ import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -213,7 +214,7 @@ public final class DriverConformance {
     SnapshotRequest request = snapshotRequest(volume);
     String first = snapshot(cleanup, volume, request);
     String second = calls.succeeds("second snapshot of the same request (uid " + request.snapshotUid() + ")",
-        () -> driver.snapshot(volume.ctx(), request));
+        () -> driver.snapshot(volume.ctx(), request)).handle();
     cleanup.add("deleteSnapshot of '" + second + "'", () -> driver.deleteSnapshot(volume.ctx(), second));
     if (!second.equals(first)) {
       throw new AssertionError("driver '" + target.driverName() + "' is not idempotent: snapshotting with the same"
@@ -248,13 +249,19 @@ public final class DriverConformance {
   }
 
   private String snapshot(Cleanup cleanup, Volume volume, SnapshotRequest request) {
-    String handle = calls.succeeds("snapshot of volume '" + volume.handle() + "' (it advertises snapshots)",
+    MadeSnapshot made = calls.succeeds("snapshot of volume '" + volume.handle() + "' (it advertises snapshots)",
         () -> driver.snapshot(volume.ctx(), request));
+    String handle = made == null ? null : made.handle();
     if (handle == null || handle.isBlank()) {
       throw new AssertionError("driver '" + target.driverName() + "': snapshot of volume '" + volume.handle()
           + "' returned no snapshot handle");
     }
     cleanup.add("deleteSnapshot of '" + handle + "'", () -> driver.deleteSnapshot(volume.ctx(), handle));
+    if (made.method() == null || made.method().isBlank()) {
+      throw new AssertionError("driver '" + target.driverName() + "': snapshot of volume '" + volume.handle()
+          + "' does not say how it was made (MadeSnapshot.method: subvolume, reflink, copy, or its backend's"
+          + " own word)");
+    }
     return handle;
   }
 

@@ -3,6 +3,7 @@ package io.rune.storage.driver.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.driver.DriverContext;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.model.VolumeOwnership;
@@ -77,7 +78,10 @@ class DriverProtocolTest {
         new Sample<>(DriverProtocol.MOUNT, new MountRequest("h-1", "node-b", null, "/run/rune/db", false, null),
             "/run/rune/db"),
         new Sample<>(DriverProtocol.UNMOUNT, "/run/rune/db", null),
-        new Sample<>(DriverProtocol.SNAPSHOT, new SnapshotRequest("h-1", "snap-uid", "nightly", "apps"), "s-1"),
+        new Sample<>(DriverProtocol.SNAPSHOT, new SnapshotRequest("h-1", "snap-uid", "nightly", "apps"),
+            new MadeSnapshot("s-1", "subvolume")),
+        new Sample<>(DriverProtocol.SNAPSHOT, new SnapshotRequest("h-1", "snap-uid", "nightly", "apps"),
+            new MadeSnapshot("s-1", null)),
         new Sample<>(DriverProtocol.RESTORE, new RestoreRequest("s-1", VOLUME), PROVISIONED),
         new Sample<>(DriverProtocol.RESTORE, new RestoreRequest("s-1", OWNED), PROVISIONED),
         new Sample<>(DriverProtocol.DELETE_SNAPSHOT, "s-1", null),

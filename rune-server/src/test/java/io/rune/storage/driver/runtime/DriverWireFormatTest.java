@@ -10,6 +10,7 @@ import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.Progress;
 import io.rune.storage.driver.ProvisionRequest;
@@ -100,7 +101,7 @@ class DriverWireFormatTest {
         new Case("unmount", List.of("/run/rune/db"), "{\"target\": \"/run/rune/db\"}", null, "null"),
         new Case("snapshot", List.of(new SnapshotRequest("h-1", "snap-uid", "nightly", "apps")), """
             {"volumeHandle": "h-1", "snapshotUid": "snap-uid", "snapshotName": "nightly", "namespace": "apps"}""",
-            "s-1", "\"s-1\""),
+            new MadeSnapshot("s-1", "reflink"), "{\"handle\": \"s-1\", \"method\": \"reflink\"}"),
         new Case("restore", List.of(new RestoreRequest("s-1", OWNED)),
             "{\"snapshotHandle\": \"s-1\", \"volume\": " + OWNED_JSON + "}", PROVISIONED, PROVISIONED_JSON),
         new Case("deleteSnapshot", List.of("s-1"), "{\"handle\": \"s-1\"}", null, "null"),
@@ -212,16 +213,17 @@ class DriverWireFormatTest {
       progressAddress.set(to);
       vertx.eventBus().send(to, new JsonObject().put("bytesDone", 5L).put("bytesTotal", 10L));
       // Answer once the report is in: a report after the answer has nobody to go to.
-      reported.future().onComplete(v -> message.reply(reply("\"s-1\"")));
+      reported.future().onComplete(v -> message.reply(reply("{\"handle\": \"s-1\", \"method\": \"copy\"}")));
     }).completion().await(10, TimeUnit.SECONDS);
     DriverContext withProgress = CTX.withProgress((done, total) -> {
       reports.add(List.of(done, total));
       reported.tryComplete();
     });
 
-    String handle = done(remote().snapshot(withProgress, new SnapshotRequest("h-1", "snap-uid", "nightly", "apps")));
+    MadeSnapshot made = done(remote().snapshot(withProgress, new SnapshotRequest("h-1", "snap-uid", "nightly",
+        "apps")));
 
-    assertThat(handle).isEqualTo("s-1");
+    assertThat(made).isEqualTo(new MadeSnapshot("s-1", "copy"));
     assertThat(reports).containsExactly(List.of(5L, 10L));
     assertThat(progressAddress.get()).startsWith("rune.driver.progress.");
     Throwable late = catchThrowable(() -> vertx.eventBus().request(progressAddress.get(), new JsonObject())
@@ -230,10 +232,21 @@ class DriverWireFormatTest {
         e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
   }
 
+  /** Before snapshots said how they were made, a node answered the bare handle. */
+  @Test
+  void aSnapshotAnsweredByANodeOfAnOlderBuildIsItsHandleWithNoMethod() throws Exception {
+    vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> message.reply(reply("\"s-1\"")))
+        .completion().await(10, TimeUnit.SECONDS);
+
+    MadeSnapshot made = done(remote().snapshot(CTX, new SnapshotRequest("h-1", "snap-uid", "nightly", "apps")));
+
+    assertThat(made).isEqualTo(new MadeSnapshot("s-1", null));
+  }
+
   @Test
   void driverVerticleSendsProgressReportsToTheAddressInTheContext() throws Exception {
     WireDriver driver = deploy();
-    driver.answers.put("snapshot", Future.succeededFuture("s-1"));
+    driver.answers.put("snapshot", Future.succeededFuture(new MadeSnapshot("s-1", "copy")));
     Queue<JsonObject> reports = new ConcurrentLinkedQueue<>();
     vertx.eventBus().<JsonObject>consumer("rune.driver.progress.test", message -> reports.add(message.body()))
         .completion().await(10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import io.rune.storage.model.Durations;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -114,8 +115,8 @@ final class CountingDriver implements StorageDriver {
   }
 
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
-    return local.snapshot(ctx, request).compose(handle -> logged("snapshot", handle, "-", handle));
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
+    return local.snapshot(ctx, request).compose(made -> logged("snapshot", made.handle(), "-", made));
   }
 
   @Override

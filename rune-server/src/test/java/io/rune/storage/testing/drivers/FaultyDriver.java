@@ -5,6 +5,7 @@ import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.DriverProvider;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -142,8 +143,9 @@ public final class FaultyDriver implements StorageDriver {
   }
 
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
-    return call(Op.SNAPSHOT, ctx, request.snapshotUid(), () -> copy(ctx, "faulty-snapshot:" + request.snapshotUid()));
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
+    return call(Op.SNAPSHOT, ctx, request.snapshotUid(), () -> copy(ctx, "faulty-snapshot:" + request.snapshotUid())
+        .map(handle -> new MadeSnapshot(handle, MadeSnapshot.COPY)));
   }
 
   @Override

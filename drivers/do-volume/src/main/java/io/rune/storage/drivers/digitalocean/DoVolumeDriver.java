@@ -3,6 +3,7 @@ package io.rune.storage.drivers.digitalocean;
 import io.rune.storage.driver.DriverCapabilities;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -123,9 +124,11 @@ final class DoVolumeDriver implements StorageDriver {
     return mounter.unmount(target);
   }
 
+  /** DigitalOcean's own volume snapshot: method {@code cloud} (how it stores it is its business). */
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
-    return DoClass.of(ctx).compose(cls -> snapshots.create(cls.token(), request));
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
+    return DoClass.of(ctx).compose(cls -> snapshots.create(cls.token(), request))
+        .map(id -> new MadeSnapshot(id, MadeSnapshot.CLOUD));
   }
 
   @Override

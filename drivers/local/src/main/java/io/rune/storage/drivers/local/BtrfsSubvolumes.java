@@ -121,7 +121,7 @@ final class BtrfsSubvolumes implements VolumeStorage {
     return List.of("btrfs", "qgroup", "limit", Long.toString(sizeBytes), dir.toString());
   }
 
-  private static void limit(Path dir, long sizeBytes) throws IOException {
+  static void limit(Path dir, long sizeBytes) throws IOException {
     Commands.run("limiting subvolume " + dir + " to " + sizeBytes + " bytes", limitCommand(dir, sizeBytes));
   }
 
@@ -136,7 +136,7 @@ final class BtrfsSubvolumes implements VolumeStorage {
    * kernel may keep the qgroup until its cleaner has dropped the subvolume's data; such a
    * qgroup holds no data and limits nothing, so failing to destroy it is only logged.
    */
-  private void deleteSubvolume(Path dir) throws IOException {
+  void deleteSubvolume(Path dir) throws IOException {
     String id = Commands.run("reading the id of subvolume " + dir,
         List.of("btrfs", "inspect-internal", "rootid", dir.toString())).strip();
     Commands.run("deleting subvolume " + dir, List.of("btrfs", "subvolume", "delete", "--commit-after",

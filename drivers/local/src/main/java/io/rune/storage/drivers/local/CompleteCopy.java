@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * writes to a partial of its own, a cp that outlived an earlier attempt cannot spoil the next
  * one (its processes die with the server, see {@link CopyProcesses}).
  *
- * <p>The copy is GNU {@code cp -a --reflink=auto}: it keeps modes, owners, times, symbolic
- * links (as links) and hard links (as links within the copy), and clones data where the file
- * system can (btrfs, XFS), which makes a snapshot of a large volume cheap there.
+ * <p>The copy is GNU {@code cp -a}: it keeps modes, owners, times, symbolic links (as links)
+ * and hard links (as links within the copy). Where the root's file system clones files (btrfs,
+ * XFS; {@link ReflinkProbe} found out at start-up) it is {@code cp -a --reflink=always}, which
+ * makes a snapshot of a large volume cheap there and fails rather than quietly copying a file
+ * it cannot clone (one below a mount of another file system inside the volume): the copy is
+ * then what it says it is, and such a volume needs the root to be told not to clone.
  */
 final class CompleteCopy {
 
@@ -46,17 +49,18 @@ final class CompleteCopy {
    * must not exist yet, telling {@code progress} how far it is. Blocking: runs for as long as
    * the copy takes.
    *
+   * @param reflink whether to clone every file ({@code --reflink=always}) rather than copy it
    * @throws DriverException TRANSIENT when cp or sync fail (with their error output)
    */
-  static void copy(Path source, Path target, CopyProgress progress) throws IOException {
+  static void copy(Path source, Path target, CopyProgress progress, boolean reflink) throws IOException {
     removeLeftovers(target);
     Path partial = ManagedRoot.partialOf(target, HexFormat.of().toHexDigits(RANDOM.nextLong()));
     try {
       progress.startWatching(source, partial);
       try {
         // "<source>/." copies the directory's contents and its own mode into a new partial.
-        run("copying " + source + " to " + partial, List.of("cp", "-a", "--reflink=auto", "--",
-            source + "/.", partial.toString()));
+        run((reflink ? "cloning " : "copying ") + source + " to " + partial, List.of("cp", "-a",
+            reflink ? "--reflink=always" : "--reflink=never", "--", source + "/.", partial.toString()));
       } finally {
         progress.stopWatching();
       }

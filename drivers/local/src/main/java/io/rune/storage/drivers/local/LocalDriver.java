@@ -6,6 +6,7 @@ import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
 import io.rune.storage.driver.DriverSettingsException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.MountRequest;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
@@ -36,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * under {@code [storage] localVolumeRoot} of this node, which the runner bind-mounts; what
  * holds its files, and keeps it to its size, is the {@link VolumeStorage} of the enforcement
  * mode decided at start-up (a btrfs subvolume, an XFS project, a loop-mounted image, or a plain
- * directory). A snapshot is a complete copy of it under {@code <root>/.snapshots}. All file
- * system work runs on a small worker pool of its own, so a slow disk delays volumes, not the
- * event loop.
+ * directory). A snapshot lies under {@code <root>/.snapshots}, made as the mode can
+ * ({@link LocalSnapshots}: a read-only subvolume snapshot, a copy of the image, a copy of the
+ * tree, cloned where the root's file system clones files). All file system work runs on a
+ * small worker pool of its own, so a slow disk delays volumes, not the event loop.
  */
 public final class LocalDriver implements StorageDriver {
 
@@ -62,6 +64,13 @@ public final class LocalDriver implements StorageDriver {
   /** What holds the volumes, in the enforcement mode decided at the first call (recover, at start). */
   private VolumeStorage storage;
   private EnforcementChoice choice;
+  /** How snapshots are made in that mode; made with it. */
+  private LocalSnapshots snapshots;
+  /**
+   * Whether copies clone files ({@link ReflinkProbe}); found once, by {@link #recover} when the
+   * root exists then, else by the first copy (the probe does not make the root). Null until found.
+   */
+  private Boolean reflink;
 
   /** @throws DriverSettingsException when its runefile section is wrong */
   public LocalDriver(DriverEnvironment environment) {
@@ -196,8 +205,9 @@ public final class LocalDriver implements StorageDriver {
     return Future.succeededFuture();
   }
 
+  /** A snapshot as the enforcement mode makes one ({@link LocalSnapshots}); a repeated request finds it. */
   @Override
-  public Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+  public Future<MadeSnapshot> snapshot(DriverContext ctx, SnapshotRequest request) {
     String handle;
     try {
       handle = ManagedRoot.snapshotHandle(request.namespace(), request.snapshotName(), request.snapshotUid());
@@ -205,12 +215,13 @@ public final class LocalDriver implements StorageDriver {
       return Future.failedFuture(e);
     }
     return once(handle, () -> blocking("snapshot volume " + request.volumeHandle(), () -> {
-      if (!isFinished(Kind.SNAPSHOT, handle)) {
-        Path source = root.existing(request.volumeHandle(), Kind.VOLUME);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.SNAPSHOT), progressOf(ctx));
-        LOG.info("snapshot {} of local volume {} is complete", handle, request.volumeHandle());
+      Path target = root.prepare(handle, Kind.SNAPSHOT);
+      String method = snapshots().finished(handle, target);
+      if (method == null) {
+        method = snapshots().take(existing(request.volumeHandle()), target, progressOf(ctx));
+        LOG.info("snapshot {} of local volume {} is complete ({})", handle, request.volumeHandle(), method);
       }
-      return handle;
+      return new MadeSnapshot(handle, method);
     }));
   }
 
@@ -225,8 +236,12 @@ public final class LocalDriver implements StorageDriver {
     }
     return once(handle, () -> blocking("restore snapshot " + request.snapshotHandle(), () -> {
       if (!isFinished(Kind.VOLUME, handle)) {
-        Path source = root.existing(request.snapshotHandle(), Kind.SNAPSHOT);
-        CompleteCopy.copy(source, root.prepare(handle, Kind.VOLUME), progressOf(ctx));
+        Path source = root.locate(request.snapshotHandle(), Kind.SNAPSHOT);
+        if (source == null || !ManagedRoot.isHandle(request.snapshotHandle(), Kind.SNAPSHOT)) {
+          root.existing(request.snapshotHandle(), Kind.SNAPSHOT); // says why there is none
+        }
+        Path target = root.prepare(handle, Kind.VOLUME);
+        snapshots().restore(request.snapshotHandle(), source, target, volume.sizeBytes(), progressOf(ctx));
         LOG.info("restored snapshot {} into local volume {}", request.snapshotHandle(), handle);
       }
       VolumeOwnershipApplier.apply(root.existing(handle, Kind.VOLUME), volume.ownership());
@@ -238,7 +253,7 @@ public final class LocalDriver implements StorageDriver {
   public Future<Void> deleteSnapshot(DriverContext ctx, String snapshotHandle) {
     return blocking("delete snapshot " + snapshotHandle, () -> {
       Path dir = root.locate(snapshotHandle, Kind.SNAPSHOT);
-      if (dir != null && ManagedRoot.isHandle(snapshotHandle, Kind.SNAPSHOT) && TreeRemoval.remove(dir)) {
+      if (dir != null && ManagedRoot.isHandle(snapshotHandle, Kind.SNAPSHOT) && snapshots().delete(dir)) {
         LOG.info("removed local snapshot {} ({})", snapshotHandle, dir);
       }
       return null;
@@ -255,7 +270,7 @@ public final class LocalDriver implements StorageDriver {
    * partial copies it left mid-snapshot or mid-restore: nothing can finish them, and each only
    * takes space. One that cannot be removed is logged and left for the next copy to the same
    * target, which tries again (and writes to a partial of its own meanwhile); the driver
-   * answers meanwhile.
+   * answers meanwhile. Then finds out once whether copies can clone files here.
    */
   @Override
   public Future<Void> recover() {
@@ -266,6 +281,9 @@ public final class LocalDriver implements StorageDriver {
     }, false);
     Future<Void> remade = decided.compose(v -> blocking("recover the " + storage.mode().wireName
         + " volumes below " + root.path(), () -> {
+      if (storage instanceof LoopImages) {
+        ImageSnapshots.thawAll(root.path());
+      }
       storage.recover();
       return null;
     }));
@@ -283,6 +301,11 @@ public final class LocalDriver implements StorageDriver {
           LOG.warn("cannot remove {}, the partial copy of a snapshot or restore that a crash interrupted: {}",
               partial, e.toString());
         }
+      }
+      return null;
+    })).compose(v -> blocking("find out whether " + root.path() + " clones files", () -> {
+      if (Files.isDirectory(root.path())) {
+        clones();
       }
       return null;
     }));
@@ -341,6 +364,24 @@ public final class LocalDriver implements StorageDriver {
       storage = made;
     }
     return storage;
+  }
+
+  /** How snapshots are made in the enforcement mode. Blocking the first time. */
+  private synchronized LocalSnapshots snapshots() throws IOException {
+    if (snapshots == null) {
+      snapshots = new LocalSnapshots(root, storage(), this::clones);
+    }
+    return snapshots;
+  }
+
+  /** Whether copies clone files, probed the first time it is asked. Blocking then; on workers. */
+  private synchronized boolean clones() {
+    if (reflink == null) {
+      reflink = ReflinkProbe.clones(root.path());
+      LOG.info("local volume root {}: snapshots and restores {}", root.path(), reflink
+          ? "clone files (reflink)" : "copy every byte (its file system does not clone files)");
+    }
+    return reflink;
   }
 
   /** The directory of an existing volume, mounted where its mode mounts it. Blocking. */

@@ -250,7 +250,7 @@ final class LoopImages implements VolumeStorage {
   }
 
   /** Makes {@code <root>/.images/<namespace>}, refusing a symbolic link anywhere on the way. */
-  private void createArea(Path namespaceDir) throws IOException {
+  void createArea(Path namespaceDir) throws IOException {
     Files.createDirectories(namespaceDir);
     for (Path p = namespaceDir; !p.equals(root.path()); p = p.getParent()) {
       if (Files.isSymbolicLink(p)) {

@@ -80,6 +80,12 @@ final class MountTable {
     return Optional.ofNullable(found);
   }
 
+  /** The mounts whose mount points lie below {@code dir} (not at it). */
+  List<Mount> below(Path dir) {
+    return mounts.stream().filter(mount -> mount.mountPoint().startsWith(dir) && !mount.mountPoint().equals(dir))
+        .toList();
+  }
+
   /** How many mounts show {@code source} (a device such as /dev/loop0): more than one means it is in use elsewhere too. */
   long countOf(String source) {
     return mounts.stream().filter(mount -> mount.source().equals(source)).count();

@@ -7,8 +7,10 @@ import io.rune.storage.config.RuneConfig;
 import io.rune.storage.driver.DriverContext;
 import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.ProvisionRequest;
 import io.rune.storage.driver.ProvisionedVolume;
+import io.rune.storage.driver.SnapshotRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -56,6 +58,11 @@ abstract class LocalDriverFixture {
     RuneConfig config = new RuneConfig(tmp.resolve("data"), "127.0.0.1", 0, NODE, false, null,
         new RuneConfig.Storage("local", root, List.of(), false, preserveOnDelete), null, null, null);
     return new LocalDriver(config.driverEnvironment(vertx, LocalDriver.NAME));
+  }
+
+  /** The handle of the snapshot the driver takes (what most tests look at). */
+  Future<String> snapshot(DriverContext ctx, SnapshotRequest request) {
+    return driver.snapshot(ctx, request).map(MadeSnapshot::handle);
   }
 
   /** A driver on {@code volumes} with {@code settings} as its runefile section. */

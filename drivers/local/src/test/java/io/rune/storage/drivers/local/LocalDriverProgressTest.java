@@ -32,7 +32,7 @@ class LocalDriverProgressTest extends LocalDriverFixture {
     long bytes = fill(source);
 
     String snapshotUid = uid();
-    List<Report> snapshotReports = reportsOf(ctx -> driver.snapshot(ctx,
+    List<Report> snapshotReports = reportsOf(ctx -> snapshot(ctx,
         new SnapshotRequest(volume, snapshotUid, "snap", "default")));
     assertWellFormed(snapshotReports, bytes);
 
@@ -45,7 +45,7 @@ class LocalDriverProgressTest extends LocalDriverFixture {
   @Test
   void anEmptyVolumeReportsNothingToDoAndDone() {
     String volume = provision("default", "empty", uid()).handle();
-    List<Report> reports = reportsOf(ctx -> driver.snapshot(ctx,
+    List<Report> reports = reportsOf(ctx -> snapshot(ctx,
         new SnapshotRequest(volume, uid(), "snap", "default")));
     assertThat(reports).containsExactly(new Report(0, 0, false), new Report(0, 0, false));
   }
@@ -54,7 +54,7 @@ class LocalDriverProgressTest extends LocalDriverFixture {
   void withoutAListenerTheCopyStillHappens() throws IOException {
     String volume = provision("default", "big", uid()).handle();
     long bytes = fill(root.resolve(volume));
-    String snapshot = await(driver.snapshot(CTX, new SnapshotRequest(volume, uid(), "snap", "default")));
+    String snapshot = await(snapshot(CTX, new SnapshotRequest(volume, uid(), "snap", "default")));
     assertThat(DirectoryUsage.regularFileBytes(root.resolve(snapshot))).isEqualTo(bytes);
   }
 

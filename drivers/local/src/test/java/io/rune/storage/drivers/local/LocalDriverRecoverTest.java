@@ -19,7 +19,7 @@ class LocalDriverRecoverTest extends LocalDriverFixture {
   void recoverRemovesThePartialCopiesACrashLeftAndNothingElse() throws IOException {
     String volume = provision("default", "web-data", uid()).handle();
     Files.writeString(root.resolve(volume).resolve("data.txt"), "fresh");
-    String finished = await(driver.snapshot(CTX, new SnapshotRequest(volume, uid(), "done", "default")));
+    String finished = await(snapshot(CTX, new SnapshotRequest(volume, uid(), "done", "default")));
 
     String snapshotUid = uid();
     Path snapshotPartial = plantPartial(root.resolve(".snapshots/default/.snap_" + snapshotUid + ".partial"));
@@ -55,7 +55,7 @@ class LocalDriverRecoverTest extends LocalDriverFixture {
     assertThat(outside.resolve("precious.txt")).hasContent("keep me");
 
     // The interrupted operations can be done again under the same uids.
-    String snapshot = await(driver.snapshot(CTX, new SnapshotRequest(volume, snapshotUid, "snap", "default")));
+    String snapshot = await(snapshot(CTX, new SnapshotRequest(volume, snapshotUid, "snap", "default")));
     assertThat(root.resolve(snapshot).resolve("data.txt")).hasContent("fresh");
     ProvisionedVolume restored = await(driver.restore(CTX,
         new RestoreRequest(snapshot, request("other", "copy", restoredUid))));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.driver.DriverError;
 import io.rune.storage.driver.DriverException;
+import io.rune.storage.driver.MadeSnapshot;
 import io.rune.storage.driver.ProvisionedVolume;
 import io.rune.storage.driver.RestoreRequest;
 import io.rune.storage.driver.SnapshotRequest;
@@ -32,7 +33,9 @@ class LocalDriverSnapshotTest extends LocalDriverFixture {
     Files.setPosixFilePermissions(source.resolve("sub"), PosixFilePermissions.fromString("rwxr-x---"));
 
     String snapshotUid = uid();
-    String snapshot = await(driver.snapshot(CTX, new SnapshotRequest(volume, snapshotUid, "snap-1", "default")));
+    MadeSnapshot made = await(driver.snapshot(CTX, new SnapshotRequest(volume, snapshotUid, "snap-1", "default")));
+    assertThat(made.method()).as("the temporary root is on ext4 here, which clones nothing").isEqualTo("copy");
+    String snapshot = made.handle();
     assertThat(snapshot).isEqualTo(".snapshots/default/snap-1_" + snapshotUid);
     assertThat(root.resolve(snapshot).resolve("a.txt")).hasContent("hello");
     assertThat(root.resolve(".snapshots/default/.snap-1_" + snapshotUid + ".partial")).doesNotExist();
@@ -66,9 +69,9 @@ class LocalDriverSnapshotTest extends LocalDriverFixture {
     Files.writeString(root.resolve(volume).resolve("data.txt"), "version 1");
     SnapshotRequest request = new SnapshotRequest(volume, uid(), "snap", "default");
 
-    String snapshot = await(driver.snapshot(CTX, request));
+    String snapshot = await(snapshot(CTX, request));
     Files.writeString(root.resolve(volume).resolve("data.txt"), "version 2");
-    assertThat(await(driver.snapshot(CTX, request))).isEqualTo(snapshot);
+    assertThat(await(snapshot(CTX, request))).isEqualTo(snapshot);
     assertThat(root.resolve(snapshot).resolve("data.txt")).hasContent("version 1");
 
     RestoreRequest restore = new RestoreRequest(snapshot, request("default", "copy", uid()));
@@ -79,7 +82,7 @@ class LocalDriverSnapshotTest extends LocalDriverFixture {
 
     // The snapshot outlives its volume.
     await(driver.delete(CTX, volume));
-    assertThat(await(driver.snapshot(CTX, request))).isEqualTo(snapshot);
+    assertThat(await(snapshot(CTX, request))).isEqualTo(snapshot);
   }
 
   @Test
@@ -90,8 +93,8 @@ class LocalDriverSnapshotTest extends LocalDriverFixture {
     }
     SnapshotRequest request = new SnapshotRequest(volume, uid(), "snap", "default");
 
-    Future<String> first = driver.snapshot(CTX, request);
-    Future<String> second = driver.snapshot(CTX, request);
+    Future<String> first = snapshot(CTX, request);
+    Future<String> second = snapshot(CTX, request);
 
     assertThat(await(first)).isEqualTo(await(second));
     try (Stream<Path> files = Files.list(root.resolve(await(first)))) {
@@ -110,7 +113,7 @@ class LocalDriverSnapshotTest extends LocalDriverFixture {
     Path stale = Files.createDirectories(root.resolve(".snapshots/default/.snap_" + snapshotUid + ".partial"));
     Files.writeString(stale.resolve("junk.txt"), "left by a crash");
 
-    String snapshot = await(driver.snapshot(CTX, new SnapshotRequest(volume, snapshotUid, "snap", "default")));
+    String snapshot = await(snapshot(CTX, new SnapshotRequest(volume, snapshotUid, "snap", "default")));
     assertThat(root.resolve(snapshot).resolve("data.txt")).hasContent("fresh");
     assertThat(root.resolve(snapshot).resolve("junk.txt")).doesNotExist();
     assertThat(stale).doesNotExist();
@@ -128,21 +131,21 @@ class LocalDriverSnapshotTest extends LocalDriverFixture {
   @Test
   void snapshotsOfMissingThingsAreNotFound() {
     String missing = "default/gone_" + uid();
-    DriverException noVolume = failure(driver.snapshot(CTX, new SnapshotRequest(missing, uid(), "snap", "default")));
+    DriverException noVolume = failure(snapshot(CTX, new SnapshotRequest(missing, uid(), "snap", "default")));
     assertThat(noVolume.error()).isEqualTo(DriverError.NOT_FOUND);
     assertThat(noVolume.getMessage()).contains(missing);
 
     String missingSnapshot = ".snapshots/default/gone_" + uid();
     assertThat(failure(driver.restore(CTX, new RestoreRequest(missingSnapshot, request("default", "x", uid()))))
         .error()).isEqualTo(DriverError.NOT_FOUND);
-    assertThat(failure(driver.snapshot(CTX, new SnapshotRequest("default/web_" + uid(), "nope", "snap",
+    assertThat(failure(snapshot(CTX, new SnapshotRequest("default/web_" + uid(), "nope", "snap",
         "default"))).error()).isEqualTo(DriverError.INVALID_CONFIG);
   }
 
   @Test
   void deleteSnapshotRemovesItTwiceIsFineAndItStaysInsideTheSnapshots() throws IOException {
     String volume = provision("default", "web-data", uid()).handle();
-    String snapshot = await(driver.snapshot(CTX, new SnapshotRequest(volume, uid(), "snap", "default")));
+    String snapshot = await(snapshot(CTX, new SnapshotRequest(volume, uid(), "snap", "default")));
 
     await(driver.deleteSnapshot(CTX, snapshot));
     assertThat(root.resolve(snapshot)).doesNotExist();
