@@ -164,7 +164,8 @@ class CliIT {
 
     List<String> wide = rune.run("vol", "list", "-n", ns2, "-o", "wide").ok().lines();
     assertThat(cells(wide.get(0)))
-        .containsExactly("NAME", "CLASS", "SIZE", "MODE", "PHASE", "BOUND", "AGE", "RECLAIM", "NODE", "REASON");
+        .containsExactly("NAME", "CLASS", "SIZE", "MODE", "PHASE", "BOUND", "AGE", "RECLAIM", "NODE", "USED", "CAPACITY",
+            "REASON");
     assertThat(cells(wide.get(1))).containsSubsequence("retain", "test-node", "ProvisionFailedWillRetry");
   }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,8 @@ import java.util.function.Supplier;
  * A restore (a provision from a snapshot) is held the same way, before it copies.
  */
 final class CountingDriver implements StorageDriver {
+  /** The settings of this driver, not of the local driver it counts. */
+  static final Set<String> SETTINGS = Set.of("callLog", "provisionDelay");
   private final Vertx vertx;
   private final String node;
   private final StorageDriver local;

@@ -5,6 +5,8 @@ import io.rune.storage.driver.DriverEnvironment;
 import io.rune.storage.driver.DriverProvider;
 import io.rune.storage.driver.StorageDriver;
 import io.rune.storage.drivers.local.LocalDriverProvider;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The local driver under the name {@code test-counting}, which writes down every call it
@@ -34,6 +36,10 @@ public final class CountingDriverProvider implements DriverProvider {
 
   @Override
   public StorageDriver create(DriverEnvironment environment) {
-    return new CountingDriver(environment, local.create(environment));
+    // The counting keys are this driver's; the local driver refuses keys it does not know.
+    Map<String, String> localSettings = new HashMap<>(environment.settings());
+    localSettings.keySet().removeAll(CountingDriver.SETTINGS);
+    return new CountingDriver(environment, local.create(new DriverEnvironment(environment.vertx(),
+        environment.node(), environment.nodeLabels(), environment.storage(), localSettings)));
   }
 }
