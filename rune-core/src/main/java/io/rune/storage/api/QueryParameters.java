@@ -65,6 +65,10 @@ final class QueryParameters {
     t.put("GET " + V1 + "/tokens", NONE);
     t.put("DELETE " + V1 + "/tokens/:id", NONE);
     t.put("GET " + V1 + "/whoami", NONE);
+    t.put("GET " + V1 + "/storageclasses/:name/changes", ordered("limit"));
+    for (Kind kind : ObjectChangeRoutes.NAMESPACED) {
+      t.put("GET " + V1 + "/namespaces/:namespace/" + kind.plural() + "/:name/changes", ordered("limit"));
+    }
     return t;
   }
 
