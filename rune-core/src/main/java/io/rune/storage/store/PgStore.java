@@ -195,27 +195,21 @@ public final class PgStore extends PgReads implements Store {
   @Override
   public Future<List<Change>> changesAfter(long afterSeq, int limit) {
     return reads.preparedQuery(CHANGES_AFTER).execute(Tuple.of(afterSeq, limit))
-        .map(rows -> {
-          List<Change> changes = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            changes.add(Rows.toChange(row));
-          }
-          return changes;
-        })
+        .map(rows -> each(rows, Rows::toChange))
         .recover(StoreErrors::translate);
   }
 
   @Override
   public Future<List<ObjectChange>> changesOf(Kind kind, String namespace, String name, int limit) {
     return reads.preparedQuery(CHANGES_OF).execute(Tuple.of(kind.kindName(), namespace, name, limit))
-        .map(rows -> {
-          List<ObjectChange> changes = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            changes.add(Rows.toObjectChange(row));
-          }
-          return changes;
-        })
+        .map(rows -> each(rows, Rows::toObjectChange))
         .recover(StoreErrors::translate);
+  }
+
+  private static <T> List<T> each(RowSet<Row> rows, Function<Row, T> map) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(row -> list.add(map.apply(row)));
+    return list;
   }
 
   @Override
