@@ -1,0 +1,186 @@
+package io.rune.storage.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rune.storage.testing.FileTrees;
+import io.rune.storage.testing.Http;
+import io.rune.storage.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The web console in a real headless Chromium against a real server, through the contract proxy. */
+class ConsoleIT {
+  /** Big enough that copying it takes seconds: progress is written at most once a second. */
+  private static final long LARGE = 2048L << 20;
+  private static final TestServer server = TestServer.external("console");
+  private static final Http admin = server.admin();
+  private static final Path root = server.config().storage().localVolumeRoot();
+  @RegisterExtension
+  static final ConsoleBrowser browser = ConsoleBrowser.open(server);
+
+  @AfterAll
+  static void stop() {
+    try {
+      browser.close();
+    } finally {
+      server.close();
+    }
+  }
+
+  @AfterEach
+  void consoleStayedClean() {
+    browser.assertCleanConsole();
+  }
+
+  @Test
+  void theTokenTypedIntoTheFormIsKeptInSessionStorageOnlyAndSignOutForgetsIt() {
+    browser.driver().get(server.baseUrl() + "/ui/");
+    browser.script("sessionStorage.clear()");
+    browser.driver().navigate().refresh();
+    browser.until(() -> browser.first(By.id("token")), "the sign-in form").sendKeys("not-a-token");
+    browser.driver().findElement(By.cssSelector("button.sign-in")).click();
+    String refusal = server.anonymous().withToken("not-a-token").get("/api/v1/whoami").json()
+        .getJsonObject("error").getString("message");
+    browser.until(() -> refusal.equals(browser.driver().findElement(By.cssSelector(".sign-in-form .error")).getText())
+        ? refusal : null, "the server's 401 words on the form");
+    assertThat(browser.script("return sessionStorage.getItem('rune.token')")).isNull();
+
+    browser.signIn(server.adminToken());
+    assertThat(browser.script("return sessionStorage.getItem('rune.token')")).isEqualTo(server.adminToken());
+    assertThat(browser.script("return document.cookie")).isEqualTo("");
+    assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+    assertThat(browser.driver().getCurrentUrl()).doesNotContain(server.adminToken());
+    assertThat(browser.driver().findElement(By.cssSelector("header .role")).getText()).isEqualTo("admin");
+    assertThat(browser.driver().findElement(By.cssSelector("header .namespaces")).getText()).isEqualTo("all namespaces");
+
+    browser.driver().findElement(By.cssSelector("button.sign-out")).click();
+    browser.until(() -> browser.first(By.id("token")), "the sign-in form after signing out");
+    assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
+    assertThat(browser.driver().getCurrentUrl()).doesNotContain(server.adminToken());
+  }
+
+  @Test
+  void aVolumeMadeThroughTheApiAppearsWithinASecondTurnsAvailableAndItsDetailListsItsChanges() {
+    browser.signIn(server.adminToken());
+    browser.go("#/volumes");
+    Http.Response created = admin.post("/api/v1/namespaces/live/volumes",
+        new JsonObject().put("name", "appears").put("size", "1Gi"));
+    long answeredAt = System.currentTimeMillis();
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    WebElement row = browser.until(() -> browser.row("live/appears"), "the new volume's row");
+    long seenAt = Long.parseLong(row.getAttribute("data-seen-at"));
+    System.out.printf("console: a volume made through the API appeared %d ms after the POST answered%n",
+        seenAt - answeredAt);
+    assertThat(seenAt - answeredAt).as("ms from the POST's answer to the row").isLessThanOrEqualTo(1000);
+    browser.untilPhase("live/appears", "Available");
+
+    browser.driver().findElement(By.cssSelector("tr.row[data-key='live/appears'] a.name-link")).click();
+    List<WebElement> changes = browser.until(() -> {
+      List<WebElement> found = browser.driver().findElements(By.cssSelector("table.changes tr.change"));
+      return found.size() >= 2 && found.get(0).getText().contains("Available") ? found : null;
+    }, "recent changes up to Available in the detail view");
+    List<String> types = changes.stream().map(c -> c.findElement(By.cssSelector("td")).getText()).toList();
+    assertThat(types).last().isEqualTo("ADDED");
+    List<Long> seqs = changes.stream().map(c -> Long.parseLong(c.findElements(By.cssSelector("td")).get(1).getText()))
+        .toList();
+    assertThat(seqs).as("newest first").isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(browser.driver().findElement(By.cssSelector(".detail-summary")).getText()).contains("1Gi");
+  }
+
+  @Test
+  void aSnapshotTakenInTheConsoleShowsItsProgressEndsReadyAndRestoresToTheSameFiles() throws IOException {
+    assertThat(admin.post("/api/v1/namespaces/copies/volumes", new JsonObject().put("name", "big").put("size", "4Gi"))
+        .status()).isEqualTo(201);
+    Path data = root.resolve(awaitPhase("volumes", "copies", "big", "Available").getString("handle"));
+    FileTrees.populate(data, LARGE);
+    Map<String, String> original = FileTrees.fingerprint(data);
+    browser.signIn(server.adminToken());
+    // Every value the snapshot's bar takes, recorded in the page as it changes.
+    browser.script("window.progressSeen = [];"
+        + "new MutationObserver(() => document.querySelectorAll(\"tr[data-key='copies/nightly'] progress\")"
+        + ".forEach(p => window.progressSeen.push(Number(p.getAttribute('aria-valuenow')))))"
+        + ".observe(document.body, {subtree: true, childList: true, attributes: true});");
+
+    browser.go("#/volumes/copies/big/snapshot");
+    WebElement name = browser.until(() -> browser.first(By.cssSelector(".dialog input.field-name")), "the snapshot form");
+    name.clear();
+    name.sendKeys("nightly");
+    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.until(() -> browser.first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the form to close");
+    browser.go("#/snapshots");
+    browser.untilPhase("copies/nightly", "Ready");
+    @SuppressWarnings("unchecked")
+    List<Number> seen = (List<Number>) browser.script("return window.progressSeen");
+    System.out.printf("console: snapshot progress seen %s%n", seen);
+    assertThat(seen).as("the bar's values while copying").anySatisfy(v -> assertThat(v.longValue()).isStrictlyBetween(0L, 100L));
+
+    browser.go("#/snapshots/copies/nightly/restore");
+    WebElement target = browser.until(() -> browser.first(By.cssSelector(".dialog input.field-name")), "the restore form");
+    target.clear();
+    target.sendKeys("big-again");
+    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.go("#/volumes");
+    browser.untilPhase("copies/big-again", "Available");
+    Path copy = root.resolve(admin.get("/api/v1/namespaces/copies/volumes/big-again").json()
+        .getJsonObject("status").getString("handle"));
+    assertThat(FileTrees.fingerprint(copy)).isEqualTo(original);
+  }
+
+  @Test
+  void aReadonlyTokenGetsNoDeleteButtonAndADeleteTypedAsARouteShowsTheServersRefusal() {
+    assertThat(admin.post("/api/v1/namespaces/guarded/volumes", new JsonObject().put("name", "keep").put("size", "1Gi"))
+        .status()).isEqualTo(201);
+    awaitPhase("volumes", "guarded", "keep", "Available");
+    Http reader = server.client("readonly");
+    browser.signIn(reader.token());
+    browser.go("#/volumes");
+    browser.untilPhase("guarded/keep", "Available");
+    assertThat(browser.driver().findElement(By.cssSelector("header .role")).getText()).isEqualTo("readonly");
+    assertThat(browser.driver().findElements(By.cssSelector(".action-delete, .action-create, .action-snapshot")))
+        .as("write buttons offered to a readonly token").isEmpty();
+
+    browser.go("#/volumes/guarded/keep/delete");
+    WebElement question = browser.until(() -> browser.first(By.cssSelector(".dialog .consequence")), "the confirmation");
+    assertThat(question.getText()).startsWith("Delete volume guarded/keep?");
+    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    String words = browser.until(() -> {
+      WebElement error = browser.first(By.cssSelector(".dialog .error"));
+      return error == null || error.getText().isEmpty() ? null : error.getText();
+    }, "the refusal in the dialog");
+    Http.Response refused = reader.delete("/api/v1/namespaces/guarded/volumes/keep");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(words).isEqualTo(refused.json().getJsonObject("error").getString("message"));
+    assertThat(admin.get("/api/v1/namespaces/guarded/volumes/keep").json().getJsonObject("status")
+        .getString("phase")).isEqualTo("Available");
+  }
+
+  @Test
+  void deletingFromTheConsoleNamesWhatGoesAndTheRowLeaves() {
+    assertThat(admin.post("/api/v1/namespaces/gone/volumes", new JsonObject().put("name", "scratch").put("size", "1Gi")
+        .put("reclaimPolicy", "delete")).status()).isEqualTo(201);
+    browser.signIn(server.adminToken());
+    browser.go("#/volumes");
+    browser.untilPhase("gone/scratch", "Available");
+    browser.row("gone/scratch").findElement(By.cssSelector(".action-delete")).click();
+    WebElement question = browser.until(() -> browser.first(By.cssSelector(".dialog .consequence")), "the confirmation");
+    assertThat(question.getText()).isEqualTo("Delete volume gone/scratch? Its data is deleted with it.");
+    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.until(() -> browser.row("gone/scratch") == null ? Boolean.TRUE : null, "the row to leave");
+    await().atMost(ConsoleBrowser.WAIT).until(() -> admin.get("/api/v1/namespaces/gone/volumes/scratch").status() == 404);
+  }
+
+  private static JsonObject awaitPhase(String plural, String ns, String name, String phase) {
+    return await().atMost(ConsoleBrowser.WAIT).until(() -> admin.get("/api/v1/namespaces/" + ns + "/" + plural + "/" + name)
+        .json().getJsonObject("status"), s -> s != null && phase.equals(s.getString("phase")));
+  }
+}
