@@ -25,6 +25,8 @@ const banner = h('p', { class: 'banner', role: 'status' });
 const main = h('main');
 let page = null;
 let overlay = null;
+/** Counts routes: a dialog whose request ends after the user went elsewhere leaves the page alone. */
+let routeSerial = 0;
 
 watchMainThread();
 onChange(() => page && page.update());
@@ -83,6 +85,7 @@ function route() {
   if (!session.whoami()) return;
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const kind = parts[0] || 'volumes';
+  routeSerial++;
   closeOverlay();
   if (kind === 'nodes') return mount(nodesPage(), 'nodes');
   if (!LISTS[kind]) return mount(LISTS.volumes(), 'volumes');
@@ -106,7 +109,9 @@ function route() {
 
 /** After a dialog: back to where it was opened. */
 function finished(back) {
+  const serial = routeSerial;
   return () => {
+    if (serial !== routeSerial) return;
     closeOverlay();
     location.hash = back;
   };

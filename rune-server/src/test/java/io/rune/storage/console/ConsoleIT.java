@@ -129,6 +129,7 @@ class ConsoleIT {
     target.clear();
     target.sendKeys("big-again");
     browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.until(() -> browser.first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the form to close");
     browser.go("#/volumes");
     browser.untilPhase("copies/big-again", "Available");
     Path copy = root.resolve(admin.get("/api/v1/namespaces/copies/volumes/big-again").json()
