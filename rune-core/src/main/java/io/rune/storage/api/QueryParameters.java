@@ -31,7 +31,7 @@ final class QueryParameters {
 
   private static Map<String, Set<String>> table() {
     Map<String, Set<String>> t = new TreeMap<>();
-    for (String ops : List.of("/healthz", "/readyz", "/metrics", "/openapi.yaml")) {
+    for (String ops : List.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/ui")) {
       t.put("GET " + ops, NONE);
     }
     for (Kind kind : Kind.values()) {
@@ -64,6 +64,7 @@ final class QueryParameters {
     t.put("POST " + V1 + "/tokens", NONE);
     t.put("GET " + V1 + "/tokens", NONE);
     t.put("DELETE " + V1 + "/tokens/:id", NONE);
+    t.put("GET " + V1 + "/whoami", NONE);
     return t;
   }
 

@@ -27,6 +27,7 @@ public final class RestApi {
     root.route().handler(RestApi::decodableQuery);
     root.route().handler(ctx -> QueryParameters.check(routes, ctx));
     new OpsRoutes(context).mount(root);
+    new ConsoleRoutes().mount(root);
 
     Router api = Router.router(context.vertx());
     // The watch upgrade comes first: a body handler would consume the request it upgrades.
@@ -38,6 +39,7 @@ public final class RestApi {
         resources -> new Apply(resources).apply(RouteSupport.principal(ctx), RequestBodies.documents(ctx)),
         result -> result));
     new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
+    new WhoAmIRoutes().mount(api);
     new NodeRoutes(context.nodes()).mount(api);
     root.route("/api/v1/*").subRouter(api);
 

@@ -54,7 +54,8 @@ public final class Http {
     return send("DELETE", path, null, null);
   }
 
-  public Response send(String method, String path, String body, String contentType) {
+  /** Sends a request; {@code headers} are further names and values, in pairs. */
+  public Response send(String method, String path, String body, String contentType, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -64,6 +65,9 @@ public final class Http {
     }
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
     }
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -114,7 +114,7 @@ final class MalformedRequests {
     if (endpoint.namespaced()) {
       kinds.add(m -> request("auth-other-namespace", m, path, otherNamespace, "application/json", someBody(endpoint)));
     }
-    if (endpoint.template().contains("{")) {
+    if (endpoint.template().contains("{") && endpoint.authenticated()) { // a console file's name has no rules of names
       kinds.add(m -> at("path-name", m, breakSegment(endpoint.template(), pick("UPPER", "x".repeat(300), "-a-",
           "a_b", "%20", "a.b")), ""));
     }
@@ -262,7 +262,7 @@ final class MalformedRequests {
 
   private static String fill(String template) {
     return template.replace("{namespace}", "fz").replace("{name}", "fz-none").replace("{ordinal}", "0")
-        .replace("{id}", "tok-none");
+        .replace("{id}", "tok-none").replace("{file}", "fz-none.js");
   }
 
   /** The template with one of its parameters (or, without one, its last segment) replaced by {@code bad}. */

@@ -45,8 +45,8 @@ import java.util.Set;
  * cannot read), so those media types are renamed in memory to vendor JSON types
  * ({@link #readableMediaTypes}) and the exchange's bodies converted the same way: a YAML
  * object body is validated as the JSON it means, text (the multi-document {@code /apply}
- * body, the served openapi.yaml, the metrics) as a JSON string, and a JSON merge patch as
- * the JSON it is.
+ * body, the served openapi.yaml, the metrics, the console's html, javascript and css) as a
+ * JSON string, and a JSON merge patch as the JSON it is.
  */
 public final class ApiContract {
   public static final String RESOURCE = "rune/openapi.yaml";
@@ -56,6 +56,9 @@ public final class ApiContract {
   private static final String MERGE_PATCH_AS_JSON = "application/vnd.rune.merge-patch+json";
   private static final String TEXT = "text/plain";
   private static final String TEXT_AS_JSON = "application/vnd.rune.text+json";
+  /** Other text types (the console's html, javascript and css), each renamed to a type of its own. */
+  private static final String OTHER_TEXT = "text/";
+  private static final String OTHER_TEXT_AS_JSON = "application/vnd.rune.text-";
 
   /**
    * 400 refusals whose causes openapi.yaml gives in words, not in schema, by what their
@@ -202,7 +205,7 @@ public final class ApiContract {
 
   /** A body of the renamed YAML types as the JSON the validator reads; any other unchanged. */
   private static Buffer asJson(Buffer body, String readableType) {
-    if (TEXT_AS_JSON.equals(readableType)) {
+    if (TEXT_AS_JSON.equals(readableType) || (readableType != null && readableType.startsWith(OTHER_TEXT_AS_JSON))) {
       return Buffer.buffer(Json.encode(body.toString()));
     }
     return YAML_AS_JSON.equals(readableType) ? yamlAsJson(body) : body;
@@ -227,6 +230,9 @@ public final class ApiContract {
     }
     if (type.equals(TEXT)) {
       return TEXT_AS_JSON;
+    }
+    if (type.startsWith(OTHER_TEXT)) {
+      return otherTextAsJson(type);
     }
     if (!type.equals(YAML)) {
       return type; // parameters (charset, the metrics format's version) do not change the schema
@@ -259,10 +265,22 @@ public final class ApiContract {
       if (content != null && content.containsKey(MERGE_PATCH)) {
         content.put(MERGE_PATCH_AS_JSON, content.remove(MERGE_PATCH));
       }
+      if (content != null) {
+        for (String type : List.copyOf(content.fieldNames())) {
+          if (type.startsWith(OTHER_TEXT)) {
+            content.put(otherTextAsJson(type), content.remove(type));
+          }
+        }
+      }
       object.forEach(field -> rename(field.getValue()));
     } else if (node instanceof io.vertx.core.json.JsonArray array) {
       array.forEach(ApiContract::rename);
     }
+  }
+
+  /** text/html as application/vnd.rune.text-html+json, and so on. */
+  private static String otherTextAsJson(String type) {
+    return OTHER_TEXT_AS_JSON + type.substring(OTHER_TEXT.length()) + "+json";
   }
 
   /**
