@@ -12,6 +12,8 @@ export class WindowedTable {
   constructor(columns, onScroll) {
     this.columns = columns;
     this.rows = [];
+    /** Drawn rows by key, with the resourceVersion they show: an unchanged row is kept, not redrawn. */
+    this.drawnRows = new Map();
     this.body = h('tbody');
     this.scroller = h('div', { class: 'table-scroll', onscroll: onScroll },
       h('table', { class: 'objects' },
@@ -28,13 +30,18 @@ export class WindowedTable {
     const last = Math.min(rows.length, Math.ceil((this.scroller.scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
     const now = Date.now();
     const drawn = [];
+    const kept = new Map();
     for (let i = first; i < last; i++) {
-      const object = rows[i];
-      const key = object.key;
+      const { key, value } = rows[i];
       if (!seenAt.has(key)) seenAt.set(key, now);
-      drawn.push(h('tr', { 'data-key': key, 'data-seen-at': seenAt.get(key), class: 'row' },
-        this.columns.map((c) => h('td', { class: c.className || '' }, c.cell(object.value)))));
+      const previous = this.drawnRows.get(key);
+      const row = previous && previous.version === value.resourceVersion ? previous.row
+        : h('tr', { 'data-key': key, 'data-seen-at': seenAt.get(key), class: 'row' },
+          this.columns.map((c) => h('td', { class: c.className || '' }, c.cell(value))));
+      kept.set(key, { version: value.resourceVersion, row });
+      drawn.push(row);
     }
+    this.drawnRows = kept;
     fill(this.body, spacer(first, this.columns.length), drawn,
       spacer(rows.length - last, this.columns.length));
   }

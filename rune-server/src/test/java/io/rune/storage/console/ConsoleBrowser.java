@@ -115,6 +115,20 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher {
     return first(By.cssSelector("tr.row[data-key='" + key + "']"));
   }
 
+  /** Clicks the first element {@code css} selects, once there (rows are redrawn when their object changes). */
+  void click(String css) {
+    until(() -> {
+      driver.findElement(By.cssSelector(css)).click();
+      return Boolean.TRUE;
+    }, "a click on " + css);
+  }
+
+  /** An attribute of the first element {@code css} selects, once it is there. */
+  String attribute(String css, String name) {
+    return until(() -> (String) script("const e = document.querySelector(arguments[0]);"
+        + " return e && e.getAttribute(arguments[1])", css, name), name + " of " + css);
+  }
+
   /** Waits for a non-null answer, polling every 25 ms; fails naming {@code what}. */
   <T> T until(Supplier<T> probe, String what) {
     return until(probe, what, WAIT);

@@ -77,23 +77,23 @@ class ConsoleIT {
         new JsonObject().put("name", "appears").put("size", "1Gi"));
     long answeredAt = System.currentTimeMillis();
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    WebElement row = browser.until(() -> browser.row("live/appears"), "the new volume's row");
-    long seenAt = Long.parseLong(row.getAttribute("data-seen-at"));
+    long seenAt = Long.parseLong(browser.attribute("tr.row[data-key='live/appears']", "data-seen-at"));
     System.out.printf("console: a volume made through the API appeared %d ms after the POST answered%n",
         seenAt - answeredAt);
     assertThat(seenAt - answeredAt).as("ms from the POST's answer to the row").isLessThanOrEqualTo(1000);
     browser.untilPhase("live/appears", "Available");
 
-    browser.driver().findElement(By.cssSelector("tr.row[data-key='live/appears'] a.name-link")).click();
-    List<WebElement> changes = browser.until(() -> {
-      List<WebElement> found = browser.driver().findElements(By.cssSelector("table.changes tr.change"));
-      return found.size() >= 2 && found.get(0).getText().contains("Available") ? found : null;
+    browser.click("tr.row[data-key='live/appears'] a.name-link");
+    // Read in one script: the table is redrawn when the volume changes.
+    @SuppressWarnings("unchecked")
+    List<List<String>> changes = browser.until(() -> {
+      List<List<String>> rows = (List<List<String>>) browser.script("return [...document.querySelectorAll("
+          + "'table.changes tr.change')].map(r => [...r.querySelectorAll('td')].map(td => td.textContent))");
+      return rows.size() >= 2 && "Available".equals(rows.get(0).get(3)) ? rows : null;
     }, "recent changes up to Available in the detail view");
-    List<String> types = changes.stream().map(c -> c.findElement(By.cssSelector("td")).getText()).toList();
-    assertThat(types).last().isEqualTo("ADDED");
-    List<Long> seqs = changes.stream().map(c -> Long.parseLong(c.findElements(By.cssSelector("td")).get(1).getText()))
-        .toList();
-    assertThat(seqs).as("newest first").isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(changes).extracting(c -> c.get(0)).last().isEqualTo("ADDED");
+    assertThat(changes).extracting(c -> Long.parseLong(c.get(1))).as("newest first")
+        .isSortedAccordingTo((a, b) -> Long.compare(b, a));
     assertThat(browser.driver().findElement(By.cssSelector(".detail-summary")).getText()).contains("1Gi");
   }
 
@@ -115,7 +115,7 @@ class ConsoleIT {
     WebElement name = browser.until(() -> browser.first(By.cssSelector(".dialog input.field-name")), "the snapshot form");
     name.clear();
     name.sendKeys("nightly");
-    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.click(".dialog button.confirm");
     browser.until(() -> browser.first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the form to close");
     browser.go("#/snapshots");
     browser.untilPhase("copies/nightly", "Ready");
@@ -128,7 +128,7 @@ class ConsoleIT {
     WebElement target = browser.until(() -> browser.first(By.cssSelector(".dialog input.field-name")), "the restore form");
     target.clear();
     target.sendKeys("big-again");
-    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.click(".dialog button.confirm");
     browser.until(() -> browser.first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the form to close");
     browser.go("#/volumes");
     browser.untilPhase("copies/big-again", "Available");
@@ -153,7 +153,7 @@ class ConsoleIT {
     browser.go("#/volumes/guarded/keep/delete");
     WebElement question = browser.until(() -> browser.first(By.cssSelector(".dialog .consequence")), "the confirmation");
     assertThat(question.getText()).startsWith("Delete volume guarded/keep?");
-    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.click(".dialog button.confirm");
     String words = browser.until(() -> {
       WebElement error = browser.first(By.cssSelector(".dialog .error"));
       return error == null || error.getText().isEmpty() ? null : error.getText();
@@ -172,10 +172,10 @@ class ConsoleIT {
     browser.signIn(server.adminToken());
     browser.go("#/volumes");
     browser.untilPhase("gone/scratch", "Available");
-    browser.row("gone/scratch").findElement(By.cssSelector(".action-delete")).click();
+    browser.click("tr.row[data-key='gone/scratch'] .action-delete");
     WebElement question = browser.until(() -> browser.first(By.cssSelector(".dialog .consequence")), "the confirmation");
     assertThat(question.getText()).isEqualTo("Delete volume gone/scratch? Its data is deleted with it.");
-    browser.driver().findElement(By.cssSelector(".dialog button.confirm")).click();
+    browser.click(".dialog button.confirm");
     browser.until(() -> browser.row("gone/scratch") == null ? Boolean.TRUE : null, "the row to leave");
     await().atMost(ConsoleBrowser.WAIT).until(() -> admin.get("/api/v1/namespaces/gone/volumes/scratch").status() == 404);
   }
