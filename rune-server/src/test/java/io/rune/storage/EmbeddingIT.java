@@ -64,6 +64,16 @@ class EmbeddingIT {
       assertThat(notAllowed.status()).isEqualTo(405);
       assertThat(notAllowed.header("Allow")).isEqualTo("GET, POST");
       assertThat(http.delete("/healthz").header("Allow")).isEqualTo("GET");
+      // The console under the mount point: / and /ui send the browser to /storage/ui/, which serves it.
+      for (String path : java.util.List.of("/", "/ui")) {
+        Http.Response toConsole = http.get(path);
+        assertThat(toConsole.status()).as("GET /storage%s", path).isEqualTo(302);
+        assertThat(toConsole.header("Location")).isEqualTo("/storage/ui/");
+      }
+      Http.Response console = http.get("/ui/");
+      assertThat(console.status()).isEqualTo(200);
+      assertThat(console.body()).contains("<noscript>");
+      assertThat(console.header("Content-Security-Policy")).startsWith("default-src 'none'");
 
       CompletableFuture<JsonObject> event = new CompletableFuture<>();
       host.eventBus().<JsonObject>consumer("rune.events.volumes", message -> event.complete(message.body()));

@@ -31,9 +31,12 @@ final class QueryParameters {
 
   private static Map<String, Set<String>> table() {
     Map<String, Set<String>> t = new TreeMap<>();
-    for (String ops : List.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/ui")) {
+    for (String ops : List.of("/healthz", "/readyz", "/metrics", "/openapi.yaml")) {
       t.put("GET " + ops, NONE);
     }
+    // The console's redirects; its files under /ui/ are one prefix route, which this table does not check.
+    t.put("GET /", NONE);
+    t.put("GET /ui", NONE);
     for (Kind kind : Kind.values()) {
       String collection = V1 + (kind.namespaced() ? "/namespaces/:namespace/" : "/") + kind.plural();
       String item = collection + "/:name";
@@ -65,6 +68,10 @@ final class QueryParameters {
     t.put("GET " + V1 + "/tokens", NONE);
     t.put("DELETE " + V1 + "/tokens/:id", NONE);
     t.put("GET " + V1 + "/whoami", NONE);
+    t.put("GET " + V1 + "/storageclasses/:name/changes", ordered("limit"));
+    for (Kind kind : ObjectChangeRoutes.NAMESPACED) {
+      t.put("GET " + V1 + "/namespaces/:namespace/" + kind.plural() + "/:name/changes", ordered("limit"));
+    }
     return t;
   }
 

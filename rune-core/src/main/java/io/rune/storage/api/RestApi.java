@@ -40,6 +40,7 @@ public final class RestApi {
         result -> result));
     new TokenRoutes(context.tokens(), context.authenticator()).mount(api);
     new WhoAmIRoutes().mount(api);
+    new ObjectChangeRoutes(context.resources().store()).mount(api);
     new NodeRoutes(context.nodes()).mount(api);
     root.route("/api/v1/*").subRouter(api);
 

@@ -21,7 +21,8 @@ public final class Migrations {
   /** In order. Add new files at the end; never edit one that has shipped. */
   static final List<String> FILES = List.of("V001__objects_and_change_log.sql", "V002__secret_values.sql",
       "V003__commit_deadline.sql", "V004__token_expiry.sql", "V005__objects_phase_index.sql",
-      "V006__objects_expanding_index.sql", "V007__nodes_and_leases.sql", "V008__schedule_ticks.sql");
+      "V006__objects_expanding_index.sql", "V007__nodes_and_leases.sql", "V008__schedule_ticks.sql",
+      "V009__change_log_by_object.sql");
 
   private static final long LOCK_KEY = 0x52554e45L; // "RUNE"
 

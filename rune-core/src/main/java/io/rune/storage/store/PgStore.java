@@ -25,6 +25,9 @@ public final class PgStore extends PgReads implements Store {
       "SELECT body::text FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3";
   private static final String CHANGES_AFTER = "SELECT seq, type, kind, namespace, name, object"
       + " FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2";
+  /** Matches the index change_log_by_object (V009). */
+  private static final String CHANGES_OF = "SELECT seq, type, object, at FROM change_log"
+      + " WHERE kind = $1 AND namespace = $2 AND name = $3 ORDER BY seq DESC LIMIT $4";
   private static final String BOUNDS = "SELECT h.seq, c.compacted_through"
       + " FROM change_head h, change_compaction c WHERE h.id = 1 AND c.id = 1";
   private static final String COMPACT = """
@@ -192,14 +195,21 @@ public final class PgStore extends PgReads implements Store {
   @Override
   public Future<List<Change>> changesAfter(long afterSeq, int limit) {
     return reads.preparedQuery(CHANGES_AFTER).execute(Tuple.of(afterSeq, limit))
-        .map(rows -> {
-          List<Change> changes = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            changes.add(Rows.toChange(row));
-          }
-          return changes;
-        })
+        .map(rows -> each(rows, Rows::toChange))
         .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<List<ObjectChange>> changesOf(Kind kind, String namespace, String name, int limit) {
+    return reads.preparedQuery(CHANGES_OF).execute(Tuple.of(kind.kindName(), namespace, name, limit))
+        .map(rows -> each(rows, Rows::toObjectChange))
+        .recover(StoreErrors::translate);
+  }
+
+  private static <T> List<T> each(RowSet<Row> rows, Function<Row, T> map) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(row -> list.add(map.apply(row)));
+    return list;
   }
 
   @Override

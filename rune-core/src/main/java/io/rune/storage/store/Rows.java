@@ -45,6 +45,14 @@ final class Rows {
         (JsonObject) row.getValue("object"));
   }
 
+  static ObjectChange toObjectChange(Row row) {
+    return new ObjectChange(
+        row.getLong("seq"),
+        Change.Type.valueOf(row.getString("type")),
+        row.getOffsetDateTime("at").toInstant(),
+        (JsonObject) row.getValue("object"));
+  }
+
   static OffsetDateTime timestamp(Instant instant) {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }

@@ -83,6 +83,13 @@ public interface Store extends StoreReader {
   /** Changes with seq greater than {@code afterSeq}, oldest first, at most {@code limit}. */
   Future<List<Change>> changesAfter(long afterSeq, int limit);
 
+  /**
+   * The retained changes of one object ({@code namespace} "" for cluster-scoped kinds), newest
+   * first, at most {@code limit}; empty when none is retained (a deleted object's stay until
+   * compaction removes them).
+   */
+  Future<List<ObjectChange>> changesOf(Kind kind, String namespace, String name, int limit);
+
   Future<ChangeLogBounds> bounds();
 
   /** Removes change-log rows older than {@code before}; returns how many. */
