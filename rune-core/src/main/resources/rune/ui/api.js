@@ -44,6 +44,9 @@ export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 export const del = (path) => api('DELETE', path);
 
+/** The largest page the API gives: 1,000 volumes come in one answer. */
+const PAGE = 1000;
+
 /** Every item of a list, page by page, and the change-log sequence of its first page. */
 export async function listAll(path) {
   const items = [];
@@ -51,7 +54,7 @@ export async function listAll(path) {
   let next = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const page = await get(`${path}${sep}limit=500${next ? `&continue=${encodeURIComponent(next)}` : ''}`);
+    const page = await get(`${path}${sep}limit=${PAGE}${next ? `&continue=${encodeURIComponent(next)}` : ''}`);
     if (seq === null) seq = Number(page.resourceVersion);
     items.push(...page.items);
     next = page.continue;

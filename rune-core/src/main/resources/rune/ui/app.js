@@ -4,7 +4,7 @@ import { api, get } from './api.js';
 import * as session from './session.js';
 import * as watch from './watch.js';
 import { onChange, schedule } from './store.js';
-import { watchMainThread } from './stats.js';
+import { watchMainThread, mark } from './stats.js';
 import { signInPage } from './signin.js';
 import { volumesPage } from './volumes.js';
 import { snapshotsPage } from './snapshots.js';
@@ -29,6 +29,7 @@ let overlay = null;
 let routeSerial = 0;
 
 watchMainThread();
+mark('started');
 onChange(() => page && page.update());
 window.addEventListener('hashchange', route);
 start();

@@ -6,12 +6,21 @@ export const stats = {
   lastRenderMs: 0,
   maxRenderMs: 0,
   longestTaskMs: 0,
+  /** The five longest tasks: {atMs (since the page's start), ms}, to see what they were near. */
+  longTasks: [],
   maxFrameGapMs: 0,
   lastRenderAt: 0,
   counts: {},
   listedAt: 0,
+  listMs: 0,
+  /** Milliseconds since the page's start (performance.now()) of its steps. */
+  marks: {},
 };
 window.runeConsoleStats = stats;
+
+export function mark(name) {
+  stats.marks[name] = Math.round(performance.now());
+}
 
 export function recordRender(startedAt) {
   const took = performance.now() - startedAt;
@@ -28,6 +37,8 @@ export function watchMainThread() {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         stats.longestTaskMs = Math.max(stats.longestTaskMs, entry.duration);
+        stats.longTasks.push({ atMs: Math.round(entry.startTime), ms: Math.round(entry.duration) });
+        stats.longTasks.sort((a, b) => b.ms - a.ms).splice(5);
       }
     }).observe({ type: 'longtask', buffered: true });
   }

@@ -3,7 +3,7 @@
 import { listAll } from './api.js';
 import { token } from './session.js';
 import { KINDS, load, enqueue, clear } from './store.js';
-import { stats } from './stats.js';
+import { stats, mark } from './stats.js';
 
 const MAX_BACKOFF_MS = 30000;
 let socket = null;
@@ -32,6 +32,8 @@ export function stop() {
 }
 
 async function relist() {
+  const startedAt = Date.now();
+  mark('listing');
   try {
     const lists = await Promise.all(KINDS.map((kind) => listAll(`/${kind}`)));
     if (stopped) return;
@@ -39,6 +41,8 @@ async function relist() {
     const since = Math.min(...lists.map((list) => list.seq));
     stats.lastSeq = Math.max(...lists.map((list) => list.seq));
     stats.listedAt = Date.now();
+    stats.listMs = stats.listedAt - startedAt;
+    mark('listed');
     connect(since);
   } catch (e) {
     onTrouble(`Listing failed: ${e.message}`);

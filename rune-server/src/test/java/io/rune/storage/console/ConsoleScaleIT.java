@@ -30,7 +30,7 @@ class ConsoleScaleIT {
   private static final int VOLUMES = 1000;
   private static final int BURST = 500;
   private static final int NAMESPACES = 4;
-  private static final int BATCH = 100;
+  private static final int BATCH = 50;
   private static final Path SCREENSHOT = Path.of("rune-server/target/console-volumes-1000.png");
   private static final TestServer server = TestServer.external("console-scale");
   private static final Http admin = server.admin();
@@ -88,10 +88,12 @@ class ConsoleScaleIT {
     Map<String, Object> stats = (Map<String, Object>) browser.script("return window.runeConsoleStats");
     double longestTask = ((Number) stats.get("longestTaskMs")).doubleValue();
     double maxGap = ((Number) stats.get("maxFrameGapMs")).doubleValue();
-    System.out.printf("console at %d volumes: all rendered %d ms after opening; a burst of %d changes (stored by"
+    System.out.printf("console at %d volumes: all rendered %d ms after opening (the lists took %s ms); a burst of %d changes (stored by"
         + " the server in %d ms) applied and drawn %d ms after the last was stored (%d frames); longest task %.0f ms; longest gap between frames %.0f ms;"
-        + " renders %s, longest render %.1f ms; screenshot %s%n", VOLUMES, renderMs, BURST, storingMs, burstMs, applied,
+        + " renders %s, longest render %.1f ms; screenshot %s%n", VOLUMES, renderMs, stats.get("listMs"), BURST, storingMs, burstMs, applied,
         longestTask, maxGap, stats.get("renders"), ((Number) stats.get("maxRenderMs")).doubleValue(), SCREENSHOT);
+    System.out.printf("console at %d volumes: page marks %s, longest tasks %s, load average %s%n", VOLUMES,
+        stats.get("marks"), stats.get("longTasks"), loadAverage());
     assertThat(applied).as("frames applied by the burst").isGreaterThanOrEqualTo(BURST);
     assertThat(renderMs).as("ms until 1,000 volumes are drawn").isLessThanOrEqualTo(5000);
     assertThat(burstMs).as("ms from the burst stored to applied and drawn").isLessThanOrEqualTo(5000);
@@ -103,7 +105,7 @@ class ConsoleScaleIT {
    * sent at once (one apply of all would be one transaction longer than the store's timeout).
    */
   private static void apply(int count, IntFunction<Map<String, String>> labels) {
-    ExecutorService senders = Executors.newFixedThreadPool(4);
+    ExecutorService senders = Executors.newFixedThreadPool(3);
     try {
       List<Future<Http.Response>> answers = new ArrayList<>();
       for (int from = 0; from < count; from += BATCH) {
@@ -113,7 +115,7 @@ class ConsoleScaleIT {
               .put("namespace", "team-" + (i % NAMESPACES)).put("size", "1Gi")
               .put("labels", new JsonObject(Map.<String, Object>copyOf(labels.apply(i))))));
         }
-        answers.add(senders.submit(() -> admin.send("POST", "/api/v1/apply", documents.encode(), "application/json")));
+        answers.add(senders.submit(() -> applyOnce(documents.encode())));
       }
       for (Future<Http.Response> answer : answers) {
         Http.Response response = answer.get();
@@ -125,5 +127,22 @@ class ConsoleScaleIT {
     } finally {
       senders.shutdownNow();
     }
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** One apply; a 503 (the store's timeout on a busy machine: nothing was changed) is sent again. */
+  private static Http.Response applyOnce(String documents) {
+    Http.Response response = admin.send("POST", "/api/v1/apply", documents, "application/json");
+    for (int attempt = 1; response.status() == 503 && attempt < 4; attempt++) {
+      response = admin.send("POST", "/api/v1/apply", documents, "application/json");
+    }
+    return response;
   }
 }
