@@ -8,6 +8,7 @@ import io.rune.storage.testing.Http;
 import io.rune.storage.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,12 @@ import org.openqa.selenium.WebElement;
 
 /** The web console in a real headless Chromium against a real server, through the contract proxy. */
 class ConsoleIT {
-  /** Big enough that copying it takes seconds: progress is written at most once a second. */
-  private static final long LARGE = 2048L << 20;
+  /**
+   * Big enough, with many small files beside it, that copying takes seconds even from the page
+   * cache of an idle machine: progress is written at most once a second.
+   */
+  private static final long LARGE = 3072L << 20;
+  private static final int SMALL_FILES = 10_000;
   private static final TestServer server = TestServer.external("console");
   private static final Http admin = server.admin();
   private static final Path root = server.config().storage().localVolumeRoot();
@@ -99,10 +104,16 @@ class ConsoleIT {
 
   @Test
   void aSnapshotTakenInTheConsoleShowsItsProgressEndsReadyAndRestoresToTheSameFiles() throws IOException {
-    assertThat(admin.post("/api/v1/namespaces/copies/volumes", new JsonObject().put("name", "big").put("size", "4Gi"))
+    assertThat(admin.post("/api/v1/namespaces/copies/volumes", new JsonObject().put("name", "big").put("size", "8Gi"))
         .status()).isEqualTo(201);
     Path data = root.resolve(awaitPhase("volumes", "copies", "big", "Available").getString("handle"));
     FileTrees.populate(data, LARGE);
+    Path many = Files.createDirectories(data.resolve("many"));
+    byte[] small = new byte[16 << 10];
+    for (int i = 0; i < SMALL_FILES; i++) {
+      small[0] = (byte) i;
+      Files.write(many.resolve("f-" + i), small);
+    }
     Map<String, String> original = FileTrees.fingerprint(data);
     browser.signIn(server.adminToken());
     // Every value the snapshot's bar takes, recorded in the page as it changes.
@@ -150,6 +161,10 @@ class ConsoleIT {
     assertThat(browser.driver().findElements(By.cssSelector(".action-delete, .action-create, .action-snapshot")))
         .as("write buttons offered to a readonly token").isEmpty();
 
+    browser.go("#/storageclasses");
+    browser.until(() -> browser.row("local"), "the local class's row");
+    assertThat(browser.driver().findElements(By.cssSelector(".action-delete"))).as("class deletes offered").isEmpty();
+
     browser.go("#/volumes/guarded/keep/delete");
     WebElement question = browser.until(() -> browser.first(By.cssSelector(".dialog .consequence")), "the confirmation");
     assertThat(question.getText()).startsWith("Delete volume guarded/keep?");
@@ -178,6 +193,46 @@ class ConsoleIT {
     browser.click(".dialog button.confirm");
     browser.until(() -> browser.row("gone/scratch") == null ? Boolean.TRUE : null, "the row to leave");
     await().atMost(ConsoleBrowser.WAIT).until(() -> admin.get("/api/v1/namespaces/gone/volumes/scratch").status() == 404);
+  }
+
+  @Test
+  void theCreateFormShowsARefusalInTheServersWordsAndCreatesOnceTheInputIsRight() {
+    browser.signIn(server.adminToken());
+    browser.go("#/volumes/new");
+    browser.until(() -> browser.first(By.cssSelector(".dialog select.field-storageClassName option[value='local']")),
+        "the classes in the create form");
+    type(".dialog input.field-namespace", "formed");
+    type(".dialog input.field-name", "by-hand");
+    type(".dialog input.field-size", "5GB");
+    browser.click(".dialog button.confirm");
+    String words = browser.until(() -> {
+      WebElement error = browser.first(By.cssSelector(".dialog .error"));
+      return error == null || error.getText().isEmpty() ? null : error.getText();
+    }, "the refusal in the form");
+    Http.Response refused = admin.post("/api/v1/namespaces/formed/volumes",
+        new JsonObject().put("name", "by-hand").put("size", "5GB").put("accessMode", "ReadWriteOnce"));
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(words).isEqualTo(refused.json().getJsonObject("error").getString("message"));
+    assertThat(browser.driver().findElement(By.cssSelector(".dialog .error-field")).getText())
+        .isEqualTo("field: " + refused.errorField());
+
+    type(".dialog input.field-size", "5Gi");
+    browser.click(".dialog button.confirm");
+    browser.untilPhase("formed/by-hand", "Available");
+    assertThat(admin.get("/api/v1/namespaces/formed/volumes/by-hand").json().getString("size")).isEqualTo("5Gi");
+  }
+
+  @Test
+  void theNodesPageListsThisServerAsReady() {
+    browser.signIn(server.adminToken());
+    browser.go("#/nodes");
+    browser.untilPhase(server.node(), "Ready");
+  }
+
+  private static void type(String css, String text) {
+    WebElement field = browser.until(() -> browser.first(By.cssSelector(css)), css);
+    field.clear();
+    field.sendKeys(text);
   }
 
   private static JsonObject awaitPhase(String plural, String ns, String name, String phase) {
