@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
@@ -32,9 +33,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * Debian's headless Chromium, driven through its own chromedriver (explicit paths: Selenium
  * Manager never downloads anything), pointed at a {@link TestServer}'s console. On a failed test
  * it saves a screenshot and the browser's console log under rune-server/target/console-failures/;
- * every test checks that log for CSP violations and uncaught errors.
+ * every test checks that log for CSP violations and uncaught errors. Registered as a static
+ * extension, it quits the browser and closes its server after the test class.
  */
-final class ConsoleBrowser implements AutoCloseable, TestWatcher {
+final class ConsoleBrowser implements AutoCloseable, TestWatcher, AfterAllCallback {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -73,8 +75,19 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher {
     driver = started;
   }
 
-  static ConsoleBrowser open(TestServer server) {
-    return new ConsoleBrowser(server);
+  /** A browser on a new server (its own database) named {@code name}. */
+  static ConsoleBrowser onNewServer(String name) {
+    TestServer server = TestServer.external(name);
+    try {
+      return new ConsoleBrowser(server);
+    } catch (RuntimeException | AssertionError e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  TestServer server() {
+    return server;
   }
 
   ChromeDriver driver() {
@@ -127,6 +140,22 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher {
   String attribute(String css, String name) {
     return until(() -> (String) script("const e = document.querySelector(arguments[0]);"
         + " return e && e.getAttribute(arguments[1])", css, name), name + " of " + css);
+  }
+
+  /** Types {@code text} into the field {@code css} selects, replacing what it held. */
+  void type(String css, String text) {
+    WebElement field = until(() -> first(By.cssSelector(css)), css);
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  /** Fills the open dialog's fields (by name) and confirms it; waits until it closes when {@code closes}. */
+  void submitDialog(java.util.Map<String, String> fields, boolean closes) {
+    fields.forEach((name, value) -> type(".dialog .field-" + name, value));
+    click(".dialog button.confirm");
+    if (closes) {
+      until(() -> first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the dialog to close");
+    }
   }
 
   /** Waits for a non-null answer, polling every 25 ms; fails naming {@code what}. */
@@ -196,12 +225,18 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher {
   }
 
   @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  @Override
   public void close() {
     try {
       driver.quit();
     } finally {
       service.stop();
       TestServer.deleteTree(profile);
+      server.close();
     }
   }
 }

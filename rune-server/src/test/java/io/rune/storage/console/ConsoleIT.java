@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,20 +26,12 @@ class ConsoleIT {
    */
   private static final long LARGE = 3072L << 20;
   private static final int SMALL_FILES = 10_000;
-  private static final TestServer server = TestServer.external("console");
+  @RegisterExtension
+  static final ConsoleBrowser browser = ConsoleBrowser.onNewServer("console");
+  private static final TestServer server = browser.server();
   private static final Http admin = server.admin();
   private static final Path root = server.config().storage().localVolumeRoot();
-  @RegisterExtension
-  static final ConsoleBrowser browser = ConsoleBrowser.open(server);
 
-  @AfterAll
-  static void stop() {
-    try {
-      browser.close();
-    } finally {
-      server.close();
-    }
-  }
 
   @AfterEach
   void consoleStayedClean() {
@@ -123,11 +114,7 @@ class ConsoleIT {
         + ".observe(document.body, {subtree: true, childList: true, attributes: true});");
 
     browser.go("#/volumes/copies/big/snapshot");
-    WebElement name = browser.until(() -> browser.first(By.cssSelector(".dialog input.field-name")), "the snapshot form");
-    name.clear();
-    name.sendKeys("nightly");
-    browser.click(".dialog button.confirm");
-    browser.until(() -> browser.first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the form to close");
+    browser.submitDialog(Map.of("name", "nightly"), true);
     browser.go("#/snapshots");
     browser.untilPhase("copies/nightly", "Ready");
     @SuppressWarnings("unchecked")
@@ -136,11 +123,7 @@ class ConsoleIT {
     assertThat(seen).as("the bar's values while copying").anySatisfy(v -> assertThat(v.longValue()).isStrictlyBetween(0L, 100L));
 
     browser.go("#/snapshots/copies/nightly/restore");
-    WebElement target = browser.until(() -> browser.first(By.cssSelector(".dialog input.field-name")), "the restore form");
-    target.clear();
-    target.sendKeys("big-again");
-    browser.click(".dialog button.confirm");
-    browser.until(() -> browser.first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the form to close");
+    browser.submitDialog(Map.of("name", "big-again"), true);
     browser.go("#/volumes");
     browser.untilPhase("copies/big-again", "Available");
     Path copy = root.resolve(admin.get("/api/v1/namespaces/copies/volumes/big-again").json()
@@ -201,10 +184,7 @@ class ConsoleIT {
     browser.go("#/volumes/new");
     browser.until(() -> browser.first(By.cssSelector(".dialog select.field-storageClassName option[value='local']")),
         "the classes in the create form");
-    type(".dialog input.field-namespace", "formed");
-    type(".dialog input.field-name", "by-hand");
-    type(".dialog input.field-size", "5GB");
-    browser.click(".dialog button.confirm");
+    browser.submitDialog(Map.of("namespace", "formed", "name", "by-hand", "size", "5GB"), false);
     String words = browser.until(() -> {
       WebElement error = browser.first(By.cssSelector(".dialog .error"));
       return error == null || error.getText().isEmpty() ? null : error.getText();
@@ -216,8 +196,7 @@ class ConsoleIT {
     assertThat(browser.driver().findElement(By.cssSelector(".dialog .error-field")).getText())
         .isEqualTo("field: " + refused.errorField());
 
-    type(".dialog input.field-size", "5Gi");
-    browser.click(".dialog button.confirm");
+    browser.submitDialog(Map.of("size", "5Gi"), true);
     browser.untilPhase("formed/by-hand", "Available");
     assertThat(admin.get("/api/v1/namespaces/formed/volumes/by-hand").json().getString("size")).isEqualTo("5Gi");
   }
@@ -227,12 +206,6 @@ class ConsoleIT {
     browser.signIn(server.adminToken());
     browser.go("#/nodes");
     browser.untilPhase(server.node(), "Ready");
-  }
-
-  private static void type(String css, String text) {
-    WebElement field = browser.until(() -> browser.first(By.cssSelector(css)), css);
-    field.clear();
-    field.sendKeys(text);
   }
 
   private static JsonObject awaitPhase(String plural, String ns, String name, String phase) {

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -32,19 +31,11 @@ class ConsoleScaleIT {
   private static final int NAMESPACES = 4;
   private static final int BATCH = 50;
   private static final Path SCREENSHOT = Path.of("rune-server/target/console-volumes-1000.png");
-  private static final TestServer server = TestServer.external("console-scale");
-  private static final Http admin = server.admin();
   @RegisterExtension
-  static final ConsoleBrowser browser = ConsoleBrowser.open(server);
+  static final ConsoleBrowser browser = ConsoleBrowser.onNewServer("console-scale");
+  private static final TestServer server = browser.server();
+  private static final Http admin = server.admin();
 
-  @AfterAll
-  static void stop() {
-    try {
-      browser.close();
-    } finally {
-      server.close();
-    }
-  }
 
   @Test
   void aThousandVolumesRenderAndABurstOfFiveHundredChangesIsAppliedWithoutFreezingThePage() {
