@@ -202,6 +202,19 @@ class ConsoleIT {
   }
 
   @Test
+  void theLiveStreamResumesAfterTheServerRestarts() {
+    browser.signIn(server.adminToken());
+    browser.go("#/volumes");
+    long framesBefore = browser.number("return window.runeConsoleStats.framesApplied");
+    server.restart();
+    assertThat(admin.post("/api/v1/namespaces/after/volumes", new JsonObject().put("name", "restart").put("size", "1Gi"))
+        .status()).isEqualTo(201);
+    browser.untilPhase("after/restart", "Available");
+    assertThat(browser.number("return window.runeConsoleStats.framesApplied")).isGreaterThan(framesBefore);
+    assertThat(browser.script("return sessionStorage.getItem('rune.token')")).isEqualTo(server.adminToken());
+  }
+
+  @Test
   void theNodesPageListsThisServerAsReady() {
     browser.signIn(server.adminToken());
     browser.go("#/nodes");
