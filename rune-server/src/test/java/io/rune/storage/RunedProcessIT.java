@@ -38,6 +38,11 @@ class RunedProcessIT {
       assertThat(http.get("/api/v1/storageclasses").items()).hasSize(2);
       assertThat(http.get("/metrics").body()).contains("rune_change_feed_seq");
       assertThat(http.get("/openapi.yaml").body()).startsWith("openapi: 3");
+      // The console's files from the shaded jar, and its redirect.
+      Http.Response console = http.get("/ui/");
+      assertThat(console.status()).isEqualTo(200);
+      assertThat(console.body()).contains("<noscript>");
+      assertThat(http.get("/").header("Location")).isEqualTo("/ui/");
       assertThat(dataDir.resolve("pg/postmaster.pid")).exists();
 
       runed.destroy(); // SIGTERM
