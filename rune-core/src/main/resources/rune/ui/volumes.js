@@ -1,0 +1,49 @@
+// The Volumes page: phase, usage, restore progress, trouble, and the volume actions.
+import { h, bytes, percentBar } from './dom.js';
+import { listPage } from './listpage.js';
+import { nameLink, phaseCell, reasonCell, progressCell, labelsCell, actions } from './cells.js';
+import { mayWrite, mayWriteAny } from './session.js';
+
+export const VOLUME_PHASES = ['Pending', 'Provisioning', 'Available', 'Bound', 'Released', 'Failed', 'Stalled', 'Deleting'];
+
+export function usageCell(o) {
+  const usage = o.status && o.status.usage;
+  if (!usage) return '';
+  return percentBar(usage.usedBytes, usage.capacityBytes,
+    `${bytes(usage.usedBytes)} / ${bytes(usage.capacityBytes)}${usage.enforcement ? ` · ${usage.enforcement}` : ''}`,
+    'usage');
+}
+
+export function volumeActions(o) {
+  if (!mayWrite(o.namespace)) return '';
+  const phase = o.status && o.status.phase;
+  return actions('volumes', o, [
+    ['snapshot', 'Snapshot'],
+    (phase === 'Failed' || phase === 'Stalled') && ['retry', 'Retry'],
+    phase === 'Bound' && ['detach', 'Detach'],
+    ['delete', 'Delete'],
+  ]);
+}
+
+export function volumesPage() {
+  return listPage({
+    kind: 'volumes',
+    title: 'Volumes',
+    namespaced: true,
+    phases: VOLUME_PHASES,
+    columns: [
+      { title: 'Namespace', cell: (o) => o.namespace, className: 'col-ns' },
+      { title: 'Name', cell: nameLink('volumes'), className: 'col-name' },
+      { title: 'Phase', cell: phaseCell, className: 'col-phase' },
+      { title: 'Class', cell: (o) => o.storageClassName || '', className: 'col-class' },
+      { title: 'Size', cell: (o) => o.size, className: 'col-size' },
+      { title: 'Usage', cell: usageCell, className: 'col-bar' },
+      { title: 'Restore', cell: progressCell, className: 'col-bar' },
+      { title: 'Reason', cell: reasonCell, className: 'col-reason' },
+      { title: 'Labels', cell: labelsCell, className: 'col-labels' },
+      { title: '', cell: volumeActions, className: 'col-actions' },
+    ],
+    toolbar: () => (mayWriteAny() ? h('a', { href: '#/volumes/new', class: 'button action-create' }, 'Create volume') : null),
+  });
+}
+
