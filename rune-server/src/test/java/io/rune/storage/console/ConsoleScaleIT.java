@@ -50,6 +50,7 @@ class ConsoleScaleIT {
         "const c = document.querySelector('.page-volumes .count'); return !!c && c.textContent === arguments[0]",
         VOLUMES + " of " + VOLUMES);
     long renderMs = System.currentTimeMillis() - openedAt;
+    long drawnAfterListsMs = browser.number("return window.runeConsoleStats.lastRenderAt - window.runeConsoleStats.listedAt");
     assertThat(browser.driver().findElements(By.cssSelector(".page-volumes tr.row")).size())
         .as("only the rows in view are drawn").isBetween(10, 80);
 
@@ -86,7 +87,12 @@ class ConsoleScaleIT {
     System.out.printf("console at %d volumes: page marks %s, longest tasks %s, load average %s%n", VOLUMES,
         stats.get("marks"), stats.get("longTasks"), loadAverage());
     assertThat(applied).as("frames applied by the burst").isGreaterThanOrEqualTo(BURST);
-    assertThat(renderMs).as("ms until 1,000 volumes are drawn").isLessThanOrEqualTo(5000);
+    // The page's own part of the first render (from the lists answered to 1,000 rows known and
+    // drawn) is what says it did not freeze; the whole, sign-in and the server's lists included,
+    // is printed and only held to a bound a loaded machine still meets.
+    System.out.printf("console at %d volumes: drawn %d ms after the lists answered%n", VOLUMES, drawnAfterListsMs);
+    assertThat(drawnAfterListsMs).as("ms from the lists answered to 1,000 volumes drawn").isLessThanOrEqualTo(1000);
+    assertThat(renderMs).as("ms from opening the page to 1,000 volumes drawn").isLessThanOrEqualTo(15_000);
     assertThat(burstMs).as("ms from the burst stored to applied and drawn").isLessThanOrEqualTo(5000);
     assertThat(longestTask).as("longest main-thread task, ms").isLessThanOrEqualTo(1000);
   }
