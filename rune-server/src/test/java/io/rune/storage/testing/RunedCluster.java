@@ -32,8 +32,6 @@ import java.util.stream.Collectors;
  * them by pid.
  */
 public final class RunedCluster implements AutoCloseable {
-  /** The tests' JVMs: the serial collector and the quick JIT tier start fastest on 2 shared cores. */
-  static final String JAVA_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
   public static final Duration START = Duration.ofSeconds(120);
 
   private final Settings settings;
@@ -86,7 +84,7 @@ public final class RunedCluster implements AutoCloseable {
         int[] p = node.getValue();
         Path runefile = home.resolve("runefile.toml");
         Files.writeString(runefile, cluster.runefile(node.getKey(), home, p[0], p[1], p[2], members));
-        cluster.nodes.add(new RunedNode(node.getKey(), home, p[0], runefile, cluster.environment(), JAVA_OPTIONS));
+        cluster.nodes.add(new RunedNode(node.getKey(), home, p[0], runefile, cluster.environment(), ""));
       }
       cluster.startAll(cluster.nodes);
       return cluster;
