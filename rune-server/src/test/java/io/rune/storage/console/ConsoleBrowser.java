@@ -3,6 +3,7 @@ package io.rune.storage.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rune.storage.testing.TestServer;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.logging.Level;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
@@ -33,10 +35,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * Debian's headless Chromium, driven through its own chromedriver (explicit paths: Selenium
  * Manager never downloads anything), pointed at a {@link TestServer}'s console. On a failed test
  * it saves a screenshot and the browser's console log under rune-server/target/console-failures/;
- * every test checks that log for CSP violations and uncaught errors. Registered as a static
- * extension, it quits the browser and closes its server after the test class.
+ * after every test it checks that log for CSP violations and uncaught errors. Registered as a
+ * static extension, it quits the browser and closes its server after the test class.
  */
-final class ConsoleBrowser implements AutoCloseable, TestWatcher, AfterAllCallback {
+final class ConsoleBrowser implements AutoCloseable, TestWatcher, AfterEachCallback, AfterAllCallback {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -77,7 +79,12 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher, AfterAllCallba
 
   /** A browser on a new server (its own database) named {@code name}. */
   static ConsoleBrowser onNewServer(String name) {
-    TestServer server = TestServer.external(name);
+    return onNewServer(name, new JsonObject());
+  }
+
+  /** A browser on a new server named {@code name}, configured by {@code runefile}. */
+  static ConsoleBrowser onNewServer(String name, JsonObject runefile) {
+    TestServer server = TestServer.external(name, runefile);
     try {
       return new ConsoleBrowser(server);
     } catch (RuntimeException | AssertionError e) {
@@ -154,8 +161,20 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher, AfterAllCallba
     fields.forEach((name, value) -> type(".dialog .field-" + name, value));
     click(".dialog button.confirm");
     if (closes) {
-      until(() -> first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the dialog to close");
+      untilDialogCloses();
     }
+  }
+
+  void untilDialogCloses() {
+    until(() -> first(By.cssSelector(".dialog")) == null ? Boolean.TRUE : null, "the dialog to close");
+  }
+
+  /** The refusal the open dialog shows, once it shows one. */
+  String dialogError() {
+    return until(() -> {
+      WebElement error = first(By.cssSelector(".dialog .error"));
+      return error == null || error.getText().isEmpty() ? null : error.getText();
+    }, "the refusal in the dialog");
   }
 
   /** Waits for a non-null answer, polling every 25 ms; fails naming {@code what}. */
@@ -222,6 +241,11 @@ final class ConsoleBrowser implements AutoCloseable, TestWatcher, AfterAllCallba
     } catch (RuntimeException | IOException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    assertCleanConsole();
   }
 
   @Override

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -34,12 +33,6 @@ class ConsoleIT {
   private static final TestServer server = browser.server();
   private static final Http admin = server.admin();
   private static final Path root = server.config().storage().localVolumeRoot();
-
-
-  @AfterEach
-  void consoleStayedClean() {
-    browser.assertCleanConsole();
-  }
 
   @Test
   void theTokenTypedIntoTheFormIsKeptInSessionStorageOnlyAndSignOutForgetsIt() {
@@ -155,10 +148,7 @@ class ConsoleIT {
     WebElement question = browser.until(() -> browser.first(By.cssSelector(".dialog .consequence")), "the confirmation");
     assertThat(question.getText()).startsWith("Delete volume guarded/keep?");
     browser.click(".dialog button.confirm");
-    String words = browser.until(() -> {
-      WebElement error = browser.first(By.cssSelector(".dialog .error"));
-      return error == null || error.getText().isEmpty() ? null : error.getText();
-    }, "the refusal in the dialog");
+    String words = browser.dialogError();
     Http.Response refused = reader.delete("/api/v1/namespaces/guarded/volumes/keep");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(words).isEqualTo(refused.json().getJsonObject("error").getString("message"));
@@ -188,10 +178,7 @@ class ConsoleIT {
     browser.until(() -> browser.first(By.cssSelector(".dialog select.field-storageClassName option[value='local']")),
         "the classes in the create form");
     browser.submitDialog(Map.of("namespace", "formed", "name", "by-hand", "size", "5GB"), false);
-    String words = browser.until(() -> {
-      WebElement error = browser.first(By.cssSelector(".dialog .error"));
-      return error == null || error.getText().isEmpty() ? null : error.getText();
-    }, "the refusal in the form");
+    String words = browser.dialogError();
     Http.Response refused = admin.post("/api/v1/namespaces/formed/volumes",
         new JsonObject().put("name", "by-hand").put("size", "5GB").put("accessMode", "ReadWriteOnce"));
     assertThat(refused.status()).isEqualTo(422);
