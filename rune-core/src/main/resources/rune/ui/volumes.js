@@ -1,17 +1,30 @@
 // The Volumes page: phase, usage, restore progress, trouble, and the volume actions.
-import { h, bytes, percentBar } from './dom.js';
+import { h, bytes, percentBar, quantityBytes } from './dom.js';
 import { listPage } from './listpage.js';
 import { nameLink, phaseCell, reasonCell, progressCell, labelsCell, actions } from './cells.js';
 import { mayWrite, mayWriteAny } from './session.js';
 
 export const VOLUME_PHASES = ['Pending', 'Provisioning', 'Available', 'Bound', 'Released', 'Failed', 'Stalled', 'Deleting'];
 
+/**
+ * Used bytes against what the volume may hold. Where the size is enforced that is the driver's
+ * capacity; with enforcement none the driver's capacity is the whole file system's, so the bar
+ * compares with the volume's own size instead (what the user asked for), and turns red past it.
+ */
 export function usageCell(o) {
-  const usage = o.status && o.status.usage;
+  const status = o.status || {};
+  const usage = status.usage;
   if (!usage) return '';
-  return percentBar(usage.usedBytes, usage.capacityBytes,
-    `${bytes(usage.usedBytes)} / ${bytes(usage.capacityBytes)}${usage.enforcement ? ` · ${usage.enforcement}` : ''}`,
-    'usage');
+  const unenforced = usage.enforcement === 'none';
+  const limit = unenforced ? quantityBytes(status.capacity || o.size) || usage.capacityBytes : usage.capacityBytes;
+  const over = (status.conditions || []).some((c) => c.type === 'OverCapacity' && c.status === 'True');
+  const bar = percentBar(usage.usedBytes, limit,
+    `${bytes(usage.usedBytes)} / ${bytes(limit)}${usage.enforcement ? ` · ${usage.enforcement}` : ''}`,
+    `usage${over ? ' over' : ''}`);
+  if (unenforced) {
+    bar.title = `Nothing enforces this volume's size: it may grow to the ${bytes(usage.capacityBytes)} of its file system`;
+  }
+  return bar;
 }
 
 export function volumeActions(o) {

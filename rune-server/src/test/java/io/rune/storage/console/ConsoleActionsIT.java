@@ -61,16 +61,26 @@ class ConsoleActionsIT {
     }, "the usage bar at 5 MiB");
     System.out.printf("console: usage %s shown as %s%n", usage.encode(), shown);
 
-    double percent = 100.0 * usage.getLong("usedBytes") / usage.getLong("capacityBytes");
-    // With enforcement none the capacity is the file system's, so the percentage is small: compare it relatively.
+    // With enforcement none the driver's capacity is the file system's; the bar compares with
+    // the volume's own 64Mi, which is what the user asked it to hold.
+    long size = 64 * MIB;
+    double percent = 100.0 * usage.getLong("usedBytes") / size;
     assertThat(((Number) shown.get("value")).doubleValue()).isCloseTo(percent, within(percent * 1e-6));
     assertThat(Long.parseLong((String) shown.get("now"))).isEqualTo(Math.round(percent));
     String label = (String) shown.get("label");
     assertThat(label).endsWith(" · none");
     List<Double> figures = figures(label);
     assertThat(figures.get(0)).as("used, in " + label).isCloseTo(usage.getLong("usedBytes"), within(rounding(label, 0)));
-    assertThat(figures.get(1)).as("capacity, in " + label)
-        .isCloseTo(usage.getLong("capacityBytes"), within(rounding(label, 1)));
+    assertThat(figures.get(1)).as("the volume's size, in " + label).isCloseTo(size, within(rounding(label, 1)));
+
+    // Past its size (nothing stops it in mode none): the server's OverCapacity turns the bar red and full.
+    Files.write(data.resolve("seventy.bin"), new byte[(int) (70 * MIB)]);
+    String over = browser.until(() -> (String) browser.script("const b = document.querySelector(arguments[0]);"
+        + " return b && b.classList.contains('over') ? b.querySelector('progress').getAttribute('aria-valuenow') : null",
+        bar), "the usage bar marked over the volume's size");
+    assertThat(over).isEqualTo("100");
+    assertThat(volume("metered", "data").getJsonObject("status").getJsonArray("conditions").getJsonObject(0)
+        .getString("type")).isEqualTo("OverCapacity");
   }
 
   @Test
