@@ -91,7 +91,14 @@ class ShardLeasesIT {
             .isEqualTo(before.get(shard) + 2);
       }
       assertThat(metric(a, "rune_lease_transitions_total{direction=\"lost\"")).isEqualTo(8);
-      assertThat(metric(a, "rune_lease_transitions_total{direction=\"acquired\"")).isEqualTo(24);
+      // 16 at start and the ghost's 8 taken back; a renewal of this node's own shards that came
+      // too late under load (a lease is 2 s here) re-acquires the shard under a new epoch, and
+      // counts as acquired once per epoch step, no more.
+      long lapsed = 0;
+      for (int shard = 8; shard < 16; shard++) {
+        lapsed += after.get(shard) - before.get(shard);
+      }
+      assertThat(metric(a, "rune_lease_transitions_total{direction=\"acquired\"")).isEqualTo(24 + lapsed);
     }
   }
 
