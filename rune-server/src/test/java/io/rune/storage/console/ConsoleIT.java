@@ -22,11 +22,11 @@ class ConsoleIT {
   /**
    * Progress is written at most once a second, so the copy must take seconds even from the page
    * cache of an idle machine. Many small files do that cheaply: each costs a create and its
-   * attributes whatever the disk's speed (30,000 of 4 KiB: about 3 s of {@code cp -a} on this
+   * attributes whatever the disk's speed (45,000 of 4 KiB: about 4-5 s of {@code cp -a} on this
    * machine), where gigabytes of data cost minutes of disk writes in a shared suite.
    */
   private static final long LARGE = 64L << 20;
-  private static final int SMALL_FILES = 30_000;
+  private static final int SMALL_FILES = 45_000;
   private static final int FILES_PER_DIRECTORY = 1_000;
   @RegisterExtension
   static final ConsoleBrowser browser = ConsoleBrowser.onNewServer("console");
