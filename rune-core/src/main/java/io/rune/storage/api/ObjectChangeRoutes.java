@@ -37,19 +37,11 @@ final class ObjectChangeRoutes {
     RouteSupport.respond(ctx, 200, () -> {
       String namespace = kind.namespaced() ? RouteSupport.nameParam(ctx, "namespace") : "";
       String name = RouteSupport.nameParam(ctx, "name");
-      int limit = limit(RouteSupport.intParam(ctx, "limit"));
+      // Checked before the caller's rights, as a list's: a request that cannot be read is 400 for anyone.
+      int limit = Validation.pageSize(RouteSupport.intParam(ctx, "limit"), DEFAULT_LIMIT, MAX_LIMIT);
       RouteSupport.principal(ctx).checkRead(kind, namespace);
       return store.changesOf(kind, namespace, name, limit);
     }, ObjectChangeRoutes::render);
-  }
-
-  /** Checked before the caller's rights, as a list's: a request that cannot be read is 400 for anyone. */
-  private static int limit(Integer given) {
-    int limit = given == null ? DEFAULT_LIMIT : given;
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw ApiException.malformedRequest("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
-    }
-    return limit;
   }
 
   private static JsonObject render(List<ObjectChange> changes) {

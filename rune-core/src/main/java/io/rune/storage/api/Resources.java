@@ -131,10 +131,7 @@ public final class Resources {
   /** The parameters are checked before the caller's rights: a list that cannot be read is 400 for anyone. */
   private static ListQuery listQuery(Principal principal, Kind kind, String namespace, String labelSelector,
       String fieldSelector, Integer limit, String continueToken) {
-    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-    if (pageSize < 1 || pageSize > MAX_LIMIT) {
-      throw ApiException.malformedRequest("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + pageSize);
-    }
+    int pageSize = Validation.pageSize(limit, DEFAULT_LIMIT, MAX_LIMIT);
     LabelSelector labels = Validation.checkRequest(() -> LabelSelector.parse(labelSelector));
     FieldSelector fields = Validation.checkRequest(() -> FieldSelector.parse(kind, fieldSelector));
     if (namespace != null) {

@@ -35,6 +35,15 @@ final class Validation {
     }
   }
 
+  /** The {@code limit} of a query: {@code defaultSize} when absent, else 1..{@code maxSize} or 400 naming it. */
+  static int pageSize(Integer limit, int defaultSize, int maxSize) {
+    int pageSize = limit == null ? defaultSize : limit;
+    if (pageSize < 1 || pageSize > maxSize) {
+      throw ApiException.malformedRequest("limit", "limit must be between 1 and " + maxSize + ", not " + pageSize);
+    }
+    return pageSize;
+  }
+
   static ApiException toApi(ValidationException e) {
     return new ApiException(422, e.code(), e.getMessage(), e.field());
   }
