@@ -15,6 +15,8 @@ export const stats = {
   listMs: 0,
   /** Milliseconds since the page's start (performance.now()) of its steps. */
   marks: {},
+  /** When (performance.now()) each watch socket was opened: tests hold reconnects to the backoff. */
+  socketsOpenedAt: [],
 };
 window.runeConsoleStats = stats;
 

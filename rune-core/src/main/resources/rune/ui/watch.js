@@ -54,6 +54,7 @@ function connect(sinceSeq) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = `${scheme}://${location.host}/api/v1/watch?kinds=${KINDS.join(',')}&sinceSeq=${sinceSeq}`;
   const ws = new WebSocket(url, ['rune.watch', `rune.bearer.${token()}`]);
+  stats.socketsOpenedAt.push(Math.round(performance.now()));
   socket = ws;
   let resumeFrom = sinceSeq;
   let compacted = false;

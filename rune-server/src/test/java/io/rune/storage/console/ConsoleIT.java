@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -202,6 +204,39 @@ class ConsoleIT {
     browser.untilPhase("after/restart", "Available");
     assertThat(browser.number("return window.runeConsoleStats.framesApplied")).isGreaterThan(framesBefore);
     assertThat(browser.script("return sessionStorage.getItem('rune.token')")).isEqualTo(server.adminToken());
+  }
+
+  /**
+   * A failure that goes on: the token is deleted while the page watches, so every reconnect is
+   * refused (401 at the upgrade). The page must keep to its backoff (1, 2, 4, 8 s ... up to 30 s),
+   * not reconnect in a loop.
+   */
+  @Test
+  void aWatchWhoseTokenIsDeletedReconnectsOnItsBackoffNotInALoop() {
+    Http user = server.client("readwrite");
+    browser.signIn(user.token());
+    browser.go("#/volumes");
+    browser.untilTrue("the watch open", "return window.runeConsoleStats.socketsOpenedAt.length >= 1");
+    int before = (int) browser.number("return window.runeConsoleStats.socketsOpenedAt.length");
+    String id = user.get("/api/v1/whoami").json().getString("tokenId");
+    assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(204);
+
+    // Four refused reconnects after the close take 1 + 2 + 4 + 8 s on the backoff.
+    @SuppressWarnings("unchecked")
+    List<Number> opened = await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(
+        () -> (List<Number>) browser.script("return window.runeConsoleStats.socketsOpenedAt"),
+        list -> list.size() >= before + 4);
+    List<Long> gaps = new ArrayList<>();
+    for (int i = before; i < opened.size(); i++) {
+      gaps.add(opened.get(i).longValue() - opened.get(i - 1).longValue());
+    }
+    System.out.printf("console: reconnects after the token was deleted, ms apart: %s%n", gaps);
+    // The first gap includes the time the socket stayed open before the deletion closed it.
+    for (int i = 1; i < 4; i++) {
+      assertThat(gaps.get(i)).as("gap %d of %s: twice the one before (backoff), less timer slack", i, gaps)
+          .isGreaterThanOrEqualTo((1000L << i) - 100);
+    }
+    assertThat(opened).as("sockets opened in all").hasSizeLessThanOrEqualTo(before + 5);
   }
 
   @Test
