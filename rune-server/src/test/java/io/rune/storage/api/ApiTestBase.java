@@ -69,10 +69,13 @@ abstract class ApiTestBase {
     return new Http.Response(201, settled.body());
   }
 
-  /** Waits until no volume or service is waiting for its controller, whose writes move the change log. */
+  /** Waits until no volume, snapshot or service is waiting for its controller, whose writes move the change log. */
   protected void awaitControllersIdle() {
     await().atMost(Duration.ofSeconds(30)).until(() -> server.sqlValue("SELECT count(*) FROM objects"
         + " WHERE (kind = 'Volume' AND status ->> 'phase' IN ('Pending', 'Provisioning', 'Deleting'))"
+        // A snapshot being taken writes its progress and then Ready: a test that counts writes
+        // right after taking one must wait for it.
+        + " OR (kind = 'Snapshot' AND coalesce(status ->> 'phase', 'Pending') IN ('Pending', 'Creating', 'Deleting'))"
         + " OR (kind = 'Service' AND (status ->> 'phase' = 'Deleting'"
         + " OR coalesce((status ->> 'readyReplicas')::int, 0) <> (spec ->> 'scale')::int))").equals("0"));
   }
