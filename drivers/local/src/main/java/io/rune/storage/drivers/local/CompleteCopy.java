@@ -57,14 +57,13 @@ final class CompleteCopy {
     removeLeftovers(target);
     Path partial = ManagedRoot.partialOf(target, HexFormat.of().toHexDigits(RANDOM.nextLong()));
     try {
-      progress.counting(source);
       // As the kernel names the files cp has open (the root may be reached through a link).
       Path watched = partial.getParent().toRealPath().resolve(partial.getFileName());
       try {
         // "<source>/." copies the directory's contents and its own mode into a new partial.
         run((reflink ? "cloning " : "copying ") + source + " to " + partial, List.of("cp", "-a",
             reflink ? "--reflink=always" : "--reflink=never", "--", source + "/.", partial.toString()),
-            cp -> progress.watching(cp, watched));
+            cp -> progress.watching(cp, source, watched));
       } finally {
         progress.stopWatching();
       }

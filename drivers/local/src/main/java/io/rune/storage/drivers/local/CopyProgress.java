@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How far one copy is (STORAGE.md, "Snapshots": progress in status): the bytes the copying
- * process wrote against the bytes of regular files in the source, counted once up front as
- * {@link DirectoryUsage} counts them. The copy is sampled from the kernel's own accounting
- * ({@link CopyingProcess}) on a walker thread of the driver's own: a sample costs a few reads
- * of /proc however large the tree, where walking the partial copy cost a stat of every file
- * copied so far, each time, and slowed a copy of many small files by a third.
+ * process wrote against the bytes of regular files in the source, counted once as the copy
+ * starts, as {@link DirectoryUsage} counts them. The copy is sampled from the kernel's own
+ * accounting ({@link CopyingProcess}) on a walker thread of the driver's own: a sample costs a
+ * few reads of /proc however large the tree, where walking the partial copy cost a stat of every
+ * file copied so far, each time, beside a cp that needs the same cores and disk.
  *
  * <p>Reports are monotonic in bytesDone, never above bytesTotal, start with (0, total) and end
  * with (total, total). None is made once {@link #stopWatching} returned but for the final one,
@@ -54,10 +54,13 @@ final class CopyProgress {
   }
 
   /**
-   * Counts {@code source} and reports (0, total). Blocking (one stat of every file). A source
-   * that cannot be counted costs the copy its progress reports, not the copy.
+   * Counts {@code source}, reports (0, total), then samples {@code process}, which copies it into
+   * {@code partial}, from time to time until {@link #stopWatching}. Blocking (one stat of every
+   * source file): called on the copying thread once cp runs, which would otherwise only wait for
+   * it, so the count runs beside the copy rather than before it. A source that cannot be counted
+   * costs the copy its progress reports, not the copy.
    */
-  void counting(Path source) {
+  void watching(ProcessHandle process, Path source, Path partial) {
     if (listener == Progress.NONE) {
       return;
     }
@@ -72,17 +75,12 @@ final class CopyProgress {
       total = bytes;
       done = 0;
       listener.report(0, total);
+      if (total > 0) {
+        copying = new CopyingProcess(process.pid(), partial);
+        watching = true;
+        timer = vertx.setTimer(interval.toMillis(), id -> sample());
+      }
     }
-  }
-
-  /** Samples {@code process}, which copies into {@code partial}, from time to time until {@link #stopWatching}. */
-  synchronized void watching(ProcessHandle process, Path partial) {
-    if (total <= 0) {
-      return;
-    }
-    copying = new CopyingProcess(process.pid(), partial);
-    watching = true;
-    timer = vertx.setTimer(interval.toMillis(), id -> sample());
   }
 
   /** Ends the samples: none reports after this returns, though one may still be running. */

@@ -63,13 +63,11 @@ class LocalCopyProgressTest {
   @Test
   void samplesReportWhatTheCopyingProcessWroteUntilStopped() throws Exception {
     CopyProgress progress = new CopyProgress(listener, vertx, walker, INTERVAL);
-    progress.counting(source);
+    Process writer = writerInto(partial.resolve("a"));
+    progress.watching(writer.toHandle(), source, partial);
     // Hard links count once, symbolic links not at all.
     assertThat(reports).containsExactly(new Report(0, 400 * KIB));
     assertThat(progress.total()).isEqualTo(400 * KIB);
-
-    Process writer = writerInto(partial.resolve("a"));
-    progress.watching(writer.toHandle(), partial);
     feed(writer, 100 * KIB);
     await().atMost(5, TimeUnit.SECONDS).until(() -> reports.size() == 2);
     Report sampled = reports.get(1);
@@ -89,9 +87,8 @@ class LocalCopyProgressTest {
   @Test
   void reportsNeverGoAboveTheTotal() throws Exception {
     CopyProgress progress = new CopyProgress(listener, vertx, walker, INTERVAL);
-    progress.counting(source);
     Process writer = writerInto(partial.resolve("a"));
-    progress.watching(writer.toHandle(), partial);
+    progress.watching(writer.toHandle(), source, partial);
     feed(writer, 300 * KIB);
     await().atMost(5, TimeUnit.SECONDS).until(() -> reports.stream().anyMatch(r -> r.done() >= 300 * KIB));
 
@@ -127,8 +124,7 @@ class LocalCopyProgressTest {
   void nobodyListeningMeansNothingIsCountedOrSampled() {
     // No Vert.x and no walker: touching either would throw.
     CopyProgress progress = new CopyProgress(Progress.NONE, null, null, INTERVAL);
-    progress.counting(source);
-    progress.watching(ProcessHandle.current(), partial);
+    progress.watching(ProcessHandle.current(), source, partial);
     progress.stopWatching();
     progress.finished();
     assertThat(progress.total()).isEqualTo(-1);
