@@ -190,7 +190,7 @@ final class BenchmarksDoc {
         4. **Idle**: with 10,000 volumes Available and nothing asked, the CPU of the server and of
            PostgreSQL and the database's work over 60 s, beside the same window with 100 volumes:
            measured on a runed of its own; the method is described in the Idle section.
-        5. **Snapshots** of a local volume beside `cp -a` of the same tree: measured on a runed of
+        5. **Snapshots** of a local volume beside `cp -a`, then `sync -f`, of the same tree: measured on a runed of
            their own; the method is described in the Snapshots section, beside its numbers.
 
         Before each measurement the bench waits (up to 30 s) for a one-second window in which the

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.rune.storage.testing.FileTrees;
 import io.rune.storage.testing.Http;
+import io.rune.storage.testing.SteppedCopy;
 import io.rune.storage.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +22,13 @@ import org.openqa.selenium.WebElement;
 /** The web console in a real headless Chromium against a real server, through the contract proxy. */
 class ConsoleIT {
   /**
-   * Progress is written at most once a second, so the copy must take seconds even from the page
-   * cache of an idle machine. Many small files do that cheaply: each costs a create and its
-   * attributes whatever the disk's speed (45,000 of 4 KiB: about 4-5 s of {@code cp -a} on this
-   * machine), where gigabytes of data cost minutes of disk writes in a shared suite.
+   * The snapshot's copy is held mid-way by the test ({@link SteppedCopy}), so it need not be
+   * long: small files, each its own copy call, so that the copy can be stopped between two.
    */
-  private static final long LARGE = 64L << 20;
-  private static final int SMALL_FILES = 45_000;
+  private static final long LARGE = 1L << 20;
+  private static final int SMALL_FILES = 4_000;
   private static final int FILES_PER_DIRECTORY = 1_000;
+  private static final Duration COPY_WAIT = Duration.ofSeconds(60);
   @RegisterExtension
   static final ConsoleBrowser browser = ConsoleBrowser.onNewServer("console");
   private static final TestServer server = browser.server();
@@ -92,7 +91,7 @@ class ConsoleIT {
   }
 
   @Test
-  void aSnapshotTakenInTheConsoleShowsItsProgressEndsReadyAndRestoresToTheSameFiles() throws IOException {
+  void aSnapshotTakenInTheConsoleShowsItsProgressEndsReadyAndRestoresToTheSameFiles() throws Exception {
     assertThat(admin.post("/api/v1/namespaces/copies/volumes", new JsonObject().put("name", "big").put("size", "8Gi"))
         .status()).isEqualTo(201);
     Path data = root.resolve(awaitPhase("volumes", "copies", "big", "Available").getString("handle"));
@@ -104,6 +103,7 @@ class ConsoleIT {
       Files.write(many.resolve("f-" + i), small);
     }
     Map<String, String> original = FileTrees.fingerprint(data);
+    long bytes = LARGE + (long) SMALL_FILES * small.length;
     browser.signIn(server.adminToken());
     // Every value the snapshot's bar takes, recorded in the page as it changes.
     browser.script("window.progressSeen = [];"
@@ -113,12 +113,19 @@ class ConsoleIT {
 
     browser.go("#/volumes/copies/big/snapshot");
     browser.submitDialog(Map.of("name", "nightly"), true);
-    browser.go("#/snapshots");
+    try (SteppedCopy copy = SteppedCopy.stopped(ProcessHandle.current(), COPY_WAIT)) {
+      long written = copy.stepUntilWritten(bytes / 4, COPY_WAIT);
+      assertThat(written).as("the held copy is mid-way").isLessThan(bytes);
+      browser.go("#/snapshots");
+      // The bar shows the held copy's progress: the driver samples it, the controller writes it.
+      browser.until(() -> progressSeen().stream().anyMatch(v -> v.longValue() > 0 && v.longValue() < 100)
+          ? Boolean.TRUE : null, "a value of the bar strictly between 0 and 100");
+    }
     browser.untilPhase("copies/nightly", "Ready");
-    @SuppressWarnings("unchecked")
-    List<Number> seen = (List<Number>) browser.script("return window.progressSeen");
+    List<Number> seen = progressSeen();
     System.out.printf("console: snapshot progress seen %s%n", seen);
     assertThat(seen).as("the bar's values while copying").anySatisfy(v -> assertThat(v.longValue()).isStrictlyBetween(0L, 100L));
+    assertThat(seen).as("the bar's values never go back").extracting(Number::longValue).isSorted();
 
     browser.go("#/snapshots/copies/nightly/restore");
     browser.submitDialog(Map.of("name", "big-again"), true);
@@ -127,6 +134,11 @@ class ConsoleIT {
     Path copy = root.resolve(admin.get("/api/v1/namespaces/copies/volumes/big-again").json()
         .getJsonObject("status").getString("handle"));
     assertThat(FileTrees.fingerprint(copy)).isEqualTo(original);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Number> progressSeen() {
+    return (List<Number>) browser.script("return window.progressSeen");
   }
 
   @Test

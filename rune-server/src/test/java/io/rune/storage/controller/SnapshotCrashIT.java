@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.rune.storage.testing.FileTrees;
 import io.rune.storage.testing.Http;
 import io.rune.storage.testing.RunedProcess;
+import io.rune.storage.testing.SteppedCopy;
 import io.rune.storage.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -94,8 +95,8 @@ class SnapshotCrashIT {
       original = snapshotOfAFullVolume(http, volumes, 768L << 20);
 
       ProcessHandle cp = await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
-          .until(() -> copyOf(first), found -> found != null);
-      signal("STOP", cp);
+          .until(() -> SteppedCopy.copyOf(first.toHandle()), found -> found != null);
+      SteppedCopy.signal("STOP", cp);
       first.destroyForcibly(); // SIGKILL: bin/runed execs java, so this is the JVM itself
       assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
       try {
@@ -106,7 +107,7 @@ class SnapshotCrashIT {
       softly.assertThat(survivors).as("the cp of the killed server still runs %s after the kill", CP_DIES_WITHIN)
           .isEmpty();
       for (ProcessHandle survivor : survivors) {
-        signal("CONT", survivor);
+        SteppedCopy.signal("CONT", survivor);
       }
     } finally {
       first.destroyForcibly();
@@ -134,13 +135,6 @@ class SnapshotCrashIT {
     softly.assertAll();
   }
 
-  /** The cp among the descendants of {@code runed} (setpriv becomes cp once it armed the signal). */
-  private static ProcessHandle copyOf(Process runed) {
-    return runed.descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/cp")).orElse(false))
-        .findFirst().orElse(null);
-  }
-
   /** Alive and not a zombie (an orphan's reaper may be slow to reap it). */
   private static boolean running(ProcessHandle process) throws IOException {
     try {
@@ -150,11 +144,6 @@ class SnapshotCrashIT {
     } catch (NoSuchFileException e) {
       return false;
     }
-  }
-
-  private static void signal(String signal, ProcessHandle process) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
   }
 
   /**

@@ -11,57 +11,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far one copy is (STORAGE.md, "Snapshots": progress in status): the bytes of regular
- * files in the partial against those of the source, counted as {@link DirectoryUsage} counts
- * them. {@code cp} tells nothing while it runs, so the partial is walked now and then on a
- * walker thread of the driver's own, never on the copying thread or an event loop.
- *
- * <p>The walk competes with {@code cp} for the disk, and a snapshot should take little longer
- * than a plain {@code cp -a}: walks are at least {@link #MIN_INTERVAL} apart, and after a walk
- * that took d the next waits at least {@value #WALK_SHARE} × d, so walking takes at most about
- * a tenth of the copy's time however large the tree.
+ * How far one copy is (STORAGE.md, "Snapshots": progress in status): the bytes the copying
+ * process wrote against the bytes of regular files in the source, counted once as the copy
+ * starts, as {@link DirectoryUsage} counts them. The copy is sampled from the kernel's own
+ * accounting ({@link CopyingProcess}) on a walker thread of the driver's own: a sample costs a
+ * few reads of /proc however large the tree, where walking the partial copy cost a stat of every
+ * file copied so far, each time, beside a cp that needs the same cores and disk.
  *
  * <p>Reports are monotonic in bytesDone, never above bytesTotal, start with (0, total) and end
  * with (total, total). None is made once {@link #stopWatching} returned but for the final one,
  * which the copying thread makes before the operation's future completes. When nobody listens
- * ({@link Progress#NONE}) nothing is counted at all.
+ * ({@link Progress#NONE}) nothing is counted or sampled at all. A clone ({@code --reflink})
+ * writes no bytes, so it reports nothing between its first and last report; it is quick.
  */
 final class CopyProgress {
 
-  static final Duration MIN_INTERVAL = Duration.ofMillis(500);
-  static final int WALK_SHARE = 10;
+  static final Duration INTERVAL = Duration.ofMillis(250);
 
   private static final Logger LOG = LoggerFactory.getLogger(CopyProgress.class);
 
   private final Progress listener;
   private final Vertx vertx;
   private final WorkerExecutor walker;
-  private final Duration minInterval;
+  private final Duration interval;
 
-  // Guarded by this: a walk reports and schedules the next one only while still watching.
+  // Guarded by this: a sample reports and schedules the next one only while still watching.
   private boolean watching;
   private long timer = -1;
-  private Path partial;
+  private CopyingProcess copying;
   private long total = -1;
   private long done;
 
   CopyProgress(Progress listener, Vertx vertx, WorkerExecutor walker) {
-    this(listener, vertx, walker, MIN_INTERVAL);
+    this(listener, vertx, walker, INTERVAL);
   }
 
-  CopyProgress(Progress listener, Vertx vertx, WorkerExecutor walker, Duration minInterval) {
+  CopyProgress(Progress listener, Vertx vertx, WorkerExecutor walker, Duration interval) {
     this.listener = listener;
     this.vertx = vertx;
     this.walker = walker;
-    this.minInterval = minInterval;
+    this.interval = interval;
   }
 
   /**
-   * Counts {@code source}, reports (0, total) and walks {@code partial} from time to time
-   * until {@link #stopWatching}. Blocking (the count). A source that cannot be counted costs
-   * the copy its progress reports, not the copy.
+   * Counts {@code source}, reports (0, total), then samples {@code process}, which copies it into
+   * {@code partial}, from time to time until {@link #stopWatching}. Blocking (one stat of every
+   * source file): called on the copying thread once cp runs, which would otherwise only wait for
+   * it, so the count runs beside the copy rather than before it. A source that cannot be counted
+   * costs the copy its progress reports, not the copy.
    */
-  void startWatching(Path source, Path partial) {
+  void watching(ProcessHandle process, Path source, Path partial) {
     if (listener == Progress.NONE) {
       return;
     }
@@ -73,18 +72,18 @@ final class CopyProgress {
       return;
     }
     synchronized (this) {
-      this.partial = partial;
       total = bytes;
       done = 0;
-      watching = true;
       listener.report(0, total);
       if (total > 0) {
-        timer = vertx.setTimer(minInterval.toMillis(), id -> walk());
+        copying = new CopyingProcess(process.pid(), partial);
+        watching = true;
+        timer = vertx.setTimer(interval.toMillis(), id -> sample());
       }
     }
   }
 
-  /** Ends the walks: no walk reports after this returns, though one may still be running. */
+  /** Ends the samples: none reports after this returns, though one may still be running. */
   synchronized void stopWatching() {
     watching = false;
     if (timer >= 0) {
@@ -109,42 +108,30 @@ final class CopyProgress {
     return total;
   }
 
-  /** How long to wait after a walk that took {@code walkNanos}. */
-  static long nextDelayMillis(Duration minInterval, long walkNanos) {
-    return Math.max(minInterval.toMillis(), Duration.ofNanos(walkNanos).multipliedBy(WALK_SHARE).toMillis());
-  }
-
-  private void walk() {
-    Path walked;
+  private void sample() {
+    CopyingProcess sampled;
     synchronized (this) {
       if (!watching) {
         return;
       }
       timer = -1;
-      walked = partial;
+      sampled = copying;
     }
     walker.executeBlocking(() -> {
-      long started = System.nanoTime();
-      long bytes = -1;
-      try {
-        bytes = DirectoryUsage.regularFileBytes(walked);
-      } catch (IOException e) {
-        // cp may be changing modes under the walk; the next walk will do.
-        LOG.debug("cannot measure partial copy {}: {}", walked, e.toString());
-      }
-      long delay = nextDelayMillis(minInterval, System.nanoTime() - started);
+      long bytes = sampled.bytesWritten();
       synchronized (this) {
-        if (watching) {
-          // A source in use may grow while it is copied; the total stays what was promised.
+        // A process that is gone (bytes < 0) has finished: the copying thread reports the rest.
+        if (watching && bytes >= 0) {
+          // A source in use may grow while it is copied: the total stays what was promised.
           long capped = Math.min(bytes, total);
           if (capped > done) {
             done = capped;
             listener.report(done, total);
           }
-          timer = vertx.setTimer(delay, id -> walk());
+          timer = vertx.setTimer(interval.toMillis(), id -> sample());
         }
       }
       return null;
-    }, false).onFailure(e -> LOG.debug("progress walk of {} failed: {}", walked, e.toString()));
+    }, false).onFailure(e -> LOG.debug("progress sample of {} failed: {}", sampled, e.toString()));
   }
 }

@@ -53,7 +53,7 @@ public final class LocalDriver implements StorageDriver {
   private final ManagedRoot root;
   private final Vertx vertx;
   private final WorkerExecutor workers;
-  /** Measures partial copies for progress reports, on a thread the copies cannot all take. */
+  /** Samples copies for progress reports, on a thread the copies cannot all take. */
   private final WorkerExecutor progressWalker;
   /**
    * Copies and provisions under way, by target handle. A caller that gave up waiting retries

@@ -18,11 +18,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The walks of a partial copy, with the partial filled by hand instead of by cp. */
+/** The samples of a copy, with a dd or a shell writing into the partial instead of cp. */
 class LocalCopyProgressTest {
 
   private static final Duration INTERVAL = Duration.ofMillis(20);
   private static final int KIB = 1024;
+  /**
+   * What a process started from Java has written before it runs our command: the JDK's spawn
+   * helper tells the JVM it is alive with a 4-byte write, counted in the process's wchar.
+   */
+  private static final int SPAWN_BYTES = 64;
 
   record Report(long done, long total) {}
 
@@ -45,7 +50,8 @@ class LocalCopyProgressTest {
     write(source.resolve("sub/b"), 100 * KIB);
     Files.createLink(source.resolve("hard-link-to-a"), source.resolve("a"));
     Files.createSymbolicLink(source.resolve("link"), source.resolve("a"));
-    partial = tmp.resolve("partial");
+    // As the kernel names the files a process has open.
+    partial = Files.createDirectories(tmp.toRealPath().resolve("partial"));
   }
 
   @AfterEach
@@ -55,46 +61,41 @@ class LocalCopyProgressTest {
   }
 
   @Test
-  void walksReportTheGrowingPartialUntilStopped() throws IOException {
+  void samplesReportWhatTheCopyingProcessWroteUntilStopped() throws Exception {
     CopyProgress progress = new CopyProgress(listener, vertx, walker, INTERVAL);
-    progress.startWatching(source, partial);
+    Process writer = writerInto(partial.resolve("a"));
+    progress.watching(writer.toHandle(), source, partial);
     // Hard links count once, symbolic links not at all.
     assertThat(reports).containsExactly(new Report(0, 400 * KIB));
     assertThat(progress.total()).isEqualTo(400 * KIB);
-
-    Files.createDirectories(partial.resolve("sub"));
-    write(partial.resolve("sub/b"), 100 * KIB);
-    await().atMost(5, TimeUnit.SECONDS).until(() -> reports.contains(new Report(100 * KIB, 400 * KIB)));
+    feed(writer, 100 * KIB);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> reports.size() == 2);
+    Report sampled = reports.get(1);
+    assertThat(sampled.done()).isBetween(100L * KIB, 100L * KIB + SPAWN_BYTES);
 
     progress.stopWatching();
     int before = reports.size();
-    write(partial.resolve("a"), 300 * KIB);
+    feed(writer, 200 * KIB);
     await().during(Duration.ofMillis(10 * INTERVAL.toMillis())).atMost(5, TimeUnit.SECONDS)
         .until(() -> reports.size() == before);
+    end(writer);
 
     progress.finished();
-    assertThat(reports).containsExactly(new Report(0, 400 * KIB), new Report(100 * KIB, 400 * KIB),
-        new Report(400 * KIB, 400 * KIB));
+    assertThat(reports).containsExactly(new Report(0, 400 * KIB), sampled, new Report(400 * KIB, 400 * KIB));
   }
 
   @Test
-  void reportsNeverGoBackNorAboveTheTotal() throws IOException {
+  void reportsNeverGoAboveTheTotal() throws Exception {
     CopyProgress progress = new CopyProgress(listener, vertx, walker, INTERVAL);
-    progress.startWatching(source, partial);
-    Files.createDirectories(partial);
-    write(partial.resolve("a"), 300 * KIB);
-    await().atMost(5, TimeUnit.SECONDS).until(() -> reports.contains(new Report(300 * KIB, 400 * KIB)));
+    Process writer = writerInto(partial.resolve("a"));
+    progress.watching(writer.toHandle(), source, partial);
+    feed(writer, 300 * KIB);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> reports.stream().anyMatch(r -> r.done() >= 300 * KIB));
 
-    // The partial shrinks (cp replacing a file, say): no report goes back.
-    Files.delete(partial.resolve("a"));
-    write(partial.resolve("smaller"), 50 * KIB);
-    int before = reports.size();
-    await().during(Duration.ofMillis(10 * INTERVAL.toMillis())).atMost(5, TimeUnit.SECONDS)
-        .until(() -> reports.size() == before);
-
-    // The source grew while it was copied: the partial holds more than was counted.
-    write(partial.resolve("grown"), 1000 * KIB);
+    // The source grew while it was copied: the copy writes more than was counted.
+    feed(writer, 1000 * KIB);
     await().atMost(5, TimeUnit.SECONDS).until(() -> reports.contains(new Report(400 * KIB, 400 * KIB)));
+    end(writer);
     progress.finished();
 
     assertThat(reports).allSatisfy(r -> assertThat(r.done()).isBetween(0L, r.total()))
@@ -103,21 +104,58 @@ class LocalCopyProgressTest {
   }
 
   @Test
-  void nobodyListeningMeansNothingIsCountedOrWalked() {
+  void aCallUnderWayCountsWhatItPutInItsOpenFile() throws Exception {
+    // A shell holding the file open at offset 0, as cp does while one copy_file_range fills it:
+    // the bytes are in the file and not yet in the process's wchar.
+    Path file = partial.resolve("big");
+    Files.writeString(file, "");
+    Process holder = new ProcessBuilder("sh", "-c", "exec 3<>\"$1\"; read line", "sh", file.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    CopyingProcess copying = new CopyingProcess(holder.pid(), partial);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> opens(holder, file));
+    write(file, 50 * KIB);
+    assertThat(copying.bytesWritten()).isBetween(50L * KIB, 50L * KIB + SPAWN_BYTES);
+
+    end(holder);
+    assertThat(copying.bytesWritten()).isEqualTo(-1);
+  }
+
+  @Test
+  void nobodyListeningMeansNothingIsCountedOrSampled() {
     // No Vert.x and no walker: touching either would throw.
     CopyProgress progress = new CopyProgress(Progress.NONE, null, null, INTERVAL);
-    progress.startWatching(source, partial);
+    progress.watching(ProcessHandle.current(), source, partial);
     progress.stopWatching();
     progress.finished();
     assertThat(progress.total()).isEqualTo(-1);
   }
 
-  @Test
-  void walksKeepToATenthOfTheTime() {
-    assertThat(CopyProgress.nextDelayMillis(Duration.ofMillis(500), Duration.ofMillis(3).toNanos()))
-        .isEqualTo(500);
-    assertThat(CopyProgress.nextDelayMillis(Duration.ofMillis(500), Duration.ofMillis(120).toNanos()))
-        .isEqualTo(1200);
+  /** A dd writing what it is fed into {@code file}, below the partial. */
+  private static Process writerInto(Path file) throws IOException {
+    return new ProcessBuilder("dd", "bs=" + KIB, "of=" + file).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  private static void feed(Process writer, int bytes) throws IOException {
+    writer.getOutputStream().write(new byte[bytes]);
+    writer.getOutputStream().flush();
+  }
+
+  private static void end(Process process) throws Exception {
+    process.getOutputStream().close();
+    assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static boolean opens(Process process, Path file) throws IOException {
+    try (var fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+      return fds.anyMatch(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(file);
+        } catch (IOException closed) {
+          return false;
+        }
+      });
+    }
   }
 
   private static void write(Path file, int bytes) throws IOException {
