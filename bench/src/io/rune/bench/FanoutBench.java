@@ -43,11 +43,12 @@ final class FanoutBench {
   }
 
   /**
-   * One server's round: latencies of every frame of a measured write, frames expected
+   * One server's round: latencies of every frame of a measured write, of each write's answer
+   * (the part of a frame's latency before the server had the write), frames expected
    * (writes × watchers), delivered, lost and doubled, the CPU from the first measured write until
    * the last frame arrived, the machine's busy share just before, and the frames' size.
    */
-  record Side(String server, Latencies latencies, int writes, int failedWrites, long expected, long lost,
+  record Side(String server, Latencies latencies, Latencies answers, int writes, int failedWrites, long expected, long lost,
       long doubled, int watchersMissing, CpuMeter.Usage cpu, double busyBefore, int frameChars) {
     long delivered() {
       return expected - lost;
@@ -103,14 +104,15 @@ final class FanoutBench {
     step(String.format("fanout: %s warm-up, %d writes/s for %d s", server, WRITES_PER_SECOND, plan.warmUp().toSeconds()));
     Map<Long, Long> warmUp = new ConcurrentHashMap<>();
     int[] next = {0};
-    writeSteadily(vertx, writer, next, plan.warmUp(), warmUp, new AtomicInteger());
+    writeSteadily(vertx, writer, next, plan.warmUp(), warmUp, new Latencies(), new AtomicInteger());
     double busy = MachineCpu.awaitQuiet(Bench.QUIET_DEADLINE);
     step(String.format("fanout: %s measured, %d writes/s for %d s (machine %.0f%% busy before)", server,
         WRITES_PER_SECOND, plan.window().toSeconds(), busy * 100));
     Map<Long, Long> sentBySeq = new ConcurrentHashMap<>();
     AtomicInteger failed = new AtomicInteger();
+    Latencies answers = new Latencies();
     CpuMeter meter = new CpuMeter(serverProcess, postmaster);
-    writeSteadily(vertx, writer, next, plan.window(), sentBySeq, failed);
+    writeSteadily(vertx, writer, next, plan.window(), sentBySeq, answers, failed);
     long last = sentBySeq.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
     watchers.awaitSeen(last, DELIVERY_DEADLINE);
     CpuMeter.Usage cpu = meter.stop();
@@ -135,33 +137,36 @@ final class FanoutBench {
       frameChars = Math.max(frameChars, watcher.textLength.get());
     }
     int writes = sentBySeq.size() + failed.get();
-    return new Side(server, latencies, writes, failed.get(), (long) sentBySeq.size() * watchers.subscribers.size(),
+    return new Side(server, latencies, answers, writes, failed.get(), (long) sentBySeq.size() * watchers.subscribers.size(),
         lost, doubled, missing, cpu, busy, frameChars);
   }
 
   /**
    * Open loop: a write every 1/rate seconds for {@code length}, whether or not the previous ones
    * have been answered; returns once all have been answered. The send time of each answered write
-   * is kept by the seq it got.
+   * is kept by the seq it got, the time to its answer in {@code answers} (on the event loop only).
    */
   private static void writeSteadily(Vertx vertx, Writer writer, int[] next, Duration length, Map<Long, Long> sentBySeq,
-      AtomicInteger failed) {
+      Latencies answers, AtomicInteger failed) {
     int count = (int) (length.toMillis() * WRITES_PER_SECOND / 1000);
-    List<Future<Long>> answers = new ArrayList<>();
+    List<Future<Long>> written = new ArrayList<>();
     Promise<Void> allSent = Promise.promise();
     vertx.setPeriodic(1000 / WRITES_PER_SECOND, timer -> {
       long sent = System.nanoTime();
       int i = next[0]++;
-      answers.add(writer.write(i).onSuccess(seq -> sentBySeq.put(seq, sent)).onFailure(err -> {
+      written.add(writer.write(i).onSuccess(seq -> {
+        sentBySeq.put(seq, sent);
+        answers.add(System.nanoTime() - sent);
+      }).onFailure(err -> {
         failed.incrementAndGet();
         step("fanout: write " + i + " failed: " + err.getMessage());
       }));
-      if (answers.size() == count) {
+      if (written.size() == count) {
         vertx.cancelTimer(timer);
         allSent.complete();
       }
     });
-    Await.result(allSent.future().compose(v -> Future.join(answers)).otherwiseEmpty(),
+    Await.result(allSent.future().compose(v -> Future.join(written)).otherwiseEmpty(),
         length.plus(DELIVERY_DEADLINE), "the writes");
   }
 

@@ -61,10 +61,12 @@ final class FanoutReport {
   static String details(FanoutBench.Outcome outcome) {
     StringBuilder out = new StringBuilder();
     for (FanoutBench.Side side : List.of(outcome.runed(), outcome.bare())) {
-      out.append(String.format("- %s: %,d writes measured (%d failed), %,d frames expected, %,d delivered, %,d lost"
+      out.append(String.format("- %s: %,d writes measured (%d failed), answered in %.1f ms at p50, %.1f ms at p99"
+              + " (%.1f ms at most); %,d frames expected, %,d delivered, %,d lost"
               + " (%d watchers missed one or more), %,d doubled; frames of %,d characters; server CPU %.0f ms,"
               + " PostgreSQL %.0f ms, bench (the watchers' client) %.0f ms over the round.%n",
-          side.server(), side.writes(), side.failedWrites(), side.expected(), side.delivered(), side.lost(),
+          side.server(), side.writes(), side.failedWrites(), side.answers().percentileMillis(0.5),
+          side.answers().percentileMillis(0.99), side.answers().percentileMillis(1), side.expected(), side.delivered(), side.lost(),
           side.watchersMissing(), side.doubled(), side.frameChars(), side.cpu().serverMillis(),
           side.cpu().postgresMillis(), side.cpu().benchMillis()));
     }
