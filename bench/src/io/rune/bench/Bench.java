@@ -49,7 +49,8 @@ public final class Bench {
   static final String SNAPSHOTS = "snapshots";
   static final String SCALEOUT = "scaleout";
   static final String SNAPSHOT_MODES = "snapmodes";
-  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS, SNAPSHOT_MODES, SCALEOUT);
+  static final String FANOUT = "fanout";
+  static final List<String> PARTS = List.of(API, IDLE, SNAPSHOTS, SNAPSHOT_MODES, SCALEOUT, FANOUT);
 
   public static void main(String[] args) {
     Path root = Path.of(args[0]).toAbsolutePath();
@@ -142,6 +143,24 @@ public final class Bench {
           }
           // What was measured is written all the same; the document keeps its earlier Scale-out section.
           System.err.println("bench: the scale-out bench failed: " + e.getMessage());
+          e.printStackTrace();
+          partFailed = true;
+        }
+      }
+      if (parts.contains(FANOUT)) {
+        try {
+          FanoutBench.Outcome outcome = FanoutBench.run(vertx, quick, work, runedHome);
+          sections.put(BenchmarksDoc.Section.FANOUT, FanoutReport.section(outcome));
+          System.out.println();
+          System.out.print(FanoutReport.table(outcome).text());
+          System.out.print(FanoutReport.details(outcome));
+          missed.addAll(FanoutReport.missed(outcome));
+        } catch (Exception e) {
+          if (report == null && sections.isEmpty()) {
+            throw e;
+          }
+          // What was measured is written all the same; the document keeps its earlier Watch fan-out section.
+          System.err.println("bench: the fan-out bench failed: " + e.getMessage());
           e.printStackTrace();
           partFailed = true;
         }

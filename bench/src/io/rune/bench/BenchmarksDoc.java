@@ -19,7 +19,8 @@ final class BenchmarksDoc {
     IDLE("idle", "Idle"),
     SNAPSHOTS("snapshots", "Snapshots"),
     SNAPSHOT_MODES("snapmodes", "Snapshots by mode"),
-    SCALEOUT("scaleout", "Scale-out");
+    SCALEOUT("scaleout", "Scale-out"),
+    FANOUT("fanout", "Watch fan-out");
 
     final String part;
     final String title;
@@ -192,6 +193,9 @@ final class BenchmarksDoc {
            measured on a runed of its own; the method is described in the Idle section.
         5. **Snapshots** of a local volume beside `cp -a`, then `sync -f`, of the same tree: measured on a runed of
            their own; the method is described in the Snapshots section, beside its numbers.
+        6. **Watch fan-out**: 1,000 WebSocket watchers while 10 writes a second change what they watch,
+           beside a bare Vert.x server broadcasting frames of the same size to as many sockets:
+           measured on a runed of its own; the method is in the Watch fan-out section.
 
         Before each measurement the bench waits (up to 30 s) for a one-second window in which the
         machine is at most 15%% busy, and it reports how much CPU other processes took during each
@@ -212,6 +216,7 @@ final class BenchmarksDoc {
         BENCH_ONLY=api bench/run        # GET, POST, listing, memory (about 3 minutes); keeps the Snapshots section
         BENCH_ONLY=idle bench/run       # the idle figure only (about 10 minutes); rewrites only the Idle section
         BENCH_ONLY=snapshots bench/run  # the snapshots only; rewrites only the Snapshots section
+        BENCH_ONLY=fanout bench/run     # watch fan-out to 1,000 WebSockets beside a bare broadcast server (about 2 minutes)
         BENCH_QUICK=1 bench/run         # short windows, small data sets: a try-out, numbers not meaningful
         RUNE_JAVA_OPTS='-Xmx…' bench/run   # other JVM options for runed (and the bare server)
         ```

@@ -8,9 +8,11 @@ import io.vertx.ext.web.RoutingContext;
 /** GET /api/v1/watch: checks the request as any other, then upgrades to a WebSocket. */
 final class WatchRoute {
   private final ApiContext context;
+  private final WatchFanout fanout;
 
   WatchRoute(ApiContext context) {
     this.context = context;
+    this.fanout = new WatchFanout(context.vertx());
   }
 
   void mount(Router api, io.vertx.core.Handler<RoutingContext> authenticate) {
@@ -39,7 +41,8 @@ final class WatchRoute {
                 "/watch is a WebSocket: connect with a WebSocket client")))
         .onSuccess(socket -> WebSocketInput.check(socket, request.connection()))
         .onSuccess(socket -> new WatchSession(context.vertx(), context.resources().store(), context.authenticator(),
-            socket, watch, context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents())
+            socket, watch, context.config().watch().bookmarkInterval(), context.config().watch().maxQueuedEvents(),
+            fanout)
             .start())
         .onFailure(ctx::fail);
   }

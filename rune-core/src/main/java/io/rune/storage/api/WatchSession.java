@@ -3,8 +3,11 @@ package io.rune.storage.api;
 import io.rune.storage.store.Change;
 import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.Store;
+import io.rune.storage.store.WatchFrame;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -46,8 +49,10 @@ final class WatchSession {
   private final Duration bookmarkInterval;
   private final int maxQueued;
 
-  private final ArrayDeque<Change> heldBack = new ArrayDeque<>();
-  private MessageConsumer<Change> consumer;
+  private final WatchFanout fanout;
+  private final Context context;
+  private final ArrayDeque<WatchFrame> heldBack = new ArrayDeque<>();
+  private boolean joined;
   private MessageConsumer<String> revocations;
   /** Never, until the check at the start, which catches a token deleted or expired while the watch opened. */
   private long tokenCheckedAt = Long.MIN_VALUE;
@@ -62,8 +67,10 @@ final class WatchSession {
   private int inFlight;
 
   WatchSession(Vertx vertx, Store store, Authenticator authenticator, ServerWebSocket socket, WatchRequest request,
-      Duration bookmarkInterval, int maxQueued) {
+      Duration bookmarkInterval, int maxQueued, WatchFanout fanout) {
     this.vertx = vertx;
+    this.fanout = fanout;
+    this.context = vertx.getOrCreateContext();
     this.store = store;
     this.authenticator = authenticator;
     this.socket = socket;
@@ -75,13 +82,14 @@ final class WatchSession {
   Future<Void> start() {
     socket.closeHandler(v -> cleanUp());
     socket.textMessageHandler(ignored -> { }); // watchers only listen
-    consumer = vertx.eventBus().localConsumer(ChangeFeed.LOCAL_ADDRESS, message -> onLive(message.body()));
+    joined = true;
+    Future<Void> fed = fanout.join(context, this);
     revocations = vertx.eventBus().localConsumer(ChangeFeed.TOKEN_REVOKED_ADDRESS, message -> {
       if (message.body().equals(request.principal().tokenId())) {
         tokenGone("was deleted", "token deleted");
       }
     });
-    return Future.all(consumer.completion(), revocations.completion())
+    return Future.all(fed, revocations.completion())
         .compose(v -> {
           maybeCheckToken(); // now rather than at the first tick, to set the expiry timer
           return store.bounds();
@@ -125,7 +133,8 @@ final class WatchSession {
       return Future.succeededFuture();
     }
     return store.changesAfter(lastSeq, REPLAY_PAGE).compose(page -> {
-      deliverAll(page);
+      // Replayed changes are this watcher's alone: each is encoded for it.
+      deliverAll(page.stream().map(WatchFrame::new).toList());
       return page.size() == REPLAY_PAGE ? replay() : goLive();
     });
   }
@@ -133,7 +142,7 @@ final class WatchSession {
   /** Switches to live changes; the first BOOKMARK tells the client it has caught up. */
   private Future<Void> goLive() {
     live = true;
-    List<Change> held = List.copyOf(heldBack);
+    List<WatchFrame> held = List.copyOf(heldBack);
     heldBack.clear();
     deliverAll(held);
     if (!closed) {
@@ -142,27 +151,29 @@ final class WatchSession {
     return Future.succeededFuture();
   }
 
-  private void onLive(Change change) {
+  /** A change of the live feed, from {@link WatchFanout} on this session's context. */
+  void onLive(WatchFrame frame) {
     if (closed) {
       return;
     }
     if (!live) {
-      heldBack.add(change);
+      heldBack.add(frame);
       if (heldBack.size() > maxQueued) {
         slowConsumer();
       }
       return;
     }
-    deliver(change);
+    deliver(frame);
   }
 
-  private void deliverAll(List<Change> changes) {
-    for (Change change : changes) {
-      deliver(change);
+  private void deliverAll(List<WatchFrame> frames) {
+    for (WatchFrame frame : frames) {
+      deliver(frame);
     }
   }
 
-  private void deliver(Change change) {
+  private void deliver(WatchFrame frame) {
+    Change change = frame.change();
     if (closed || change.seq() <= lastSeq) {
       return;
     }
@@ -174,14 +185,18 @@ final class WatchSession {
       slowConsumer();
       return;
     }
-    send(change.toFrame());
+    send(frame.encoded());
     lastDelivered = change.seq();
   }
 
   private void send(JsonObject frame) {
+    send(frame.toBuffer());
+  }
+
+  private void send(Buffer utf8) {
     inFlight++;
     lastFrameAt = System.nanoTime();
-    socket.writeTextMessage(frame.encode()).onComplete(done -> inFlight--);
+    SharedTextFrames.write(socket, utf8).onComplete(done -> inFlight--);
   }
 
   private void maybeBookmark() {
@@ -258,8 +273,8 @@ final class WatchSession {
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
     }
-    if (consumer != null) {
-      consumer.unregister();
+    if (joined) {
+      fanout.leave(context, this);
     }
     if (revocations != null) {
       revocations.unregister();

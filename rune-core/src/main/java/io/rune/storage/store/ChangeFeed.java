@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the change log and republishes every change, in sequence order, on the event
- * bus: as {@link Change} objects on {@link #LOCAL_ADDRESS} for this node's watchers and
- * controllers, and as watch-frame JSON on {@code rune.events.<kind>}. Publication is
+ * bus: as {@link Change} objects on {@link #LOCAL_ADDRESS} for this node's controllers, as
+ * {@link WatchFrame}s on {@link #WATCH_ADDRESS} for its WebSocket watchers (one frame per change,
+ * encoded once for all of them), and as watch-frame JSON on {@code rune.events.<kind>}. Publication is
  * local to this node: every node runs its own feed on the shared database, so a clustered
  * bus would otherwise deliver each change once per node.
  *
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeFeed {
   public static final String LOCAL_ADDRESS = "rune.internal.changes";
+  /** This node's address for each change as a {@link WatchFrame}. */
+  public static final String WATCH_ADDRESS = "rune.internal.watch-frames";
   /** The NOTIFY channel of deleted tokens; the payload is the token's id. */
   public static final String TOKENS_CHANNEL = "rune_tokens_revoked";
   /** This node's address for a deleted token's id (a String), from whichever node deleted it. */
@@ -37,8 +40,12 @@ public final class ChangeFeed {
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
   private static final int PAGE = 1000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final String CHANGE_CODEC = "rune.change";
+  private static final String FRAME_CODEC = "rune.watch-frame";
   private static final DeliveryOptions LOCAL_CHANGE = new DeliveryOptions().setLocalOnly(true)
-      .setCodecName(ChangeCodec.NAME);
+      .setCodecName(CHANGE_CODEC);
+  private static final DeliveryOptions LOCAL_FRAME = new DeliveryOptions().setLocalOnly(true)
+      .setCodecName(FRAME_CODEC);
 
   private final Vertx vertx;
   private final Store store;
@@ -82,7 +89,8 @@ public final class ChangeFeed {
 
   /** Starts from the current head: changes before it are history, served by replay. */
   public Future<Void> start() {
-    ChangeCodec.register(vertx);
+    LocalObjectCodec.register(vertx, CHANGE_CODEC);
+    LocalObjectCodec.register(vertx, FRAME_CODEC);
     return store.bounds().compose(bounds -> {
       lastSeq = bounds.latestSeq();
       pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> catchUp());
@@ -135,6 +143,7 @@ public final class ChangeFeed {
   private void publish(Change change) {
     lastSeq = change.seq();
     vertx.eventBus().publish(LOCAL_ADDRESS, change, LOCAL_CHANGE);
+    vertx.eventBus().publish(WATCH_ADDRESS, new WatchFrame(change), LOCAL_FRAME);
     vertx.eventBus().publish(eventsAddress(change.kind()), change.toFrame(), LOCAL);
   }
 }

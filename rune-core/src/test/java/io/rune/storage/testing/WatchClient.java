@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 
 /** A WebSocket watcher as a user's program would write one, collecting frames in order. */
 public final class WatchClient implements AutoCloseable {
-  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /** As the server sent them: a frame's exact text, to compare bytes between watchers. */
+  private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final WebSocket socket;
   private final boolean manualDemand;
@@ -70,8 +71,13 @@ public final class WatchClient implements AutoCloseable {
 
   /** The next frame, waiting up to {@code timeout}; fails when none comes. */
   public JsonObject next(Duration timeout) {
+    return new JsonObject(nextText(timeout));
+  }
+
+  /** The next frame's text exactly as it came, waiting up to {@code timeout}; fails when none comes. */
+  public String nextText(Duration timeout) {
     try {
-      JsonObject frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      String frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (frame == null) {
         throw new AssertionError("no watch frame within " + timeout);
       }
@@ -148,7 +154,7 @@ public final class WatchClient implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
-        frames.add(new JsonObject(partial.toString()));
+        frames.add(partial.toString());
         partial.setLength(0);
       }
       return null;

@@ -1,0 +1,34 @@
+package io.rune.storage.store;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A change with its watch frame, encoded once for every watcher of the node: the feed publishes
+ * one of these per change, and every watcher it passes the filters of writes the same bytes.
+ */
+public final class WatchFrame {
+  private final Change change;
+  /** Racy on purpose: two event loops encoding at once both get the same bytes, one is kept. */
+  private volatile Buffer encoded;
+
+  public WatchFrame(Change change) {
+    this.change = change;
+  }
+
+  public Change change() {
+    return change;
+  }
+
+  /**
+   * The frame's JSON as UTF-8, encoded on the first call (on the event loop of the first
+   * watcher that wants it, not the feed's) and shared after; never modify it.
+   */
+  public Buffer encoded() {
+    Buffer frame = encoded;
+    if (frame == null) {
+      frame = change.toFrame().toBuffer();
+      encoded = frame;
+    }
+    return frame;
+  }
+}
