@@ -240,7 +240,7 @@ final class BenchmarksDoc {
 
         ```
         bench/run                       # everything; exit status 1 if a goal is missed, 2 if it broke
-        BENCH_ONLY=api bench/run        # GET, POST, listing, memory (about 3 minutes); keeps the Snapshots section
+        BENCH_ONLY=api bench/run        # GET, POST, provisioning, deletion, listing, memory (about 5 minutes); keeps the other sections
         BENCH_ONLY=idle bench/run       # the idle figure only (about 10 minutes); rewrites only the Idle section
         BENCH_ONLY=snapshots bench/run  # the snapshots only; rewrites only the Snapshots section
         BENCH_QUICK=1 bench/run         # short windows, small data sets: a try-out, numbers not meaningful
