@@ -79,16 +79,19 @@ final class GetBench {
       step(String.format("GET open loop at %,.0f req/s (half the bare server's maximum), latency from each"
           + " request's scheduled start: runed then bare, %s", openRate, window(plan.roundWarmUp(), plan.getMeasure())));
       session.quiet("the open-loop GET run on runed");
-      openRune = openLoop("runed GET, open loop", runeGet);
+      openRune = openLoop("runed GET, open loop", runed.java, runeGet);
       session.quiet("the open-loop GET run on the bare server");
-      openBare = openLoop("bare GET, open loop", bareGet);
+      openBare = openLoop("bare GET, open loop", bare.handle(), bareGet);
       plainThreads = ClientThreadCheck.run(session.api(), runePath, session.plan() == Bench.Plan.QUICK ? 6_000 : 30_000);
     }
   }
 
-  private OpenLoop.Outcome openLoop(String target, ClosedLoop.Operation get) throws InterruptedException {
+  private OpenLoop.Outcome openLoop(String target, ProcessHandle server, ClosedLoop.Operation get)
+      throws InterruptedException {
+    CpuMeter meter = new CpuMeter(server, session.runed().postmaster);
     OpenLoop.Outcome outcome = OpenLoop.run(session.vertx(), target, openRate, plan.roundWarmUp(), plan.getMeasure(), get);
-    step("  " + outcome.load().summary() + ", " + outcome.unanswered() + " unanswered");
+    step(String.format("  %s, %d unanswered (other processes took %.0f%% of the CPU meanwhile)",
+        outcome.load().summary(), outcome.unanswered(), meter.stop().othersShare() * 100));
     return outcome;
   }
 

@@ -28,8 +28,11 @@ final class LifecycleBench {
   /** How often the database is asked how many volumes are there yet: cheap, and read as the superuser. */
   private static final Duration POLL = Duration.ofMillis(50);
 
-  /** One phase: seconds from the first request until the last volume got there, and what the database did. */
-  record Phase(int volumes, double seconds, StatementStats.Counters work) {
+  /**
+   * One phase: seconds from the first request until the last volume got there, what the database
+   * did, and the share of the machine other processes took meanwhile.
+   */
+  record Phase(int volumes, double seconds, StatementStats.Counters work, double othersShare) {
     double perSecond() {
       return volumes / seconds;
     }
@@ -62,6 +65,7 @@ final class LifecycleBench {
   private static Phase phase(Session session, StatementStats stats, int volumes, HttpMethod method, int status,
       Predicate<StatementStats.Volumes> done) throws InterruptedException {
     StatementStats.Counters before = stats.read();
+    CpuMeter meter = new CpuMeter(session.runed().java, session.runed().postmaster);
     AtomicInteger next = new AtomicInteger();
     List<Future<Void>> clients = new ArrayList<>();
     long start = System.nanoTime();
@@ -83,10 +87,12 @@ final class LifecycleBench {
       seen = stats.volumes(NAMESPACE);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Phase phase = new Phase(volumes, seconds, stats.read().minus(before));
+    double others = meter.stop().othersShare();
+    Phase phase = new Phase(volumes, seconds, stats.read().minus(before), others);
     step(String.format("  %,.0f volumes/s (%.1f s); per volume: %.1f statements, %.1f of them writing rows,"
-        + " %.2f write transactions", phase.perSecond(), seconds, phase.per(phase.work().statements()),
-        phase.per(phase.work().writeStatements()), phase.per(phase.work().transactionIds())));
+        + " %.2f write transactions (other processes took %.0f%% of the CPU meanwhile)", phase.perSecond(), seconds,
+        phase.per(phase.work().statements()), phase.per(phase.work().writeStatements()),
+        phase.per(phase.work().transactionIds()), others * 100));
     return phase;
   }
 
@@ -119,7 +125,8 @@ final class LifecycleBench {
             writesPerVolume), "", "", "(info)", null);
     session.observations().add(String.format("%s: %,d volumes in %.1f s; PostgreSQL ran %,d statements of role rune"
         + " (pg_stat_statements, BEGIN/COMMIT left out), %,d of them writing rows, and handed out %,d transaction"
-        + " ids (write transactions, the server's background work of those seconds included).", load,
-        phase.volumes(), phase.seconds(), work.statements(), work.writeStatements(), work.transactionIds()));
+        + " ids (write transactions, the server's background work of those seconds included); other processes"
+        + " took %.0f%% of the CPU meanwhile.", load, phase.volumes(), phase.seconds(), work.statements(),
+        work.writeStatements(), work.transactionIds(), phase.othersShare() * 100));
   }
 }
