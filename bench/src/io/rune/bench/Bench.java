@@ -207,13 +207,14 @@ public final class Bench {
   private static Map<String, String> run(Vertx vertx, Plan plan, Path work, Path runedHome, Report report,
       List<String> observations) throws Exception {
     step("starting bin/runed --dev-mode (a copy, beside a copy of the jar) on a fresh data directory");
-    try (RunedServer runed = RunedServer.start(runedHome, work.resolve("runed-data"), work.resolve("runed.log"))) {
+    try (RunedServer runed = StatementStats.startRuned(vertx, runedHome, work.resolve("runed-data"),
+        work.resolve("runed.log"))) {
       Map<String, String> facts = Machine.facts(vertx, runed.javaCommand(), runed.jvmOptions(), runed.pgPort, runed.pgPassword);
       try (HttpTarget api = new HttpTarget(vertx, runed.port, runed.token, GetBench.CONNECTIONS)) {
         Session session = new Session(vertx, plan, work, runed, api, report, observations);
         CatalogBench.run(session);
         GetBench.run(session);
-        WriteBench.run(session);
+        LifecycleBench.run(session, WriteBench.run(session));
         step("waiting for runed's RSS to settle after all runs");
         report.add("RSS at the end, after all runs (no forced GC)", mib(ResidentMemory.settled(runed.java)), "—",
             "", "(info)", null);

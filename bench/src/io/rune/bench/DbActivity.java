@@ -11,7 +11,8 @@ import java.time.Duration;
  * What runed's database did, from PostgreSQL's cumulative statistics: transactions of database
  * {@code rune}, and rows read from and written to runed's tables. The bench's own statistics
  * queries read no table of runed's; its transactions on database rune (one per reading) count.
- * (pg_stat_statements would count statements, but runed's embedded PostgreSQL does not preload it.)
+ * (Statements are counted by {@link StatementStats}, on a runed whose database the bench made
+ * preload pg_stat_statements.)
  */
 final class DbActivity implements AutoCloseable {
   private static final Duration DEADLINE = Duration.ofSeconds(30);

@@ -22,6 +22,8 @@ final class RunedServer implements AutoCloseable {
   final int port;
   final String token;
   final int pgPort;
+  /** Where runed keeps its data: the database's cluster and its passwords among it. */
+  final Path dataDir;
   /** The password of role rune, which the server works as, from {@code <dataDir>/pg.passwords}. */
   final String pgPassword;
   /** The embedded PostgreSQL's postmaster: pg_ctl starts it detached, so it is no child of runed. */
@@ -33,6 +35,7 @@ final class RunedServer implements AutoCloseable {
   private RunedServer(ChildProcess process, int port, Path dataDir) throws IOException {
     this.process = process;
     this.port = port;
+    this.dataDir = dataDir;
     this.token = Files.readString(dataDir.resolve("admin.token")).trim();
     List<String> pidFile = Files.readAllLines(dataDir.resolve("pg/postmaster.pid"));
     this.pgPort = Integer.parseInt(pidFile.get(3).trim());

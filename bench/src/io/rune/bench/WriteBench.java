@@ -8,14 +8,18 @@ import static io.rune.bench.Session.window;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
-/** POST of new volumes on runed beside the database's raw insert+NOTIFY commit rate. */
+/**
+ * POST of new volumes on runed beside the database's raw insert+NOTIFY commit rate; the raw run is
+ * also the limit of the end-to-end figures ({@link LifecycleBench}).
+ */
 final class WriteBench {
   static final int CONCURRENCY = 16;
   static final double RATIO_GOAL = 0.5;
 
   private WriteBench() {}
 
-  static void run(Session session) throws InterruptedException {
+  /** Answers the raw insert+NOTIFY run. */
+  static Measured run(Session session) throws InterruptedException {
     Bench.Plan plan = session.plan();
     RunedServer runed = session.runed();
     session.quiet("the runed POST run");
@@ -44,5 +48,6 @@ final class WriteBench {
     report.add("CPU µs per write: server JVM / PostgreSQL / load generator", rune.cpuPerOperation(),
         "raw: " + raw.cpuPerOperation(), "", "(info)", null);
     session.observations().add("Writes: " + rune.summary() + "; " + raw.summary() + ".");
+    return raw;
   }
 }
