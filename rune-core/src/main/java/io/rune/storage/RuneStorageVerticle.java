@@ -66,6 +66,8 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   /** Where started verticles are found by deployment ID ({@link #deployed}), per Vert.x. */
   private static final String DEPLOYED = "io.rune.storage.RuneStorageVerticle.deployed";
+  /** Statements each pooled connection keeps prepared: the store's fixed ones and the commonest list pages. */
+  private static final int PREPARED_STATEMENTS_PER_CONNECTION = 256;
 
   private RuneStorageOptions options;
   private RuneConfig config;
@@ -362,12 +364,27 @@ public final class RuneStorageVerticle extends VerticleBase {
           .with(new PoolOptions().setMaxSize(config.store().poolSize())
               .setConnectionTimeout((int) bound.plusSeconds(1).toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(connectOptions)
+          .connectingTo(cachingStatements(connectOptions))
           .using(vertx)
           .build(), bound);
       ownsPool = true;
       return connectOptions;
     });
+  }
+
+  /**
+   * The pool's options: the given ones, with each connection keeping the statements it has
+   * prepared. Uncached, every statement is parsed and then executed, two round trips (and two
+   * commits counted) where one does: measured 1,084 µs and 2.01 commits per statement against
+   * 365 µs and 1.02 (issue 20). The cache is bounded (least recently used out), since list
+   * statements are built per selector; the LISTEN connection prepares nothing, so keeps the
+   * options as given.
+   */
+  private static PgConnectOptions cachingStatements(PgConnectOptions given) {
+    PgConnectOptions caching = new PgConnectOptions(given);
+    caching.setCachePreparedStatements(true);
+    caching.setPreparedStatementCacheMaxSize(PREPARED_STATEMENTS_PER_CONNECTION);
+    return caching;
   }
 
   private Future<Void> closeDatabase() {
