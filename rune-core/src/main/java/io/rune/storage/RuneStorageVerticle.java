@@ -33,6 +33,7 @@ import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.EmbeddedPostgresServer;
 import io.rune.storage.store.Migrations;
 import io.rune.storage.store.PgStore;
+import io.rune.storage.store.StorageClassView;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -76,6 +77,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   private BoundedPool pool;
   private boolean ownsPool;
   private ChangeFeed feed;
+  private StorageClassView classes;
   private EventBusApi eventBusApi;
   private ApiContext apiContext;
   private SecretCipher secretCipher;
@@ -137,7 +139,10 @@ public final class RuneStorageVerticle extends VerticleBase {
           NodeDirectory shared = wiring.nodes();
           return FirstBoot.seedStorageClasses(store, config.storage(), drivers)
               .compose(v -> FirstBoot.ensureAdminToken(vertx, wiring.tokens(), config.adminTokenFile()))
+              // The view listens before the feed starts and loads after: between them they hold every change.
+              .compose(v -> classes.listening())
               .compose(v -> feed.start())
+              .compose(v -> classes.load(feed.lastSeq()))
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
@@ -173,7 +178,8 @@ public final class RuneStorageVerticle extends VerticleBase {
     TokenStore tokens = new TokenStore(pool);
     Authenticator authenticator = new Authenticator(vertx, tokens);
     DriverCatalog drivers = DriverCatalog.discover();
-    Resources resources = new Resources(vertx, store, drivers, config.hostPathPolicy(),
+    classes = new StorageClassView(vertx, store, config.store().requestTimeout());
+    Resources resources = new Resources(vertx, store, classes, drivers, config.hostPathPolicy(),
         config.storage().allowCreateMissing(), secretCipher);
     secretValues = new SecretValues(store, secretCipher);
     feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
@@ -277,6 +283,9 @@ public final class RuneStorageVerticle extends VerticleBase {
     }
     if (feed != null) {
       steps.add(feed.stop());
+    }
+    if (classes != null) {
+      steps.add(classes.stop());
     }
     return Future.join(steps).eventually(this::stopLeases).eventually(this::closeDatabase)
         .eventually(this::unlockDataDir);

@@ -48,6 +48,34 @@ public record ApiObject(
     return namespace.isEmpty() ? name : namespace + "/" + name;
   }
 
+  /** Metadata fields of {@link #toJson()}: everything else at its top level is the spec. */
+  private static final java.util.Set<String> METADATA = java.util.Set.of("name", "namespace", "uid",
+      "resourceVersion", "createdAt", "updatedAt", "labels", "status");
+
+  /**
+   * The object of {@link #toJson()}'s form (the stored rendering, as the change feed carries
+   * it) of kind {@code kind}: the inverse of toJson.
+   */
+  public static ApiObject fromJson(Kind kind, JsonObject json) {
+    JsonObject spec = new JsonObject();
+    json.forEach(field -> {
+      if (!METADATA.contains(field.getKey())) {
+        spec.put(field.getKey(), field.getValue());
+      }
+    });
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    json.getJsonObject("labels", new JsonObject()).forEach(label -> labels.put(label.getKey(),
+        String.valueOf(label.getValue())));
+    String version = json.getString("resourceVersion");
+    return new ApiObject(kind, json.getString("namespace"), json.getString("name"), json.getString("uid"),
+        version == null ? 0 : Long.parseLong(version), labels, spec, json.getJsonObject("status"),
+        instant(json.getString("createdAt")), instant(json.getString("updatedAt")));
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("name", name);
     if (kind.namespaced()) {
