@@ -43,7 +43,8 @@ public final class Controllers {
       MeterRegistry metrics) {
     RuneConfig.Controller settings = config.controller();
     UsageEchoes usageEchoes = new UsageEchoes();
-    StatusWrites writes = new StatusWrites(store, ownership);
+    OwnWrites ownWrites = new OwnWrites(Kind.VOLUME);
+    StatusWrites writes = new StatusWrites(store, ownership, ownWrites);
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     Duration look = config.cluster().retryPeriod();
     ReadyNodes nodes = new ReadyNodes(NodeDirectory.readAtMostEvery(directory, look), Placement.Node.of(config));
@@ -51,7 +52,8 @@ public final class Controllers {
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
         store, ownership, v -> new VolumeReconciler(store, writes, targets(v, resources.storageClasses(), catalog, secrets, nodes, config,
             ownership), cycle, config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
-        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME)).ignoring(usageEchoes::isEcho);
+        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME)).ignoring(usageEchoes::isEcho)
+        .reconcilingFromFeed(ownWrites);
     ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
         SnapshotStatus::from, store, ownership, v -> new SnapshotReconciler(store, writes,
             targets(v, resources.storageClasses(), catalog, secrets, nodes, config, ownership), cycle),
