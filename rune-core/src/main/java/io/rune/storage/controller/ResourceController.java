@@ -173,8 +173,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
       return;
     }
     if (ownWrites != null) {
-      // A copy: the feed hands every consumer the same JSON.
-      delivered.put(key, ApiObject.fromJson(kind, change.object().copy()));
+      delivered.put(key, ApiObject.fromJson(kind, change.object()));
     }
     Duration wait = status instanceof AttemptStatus<?> attempts ? attempts.untilDue(Instant.now()) : Duration.ZERO;
     if (wait.isZero()) {

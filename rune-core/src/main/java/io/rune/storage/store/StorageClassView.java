@@ -88,7 +88,7 @@ public final class StorageClassView {
   private void take(Change change) {
     if (change.kind() == Kind.STORAGE_CLASS) {
       ApiObject object = change.type() == Change.Type.DELETED ? null
-          : ApiObject.fromJson(Kind.STORAGE_CLASS, change.object().copy());
+          : ApiObject.fromJson(Kind.STORAGE_CLASS, change.object());
       classes.merge(change.name(), new Entry(change.seq(), object), Entry::newer);
     }
     release(change.seq());

@@ -54,22 +54,29 @@ public record ApiObject(
 
   /**
    * The object of {@link #toJson()}'s form (the stored rendering, as the change feed carries
-   * it) of kind {@code kind}: the inverse of toJson.
+   * it) of kind {@code kind}: the inverse of toJson. It reads a copy of {@code json} in plain
+   * maps and lists, as a row read from the database holds them (Jackson converts those into
+   * records; a JsonObject nested in a list it would read as a bean), and shares nothing with it.
    */
   public static ApiObject fromJson(Kind kind, JsonObject json) {
-    JsonObject spec = new JsonObject();
-    json.forEach(field -> {
-      if (!METADATA.contains(field.getKey())) {
-        spec.put(field.getKey(), field.getValue());
+    Map<String, Object> plain = new JsonObject(json.encode()).getMap();
+    Map<String, Object> spec = new java.util.LinkedHashMap<>();
+    plain.forEach((field, value) -> {
+      if (!METADATA.contains(field)) {
+        spec.put(field, value);
       }
     });
     Map<String, String> labels = new java.util.LinkedHashMap<>();
-    json.getJsonObject("labels", new JsonObject()).forEach(label -> labels.put(label.getKey(),
-        String.valueOf(label.getValue())));
-    String version = json.getString("resourceVersion");
-    return new ApiObject(kind, json.getString("namespace"), json.getString("name"), json.getString("uid"),
-        version == null ? 0 : Long.parseLong(version), labels, spec, json.getJsonObject("status"),
-        instant(json.getString("createdAt")), instant(json.getString("updatedAt")));
+    if (plain.get("labels") instanceof Map<?, ?> given) {
+      given.forEach((key, value) -> labels.put(String.valueOf(key), String.valueOf(value)));
+    }
+    String version = (String) plain.get("resourceVersion");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status = (Map<String, Object>) plain.get("status");
+    return new ApiObject(kind, (String) plain.get("namespace"), (String) plain.get("name"), (String) plain.get("uid"),
+        version == null ? 0 : Long.parseLong(version), labels, new JsonObject(spec),
+        status == null ? null : new JsonObject(status), instant((String) plain.get("createdAt")),
+        instant((String) plain.get("updatedAt")));
   }
 
   private static Instant instant(String text) {

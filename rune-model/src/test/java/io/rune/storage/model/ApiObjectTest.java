@@ -29,4 +29,17 @@ class ApiObjectTest {
     assertThat(read.spec().getBoolean("default")).isTrue();
     assertThat(read.resourceVersion()).isEqualTo(7);
   }
+
+  @Test
+  void itsNestedObjectsArePlainMapsAsInARowAndShareNothingWithTheJson() {
+    JsonObject json = new JsonObject().put("name", "zoned").put("resourceVersion", "3").put("labels", new JsonObject())
+        .put("driver", "local").put("allowedTopologies", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("matchLabels", new JsonObject().put("rune.io/zone", "a"))));
+    ApiObject read = ApiObject.fromJson(Kind.STORAGE_CLASS, json);
+    // A JsonObject inside a list would reach Jackson as a bean (a field "map"); a row holds a Map.
+    assertThat(read.spec().getJsonArray("allowedTopologies").getList().get(0)).isInstanceOf(Map.class);
+    json.getJsonArray("allowedTopologies").getJsonObject(0).put("matchLabels", new JsonObject());
+    assertThat(read.spec().getJsonArray("allowedTopologies").getJsonObject(0).getJsonObject("matchLabels")
+        .getString("rune.io/zone")).isEqualTo("a");
+  }
 }

@@ -65,10 +65,11 @@ class VolumeRoundTripsIT {
       assertThat(spent.changesLogged).isEqualTo(3L * VOLUMES);
       // The class comes from the node's in-memory view: never read for a volume.
       assertThat(spent.scansOf("objects_one_default_storage_class")).isZero();
-      // Measured with 60 volumes and 4 clients: 7.4-7.6; 8.6 with the reconciler reading the row
-      // on each pass; 10.4 before that with the class read at admission and twice per volume by
-      // the reconciler. The status writes' own scans (version check, update) are counted too.
-      assertThat(spent.perVolume(spent.objectScans())).isLessThanOrEqualTo(8.0);
+      // Measured with 60 volumes and 4 clients: 7.3-7.7 (runs differ by which passes race); 8.6
+      // with the reconciler reading the row on each pass; 10.4 before that, with the class read
+      // at admission and twice per volume by the reconciler. The status writes' own scans
+      // (version check, update) are counted too.
+      assertThat(spent.perVolume(spent.objectScans())).isLessThanOrEqualTo(8.5);
     }
   }
 
