@@ -33,6 +33,7 @@ import io.rune.storage.store.ChangeFeed;
 import io.rune.storage.store.EmbeddedPostgresServer;
 import io.rune.storage.store.Migrations;
 import io.rune.storage.store.PgStore;
+import io.rune.storage.store.StorageClassView;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -66,6 +67,8 @@ public final class RuneStorageVerticle extends VerticleBase {
 
   /** Where started verticles are found by deployment ID ({@link #deployed}), per Vert.x. */
   private static final String DEPLOYED = "io.rune.storage.RuneStorageVerticle.deployed";
+  /** Statements each pooled connection keeps prepared: the store's fixed ones and the commonest list pages. */
+  private static final int PREPARED_STATEMENTS_PER_CONNECTION = 256;
 
   private RuneStorageOptions options;
   private RuneConfig config;
@@ -74,6 +77,7 @@ public final class RuneStorageVerticle extends VerticleBase {
   private BoundedPool pool;
   private boolean ownsPool;
   private ChangeFeed feed;
+  private StorageClassView classes;
   private EventBusApi eventBusApi;
   private ApiContext apiContext;
   private SecretCipher secretCipher;
@@ -135,7 +139,10 @@ public final class RuneStorageVerticle extends VerticleBase {
           NodeDirectory shared = wiring.nodes();
           return FirstBoot.seedStorageClasses(store, config.storage(), drivers)
               .compose(v -> FirstBoot.ensureAdminToken(vertx, wiring.tokens(), config.adminTokenFile()))
+              // The view listens before the feed starts and loads after: between them they hold every change.
+              .compose(v -> classes.listening())
               .compose(v -> feed.start())
+              .compose(v -> classes.load(feed.lastSeq()))
               .compose(v -> eventBusApi.start())
               .compose(v -> deployDrivers(drivers))
               .compose(v -> startLeases())
@@ -171,7 +178,8 @@ public final class RuneStorageVerticle extends VerticleBase {
     TokenStore tokens = new TokenStore(pool);
     Authenticator authenticator = new Authenticator(vertx, tokens);
     DriverCatalog drivers = DriverCatalog.discover();
-    Resources resources = new Resources(vertx, store, drivers, config.hostPathPolicy(),
+    classes = new StorageClassView(vertx, store, config.store().requestTimeout());
+    Resources resources = new Resources(vertx, store, classes, drivers, config.hostPathPolicy(),
         config.storage().allowCreateMissing(), secretCipher);
     secretValues = new SecretValues(store, secretCipher);
     feed = new ChangeFeed(vertx, store, connectOptions, options.feedPollInterval());
@@ -276,6 +284,9 @@ public final class RuneStorageVerticle extends VerticleBase {
     if (feed != null) {
       steps.add(feed.stop());
     }
+    if (classes != null) {
+      steps.add(classes.stop());
+    }
     return Future.join(steps).eventually(this::stopLeases).eventually(this::closeDatabase)
         .eventually(this::unlockDataDir);
   }
@@ -362,12 +373,27 @@ public final class RuneStorageVerticle extends VerticleBase {
           .with(new PoolOptions().setMaxSize(config.store().poolSize())
               .setConnectionTimeout((int) bound.plusSeconds(1).toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(connectOptions)
+          .connectingTo(cachingStatements(connectOptions))
           .using(vertx)
           .build(), bound);
       ownsPool = true;
       return connectOptions;
     });
+  }
+
+  /**
+   * The pool's options: the given ones, with each connection keeping the statements it has
+   * prepared. Uncached, every statement is parsed and then executed, two round trips (and two
+   * commits counted) where one does: measured 1,084 µs and 2.01 commits per statement against
+   * 365 µs and 1.02 (issue 20). The cache is bounded (least recently used out), since list
+   * statements are built per selector; the LISTEN connection prepares nothing, so keeps the
+   * options as given.
+   */
+  private static PgConnectOptions cachingStatements(PgConnectOptions given) {
+    PgConnectOptions caching = new PgConnectOptions(given);
+    caching.setCachePreparedStatements(true);
+    caching.setPreparedStatementCacheMaxSize(PREPARED_STATEMENTS_PER_CONNECTION);
+    return caching;
   }
 
   private Future<Void> closeDatabase() {

@@ -14,6 +14,7 @@ import io.rune.storage.secrets.SecretCipher;
 import io.rune.storage.security.HostPathPolicy;
 import io.rune.storage.store.ListQuery;
 import io.rune.storage.store.RenderedPage;
+import io.rune.storage.store.StorageClassView;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreException;
 import io.rune.storage.store.StoreReader;
@@ -35,17 +36,19 @@ public final class Resources {
   public static final int MAX_LIMIT = 1000;
 
   private final Store store;
+  private final StorageClassView classes;
   private final Map<Kind, KindRules<?>> rules = new EnumMap<>(Kind.class);
   private final VolumeRestore restores;
   private final ReplicaReports replicaReports;
   private final VolumeDetach detaches;
   private final ResourcePatch patches;
 
-  public Resources(Vertx vertx, Store store, DriverCatalog drivers, HostPathPolicy hostPaths,
+  public Resources(Vertx vertx, Store store, StorageClassView classes, DriverCatalog drivers, HostPathPolicy hostPaths,
       boolean allowCreateMissing, SecretCipher secrets) {
     this.store = store;
+    this.classes = classes;
     rules.put(Kind.STORAGE_CLASS, new StorageClassRules(drivers));
-    rules.put(Kind.VOLUME, new VolumeRules(vertx, drivers, hostPaths, allowCreateMissing));
+    rules.put(Kind.VOLUME, new VolumeRules(vertx, classes, drivers, hostPaths, allowCreateMissing));
     rules.put(Kind.SNAPSHOT, new SnapshotRules(drivers));
     rules.put(Kind.SERVICE, new ServiceRules(drivers));
     rules.put(Kind.SECRET, new SecretRules(secrets));
@@ -58,6 +61,7 @@ public final class Resources {
   /** The operations of {@code base} on {@code store} (a rehearsal's view of base's store). */
   private Resources(Resources base, Store store) {
     this.store = store;
+    this.classes = base.classes;
     this.rules.putAll(base.rules);
     this.restores = new VolumeRestore(this, store);
     this.replicaReports = new ReplicaReports(store);
@@ -73,9 +77,27 @@ public final class Resources {
    */
   public <T> Future<T> write(boolean dryRun, java.util.function.Function<Resources, Future<T>> operation) {
     if (!dryRun) {
-      return attempt(() -> operation.apply(this));
+      return attempt(() -> operation.apply(this)).compose(this::classesSettled);
     }
     return attempt(() -> store.rehearse(rehearsal -> attempt(() -> operation.apply(new Resources(this, rehearsal)))));
+  }
+
+  /**
+   * A write of a StorageClass answers once this node's view of the classes has it, so that
+   * volumes this node admits next are admitted by what it answered; other objects at once.
+   * Apply's answer (JSON of several objects, classes perhaps among them) waits for the head.
+   */
+  private <T> Future<T> classesSettled(T result) {
+    if (result instanceof ApiObject written) {
+      return written.kind() != Kind.STORAGE_CLASS ? Future.succeededFuture(result)
+          : classes.caughtUpTo(written.resourceVersion()).map(result);
+    }
+    return store.bounds().compose(bounds -> classes.caughtUpTo(bounds.latestSeq())).map(result);
+  }
+
+  /** The StorageClasses as this node's change feed keeps them. */
+  public StorageClassView storageClasses() {
+    return classes;
   }
 
   /** Takes a Bound volume from its replicas: see {@link VolumeDetach}. */

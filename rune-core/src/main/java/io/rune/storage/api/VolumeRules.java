@@ -18,6 +18,7 @@ import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.model.UserText;
 import io.rune.storage.schedule.Schedule;
 import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.StorageClassView;
 import io.rune.storage.store.Store;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
@@ -34,12 +35,15 @@ import java.util.Objects;
  */
 final class VolumeRules implements KindRules<VolumeSpec> {
   private final Vertx vertx;
+  private final StorageClassView classes;
   private final DriverCatalog drivers;
   private final HostPathPolicy hostPaths;
   private final boolean allowCreateMissing;
 
-  VolumeRules(Vertx vertx, DriverCatalog drivers, HostPathPolicy hostPaths, boolean allowCreateMissing) {
+  VolumeRules(Vertx vertx, StorageClassView classes, DriverCatalog drivers, HostPathPolicy hostPaths,
+      boolean allowCreateMissing) {
     this.vertx = vertx;
+    this.classes = classes;
     this.allowCreateMissing = allowCreateMissing;
     this.drivers = drivers;
     this.hostPaths = hostPaths;
@@ -117,8 +121,8 @@ final class VolumeRules implements KindRules<VolumeSpec> {
   @Override
   public Future<JsonObject> admitCreate(StoreReader reads, Principal principal, String namespace, VolumeSpec spec) {
     Future<ApiObject> storageClass = spec.storageClassName() != null
-        ? reads.get(Kind.STORAGE_CLASS, "", spec.storageClassName())
-        : reads.defaultStorageClass().map(found -> {
+        ? storageClass(reads, spec.storageClassName())
+        : defaultStorageClass(reads).map(found -> {
           if (found == null) {
             throw ApiException.invalid("storageClassName", "there is no default StorageClass: name one in"
                 + " storageClassName, or ask an admin to set a default");
@@ -151,7 +155,7 @@ final class VolumeRules implements KindRules<VolumeSpec> {
     if (!Objects.equals(was.source(), spec.source())) {
       throw ApiException.invalid("source", "source cannot change after creation");
     }
-    return reads.get(Kind.STORAGE_CLASS, "", was.storageClassName()).compose(found -> {
+    return storageClass(reads, was.storageClassName()).compose(found -> {
       if (found == null) {
         throw ApiException.invalid("storageClassName", "StorageClass '" + was.storageClassName()
             + "' no longer exists; this volume cannot be changed until it does");
@@ -162,6 +166,19 @@ final class VolumeRules implements KindRules<VolumeSpec> {
           spec.topology(), was.source(), spec.snapshotSchedule(), was.fsUser(), was.fsGroup(), was.fsMode());
       return hostDirectory(found, merged).map(dir -> InputParser.toJson(admit(found, merged, dir)));
     });
+  }
+
+  /**
+   * Class {@code name} as admission reads it: from this node's view when the write is the
+   * store's own; inside a transaction (an apply, a rehearsal) from the transaction, which may
+   * hold classes it wrote itself.
+   */
+  private Future<ApiObject> storageClass(StoreReader reads, String name) {
+    return reads == classes.store() ? classes.get(name) : reads.get(Kind.STORAGE_CLASS, "", name);
+  }
+
+  private Future<ApiObject> defaultStorageClass(StoreReader reads) {
+    return reads == classes.store() ? classes.defaultClass() : reads.defaultStorageClass();
   }
 
   /** A larger size starts the volume's growth in the same write (the volume controller does it). */

@@ -11,6 +11,7 @@ import io.rune.storage.model.ServiceStatus;
 import io.rune.storage.model.SnapshotStatus;
 import io.rune.storage.model.VolumeStatus;
 import io.rune.storage.secrets.SecretValues;
+import io.rune.storage.store.StorageClassView;
 import io.rune.storage.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,22 +43,24 @@ public final class Controllers {
       MeterRegistry metrics) {
     RuneConfig.Controller settings = config.controller();
     UsageEchoes usageEchoes = new UsageEchoes();
-    StatusWrites writes = new StatusWrites(store, ownership);
+    OwnWrites ownWrites = new OwnWrites(Kind.VOLUME);
+    StatusWrites writes = new StatusWrites(store, ownership, ownWrites);
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     Duration look = config.cluster().retryPeriod();
     ReadyNodes nodes = new ReadyNodes(NodeDirectory.readAtMostEvery(directory, look), Placement.Node.of(config));
     AttemptCycle cycle = new AttemptCycle(settings.maxAttempts(), backoff, nodes::waitOver);
     ResourceController<VolumeStatus> volumes = new ResourceController<>(Kind.VOLUME, VolumeStatus.NEEDS_WORK, VolumeStatus::from,
-        store, ownership, v -> new VolumeReconciler(store, writes, targets(v, store, catalog, secrets, nodes, config,
+        store, ownership, v -> new VolumeReconciler(store, writes, targets(v, resources.storageClasses(), catalog, secrets, nodes, config,
             ownership), cycle, config.drivers().callTimeout()), settings.resyncInterval(), settings.workers())
-        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME)).ignoring(usageEchoes::isEcho);
+        .alsoWhen(VolumeStatus::expansionRequested, s -> s.keysExpanding(Kind.VOLUME)).ignoring(usageEchoes::isEcho)
+        .reconcilingFromFeed(ownWrites);
     ResourceController<SnapshotStatus> snapshots = new ResourceController<>(Kind.SNAPSHOT, SnapshotStatus.NEEDS_WORK,
         SnapshotStatus::from, store, ownership, v -> new SnapshotReconciler(store, writes,
-            targets(v, store, catalog, secrets, nodes, config, ownership), cycle),
+            targets(v, resources.storageClasses(), catalog, secrets, nodes, config, ownership), cycle),
         settings.resyncInterval(), settings.workers()).ignoring(usageEchoes::isEcho);
     ResourceController<ServiceStatus> services = new ResourceController<>(Kind.SERVICE, ServiceStatus.NEEDS_WORK, ServiceStatus::from,
         store, ownership, v -> new ServiceReconciler(store, writes, resources, new VolumeBinder(
-            targets(v, store, catalog, secrets, nodes, config, ownership), writes, config.dataDir().resolve("mounts"),
+            targets(v, resources.storageClasses(), catalog, secrets, nodes, config, ownership), writes, config.dataDir().resolve("mounts"),
             backoff), config.node(), cycle),
         settings.resyncInterval(), settings.workers(),
         change -> change.kind() == Kind.VOLUME ? ServiceReconciler.servicesOf(change) : java.util.List.of())
@@ -71,7 +74,7 @@ public final class Controllers {
     // usageCallsPerSecond = 0: the operator turned measuring off (no walks, no usage writes).
     Supplier<Future<String>> usage = storage.usageCallsPerSecond() == 0 ? () -> Future.succeededFuture("")
         : () -> vertx.deployVerticle(new UsageRefresher(store, ownership, writes,
-            v -> targets(v, store, catalog, secrets, nodes, config, ownership), new VolumeUsageMeters(metrics),
+            v -> targets(v, resources.storageClasses(), catalog, secrets, nodes, config, ownership), new VolumeUsageMeters(metrics),
             usageEchoes, storage.usageInterval(), storage.usageCallsPerSecond(), settings.resyncInterval()));
     return vertx.deployVerticle(volumes).compose(id -> vertx.deployVerticle(snapshots))
         .compose(id -> vertx.deployVerticle(services))
@@ -97,9 +100,9 @@ public final class Controllers {
     return clock.equals(Clock.systemUTC()) ? Duration.ofMinutes(1) : Duration.ofSeconds(1);
   }
 
-  private static VolumeTargets targets(Vertx vertx, Store store, DriverCatalog catalog, SecretValues secrets,
-      ReadyNodes nodes, RuneConfig config, ShardOwnership ownership) {
-    return new VolumeTargets(vertx, store, catalog, secrets, nodes, config.drivers().callTimeout())
+  private static VolumeTargets targets(Vertx vertx, StorageClassView classes, DriverCatalog catalog,
+      SecretValues secrets, ReadyNodes nodes, RuneConfig config, ShardOwnership ownership) {
+    return new VolumeTargets(vertx, classes, catalog, secrets, nodes, config.drivers().callTimeout())
         .callingWhileFresh(ownership);
   }
 }

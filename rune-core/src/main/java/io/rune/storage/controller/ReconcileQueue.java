@@ -1,6 +1,7 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.cluster.ShardOwnership;
+import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.ObjectKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ final class ReconcileQueue {
   private final Reconciler reconciler;
   private final int workers;
   private final Predicate<ObjectKey> owned;
+  /** The object the change feed brought for a key, taken as its reconcile starts; null for none. */
+  private final Function<ObjectKey, ApiObject> delivered;
   private final Deque<ObjectKey> ready = new ArrayDeque<>();
   private final Set<ObjectKey> queued = new HashSet<>();
   private final Set<ObjectKey> inFlight = new HashSet<>();
@@ -44,8 +48,10 @@ final class ReconcileQueue {
 
   private record Delayed(long timerId, long dueAtMillis) {}
 
-  ReconcileQueue(Vertx vertx, String name, Reconciler reconciler, int workers, Predicate<ObjectKey> owned) {
+  ReconcileQueue(Vertx vertx, String name, Reconciler reconciler, int workers, Predicate<ObjectKey> owned,
+      Function<ObjectKey, ApiObject> delivered) {
     this.vertx = vertx;
+    this.delivered = delivered;
     this.owned = owned;
     this.name = name;
     this.reconciler = reconciler;
@@ -116,7 +122,7 @@ final class ReconcileQueue {
   private void run(ObjectKey key) {
     Future<Outcome> outcome;
     try {
-      outcome = reconciler.reconcile(key);
+      outcome = reconciler.reconcile(key, delivered.apply(key));
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }

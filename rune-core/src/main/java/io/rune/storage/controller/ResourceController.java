@@ -1,6 +1,7 @@
 package io.rune.storage.controller;
 
 import io.rune.storage.cluster.ShardOwnership;
+import io.rune.storage.model.ApiObject;
 import io.rune.storage.model.Kind;
 import io.rune.storage.model.ObjectKey;
 import io.rune.storage.model.AttemptStatus;
@@ -13,7 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -55,6 +58,10 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   private Predicate<Change> noWork = change -> false;
   /** The controller's name in logs: its kind's, unless another controller of the kind is named otherwise. */
   private String name;
+  /** This node's controllers' writes, when reconciles step from the objects the feed brings; null: they read. */
+  private OwnWrites ownWrites;
+  /** The object the feed brought for each queued key, newest; only with {@link #ownWrites}. */
+  private final Map<ObjectKey, ApiObject> delivered = new HashMap<>();
   private ReconcileQueue queue;
   private ControllerFeed feed;
 
@@ -115,9 +122,19 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     return this;
   }
 
+  /**
+   * Reconciles from the object the change feed brought rather than reading it again (issue 20),
+   * and takes no work from a change that {@code ownWrites} shows this node's controllers have
+   * already moved the object past: the change of their newer write is judged when it comes.
+   */
+  ResourceController<S> reconcilingFromFeed(OwnWrites ownWrites) {
+    this.ownWrites = ownWrites;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    queue = new ReconcileQueue(vertx, name, reconcilers.apply(vertx), workers, ownership::owns);
+    queue = new ReconcileQueue(vertx, name, reconcilers.apply(vertx), workers, ownership::owns, this::takeDelivered);
     feed = new ControllerFeed(vertx, this::onChange, this::resync, resyncInterval);
     return feed.listening();
   }
@@ -129,6 +146,9 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   }
 
   private void onChange(Change change) {
+    ObjectKey key = new ObjectKey(change.namespace(), change.name());
+    // Looked at for every change of the kind, echoes included, so that what OwnWrites holds is let go.
+    boolean overtaken = ownWrites != null && change.kind() == kind && overtaken(change, key);
     if (noWork.test(change)) {
       log.debug("{} takes no work from change {} of {}/{}: a usage write", name, change.seq(), change.namespace(),
           change.name());
@@ -138,7 +158,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
       related.apply(change).stream().filter(ownership::owns).forEach(queue::add);
       return;
     }
-    if (change.type() == Change.Type.DELETED) {
+    if (overtaken || change.type() == Change.Type.DELETED) {
       return;
     }
     // The change feed carries the object as JSON (as it crosses the event bus): read into the record here.
@@ -149,9 +169,11 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     // A change that schedules the next attempt (most often the controller's own write saying
     // "next try in 25s") is work for then, not now: queued at once it re-ran the operation
     // hundreds of times a second.
-    ObjectKey key = new ObjectKey(change.namespace(), change.name());
     if (!ownership.owns(key)) {
       return;
+    }
+    if (ownWrites != null) {
+      delivered.put(key, ApiObject.fromJson(kind, change.object()));
     }
     Duration wait = status instanceof AttemptStatus<?> attempts ? attempts.untilDue(Instant.now()) : Duration.ZERO;
     if (wait.isZero()) {
@@ -159,6 +181,27 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
     } else {
       queue.addAfter(key, wait);
     }
+  }
+
+  /**
+   * Whether the change is already history: this node's controllers wrote the object at a
+   * later version (whose own change comes after). Any change drops the object held for the
+   * key, which the change itself replaces when it is work.
+   */
+  private boolean overtaken(Change change, ObjectKey key) {
+    delivered.remove(key);
+    boolean overtaken = ownWrites.overtaken(kind, key, change.seq());
+    ownWrites.delivered(kind, key, change.seq());
+    if (overtaken) {
+      log.debug("{} takes no work from change {} of {}: this node has written it since", name, change.seq(), key);
+    }
+    return overtaken;
+  }
+
+  /** The object the feed brought for {@code key}, unless this node has written it since (then the row is read). */
+  private ApiObject takeDelivered(ObjectKey key) {
+    ApiObject object = delivered.remove(key);
+    return object == null || ownWrites.overtaken(kind, key, object.resourceVersion()) ? null : object;
   }
 
   /** Queues every object that needs work now, as a resync does: a node that was away is back. */

@@ -36,10 +36,12 @@ final class StatusWrites {
 
   private final Store store;
   private final ShardOwnership ownership;
+  private final OwnWrites ownWrites;
 
-  StatusWrites(Store store, ShardOwnership ownership) {
+  StatusWrites(Store store, ShardOwnership ownership, OwnWrites ownWrites) {
     this.store = store;
     this.ownership = ownership;
+    this.ownWrites = ownWrites;
   }
 
   /** Writes the volume's status as {@code change} leaves it; a new phase stamps lastTransitionAt. */
@@ -67,7 +69,7 @@ final class StatusWrites {
       after = after.withLastTransitionAt(Instant.now());
     }
     ApiObject changed = object.withStatus(after.toJson());
-    return fenced(workFor, fence -> store.update(changed, fence));
+    return fenced(workFor, fence -> store.update(changed, fence)).onSuccess(ownWrites::wrote);
   }
 
   /**

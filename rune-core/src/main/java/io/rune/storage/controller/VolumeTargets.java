@@ -16,7 +16,7 @@ import io.rune.storage.model.ValidationException;
 import io.rune.storage.secrets.SecretException;
 import io.rune.storage.model.SecretRef;
 import io.rune.storage.secrets.SecretValues;
-import io.rune.storage.store.StoreReader;
+import io.rune.storage.store.StorageClassView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -39,7 +39,8 @@ final class VolumeTargets {
   private static final TypeReference<List<StorageClassSpec.TopologyTerm>> ALLOWED_TOPOLOGIES = new TypeReference<>() {};
 
   private final Vertx vertx;
-  private final StoreReader store;
+  /** The classes, as this node's change feed keeps them. */
+  private final StorageClassView classes;
   private final DriverCatalog catalog;
   private final String localNode;
   /** The nodes a new node-local volume may go to, and whether a node is away. */
@@ -50,15 +51,15 @@ final class VolumeTargets {
   private java.util.function.UnaryOperator<StorageDriver> calls = driver -> driver;
 
   /** Targets on this node alone, as {@code self} (a node known only by name has no labels beside {@value Topology#NODE}). */
-  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, Placement.Node self,
-      Duration callTimeout) {
-    this(vertx, store, catalog, secrets, ReadyNodes.alone(self), callTimeout);
+  VolumeTargets(Vertx vertx, StorageClassView classes, DriverCatalog catalog, SecretValues secrets,
+      Placement.Node self, Duration callTimeout) {
+    this(vertx, classes, catalog, secrets, ReadyNodes.alone(self), callTimeout);
   }
 
-  VolumeTargets(Vertx vertx, StoreReader store, DriverCatalog catalog, SecretValues secrets, ReadyNodes nodes,
-      Duration callTimeout) {
+  VolumeTargets(Vertx vertx, StorageClassView classes, DriverCatalog catalog, SecretValues secrets,
+      ReadyNodes nodes, Duration callTimeout) {
     this.vertx = vertx;
-    this.store = store;
+    this.classes = classes;
     this.secrets = secrets;
     this.catalog = catalog;
     this.localNode = nodes.selfName();
@@ -100,7 +101,9 @@ final class VolumeTargets {
 
   private Future<VolumeTarget> resolve(ApiObject volume, boolean classMayBeGone, String nodeHint) {
     String className = volume.spec().getString("storageClassName");
-    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> secretsOf(className,
+    // The class as of the volume's own version or newer: a class changed just before the
+    // volume was written is not seen as it was before the change.
+    return classes.get(className, volume.resourceVersion()).compose(storageClass -> secretsOf(className,
             VolumeTarget.classParameters(storageClass, VolumeStatus.of(volume).classParameters()))
         .compose(values -> target(volume, storageClass, values, classMayBeGone, nodeHint)));
   }
@@ -129,7 +132,7 @@ final class VolumeTargets {
    * volume (a snapshot being deleted): the class's parameters (as recorded, once it is gone) and secrets.
    */
   Future<DriverContext> classContext(String className, JsonObject recordedParameters, String node) {
-    return store.get(Kind.STORAGE_CLASS, "", className).compose(storageClass -> {
+    return classes.get(className).compose(storageClass -> {
       JsonObject classParameters = VolumeTarget.classParameters(storageClass, recordedParameters);
       return secretsOf(className, classParameters).map(values -> {
         Map<String, String> parameters = new HashMap<>();

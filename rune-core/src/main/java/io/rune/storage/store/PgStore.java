@@ -47,6 +47,9 @@ public final class PgStore extends PgReads implements Store {
   private static final String KEYS_SCHEDULED = "SELECT namespace, name FROM objects"
       + " WHERE kind = 'Volume' AND spec ? 'snapshotSchedule' ORDER BY namespace, name";
 
+  private static final String OBJECTS_OF = "SELECT " + Rows.OBJECT_COLUMNS
+      + " FROM objects WHERE kind = $1 ORDER BY namespace, name";
+
   private final Pool pool;
   /** Where single writes go: the pool (each its own transaction), or a rehearsal's connection. */
   private final SqlClient writes;
@@ -104,6 +107,13 @@ public final class PgStore extends PgReads implements Store {
   public Future<List<ObjectKey>> keysScheduled() {
     return reads.preparedQuery(KEYS_SCHEDULED).execute()
         .map(PgStore::keysOf)
+        .recover(StoreErrors::translate);
+  }
+
+  @Override
+  public Future<List<ApiObject>> objectsOf(Kind kind) {
+    return reads.preparedQuery(OBJECTS_OF).execute(Tuple.of(kind.kindName()))
+        .map(rows -> each(rows, Rows::toObject))
         .recover(StoreErrors::translate);
   }
 

@@ -44,6 +44,9 @@ public interface Store extends StoreReader {
    */
   Future<List<ObjectKey>> keysScheduled();
 
+  /** Every object of {@code kind}, by namespace and name: for kinds of a few objects (StorageClasses). */
+  Future<List<ApiObject>> objectsOf(Kind kind);
+
   /** Stores a new object (Conflict-free: a taken name fails with AlreadyExists). */
   Future<ApiObject> insert(ApiObject object);
 

@@ -48,6 +48,41 @@ public record ApiObject(
     return namespace.isEmpty() ? name : namespace + "/" + name;
   }
 
+  /** Metadata fields of {@link #toJson()}: everything else at its top level is the spec. */
+  private static final java.util.Set<String> METADATA = java.util.Set.of("name", "namespace", "uid",
+      "resourceVersion", "createdAt", "updatedAt", "labels", "status");
+
+  /**
+   * The object of {@link #toJson()}'s form (the stored rendering, as the change feed carries
+   * it) of kind {@code kind}: the inverse of toJson. It reads a copy of {@code json} in plain
+   * maps and lists, as a row read from the database holds them (Jackson converts those into
+   * records; a JsonObject nested in a list it would read as a bean), and shares nothing with it.
+   */
+  public static ApiObject fromJson(Kind kind, JsonObject json) {
+    Map<String, Object> plain = new JsonObject(json.encode()).getMap();
+    Map<String, Object> spec = new java.util.LinkedHashMap<>();
+    plain.forEach((field, value) -> {
+      if (!METADATA.contains(field)) {
+        spec.put(field, value);
+      }
+    });
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    if (plain.get("labels") instanceof Map<?, ?> given) {
+      given.forEach((key, value) -> labels.put(String.valueOf(key), String.valueOf(value)));
+    }
+    String version = (String) plain.get("resourceVersion");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status = (Map<String, Object>) plain.get("status");
+    return new ApiObject(kind, (String) plain.get("namespace"), (String) plain.get("name"), (String) plain.get("uid"),
+        version == null ? 0 : Long.parseLong(version), labels, new JsonObject(spec),
+        status == null ? null : new JsonObject(status), instant((String) plain.get("createdAt")),
+        instant((String) plain.get("updatedAt")));
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("name", name);
     if (kind.namespaced()) {

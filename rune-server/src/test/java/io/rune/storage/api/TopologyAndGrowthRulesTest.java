@@ -15,6 +15,7 @@ import io.rune.storage.model.ServiceSpec;
 import io.rune.storage.model.StorageClassSpec;
 import io.rune.storage.model.VolumeSpec;
 import io.rune.storage.security.HostPathPolicy;
+import io.rune.storage.store.StorageClassView;
 import io.rune.storage.store.StoreReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -195,7 +196,9 @@ class TopologyAndGrowthRulesTest {
   // --- helpers
 
   private VolumeRules volumeRules(List<Path> allowlist) {
-    return new VolumeRules(vertx, drivers, new HostPathPolicy(allowlist, List.of(dir.resolve("managed"))), false);
+    // A view on no store: these rules read through the test's reader, as inside a transaction.
+    return new VolumeRules(vertx, new StorageClassView(vertx, null, java.time.Duration.ofSeconds(1)), drivers,
+        new HostPathPolicy(allowlist, List.of(dir.resolve("managed"))), false);
   }
 
   private JsonObject create(VolumeRules rules, JsonObject body) {

@@ -30,7 +30,7 @@ class VolumeCrashIT {
   @Test
   void killedBetweenTheDriverCallAndTheStatusUpdateConvergesToOneDirectoryAndAvailable() throws Exception {
     Node node = new Node("crash-after");
-    node.crashWhile("volume.afterProvision", http -> create(http, "db", "retain"));
+    node.crashWhile("volume.afterProvision", http -> createUntilHalted(http, "db"));
     assertThat(node.row("db").getJsonObject("status").getString("phase")).isEqualTo("Provisioning");
     assertThat(node.directoriesOf("db")).as("the driver made the directory before the crash").hasSize(1);
 
@@ -43,7 +43,7 @@ class VolumeCrashIT {
   @Test
   void killedAfterRecordingTheAttemptBeforeTheDriverCallProvisionsOnRestart() throws Exception {
     Node node = new Node("crash-before");
-    node.crashWhile("volume.beforeProvision", http -> create(http, "db", "retain"));
+    node.crashWhile("volume.beforeProvision", http -> createUntilHalted(http, "db"));
     assertThat(node.directoriesOf("db")).isEmpty();
     node.runWithoutFailpoints(http -> {
       await().atMost(Duration.ofSeconds(60)).until(() -> "Available".equals(phase(http, "db")));
@@ -79,6 +79,20 @@ class VolumeCrashIT {
     Http.Response created = http.post("/api/v1/namespaces/crash/volumes", new JsonObject().put("name", name)
         .put("size", "1Gi").put("reclaimPolicy", reclaimPolicy));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
+  }
+
+  /**
+   * Creates a volume on a node armed to halt while provisioning it. The controller starts from
+   * the stored volume at once (from the object the change feed brings, no read first), on
+   * another thread, so the halt may come before the answer is written: either way the volume
+   * was stored, which its row and its phase after the restart show.
+   */
+  private static void createUntilHalted(Http http, String name) {
+    try {
+      create(http, name, "retain");
+    } catch (IllegalStateException cutByTheHalt) {
+      assertThat(cutByTheHalt).hasMessageContaining("received no bytes");
+    }
   }
 
   private static String phase(Http http, String name) {
