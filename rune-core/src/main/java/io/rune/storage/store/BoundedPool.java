@@ -55,8 +55,8 @@ public final class BoundedPool implements Pool {
 
   /**
    * The same pool and bound for statements that only read. A read abandoned at the bound has
-   * nothing to roll back, so it runs as it is: one round trip, where a statement of its own
-   * transaction costs three (BEGIN with its limits, the statement, COMMIT). Its connection is
+   * nothing to roll back, so it runs as it is: one statement, where a statement of its own
+   * transaction costs three (BEGIN with its limits and the statement pipelined, then COMMIT). Its connection is
    * still closed at the bound, so the answer is a 503 in time; the server then drops the
    * read when it finds the client gone. (No session-wide statement_timeout: the migrations'
    * advisory lock shares these connections and must be able to wait.)
@@ -93,6 +93,30 @@ public final class BoundedPool implements Pool {
             .compose(result -> conn.query("COMMIT").execute().map(result),
                 failure -> conn.query("ROLLBACK").execute()
                     .transform(ignored -> Future.<T>failedFuture(failure)))));
+  }
+
+  /**
+   * One statement in a transaction of its own, as {@link #withTransaction} runs it, but with
+   * BEGIN (and its limits) and the statement sent one after the other without waiting for
+   * BEGIN's answer: the connection pipelines them, so a write costs two round trips instead of
+   * three (issue 20). COMMIT still waits for the statement's answer: sent with them, it would
+   * sit in the socket of a frozen database, which would commit on resuming with a deadline
+   * taken then, after the client had answered 503 "nothing was changed". The server runs
+   * them in order: should BEGIN's limits fail, the transaction is aborted and the statement
+   * behind it is refused, never run without them.
+   */
+  private <T> Future<T> pipelinedTransaction(Function<SqlConnection, Future<T>> statement) {
+    return withConnection((conn, deadline) -> {
+      Future<RowSet<Row>> begun = conn.query(begin(deadline)).execute();
+      Future<T> done = statement.apply(conn);
+      return Future.join(begun, done).transform(both -> {
+        if (both.succeeded()) {
+          return conn.query("COMMIT").execute().compose(committed -> done);
+        }
+        Throwable failure = begun.failed() ? begun.cause() : done.cause();
+        return conn.query("ROLLBACK").execute().transform(ignored -> Future.<T>failedFuture(failure));
+      });
+    });
   }
 
   @Override
@@ -200,7 +224,7 @@ public final class BoundedPool implements Pool {
     }
 
     private Future<T> run(Function<SqlConnection, Future<T>> statement) {
-      return pool.ownTransactions ? pool.withTransaction(statement) : pool.withConnection(statement);
+      return pool.ownTransactions ? pool.pipelinedTransaction(statement) : pool.withConnection(statement);
     }
 
     @Override
