@@ -54,7 +54,9 @@ public final class BareServer extends VerticleBase {
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize))
         .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(pgPort)
-            .setDatabase("rune").setUser("rune").setPassword(System.getenv("PGPASSWORD")))
+            .setDatabase("rune").setUser("rune").setPassword(System.getenv("PGPASSWORD"))
+            // As runed's pool: each connection keeps its prepared statements.
+            .setCachePreparedStatements(true))
         .using(vertx)
         .build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
