@@ -13,7 +13,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.SqlConnectionInternal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Function;
 
 /**
@@ -33,13 +32,6 @@ import java.util.function.Function;
  * COMMIT already sent when the database froze is refused when it resumes too late.
  */
 public final class BoundedPool implements Pool {
-  /**
-   * Taken off a deadline stated on the database's clock: the offset is measured to within half
-   * a round trip of at most {@link DatabaseClock#TRUSTED_ROUND_TRIP}, and the clocks drift a
-   * little between measurements.
-   */
-  static final Duration DEADLINE_MARGIN = Duration.ofMillis(100);
-
   private final Vertx vertx;
   private final Pool pool;
   private final long boundMillis;
@@ -47,8 +39,6 @@ public final class BoundedPool implements Pool {
   /** Whether each statement gets a transaction of its own; false for the {@link #reads()} view. */
   private final boolean ownTransactions;
   private final BoundedPool reads;
-  /** The database's clock, for writes that state their deadline on it; null for the {@link #reads()} view. */
-  private final DatabaseClock clock;
 
   public BoundedPool(Vertx vertx, Pool pool, Duration bound) {
     this(vertx, pool, bound, true);
@@ -61,16 +51,12 @@ public final class BoundedPool implements Pool {
     this.boundText = bound.toMillis() % 1000 == 0 ? bound.toSeconds() + "s" : bound.toMillis() + "ms";
     this.ownTransactions = ownTransactions;
     this.reads = ownTransactions ? new BoundedPool(vertx, pool, bound, false) : this;
-    this.clock = ownTransactions ? new DatabaseClock(vertx, reads) : null;
-    if (clock != null) {
-      clock.start();
-    }
   }
 
   /**
    * The same pool and bound for statements that only read. A read abandoned at the bound has
    * nothing to roll back, so it runs as it is: one statement, where a statement of its own
-   * transaction costs three (BEGIN with its limits, the statement and COMMIT, pipelined). Its connection is
+   * transaction costs three (BEGIN with its limits and the statement pipelined, then COMMIT). Its connection is
    * still closed at the bound, so the answer is a 503 in time; the server then drops the
    * read when it finds the client gone. (No session-wide statement_timeout: the migrations'
    * advisory lock shares these connections and must be able to wait.)
@@ -110,39 +96,16 @@ public final class BoundedPool implements Pool {
   }
 
   /**
-   * One statement in a transaction of its own, as {@link #withTransaction} runs it, in fewer
-   * round trips (issue 20). Once the database's clock is known, BEGIN (with its limits and a
-   * commit deadline stated as an instant on that clock), the statement and COMMIT are sent
-   * together and the connection pipelines them: one round trip, and the change-log head a
-   * write takes is held for the statement and its commit only, not across a trip back to this
-   * server. A frozen database that reads them on resuming finds the deadline already past
-   * and refuses the COMMIT, as it would have had the client sent it.
-   *
-   * <p>Until the clock is known, BEGIN and the statement go together and COMMIT follows the
-   * statement's answer: with a deadline the database takes on reading BEGIN, a COMMIT already
-   * in its socket would be taken after a freeze and commit a write answered 503.
-   *
-   * <p>The server runs them in order: should BEGIN's limits fail, the transaction is aborted
-   * and the statement behind it is refused, never run without them; a statement that fails
-   * aborts the transaction and the COMMIT behind it only rolls back.
+   * One statement in a transaction of its own, as {@link #withTransaction} runs it, but with
+   * BEGIN (and its limits) and the statement sent one after the other without waiting for
+   * BEGIN's answer: the connection pipelines them, so a write costs two round trips instead of
+   * three (issue 20). COMMIT still waits for the statement's answer: sent with them, it would
+   * sit in the socket of a frozen database, which would commit on resuming with a deadline
+   * taken then, after the client had answered 503 "nothing was changed". The server runs
+   * them in order: should BEGIN's limits fail, the transaction is aborted and the statement
+   * behind it is refused, never run without them.
    */
   private <T> Future<T> pipelinedTransaction(Function<SqlConnection, Future<T>> statement) {
-    if (clock.known()) {
-      return withConnection((conn, deadline) -> {
-        Future<RowSet<Row>> begun = conn.query(beginUntil(deadline)).execute();
-        Future<T> done = statement.apply(conn);
-        Future<RowSet<Row>> committed = conn.query("COMMIT").execute();
-        return Future.join(begun, done, committed).transform(all -> {
-          if (begun.failed()) {
-            return Future.failedFuture(begun.cause());
-          }
-          if (done.failed()) {
-            return Future.failedFuture(done.cause());
-          }
-          return committed.failed() ? Future.failedFuture(committed.cause()) : done;
-        });
-      });
-    }
     return withConnection((conn, deadline) -> {
       Future<RowSet<Row>> begun = conn.query(begin(deadline)).execute();
       Future<T> done = statement.apply(conn);
@@ -168,9 +131,6 @@ public final class BoundedPool implements Pool {
 
   @Override
   public Future<Void> close() {
-    if (clock != null) {
-      clock.stop();
-    }
     return pool.close();
   }
 
@@ -223,18 +183,6 @@ public final class BoundedPool implements Pool {
         + "; SET LOCAL idle_in_transaction_session_timeout = " + boundMillis
         + "; SELECT set_config('rune.commit_deadline', (clock_timestamp() + interval '" + left
         + " milliseconds')::text, true)";
-  }
-
-  /**
-   * As {@link #begin}, with the commit deadline an instant on the database's clock: this
-   * server's deadline, less {@link #DEADLINE_MARGIN} for the error of the clocks' offset, so
-   * that a COMMIT the database accepts is one this server still waits for.
-   */
-  private String beginUntil(long deadline) {
-    Instant local = Instant.now().plusNanos(deadline - System.nanoTime()).minus(DEADLINE_MARGIN);
-    return "BEGIN; SET LOCAL statement_timeout = " + boundMillis
-        + "; SET LOCAL idle_in_transaction_session_timeout = " + boundMillis
-        + "; SELECT set_config('rune.commit_deadline', '" + clock.onDatabaseClock(local) + "', true)";
   }
 
   /**
