@@ -13,9 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * writes the feed has not yet brought back.
  */
 final class OwnWrites {
-  private record Written(Kind kind, ObjectKey key) {}
-
-  private final Map<Written, Long> newest = new ConcurrentHashMap<>();
+  private final Map<ObjectKey, Long> newest = new ConcurrentHashMap<>();
   /** The kind whose controller follows these writes (and lets them go as the feed brings them back). */
   private final Kind kind;
 
@@ -27,18 +25,17 @@ final class OwnWrites {
     if (written.kind() != kind) {
       return;
     }
-    newest.merge(new Written(written.kind(), new ObjectKey(written.namespace(), written.name())),
-        written.resourceVersion(), Math::max);
+    newest.merge(new ObjectKey(written.namespace(), written.name()), written.resourceVersion(), Math::max);
   }
 
   /** Whether this node wrote the object at a version after {@code version}. */
-  boolean overtaken(Kind kind, ObjectKey key, long version) {
-    Long written = newest.get(new Written(kind, key));
+  boolean overtaken(ObjectKey key, long version) {
+    Long written = newest.get(key);
     return written != null && written > version;
   }
 
   /** The feed brought the object at {@code version}: writes up to it need no remembering. */
-  void delivered(Kind kind, ObjectKey key, long version) {
-    newest.computeIfPresent(new Written(kind, key), (k, written) -> written <= version ? null : written);
+  void delivered(ObjectKey key, long version) {
+    newest.computeIfPresent(key, (k, written) -> written <= version ? null : written);
   }
 }

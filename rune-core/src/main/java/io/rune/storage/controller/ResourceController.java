@@ -190,8 +190,8 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
    */
   private boolean overtaken(Change change, ObjectKey key) {
     delivered.remove(key);
-    boolean overtaken = ownWrites.overtaken(kind, key, change.seq());
-    ownWrites.delivered(kind, key, change.seq());
+    boolean overtaken = ownWrites.overtaken(key, change.seq());
+    ownWrites.delivered(key, change.seq());
     if (overtaken) {
       log.debug("{} takes no work from change {} of {}: this node has written it since", name, change.seq(), key);
     }
@@ -201,7 +201,7 @@ public final class ResourceController<S extends ObjectStatus<S>> extends Verticl
   /** The object the feed brought for {@code key}, unless this node has written it since (then the row is read). */
   private ApiObject takeDelivered(ObjectKey key) {
     ApiObject object = delivered.remove(key);
-    return object == null || ownWrites.overtaken(kind, key, object.resourceVersion()) ? null : object;
+    return object == null || ownWrites.overtaken(key, object.resourceVersion()) ? null : object;
   }
 
   /** Queues every object that needs work now, as a resync does: a node that was away is back. */

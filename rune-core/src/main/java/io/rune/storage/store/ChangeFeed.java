@@ -4,6 +4,7 @@ import io.rune.storage.model.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Duration;
@@ -143,7 +144,9 @@ public final class ChangeFeed {
   private void publish(Change change) {
     lastSeq = change.seq();
     vertx.eventBus().publish(LOCAL_ADDRESS, change, LOCAL_CHANGE);
-    vertx.eventBus().publish(WATCH_ADDRESS, new WatchFrame(change), LOCAL_FRAME);
-    vertx.eventBus().publish(eventsAddress(change.kind()), change.toFrame(), LOCAL);
+    // One frame JSON for both: the events address hands its consumers copies of it.
+    JsonObject frame = change.toFrame();
+    vertx.eventBus().publish(WATCH_ADDRESS, new WatchFrame(change, frame), LOCAL_FRAME);
+    vertx.eventBus().publish(eventsAddress(change.kind()), frame, LOCAL);
   }
 }
